@@ -1,0 +1,173 @@
+"""The pipeline: scan → select → render → serialise → write."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import feeds
+from .config import Site
+from .entry import Author, Entry, entry_files, read_entry
+from .errors import BuildErrors, BuildWarning, ConfigError, EntryError, FeedpubError
+from .output import write_outputs
+from .render import render
+
+#: Output file names in the output folder; URLs are ``base_url`` + name.
+RSS_NAME = "feed.xml"
+ATOM_NAME = "atom.xml"
+
+
+@dataclass(frozen=True)
+class Scan:
+    """Every entry of a site, read and checked."""
+
+    #: Entries in file order.
+    entries: tuple[Entry, ...]
+    #: Things fixed or ignored while reading.
+    warnings: tuple[BuildWarning, ...]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did."""
+
+    #: Entry files read.
+    scanned: int
+    #: Entries in the main feeds.
+    published: int
+    #: Output files whose bytes changed.
+    written: tuple[Path, ...]
+    #: Output files already up to date (left untouched).
+    unchanged: tuple[Path, ...]
+    #: Things fixed or ignored, worth telling the user.
+    warnings: tuple[BuildWarning, ...]
+
+    @property
+    def outputs(self) -> tuple[Path, ...]:
+        """Every output file of the build, written or not."""
+        return tuple(sorted(self.written + self.unchanged))
+
+
+def scan(site: Site) -> Scan:
+    """Read every entry file; raises :class:`BuildErrors` with every problem in every file."""
+    folder = site.entries
+    if not folder.is_dir():
+        raise ConfigError(
+            "the entries folder does not exist; create it, or set 'entries' in the configuration",
+            folder,
+        )
+    paths = entry_files(folder)
+    if not paths:
+        raise ConfigError(
+            "no entries found (*.md, *.markdown); write one, e.g. "
+            f"{Path(folder.name) / 'hello.md'} with 'title:' and 'date:' front matter",
+            folder,
+        )
+    entries: list[Entry] = []
+    warnings: list[BuildWarning] = []
+    problems: list[FeedpubError] = []
+    for path in paths:
+        try:
+            entry, found = read_entry(path, site)
+        except BuildErrors as e:
+            problems.extend(e.errors)
+            continue
+        except FeedpubError as e:
+            problems.append(e)
+            continue
+        entries.append(entry)
+        warnings.extend(found)
+    problems.extend(_duplicates(entries))
+    if problems:
+        raise BuildErrors(problems)
+    return Scan(entries=tuple(entries), warnings=tuple(warnings))
+
+
+def _duplicates(entries: list[Entry]) -> list[FeedpubError]:
+    """Two entries with one id (or one link) would be one story to every feed reader."""
+    problems: list[FeedpubError] = []
+    for field in ("id", "link"):
+        seen: dict[str, Entry] = {}
+        for entry in entries:
+            value = getattr(entry, field)
+            first = seen.setdefault(value, entry)
+            if first is not entry:
+                problems.append(
+                    EntryError(
+                        f"has the same {field} as {first.path.name} ({value}); "
+                        "give one of them another slug, permalink or id",
+                        entry.path,
+                    )
+                )
+    return problems
+
+
+def select(
+    entries: tuple[Entry, ...],
+    *,
+    limit: int,
+    drafts: bool = False,
+    future: bool = False,
+    now: datetime | None = None,
+) -> list[Entry]:
+    """Entries a feed carries: drafts and future entries left out unless asked, newest first
+    (ties broken by file path, so the order is total), at most ``limit`` (0: all)."""
+    now = now or _now()
+    chosen = [e for e in entries if (drafts or not e.draft) and (future or e.date <= now)]
+    chosen.sort(key=lambda e: (-e.date.timestamp(), str(e.path)))
+    return chosen[:limit] if limit else chosen
+
+
+def _now() -> datetime:
+    """The current time, or ``SOURCE_DATE_EPOCH`` for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
+
+
+def render_feeds(site: Site, entries: tuple[Entry, ...], chosen: list[Entry]) -> dict[str, bytes]:
+    """The bytes of every output file, by name in the output folder."""
+    items = tuple(
+        render(e, full_content=site.full_content, summary_length=site.summary_length)
+        for e in chosen
+    )
+    # Feed-level dates come from the entries, never the clock, so builds are reproducible.
+    newest = max(e.modified for e in (chosen or entries))
+    feed = feeds.Feed(
+        title=site.title,
+        description=site.description,
+        language=site.language,
+        home_url=site.base_url,
+        authors=site.authors or (Author(name=site.title),),
+        items=items,
+        updated=newest,
+    )
+    return {
+        RSS_NAME: feeds.rss(feed, site.base_url + RSS_NAME),
+        ATOM_NAME: feeds.atom(feed, site.base_url + ATOM_NAME),
+    }
+
+
+def build(
+    site: Site, *, drafts: bool = False, future: bool = False, now: datetime | None = None
+) -> BuildResult:
+    """Build every feed of ``site`` into its output folder.
+
+    Everything is checked and produced in memory first; a build that fails raises
+    :class:`FeedpubError` (often :class:`BuildErrors` listing every problem) and changes no
+    file. ``drafts`` and ``future`` include draft and future-dated entries.
+    """
+    scanned = scan(site)
+    chosen = select(scanned.entries, limit=site.limit, drafts=drafts, future=future, now=now)
+    outputs = render_feeds(site, scanned.entries, chosen)
+    written, unchanged = write_outputs(site.output, outputs)
+    return BuildResult(
+        scanned=len(scanned.entries),
+        published=len(chosen),
+        written=tuple(written),
+        unchanged=tuple(unchanged),
+        warnings=scanned.warnings,
+    )

@@ -1,0 +1,107 @@
+"""The ``feedpub`` command: parses options, calls the library, prints, sets the exit code."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from .build import build as run_build
+from .config import load_site
+from .errors import BuildErrors, FeedpubError, display_path
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Print a user's mistakes as ``path:line: message`` lines and exit 1, without a traceback."""
+    try:
+        yield
+    except FeedpubError as e:
+        problems = e.errors if isinstance(e, BuildErrors) else (e,)
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        count = len(problems)
+        click.echo(
+            f"feedpub: {count} problem{'s' if count != 1 else ''}; no file was written.", err=True
+        )
+        raise SystemExit(1) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="feedpub", prog_name="feedpub")
+def main() -> None:
+    """Publish a folder of Markdown entries as RSS 2.0 and Atom 1.0 feeds.
+
+    Write entries/*.md (YAML front matter with at least 'title' and 'date', then Markdown),
+    set base_url in feedpub.toml, run 'feedpub build', and publish the output folder.
+
+    Run 'feedpub COMMAND --help' for a command's options.
+    """
+
+
+@main.command()
+@click.option(
+    "--config",
+    "-c",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file: a feedpub.toml, or a pyproject.toml with [tool.feedpub]. "
+    "[default: feedpub.toml, else pyproject.toml, in the current folder]",
+)
+@click.option(
+    "--entries",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of entry files (overrides 'entries'). [default: entries]",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the feeds to (overrides 'output'). [default: public]",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="The site's address, e.g. https://example.com/ (overrides 'base_url').",
+)
+@click.option("--drafts", is_flag=True, help="Include entries marked 'draft: true'.")
+@click.option("--future", is_flag=True, help="Include entries dated in the future.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but warnings and errors.")
+def build(
+    config: Path | None,
+    entries: Path | None,
+    out: Path | None,
+    base_url: str | None,
+    drafts: bool,
+    future: bool,
+    quiet: bool,
+) -> None:
+    """Build the feeds: OUTPUT/feed.xml (RSS 2.0) and OUTPUT/atom.xml (Atom 1.0).
+
+    Reads every entry, checks it, and writes the feeds only when every entry is
+    correct: on any problem it prints 'file:line: message' for each one, exits
+    with status 1 and leaves the previous feeds as they were. Files whose bytes
+    did not change are not rewritten.
+
+    Example:
+
+    \b
+        feedpub build
+        feedpub build --base-url https://example.com/blog/ --out site/feeds
+        feedpub build --drafts --future --out preview
+    """
+    started = time.perf_counter()
+    with _user_errors():
+        site = load_site(config, base_url=base_url, entries=entries, output=out)
+        result = run_build(site, drafts=drafts, future=future)
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    if not quiet:
+        count = result.published
+        state = "" if result.written else ", unchanged"
+        click.echo(
+            f"{count} entr{'y' if count == 1 else 'ies'} → {len(result.outputs)} feeds in "
+            f"{display_path(site.output)}/ ({time.perf_counter() - started:.2f} s{state})"
+        )

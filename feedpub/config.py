@@ -1,0 +1,292 @@
+"""Site settings: ``feedpub.toml`` or ``[tool.feedpub]`` in ``pyproject.toml``, checked once.
+
+Every value is validated here, so later stages receive a :class:`Site` that cannot make feedgen
+fail. Unknown keys and bad values are errors naming the file, line and key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .entry import PERMALINK_FIELDS, Author, parse_authors, permalink_fields
+from .errors import BuildErrors, ConfigError, FeedpubError
+
+CONFIG_NAME = "feedpub.toml"
+PYPROJECT_NAME = "pyproject.toml"
+
+#: Every setting, with its default. ``None`` means "derived" (see :func:`load_site`).
+DEFAULTS: dict[str, Any] = {
+    "title": None,
+    "base_url": None,
+    "description": None,
+    "language": "en",
+    "author": None,
+    "timezone": "UTC",
+    "limit": 20,
+    "entries": "entries",
+    "output": "public",
+    "permalink": "/{year}/{month}/{slug}/",
+    "full_content": True,
+    "summary_length": 300,
+}
+
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything a build needs to know about a site, validated."""
+
+    #: The site's address, absolute, ending in ``/``; feed URLs and links derive from it.
+    base_url: str
+    #: Feed title.
+    title: str
+    #: Feed description (RSS ``description``, Atom ``subtitle``).
+    description: str
+    #: Language tag (RSS ``language``, Atom ``xml:lang``), or ``None``.
+    language: str | None
+    #: Default authors for entries that name none; also the feed-level author.
+    authors: tuple[Author, ...]
+    #: Time zone for dates written without one.
+    timezone: ZoneInfo
+    #: Items per feed; 0 means every entry.
+    limit: int
+    #: Folder holding the entry files.
+    entries: Path
+    #: Folder the feeds are written to.
+    output: Path
+    #: Pattern for entry URLs below ``base_url``, using {year}, {month}, {day} and {slug}.
+    permalink: str = DEFAULTS["permalink"]
+    #: Put the whole rendered entry in the feeds (``content:encoded``, Atom ``content``).
+    full_content: bool = True
+    #: Longest derived summary, in characters.
+    summary_length: int = 300
+    #: The file the settings came from, if any.
+    config_path: Path | None = None
+
+
+def find_config(folder: Path) -> Path | None:
+    """``feedpub.toml`` in ``folder``, else a ``pyproject.toml`` there with ``[tool.feedpub]``."""
+    candidate = folder / CONFIG_NAME
+    if candidate.is_file():
+        return candidate
+    candidate = folder / PYPROJECT_NAME
+    if candidate.is_file():
+        try:
+            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return candidate  # let load_site report what is wrong with it
+        if "feedpub" in data.get("tool", {}):
+            return candidate
+    return None
+
+
+def load_site(
+    config: Path | None = None,
+    *,
+    folder: Path | None = None,
+    base_url: str | None = None,
+    entries: Path | None = None,
+    output: Path | None = None,
+) -> Site:
+    """Read and check the site settings.
+
+    ``config`` is a ``feedpub.toml`` or ``pyproject.toml`` file; without it, one is looked for in
+    ``folder`` (default: the current folder), and the defaults apply when there is none. Folders
+    in the file are relative to the file's folder. ``base_url``, ``entries`` and ``output``
+    override the file (command-line options). Raises :class:`ConfigError` or
+    :class:`BuildErrors` with every problem found.
+    """
+    folder = Path.cwd() if folder is None else folder
+    if config is None:
+        config = find_config(folder)
+    settings: dict[str, Any] = {}
+    text = ""
+    table: str | None = None
+    if config is not None:
+        settings, text, table = _read(config)
+        folder = config.parent
+
+    problems: list[FeedpubError] = []
+
+    def problem(key: str | None, message: str) -> None:
+        line = _key_line(text, table, key) if key and config is not None else None
+        problems.append(ConfigError(message, config, line))
+
+    for key in settings:
+        if key not in DEFAULTS:
+            close = difflib.get_close_matches(key, DEFAULTS, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(DEFAULTS)}"
+            problem(key, f"unknown setting '{key}'; {hint}")
+    values = {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS}}
+    url_problem = lambda message: problem("base_url", message)  # noqa: E731
+    if base_url is not None:
+        values["base_url"] = base_url
+        url_problem = lambda message: problems.append(ConfigError(f"--base-url: {message}"))  # noqa: E731
+
+    for key, kind in (
+        ("title", str),
+        ("base_url", str),
+        ("description", str),
+        ("language", str),
+        ("timezone", str),
+        ("permalink", str),
+        ("entries", str),
+        ("output", str),
+    ):
+        if values[key] is not None and not isinstance(values[key], kind):
+            problem(key, f"{key} must be text (in quotes), not {values[key]!r}")
+            values[key] = DEFAULTS[key]
+    for key in ("limit", "summary_length"):
+        value = values[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            problem(key, f"{key} must be a whole number of 0 or more, not {value!r}")
+            values[key] = DEFAULTS[key]
+    if values["summary_length"] == 0:
+        problem("summary_length", "summary_length must be 1 or more")
+    if not isinstance(values["full_content"], bool):
+        problem(
+            "full_content", f"full_content must be true or false, not {values['full_content']!r}"
+        )
+        values["full_content"] = True
+
+    url = _base_url(values["base_url"], url_problem, config)
+    zone = ZoneInfo("UTC")
+    try:
+        zone = ZoneInfo(values["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        problem(
+            "timezone",
+            f"timezone '{values['timezone']}' is not an IANA time zone name; "
+            "write e.g. 'Europe/Paris', 'America/New_York' or 'UTC'",
+        )
+    language = values["language"] or None
+    if language is not None and not _LANGUAGE.match(language):
+        problem(
+            "language", f"language '{language}' is not a language tag; write e.g. 'en' or 'pt-BR'"
+        )
+    authors: tuple[Author, ...] = ()
+    try:
+        authors = parse_authors(values["author"]) if values["author"] is not None else ()
+    except ValueError as e:
+        problem("author", f"author: {e}")
+    _check_permalink(values["permalink"], lambda message: problem("permalink", message))
+
+    entries_dir = entries if entries is not None else folder / values["entries"]
+    output_dir = output if output is not None else folder / values["output"]
+    try:
+        resolved_out, resolved_in = output_dir.resolve(), entries_dir.resolve()
+        if resolved_out == resolved_in or resolved_in in resolved_out.parents:
+            problems.append(
+                ConfigError(
+                    f"the output folder '{output_dir}' is the entries folder or inside it; "
+                    "choose another output folder (default 'public')",
+                    config,
+                    _key_line(text, table, "output") if config else None,
+                )
+            )
+    except OSError:
+        pass
+
+    if problems:
+        raise problems[0] if len(problems) == 1 else BuildErrors(problems)
+    assert url is not None
+    host = url.split("/")[2]
+    title = values["title"] or host
+    return Site(
+        base_url=url,
+        title=title,
+        description=values["description"] or title,
+        language=language,
+        authors=authors,
+        timezone=zone,
+        limit=values["limit"],
+        entries=entries_dir,
+        output=output_dir,
+        permalink=values["permalink"],
+        full_content=values["full_content"],
+        summary_length=values["summary_length"],
+        config_path=config,
+    )
+
+
+def _read(config: Path) -> tuple[dict[str, Any], str, str | None]:
+    """The settings table of a config file, its text, and the table's name."""
+    try:
+        text = config.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError("no such configuration file", config) from None
+    except (OSError, UnicodeDecodeError) as e:
+        reason = "it is not UTF-8 text" if isinstance(e, UnicodeDecodeError) else e.strerror
+        raise ConfigError(f"cannot read the configuration ({reason})", config) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(e))
+        message = re.sub(r"\s*\(at line.*\)", "", str(e))
+        raise ConfigError(
+            f"not valid TOML ({message}); check quotes and '=' signs",
+            config,
+            int(match.group(1)) if match else None,
+        ) from None
+    if config.name == PYPROJECT_NAME:
+        settings = data.get("tool", {}).get("feedpub")
+        if settings is None:
+            raise ConfigError("has no [tool.feedpub] table; add one, or use feedpub.toml", config)
+        if not isinstance(settings, dict):
+            raise ConfigError("tool.feedpub must be a table ([tool.feedpub])", config)
+        return settings, text, "tool.feedpub"
+    return data, text, None
+
+
+def _key_line(text: str, table: str | None, key: str) -> int | None:
+    """The line where ``key`` is set in ``table`` (``None``: the top level) of a TOML text."""
+    current: str | None = None
+    assignment = re.compile(rf"""^\s*(?:{re.escape(key)}|"{re.escape(key)}")\s*=""")
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
+        if header:
+            current = header.group(1)
+        elif current == table and assignment.match(line):
+            return number
+    return None
+
+
+def _base_url(value: Any, problem: Any, config: Path | None) -> str | None:
+    where = f"in {config.name}" if config is not None else "in feedpub.toml"
+    if value is None or value == "":
+        problem(f'no base URL; set base_url = "https://example.com/" {where}, or pass --base-url')
+        return None
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
+        problem(
+            f"base_url '{value}' is not an absolute web address; write e.g. https://example.com/"
+        )
+        return None
+    return value if value.endswith("/") else value + "/"
+
+
+def _check_permalink(pattern: str, problem: Any) -> None:
+    try:
+        fields = set(permalink_fields(pattern))
+    except ValueError:
+        problem(f"permalink '{pattern}' has an unmatched '{{' or '}}'")
+        return
+    unknown = fields - PERMALINK_FIELDS
+    if unknown:
+        problem(
+            f"permalink uses unknown placeholder {{{sorted(unknown)[0]}}}; "
+            f"use {', '.join('{' + f + '}' for f in sorted(PERMALINK_FIELDS))}"
+        )
+    elif "slug" not in fields:
+        problem("permalink must contain {slug}, or every entry would get the same link")
+    if ".." in pattern.split("/") or "\\" in pattern:
+        problem("permalink may not contain '..' or '\\'")

@@ -1,0 +1,562 @@
+"""Entry files → typed :class:`Entry` values (the *scan* stage).
+
+This module reads front matter, checks every value and turns it into plain, timezone-aware
+Python values. It never renders Markdown and knows nothing about XML. Every problem in a file is
+collected and raised together, each naming the file and the line of the key it is about.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urljoin, urlsplit
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+from slugify import slugify
+
+from .errors import BuildErrors, BuildWarning, EntryError, FeedpubError
+
+if TYPE_CHECKING:
+    from .config import Site
+
+#: File name endings read as entries.
+ENTRY_SUFFIXES = (".md", ".markdown")
+
+#: Placeholders a permalink pattern may use.
+PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug"})
+
+# Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; U+FFFE, U+FFFF).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_EMAIL = re.compile(r"^[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+$")
+_NAME_EMAIL = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>]+)>$")
+_EMAIL_NAME = re.compile(r"^(?P<email>\S+@\S+)\s+\((?P<name>[^()]+)\)$")
+_JEKYLL_OFFSET = re.compile(r"\s*([+-])(\d\d):?(\d\d)$")
+_DATE_PREFIX = re.compile(r"^\d{4}-\d\d-\d\d-")
+_SLUG_OK = re.compile(r"^[\w.~-]+$")
+_YAML_HANDLER = YAMLHandler()
+
+DATE_HINT = "write 2025-05-01 or 2025-05-01T09:30:00+02:00"
+
+
+@dataclass(frozen=True)
+class Author:
+    """A person credited with an entry or a site."""
+
+    #: The name readers see.
+    name: str
+    #: E-mail address; RSS can only name an author by e-mail (else feedpub writes dc:creator).
+    email: str | None = None
+    #: Home page of the person (Atom ``uri``).
+    uri: str | None = None
+    #: A role or short bio ("Business & Economy Reporter"); kept for pages, not in RSS/Atom.
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article, as its front matter describes it. Markdown is not rendered yet."""
+
+    #: The file it was read from.
+    path: Path
+    #: Plain-text title.
+    title: str
+    #: First publication, timezone-aware.
+    date: datetime
+    #: Last significant change, timezone-aware; ``None`` when never updated.
+    updated: datetime | None
+    #: Who wrote it (the site author when the entry names none).
+    authors: tuple[Author, ...]
+    #: Categories, in the order written, without duplicates.
+    categories: tuple[str, ...]
+    #: Tags, in the order written, without duplicates.
+    tags: tuple[str, ...]
+    #: The summary the front matter gives (plain text), or ``None`` to derive one.
+    summary: str | None
+    #: The body, as Markdown.
+    body: str
+    #: True for drafts, which feeds leave out unless asked.
+    draft: bool
+    #: URL-safe name used in the permalink.
+    slug: str
+    #: Absolute URL of the entry's page.
+    link: str
+    #: Stable feed id (Atom ``id``, RSS ``guid``); see :func:`entry_id`.
+    id: str
+
+    @property
+    def modified(self) -> datetime:
+        """When the entry last changed: ``updated``, else ``date``."""
+        return self.updated or self.date
+
+
+# --------------------------------------------------------------------------- finding files
+
+
+def entry_files(folder: Path) -> list[Path]:
+    """Every entry file below ``folder``, in a stable order; hidden files and folders skipped."""
+    found = []
+    for path in folder.rglob("*"):
+        rel = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in rel) or path.name.endswith("~"):
+            continue
+        if path.suffix.lower() in ENTRY_SUFFIXES and path.is_file():
+            found.append(path)
+    return sorted(found)
+
+
+# --------------------------------------------------------------------------- reading one file
+
+
+class _Problems:
+    """Collects the problems of one file, each with the line of the key it is about."""
+
+    def __init__(self, path: Path, line_of: Callable[[str], int | None]) -> None:
+        self.path = path
+        self.line_of = line_of
+        self.errors: list[FeedpubError] = []
+
+    def add(self, message: str, key: str | None = None, line: int | None = None) -> None:
+        if line is None and key is not None:
+            line = self.line_of(key)
+        self.errors.append(EntryError(message, self.path, line))
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise EntryError("file is UTF-16 text; save it as UTF-8", path, 1)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        byte = data[e.start : e.start + 1].hex()
+        raise EntryError(
+            f"file is not UTF-8 text (byte 0x{byte} cannot be read); save it as UTF-8",
+            path,
+            line,
+        ) from None
+
+
+def _split(path: Path, text: str) -> tuple[str, str, int]:
+    """Front matter text, body text, and the file line on which the front matter text starts."""
+    boundary = _YAML_HANDLER.FM_BOUNDARY
+    opening = boundary.match(text)
+    if opening is None:
+        raise EntryError(
+            "no front matter; start the file with a line '---', then 'title:' and 'date:', "
+            "then another '---'",
+            path,
+            1,
+        )
+    closing = boundary.search(text, opening.end())
+    if closing is None:
+        raise EntryError("front matter is not closed; add a line '---' after it", path, 1)
+    first_line = text.count("\n", 0, opening.end()) + 1
+    return text[opening.end() : closing.start()], text[closing.end() :], first_line
+
+
+def _load_yaml(path: Path, fm: str, first_line: int) -> Any:
+    try:
+        return _YAML_HANDLER.load(fm)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark
+        if e.context_mark is not None and "end of stream" in (e.problem or ""):
+            mark = e.context_mark
+        problem = e.problem or "syntax error"
+        if "'\\t'" in problem:
+            hint = "indent with spaces, not tabs"
+        elif e.context and "quoted" in e.context:
+            hint = "a quote is not closed"
+        else:
+            hint = "check the quotes, colons and indentation"
+        line = first_line + mark.line if mark is not None else None
+        message = f"front matter is not valid YAML ({e.context or problem}); {hint}"
+        if e.context and problem != e.context:
+            message = f"front matter is not valid YAML ({e.context}: {problem}); {hint}"
+        raise EntryError(message, path, line) from None
+    except yaml.YAMLError as e:
+        raise EntryError(f"front matter is not valid YAML ({e})", path, None) from None
+    except (ValueError, OverflowError) as e:
+        # The YAML is well formed but a value cannot exist, e.g. a date in the year 0.
+        raise EntryError(f"front matter has an impossible value: {e}", path, None) from None
+
+
+def _key_lines(fm: str, first_line: int) -> Callable[[str], int | None]:
+    """A function giving the file line of a top-level front matter key."""
+
+    def line_of(key: str) -> int | None:
+        pattern = re.compile(
+            rf"""^(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*:"""
+        )
+        for number, text in enumerate(fm.split("\n")):
+            if pattern.match(text):
+                return first_line + number
+        return None
+
+    return line_of
+
+
+def read_entry(path: Path, site: Site) -> tuple[Entry, list[BuildWarning]]:
+    """Read one entry file into an :class:`Entry`.
+
+    Raises :class:`EntryError` for a file that cannot be read at all, or :class:`BuildErrors`
+    with every problem found in its front matter.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise EntryError(f"cannot read the file ({e.strerror})", path) from None
+    text = _decode(path, data)
+    warnings: list[BuildWarning] = []
+    bad = _XML_ILLEGAL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        warnings.append(
+            BuildWarning(
+                f"removed control character U+{ord(bad.group()):04X}, which feeds cannot carry",
+                path,
+                line,
+            )
+        )
+        text = _XML_ILLEGAL.sub("", text)
+    fm, body, first_line = _split(path, text)
+    meta = _load_yaml(path, fm, first_line)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        kind = "a list" if isinstance(meta, list) else "a single value"
+        raise EntryError(
+            f"front matter is {kind}, not 'key: value' lines; write e.g. 'title: My story'",
+            path,
+            2,
+        )
+    problems = _Problems(path, _key_lines(fm, first_line))
+    entry = _entry_from_meta(path, meta, body, site, problems)
+    if problems.errors:
+        raise BuildErrors(problems.errors)
+    assert entry is not None
+    return entry, warnings
+
+
+def _first(meta: dict[str, Any], *keys: str) -> tuple[str | None, Any]:
+    """The first of ``keys`` present in ``meta``, and its value."""
+    for key in keys:
+        if key in meta and meta[key] is not None:
+            return key, meta[key]
+    return None, None
+
+
+def _entry_from_meta(
+    path: Path, meta: dict[str, Any], body: str, site: Site, problems: _Problems
+) -> Entry | None:
+    title = _text(meta, "title", problems, required=True)
+    if title is not None and not title:
+        problems.add("title is empty; give the entry a title", "title")
+        title = None
+
+    key, value = _first(meta, "date")
+    published = None
+    if key is None:
+        problems.add(f"no date; add a line 'date: ...' to the front matter ({DATE_HINT})", line=1)
+    else:
+        published = _date(value, key, site.timezone, problems)
+    key, value = _first(meta, "updated", "lastmod", "last_modified_at")
+    updated = _date(value, key, site.timezone, problems) if key else None
+    if published and updated and updated < published:
+        updated = None  # an "update" before publication says nothing new
+
+    key, value = _first(meta, "authors", "author")
+    authors: tuple[Author, ...] = site.authors
+    if key is not None:
+        try:
+            authors = parse_authors(value) or site.authors
+        except ValueError as e:
+            problems.add(f"{key}: {e}", key)
+
+    categories = _terms(meta, ("categories", "category"), problems)
+    tags = _terms(meta, ("tags",), problems)
+    summary = None
+    key, _ = _first(meta, "summary", "description", "excerpt")
+    if key:
+        summary = _text(meta, key, problems) or None
+
+    draft = False
+    if meta.get("draft") is not None:
+        if isinstance(meta["draft"], bool):
+            draft = meta["draft"]
+        else:
+            problems.add(
+                f"draft must be true or false, not {meta['draft']!r}; write 'draft: true'", "draft"
+            )
+
+    slug = _slug(path, meta, problems)
+    link = None
+    if published is not None and slug is not None:
+        link = _link(meta, site, published, slug, problems)
+    entry_id = None
+    if link is not None and published is not None:
+        entry_id = _id(meta, site, published, link, problems)
+
+    if problems.errors:
+        return None
+    assert title and published and slug and link and entry_id
+    return Entry(
+        path=path,
+        title=title,
+        date=published,
+        updated=updated,
+        authors=authors,
+        categories=categories,
+        tags=tags,
+        summary=summary,
+        body=body,
+        draft=draft,
+        slug=slug,
+        link=link,
+        id=entry_id,
+    )
+
+
+def _text(
+    meta: dict[str, Any], key: str, problems: _Problems, required: bool = False
+) -> str | None:
+    value = meta.get(key)
+    if value is None:
+        if required:
+            problems.add(f"no {key}; add a line '{key}: ...' to the front matter", line=1)
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        problems.add(f"{key} must be text, not {_kind(value)}", key)
+        return None
+    return " ".join(str(value).split())
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping (key: value pairs)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (yes/no)"
+    if isinstance(value, (date, datetime)):
+        return "a date"
+    return repr(value)
+
+
+def _date(value: Any, key: str, zone: tzinfo, problems: _Problems) -> datetime | None:
+    try:
+        return parse_date(value, zone)
+    except ValueError as e:
+        problems.add(f"{key} {e}", key)
+        return None
+
+
+def parse_date(value: Any, zone: tzinfo) -> datetime:
+    """A front matter date as an aware datetime; naive values are read in ``zone``.
+
+    Takes YAML dates and timestamps, ISO 8601 strings, Jekyll's ``2013-05-06 02:12:52 +0200``
+    and RFC 822 dates. Raises :class:`ValueError` with a message for writers.
+    """
+    if isinstance(value, (bool, int, float)):
+        raise ValueError(f"{value!r} is a number, not a date; {DATE_HINT}")
+    if isinstance(value, datetime):
+        result = value
+    elif isinstance(value, date):
+        result = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        result = _date_from_text(value.strip())
+    else:
+        raise ValueError(f"is {_kind(value)}, not a date; {DATE_HINT}")
+    if result.tzinfo is None:
+        result = result.replace(tzinfo=zone)
+    if not 1000 <= result.year <= 9998:
+        raise ValueError(f"{value!s} is out of range; feedpub takes years 1000 to 9998")
+    return result
+
+
+def _date_from_text(text: str) -> datetime:
+    candidates = [text, _JEKYLL_OFFSET.sub(r"\1\2:\3", text)]
+    for candidate in candidates:
+        try:
+            return datetime.fromisoformat(candidate)
+        except ValueError:
+            pass
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        raise ValueError(f"{text!r} is not a date; {DATE_HINT}") from None
+
+
+def parse_authors(value: Any) -> tuple[Author, ...]:
+    """Authors from a front matter or config value: ``"Name <email>"``, a mapping with
+    ``name``/``email``/``uri``/``description``, or a list of either. Raises :class:`ValueError`."""
+    items = value if isinstance(value, list) else [value]
+    return tuple(_author(item) for item in items if item not in (None, ""))
+
+
+def _author(value: Any) -> Author:
+    if isinstance(value, str):
+        text = " ".join(value.split())
+        match = _NAME_EMAIL.match(text) or _EMAIL_NAME.match(text)
+        if match:
+            name, email = match["name"].strip(), match["email"].strip()
+            _check_email(email)
+            return Author(name=name or email, email=email)
+        if _EMAIL.match(text):
+            return Author(name=text, email=text)
+        return Author(name=text)
+    if isinstance(value, dict):
+        unknown = set(value) - {"name", "email", "uri", "url", "description", "role"}
+        if unknown:
+            raise ValueError(
+                f"unknown author field {sorted(unknown)[0]!r}; "
+                "an author takes name, email, uri and description"
+            )
+        fields = {}
+        for field in ("name", "email", "uri", "url", "description", "role"):
+            item = value.get(field)
+            if item is not None and not isinstance(item, str):
+                raise ValueError(f"author {field} must be text, not {_kind(item)}")
+            fields[field] = " ".join(item.split()) if item else None
+        email = fields["email"]
+        if email:
+            _check_email(email)
+        name = fields["name"] or email
+        if not name:
+            raise ValueError("an author needs a name (or at least an email)")
+        uri = fields["uri"] or fields["url"]
+        if uri and not _is_web_url(uri):
+            raise ValueError(f"author uri {uri!r} is not an absolute http(s) URL")
+        return Author(
+            name=name, email=email, uri=uri, description=fields["description"] or fields["role"]
+        )
+    raise ValueError(
+        f"an author is 'Name <email>' or a mapping with name and email, not {_kind(value)}"
+    )
+
+
+def _check_email(email: str) -> None:
+    if not _EMAIL.match(email):
+        raise ValueError(f"{email!r} is not an e-mail address")
+
+
+def _is_web_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _terms(meta: dict[str, Any], keys: Iterable[str], problems: _Problems) -> tuple[str, ...]:
+    """Categories or tags: lists or comma-separated strings, merged over ``keys``."""
+    found: dict[str, None] = {}
+    for key in keys:
+        value = meta.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            items: list[Any] = value.split(",")
+        elif isinstance(value, list):
+            items = value
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            items = [value]
+        else:
+            problems.add(
+                f"{key} must be a list like [Business, Tech] or 'Business, Tech', "
+                f"not {_kind(value)}",
+                key,
+            )
+            continue
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                problems.add(f"each of {key} must be text, not {_kind(item)}", key)
+                continue
+            term = " ".join(str(item).split())
+            if term:
+                found.setdefault(term, None)
+    return tuple(found)
+
+
+def _slug(path: Path, meta: dict[str, Any], problems: _Problems) -> str | None:
+    value = meta.get("slug")
+    if value is None:
+        slug = slugify(_DATE_PREFIX.sub("", path.stem))
+        if not slug:
+            problems.add(
+                f"cannot make a URL slug from the file name {path.name!r}; add 'slug: my-story'",
+                line=1,
+            )
+            return None
+        return slug
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not _SLUG_OK.match(value) or value in (".", ".."):
+        problems.add(
+            f"slug {value!r} may only contain letters, digits, '-', '_', '.' and '~' "
+            "(no '/', spaces or '..'); write e.g. 'slug: my-story'",
+            "slug",
+        )
+        return None
+    return value
+
+
+def _link(
+    meta: dict[str, Any], site: Site, published: datetime, slug: str, problems: _Problems
+) -> str | None:
+    key, value = _first(meta, "permalink", "link")
+    if key is not None:
+        if not isinstance(value, str) or not value.strip():
+            problems.add(f"{key} must be a URL or a path like /2025/my-story/", key)
+            return None
+        value = value.strip()
+        if _is_web_url(value):
+            return value
+        if _URI_SCHEME.match(value) or value.startswith("//"):
+            problems.add(f"{key} {value!r} must be an http(s) URL or a path on the site", key)
+            return None
+        path = value
+    else:
+        local = published.astimezone(site.timezone)
+        path = site.permalink.format(
+            year=f"{local.year:04d}", month=f"{local.month:02d}", day=f"{local.day:02d}", slug=slug
+        )
+    if ".." in path.split("/") or "\\" in path or any(c.isspace() for c in path):
+        problems.add(
+            f"{key or 'permalink'} {path!r} may not contain '..', '\\' or spaces", key or "slug"
+        )
+        return None
+    return urljoin(site.base_url, quote(path.lstrip("/"), safe="/%~:@!$&'()*+,;=?#"))
+
+
+def _id(
+    meta: dict[str, Any], site: Site, published: datetime, link: str, problems: _Problems
+) -> str | None:
+    value = meta.get("id")
+    if value is None:
+        return link
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        problems.add(f"id must be text, not {_kind(value)}", "id")
+        return None
+    text = str(value).strip()
+    if not text:
+        problems.add("id is empty; remove it or give a value", "id")
+        return None
+    if _URI_SCHEME.match(text):
+        if any(c.isspace() for c in text):
+            problems.add(f"id {text!r} is a URI and may not contain spaces", "id")
+            return None
+        return text
+    host = urlsplit(site.base_url).hostname or "localhost"
+    return f"tag:{host},{published.year:04d}:{quote(text, safe='')}"
+
+
+def permalink_fields(pattern: str) -> Iterator[str]:
+    """The placeholder names used in a permalink pattern (raises ValueError if malformed)."""
+    for _, field, _, _ in string.Formatter().parse(pattern):
+        if field is not None:
+            yield field
