@@ -167,25 +167,33 @@ def _load_yaml(path: Path, fm: str, first_line: int) -> Any:
         return _YAML_HANDLER.load(fm)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
-        if e.context_mark is not None and "end of stream" in (e.problem or ""):
+        if e.context_mark is not None and (
+            "end of stream" in (e.problem or "") or "simple key" in (e.context or "")
+        ):
             mark = e.context_mark
-        problem = e.problem or "syntax error"
-        if "'\\t'" in problem:
-            hint = "indent with spaces, not tabs"
-        elif e.context and "quoted" in e.context:
-            hint = "a quote is not closed"
-        else:
-            hint = "check the quotes, colons and indentation"
         line = first_line + mark.line if mark is not None else None
-        message = f"front matter is not valid YAML ({e.context or problem}); {hint}"
-        if e.context and problem != e.context:
-            message = f"front matter is not valid YAML ({e.context}: {problem}); {hint}"
-        raise EntryError(message, path, line) from None
+        raise EntryError(f"front matter is not valid YAML: {_yaml_hint(e)}", path, line) from None
     except yaml.YAMLError as e:
         raise EntryError(f"front matter is not valid YAML ({e})", path, None) from None
     except (ValueError, OverflowError) as e:
         # The YAML is well formed but a value cannot exist, e.g. a date in the year 0.
         raise EntryError(f"front matter has an impossible value: {e}", path, None) from None
+
+
+def _yaml_hint(error: yaml.MarkedYAMLError) -> str:
+    """PyYAML's complaint in a writer's words."""
+    problem, context = error.problem or "", error.context or ""
+    if "quoted scalar" in context:
+        return "a quote opened on this line is not closed"
+    if "tab" in problem:
+        return "a tab is used for indentation; indent with spaces"
+    if "mapping values are not allowed" in problem:
+        return "a value contains ': '; put the whole value in quotes"
+    if "expected ':'" in problem or "simple key" in context:
+        return "a line has no ':' between key and value"
+    if "alias" in problem or "anchor" in context:
+        return f"{problem}; '*' and '&' start YAML aliases, put such values in quotes"
+    return f"{problem or context}; check the quotes, colons and indentation"
 
 
 def _key_lines(fm: str, first_line: int) -> Callable[[str], int | None]:

@@ -1,0 +1,79 @@
+"""Shared fixtures: a throw-away site folder with a config and entry files."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from feedpub.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+BASIC_CONFIG = """\
+title = "Test Site"
+base_url = "https://example.org/"
+description = "Entries for tests"
+timezone = "UTC"
+"""
+
+
+class SiteDir:
+    """A site folder under tmp_path: write entries and config, run the CLI inside it."""
+
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.root = root
+        self.entries = root / "entries"
+        self.entries.mkdir()
+        self.public = root / "public"
+        self.config(BASIC_CONFIG)
+        monkeypatch.chdir(root)
+
+    def config(self, text: str, name: str = "feedpub.toml") -> Path:
+        path = self.root / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def entry(self, name: str, text: str | bytes) -> Path:
+        """Write entries/NAME; str is dedented and written as UTF-8, bytes as they are."""
+        path = self.entries / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def run(self, *args: str) -> Result:
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+    def snapshot(self) -> dict[str, tuple[bytes, int]]:
+        """Every file under public/ with its bytes and mtime, to prove nothing changed."""
+        if not self.public.exists():
+            return {}
+        return {
+            str(p.relative_to(self.public)): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(self.public.rglob("*"))
+            if p.is_file()
+        }
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SiteDir:
+    root = tmp_path / "site"
+    root.mkdir()
+    return SiteDir(root, monkeypatch)
+
+
+@pytest.fixture
+def make_entry() -> Callable[..., str]:
+    """Front matter text from keyword arguments (YAML written by hand, not by a dumper)."""
+
+    def make(body: str = "Body text.\n", **fields: str) -> str:
+        lines = ["---", *(f"{key}: {value}" for key, value in fields.items()), "---", body]
+        return "\n".join(lines)
+
+    return make

@@ -1,0 +1,82 @@
+"""The command line as a user meets it: --version, python -m, help text, build summary."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+import feedpub
+from feedpub.cli import main
+
+from .conftest import SiteDir
+
+
+def test_version_matches_the_package() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"feedpub, version {feedpub.__version__}"
+
+
+def test_python_dash_m(site: SiteDir) -> None:
+    site.entry("a.md", "---\ntitle: A\ndate: 2025-01-01\n---\nHello.\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "feedpub", "build"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert (site.public / "feed.xml").is_file()
+    assert (site.public / "atom.xml").is_file()
+
+
+def _commands() -> list[str]:
+    assert isinstance(main, click.Group)
+    return sorted(main.commands)
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_command_is_documented(command: str) -> None:
+    """Each command's help explains it, ends with an example, and every option has help."""
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+    cmd = main.commands[command]
+    for param in cmd.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"--{param.name} of {command} has no help text"
+
+
+def test_top_level_help_lists_commands() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in _commands():
+        assert command in result.output
+    assert "--version" in result.output
+
+
+def test_build_prints_a_summary_and_quiet_silences_it(site: SiteDir) -> None:
+    site.entry("a.md", "---\ntitle: A\ndate: 2025-01-01\n---\nHello.\n")
+    site.entry("b.md", "---\ntitle: B\ndate: 2025-01-02\n---\nHello.\n")
+    result = site.run("build")
+    assert result.exit_code == 0
+    assert result.output.startswith("2 entries → 2 feeds in public/ (")
+    again = site.run("build")
+    assert "unchanged)" in again.output
+    assert site.run("build", "--quiet").output == ""
+
+
+def test_build_options_override_the_config(site: SiteDir, tmp_path) -> None:
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "x.md").write_text("---\ntitle: X\ndate: 2025-01-01\n---\nHi\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = site.run(
+        "build", "--entries", str(other), "--out", str(out), "--base-url", "https://b.example/x"
+    )
+    assert result.exit_code == 0, result.output
+    xml = (out / "feed.xml").read_text(encoding="utf-8")
+    assert '<atom:link href="https://b.example/x/feed.xml" rel="self"/>' in xml
+    assert "<link>https://b.example/x/2025/01/x/</link>" in xml
+    assert not site.public.exists()
