@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,13 +11,22 @@ from pathlib import Path
 from . import feeds
 from .config import Site
 from .entry import Author, Entry, entry_files, read_entry
-from .errors import BuildErrors, BuildWarning, ConfigError, EntryError, FeedpubError
+from .errors import (
+    BuildErrors,
+    BuildWarning,
+    ConfigError,
+    EntryError,
+    FeedpubError,
+    display_path,
+)
 from .output import write_outputs
 from .render import render
 
 #: Output file names in the output folder; URLs are ``base_url`` + name.
 RSS_NAME = "feed.xml"
 ATOM_NAME = "atom.xml"
+#: Hidden file in the output folder remembering each entry's id and link from the last build.
+MANIFEST_NAME = ".feedpub-manifest.json"
 
 
 @dataclass(frozen=True)
@@ -52,11 +62,23 @@ class BuildResult:
 
 def scan(site: Site) -> Scan:
     """Read every entry file; raises :class:`BuildErrors` with every problem in every file."""
+    entries, warnings, problems = scan_all(site)
+    if problems:
+        raise BuildErrors(problems)
+    return Scan(entries=tuple(entries), warnings=tuple(warnings))
+
+
+def scan_all(site: Site) -> tuple[list[Entry], list[BuildWarning], list[FeedpubError]]:
+    """Read every entry file: the good entries, the warnings, and every problem found.
+
+    Raises :class:`ConfigError` when there is no entries folder or no entry in it.
+    """
     folder = site.entries
     if not folder.is_dir():
         raise ConfigError(
             "the entries folder does not exist; create it, or set 'entries' in the configuration",
             folder,
+            code="FP005",
         )
     paths = entry_files(folder)
     if not paths:
@@ -64,6 +86,7 @@ def scan(site: Site) -> Scan:
             "no entries found (*.md, *.markdown); write one, e.g. "
             f"{Path(folder.name) / 'hello.md'} with 'title:' and 'date:' front matter",
             folder,
+            code="FP005",
         )
     entries: list[Entry] = []
     warnings: list[BuildWarning] = []
@@ -80,25 +103,27 @@ def scan(site: Site) -> Scan:
         entries.append(entry)
         warnings.extend(found)
     problems.extend(_duplicates(entries))
-    if problems:
-        raise BuildErrors(problems)
-    return Scan(entries=tuple(entries), warnings=tuple(warnings))
+    return entries, warnings, problems
 
 
 def _duplicates(entries: list[Entry]) -> list[FeedpubError]:
     """Two entries with one id (or one link) would be one story to every feed reader."""
     problems: list[FeedpubError] = []
+    reported: set[Path] = set()
     for field in ("id", "link"):
         seen: dict[str, Entry] = {}
         for entry in entries:
             value = getattr(entry, field)
             first = seen.setdefault(value, entry)
-            if first is not entry:
+            if first is not entry and entry.path not in reported:
+                reported.add(entry.path)  # one message per entry: a same id is often a same link
                 problems.append(
                     EntryError(
-                        f"has the same {field} as {first.path.name} ({value}); "
+                        f"has the same {field} as {display_path(first.path)} ({value}); "
                         "give one of them another slug, permalink or id",
                         entry.path,
+                        entry.line_of("id", "slug", "permalink", "link", "date"),
+                        code="FP108" if field == "id" else "FP109",
                     )
                 )
     return problems
@@ -130,10 +155,7 @@ def _now() -> datetime:
 
 def render_feeds(site: Site, entries: tuple[Entry, ...], chosen: list[Entry]) -> dict[str, bytes]:
     """The bytes of every output file, by name in the output folder."""
-    items = tuple(
-        render(e, full_content=site.full_content, summary_length=site.summary_length)
-        for e in chosen
-    )
+    items = tuple(render(e, site) for e in chosen)
     # Feed-level dates come from the entries, never the clock, so builds are reproducible.
     newest = max(e.modified for e in (chosen or entries))
     feed = feeds.Feed(
@@ -151,6 +173,38 @@ def render_feeds(site: Site, entries: tuple[Entry, ...], chosen: list[Entry]) ->
     }
 
 
+def manifest(site: Site, entries: tuple[Entry, ...]) -> bytes:
+    """The manifest of this build: each entry file (relative to the entries folder) → id, link."""
+    records = {
+        e.path.relative_to(site.entries).as_posix(): {"id": e.id, "link": e.link} for e in entries
+    }
+    data = {"feedpub_manifest": 1, "entries": dict(sorted(records.items()))}
+    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode()
+
+
+def id_changes(site: Site, entries: tuple[Entry, ...]) -> list[BuildWarning]:
+    """Entries whose id differs from the last build's manifest (readers would see them as new)."""
+    try:
+        old = json.loads((site.output / MANIFEST_NAME).read_bytes())["entries"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []  # no manifest yet, or one we cannot read: nothing to compare with
+    warnings = []
+    for e in entries:
+        record = old.get(e.path.relative_to(site.entries).as_posix())
+        if isinstance(record, dict) and record.get("id") not in (None, e.id):
+            warnings.append(
+                BuildWarning(
+                    "FP208",
+                    f"id changed since the last build ({record['id']} → {e.id}); feed readers "
+                    f"will show this entry again as new. To keep the old id, add "
+                    f"'id: {record['id']}' to its front matter",
+                    e.path,
+                    e.line_of("id", "slug", "permalink", "link", "date"),
+                )
+            )
+    return warnings
+
+
 def build(
     site: Site, *, drafts: bool = False, future: bool = False, now: datetime | None = None
 ) -> BuildResult:
@@ -163,11 +217,13 @@ def build(
     scanned = scan(site)
     chosen = select(scanned.entries, limit=site.limit, drafts=drafts, future=future, now=now)
     outputs = render_feeds(site, scanned.entries, chosen)
+    warnings = (*scanned.warnings, *id_changes(site, scanned.entries))
+    outputs[MANIFEST_NAME] = manifest(site, scanned.entries)
     written, unchanged = write_outputs(site.output, outputs)
     return BuildResult(
         scanned=len(scanned.entries),
         published=len(chosen),
-        written=tuple(written),
-        unchanged=tuple(unchanged),
-        warnings=scanned.warnings,
+        written=tuple(p for p in written if p.name != MANIFEST_NAME),
+        unchanged=tuple(p for p in unchanged if p.name != MANIFEST_NAME),
+        warnings=warnings,
     )

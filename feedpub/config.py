@@ -9,13 +9,14 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .entry import PERMALINK_FIELDS, Author, parse_authors, permalink_fields
-from .errors import BuildErrors, ConfigError, FeedpubError
+from .errors import BuildErrors, ConfigError, FeedpubError, display_path
 
 CONFIG_NAME = "feedpub.toml"
 PYPROJECT_NAME = "pyproject.toml"
@@ -34,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "permalink": "/{year}/{month}/{slug}/",
     "full_content": True,
     "summary_length": 300,
+    "sanitize": True,
 }
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
@@ -67,6 +69,8 @@ class Site:
     full_content: bool = True
     #: Longest derived summary, in characters.
     summary_length: int = 300
+    #: Remove unsafe HTML from entries; ``False`` only for sites whose writers are all trusted.
+    sanitize: bool = True
     #: The file the settings came from, if any.
     config_path: Path | None = None
 
@@ -115,20 +119,25 @@ def load_site(
 
     problems: list[FeedpubError] = []
 
-    def problem(key: str | None, message: str) -> None:
+    def problem(key: str | None, message: str, code: str = "FP003") -> None:
         line = _key_line(text, table, key) if key and config is not None else None
-        problems.append(ConfigError(message, config, line))
+        problems.append(ConfigError(message, config, line, code))
 
     for key in settings:
         if key not in DEFAULTS:
             close = difflib.get_close_matches(key, DEFAULTS, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(DEFAULTS)}"
-            problem(key, f"unknown setting '{key}'; {hint}")
+            problem(key, f"unknown setting '{key}'; {hint}", "FP002")
     values = {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS}}
-    url_problem = lambda message: problem("base_url", message)  # noqa: E731
+
+    def url_problem(message: str, code: str = "FP003") -> None:
+        if base_url is None:
+            problem("base_url", message, code)
+        else:
+            problems.append(ConfigError(f"--base-url: {message}", code=code))
+
     if base_url is not None:
         values["base_url"] = base_url
-        url_problem = lambda message: problems.append(ConfigError(f"--base-url: {message}"))  # noqa: E731
 
     for key, kind in (
         ("title", str),
@@ -150,11 +159,10 @@ def load_site(
             values[key] = DEFAULTS[key]
     if values["summary_length"] == 0:
         problem("summary_length", "summary_length must be 1 or more")
-    if not isinstance(values["full_content"], bool):
-        problem(
-            "full_content", f"full_content must be true or false, not {values['full_content']!r}"
-        )
-        values["full_content"] = True
+    for key in ("full_content", "sanitize"):
+        if not isinstance(values[key], bool):
+            problem(key, f"{key} must be true or false, not {values[key]!r}")
+            values[key] = True
 
     url = _base_url(values["base_url"], url_problem, config)
     zone = ZoneInfo("UTC")
@@ -183,14 +191,14 @@ def load_site(
     try:
         resolved_out, resolved_in = output_dir.resolve(), entries_dir.resolve()
         if resolved_out == resolved_in or resolved_in in resolved_out.parents:
-            problems.append(
-                ConfigError(
-                    f"the output folder '{output_dir}' is the entries folder or inside it; "
-                    "choose another output folder (default 'public')",
-                    config,
-                    _key_line(text, table, "output") if config else None,
-                )
+            message = (
+                f"the output folder '{display_path(output_dir)}' is the entries folder or "
+                "inside it; choose another output folder (default 'public')"
             )
+            if output is not None:
+                problems.append(ConfigError(f"--out: {message}", code="FP006"))
+            else:
+                problem("output", message, "FP006")
     except OSError:
         pass
 
@@ -212,6 +220,7 @@ def load_site(
         permalink=values["permalink"],
         full_content=values["full_content"],
         summary_length=values["summary_length"],
+        sanitize=values["sanitize"],
         config_path=config,
     )
 
@@ -221,10 +230,12 @@ def _read(config: Path) -> tuple[dict[str, Any], str, str | None]:
     try:
         text = config.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError("no such configuration file", config) from None
+        raise ConfigError("no such configuration file", config, code="FP001") from None
     except (OSError, UnicodeDecodeError) as e:
         reason = "it is not UTF-8 text" if isinstance(e, UnicodeDecodeError) else e.strerror
-        raise ConfigError(f"cannot read the configuration ({reason})", config) from None
+        raise ConfigError(
+            f"cannot read the configuration ({reason})", config, code="FP001"
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -234,13 +245,16 @@ def _read(config: Path) -> tuple[dict[str, Any], str, str | None]:
             f"not valid TOML ({message}); check quotes and '=' signs",
             config,
             int(match.group(1)) if match else None,
+            "FP001",
         ) from None
     if config.name == PYPROJECT_NAME:
         settings = data.get("tool", {}).get("feedpub")
         if settings is None:
-            raise ConfigError("has no [tool.feedpub] table; add one, or use feedpub.toml", config)
+            raise ConfigError(
+                "has no [tool.feedpub] table; add one, or use feedpub.toml", config, code="FP001"
+            )
         if not isinstance(settings, dict):
-            raise ConfigError("tool.feedpub must be a table ([tool.feedpub])", config)
+            raise ConfigError("tool.feedpub must be a table ([tool.feedpub])", config, code="FP001")
         return settings, text, "tool.feedpub"
     return data, text, None
 
@@ -258,10 +272,13 @@ def _key_line(text: str, table: str | None, key: str) -> int | None:
     return None
 
 
-def _base_url(value: Any, problem: Any, config: Path | None) -> str | None:
+def _base_url(value: Any, problem: Callable[..., None], config: Path | None) -> str | None:
     where = f"in {config.name}" if config is not None else "in feedpub.toml"
     if value is None or value == "":
-        problem(f'no base URL; set base_url = "https://example.com/" {where}, or pass --base-url')
+        problem(
+            f'no base URL; set base_url = "https://example.com/" {where}, or pass --base-url',
+            "FP004",
+        )
         return None
     if not isinstance(value, str):
         return None
@@ -274,7 +291,7 @@ def _base_url(value: Any, problem: Any, config: Path | None) -> str | None:
     return value if value.endswith("/") else value + "/"
 
 
-def _check_permalink(pattern: str, problem: Any) -> None:
+def _check_permalink(pattern: str, problem: Callable[[str], None]) -> None:
     try:
         fields = set(permalink_fields(pattern))
     except ValueError:

@@ -7,10 +7,11 @@ collected and raised together, each naming the file and the line of the key it i
 
 from __future__ import annotations
 
+import difflib
 import re
 import string
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -28,6 +29,31 @@ if TYPE_CHECKING:
 
 #: File name endings read as entries.
 ENTRY_SUFFIXES = (".md", ".markdown")
+
+#: Front matter keys feedpub reads (aliases included) or reserves; others are kept and ignored.
+SUMMARY_KEYS = ("summary", "description", "excerpt")
+KNOWN_KEYS = frozenset(
+    {
+        "title",
+        "date",
+        "updated",
+        "lastmod",
+        "last_modified_at",
+        "author",
+        "authors",
+        "categories",
+        "category",
+        "tags",
+        *SUMMARY_KEYS,
+        "draft",
+        "slug",
+        "permalink",
+        "link",
+        "id",
+        "image",
+        "enclosure",
+    }
+)
 
 #: Placeholders a permalink pattern may use.
 PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug"})
@@ -88,8 +114,17 @@ class Entry:
     slug: str
     #: Absolute URL of the entry's page.
     link: str
-    #: Stable feed id (Atom ``id``, RSS ``guid``); see :func:`entry_id`.
+    #: Stable feed id (Atom ``id``, RSS ``guid``): ``id`` from front matter, else the link.
     id: str
+    #: File line of each top-level front matter key, for messages about them.
+    key_lines: tuple[tuple[str, int], ...] = ()
+    #: File line on which the Markdown body starts.
+    body_line: int = 1
+
+    def line_of(self, *keys: str) -> int | None:
+        """The line of the first of ``keys`` present in the front matter."""
+        lines = dict(self.key_lines)
+        return next((lines[k] for k in keys if k in lines), None)
 
     @property
     def modified(self) -> datetime:
@@ -118,19 +153,25 @@ def entry_files(folder: Path) -> list[Path]:
 class _Problems:
     """Collects the problems of one file, each with the line of the key it is about."""
 
-    def __init__(self, path: Path, line_of: Callable[[str], int | None]) -> None:
+    def __init__(self, path: Path, key_lines: dict[str, int]) -> None:
         self.path = path
-        self.line_of = line_of
+        self.key_lines = key_lines
         self.errors: list[FeedpubError] = []
 
-    def add(self, message: str, key: str | None = None, line: int | None = None) -> None:
+    def add(
+        self, message: str, key: str | None = None, line: int | None = None, code: str = "FP106"
+    ) -> None:
         if line is None and key is not None:
-            line = self.line_of(key)
-        self.errors.append(EntryError(message, self.path, line))
+            line = self.key_lines.get(key)
+        self.errors.append(EntryError(message, self.path, line, code))
+
+    def identity(self, message: str, key: str | None = None, line: int | None = None) -> None:
+        """A slug, permalink or id that cannot be used."""
+        self.add(message, key, line, "FP107")
 
 
 def _decode(path: Path, data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data.count(0) > len(data) // 4:
         raise EntryError("file is UTF-16 text; save it as UTF-8", path, 1)
     try:
         return data.decode("utf-8-sig")
@@ -144,8 +185,8 @@ def _decode(path: Path, data: bytes) -> str:
         ) from None
 
 
-def _split(path: Path, text: str) -> tuple[str, str, int]:
-    """Front matter text, body text, and the file line on which the front matter text starts."""
+def _split(path: Path, text: str) -> tuple[str, str, int, int]:
+    """Front matter text, body text, and the file lines on which each starts."""
     boundary = _YAML_HANDLER.FM_BOUNDARY
     opening = boundary.match(text)
     if opening is None:
@@ -154,12 +195,15 @@ def _split(path: Path, text: str) -> tuple[str, str, int]:
             "then another '---'",
             path,
             1,
+            "FP102",
         )
     closing = boundary.search(text, opening.end())
     if closing is None:
-        raise EntryError("front matter is not closed; add a line '---' after it", path, 1)
+        raise EntryError("front matter is not closed; add a line '---' after it", path, 1, "FP102")
     first_line = text.count("\n", 0, opening.end()) + 1
-    return text[opening.end() : closing.start()], text[closing.end() :], first_line
+    body_line = text.count("\n", 0, closing.end()) + 1
+    fm = text[opening.end() : closing.start()]
+    return fm, text[closing.end() :], first_line, body_line
 
 
 def _load_yaml(path: Path, fm: str, first_line: int) -> Any:
@@ -172,22 +216,32 @@ def _load_yaml(path: Path, fm: str, first_line: int) -> Any:
         ):
             mark = e.context_mark
         line = first_line + mark.line if mark is not None else None
-        raise EntryError(f"front matter is not valid YAML: {_yaml_hint(e)}", path, line) from None
+        source = fm.split("\n")[mark.line] if mark is not None else ""
+        raise EntryError(
+            f"front matter is not valid YAML: {_yaml_hint(e, source)}", path, line, "FP103"
+        ) from None
     except yaml.YAMLError as e:
-        raise EntryError(f"front matter is not valid YAML ({e})", path, None) from None
+        raise EntryError(f"front matter is not valid YAML ({e})", path, None, "FP103") from None
     except (ValueError, OverflowError) as e:
         # The YAML is well formed but a value cannot exist, e.g. a date in the year 0.
-        raise EntryError(f"front matter has an impossible value: {e}", path, None) from None
+        raise EntryError(
+            f"front matter has an impossible value: {e}", path, None, "FP106"
+        ) from None
 
 
-def _yaml_hint(error: yaml.MarkedYAMLError) -> str:
-    """PyYAML's complaint in a writer's words."""
+def _yaml_hint(error: yaml.MarkedYAMLError, source: str) -> str:
+    """PyYAML's complaint about the front matter line ``source``, in a writer's words."""
     problem, context = error.problem or "", error.context or ""
     if "quoted scalar" in context:
         return "a quote opened on this line is not closed"
-    if "tab" in problem:
+    if "tab" in problem or "\t" in source[: len(source) - len(source.lstrip())]:
         return "a tab is used for indentation; indent with spaces"
     if "mapping values are not allowed" in problem:
+        if source[:1].isspace():
+            return (
+                "this line is indented, so YAML reads it as part of the value above; "
+                "start top-level keys at the beginning of the line"
+            )
         return "a value contains ': '; put the whole value in quotes"
     if "expected ':'" in problem or "simple key" in context:
         return "a line has no ':' between key and value"
@@ -196,19 +250,18 @@ def _yaml_hint(error: yaml.MarkedYAMLError) -> str:
     return f"{problem or context}; check the quotes, colons and indentation"
 
 
-def _key_lines(fm: str, first_line: int) -> Callable[[str], int | None]:
-    """A function giving the file line of a top-level front matter key."""
+_TOP_KEY = re.compile(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#'"\-?:][^:]*?))\s*:(?:\s|$)""")
 
-    def line_of(key: str) -> int | None:
-        pattern = re.compile(
-            rf"""^(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*:"""
-        )
-        for number, text in enumerate(fm.split("\n")):
-            if pattern.match(text):
-                return first_line + number
-        return None
 
-    return line_of
+def _key_lines(fm: str, first_line: int) -> dict[str, int]:
+    """The file line of each top-level front matter key (first occurrence)."""
+    lines: dict[str, int] = {}
+    for number, text in enumerate(fm.split("\n")):
+        match = _TOP_KEY.match(text)
+        if match:
+            key = match.group(1) or match.group(2) or match.group(3)
+            lines.setdefault(key, first_line + number)
+    return lines
 
 
 def read_entry(path: Path, site: Site) -> tuple[Entry, list[BuildWarning]]:
@@ -228,13 +281,14 @@ def read_entry(path: Path, site: Site) -> tuple[Entry, list[BuildWarning]]:
         line = text.count("\n", 0, bad.start()) + 1
         warnings.append(
             BuildWarning(
+                "FP201",
                 f"removed control character U+{ord(bad.group()):04X}, which feeds cannot carry",
                 path,
                 line,
             )
         )
         text = _XML_ILLEGAL.sub("", text)
-    fm, body, first_line = _split(path, text)
+    fm, body, first_line, body_line = _split(path, text)
     meta = _load_yaml(path, fm, first_line)
     if meta is None:
         meta = {}
@@ -243,14 +297,48 @@ def read_entry(path: Path, site: Site) -> tuple[Entry, list[BuildWarning]]:
         raise EntryError(
             f"front matter is {kind}, not 'key: value' lines; write e.g. 'title: My story'",
             path,
-            2,
+            first_line + 1,
+            "FP102",
         )
-    problems = _Problems(path, _key_lines(fm, first_line))
+    key_lines = _key_lines(fm, first_line)
+    problems = _Problems(path, key_lines)
     entry = _entry_from_meta(path, meta, body, site, problems)
     if problems.errors:
         raise BuildErrors(problems.errors)
     assert entry is not None
+    warnings.extend(_likely_typos(path, meta, key_lines))
+    entry = replace(entry, key_lines=tuple(key_lines.items()), body_line=body_line)
+    if entry.summary and len(entry.summary) > site.summary_length:
+        warnings.append(
+            BuildWarning(
+                "FP207",
+                f"summary is {len(entry.summary)} characters, longer than summary_length "
+                f"({site.summary_length}); readers may cut it",
+                path,
+                key_lines.get(_first(meta, *SUMMARY_KEYS)[0] or "summary"),
+            )
+        )
     return entry, warnings
+
+
+def _likely_typos(
+    path: Path, meta: dict[str, Any], key_lines: dict[str, int]
+) -> list[BuildWarning]:
+    found = []
+    for key in meta:
+        if key in KNOWN_KEYS or not isinstance(key, str):
+            continue
+        close = difflib.get_close_matches(key.lower(), KNOWN_KEYS, n=1, cutoff=0.8)
+        if close:
+            found.append(
+                BuildWarning(
+                    "FP203",
+                    f"unknown key '{key}' is ignored; did you mean '{close[0]}'?",
+                    path,
+                    key_lines.get(key),
+                )
+            )
+    return found
 
 
 def _first(meta: dict[str, Any], *keys: str) -> tuple[str | None, Any]:
@@ -266,13 +354,17 @@ def _entry_from_meta(
 ) -> Entry | None:
     title = _text(meta, "title", problems, required=True)
     if title is not None and not title:
-        problems.add("title is empty; give the entry a title", "title")
+        problems.add("title is empty; give the entry a title", "title", code="FP104")
         title = None
 
     key, value = _first(meta, "date")
     published = None
     if key is None:
-        problems.add(f"no date; add a line 'date: ...' to the front matter ({DATE_HINT})", line=1)
+        problems.add(
+            f"no date; add a line 'date: ...' to the front matter ({DATE_HINT})",
+            line=1,
+            code="FP105",
+        )
     else:
         published = _date(value, key, site.timezone, problems)
     key, value = _first(meta, "updated", "lastmod", "last_modified_at")
@@ -291,7 +383,7 @@ def _entry_from_meta(
     categories = _terms(meta, ("categories", "category"), problems)
     tags = _terms(meta, ("tags",), problems)
     summary = None
-    key, _ = _first(meta, "summary", "description", "excerpt")
+    key, _ = _first(meta, *SUMMARY_KEYS)
     if key:
         summary = _text(meta, key, problems) or None
 
@@ -338,7 +430,9 @@ def _text(
     value = meta.get(key)
     if value is None:
         if required:
-            problems.add(f"no {key}; add a line '{key}: ...' to the front matter", line=1)
+            problems.add(
+                f"no {key}; add a line '{key}: ...' to the front matter", line=1, code="FP104"
+            )
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         problems.add(f"{key} must be text, not {_kind(value)}", key)
@@ -362,7 +456,7 @@ def _date(value: Any, key: str, zone: tzinfo, problems: _Problems) -> datetime |
     try:
         return parse_date(value, zone)
     except ValueError as e:
-        problems.add(f"{key} {e}", key)
+        problems.add(f"{key} {e}", key, code="FP105")
         return None
 
 
@@ -495,7 +589,7 @@ def _slug(path: Path, meta: dict[str, Any], problems: _Problems) -> str | None:
     if value is None:
         slug = slugify(_DATE_PREFIX.sub("", path.stem))
         if not slug:
-            problems.add(
+            problems.identity(
                 f"cannot make a URL slug from the file name {path.name!r}; add 'slug: my-story'",
                 line=1,
             )
@@ -504,7 +598,7 @@ def _slug(path: Path, meta: dict[str, Any], problems: _Problems) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not _SLUG_OK.match(value) or value in (".", ".."):
-        problems.add(
+        problems.identity(
             f"slug {value!r} may only contain letters, digits, '-', '_', '.' and '~' "
             "(no '/', spaces or '..'); write e.g. 'slug: my-story'",
             "slug",
@@ -519,13 +613,13 @@ def _link(
     key, value = _first(meta, "permalink", "link")
     if key is not None:
         if not isinstance(value, str) or not value.strip():
-            problems.add(f"{key} must be a URL or a path like /2025/my-story/", key)
+            problems.identity(f"{key} must be a URL or a path like /2025/my-story/", key)
             return None
         value = value.strip()
         if _is_web_url(value):
             return value
         if _URI_SCHEME.match(value) or value.startswith("//"):
-            problems.add(f"{key} {value!r} must be an http(s) URL or a path on the site", key)
+            problems.identity(f"{key} {value!r} must be an http(s) URL or a path on the site", key)
             return None
         path = value
     else:
@@ -534,7 +628,7 @@ def _link(
             year=f"{local.year:04d}", month=f"{local.month:02d}", day=f"{local.day:02d}", slug=slug
         )
     if ".." in path.split("/") or "\\" in path or any(c.isspace() for c in path):
-        problems.add(
+        problems.identity(
             f"{key or 'permalink'} {path!r} may not contain '..', '\\' or spaces", key or "slug"
         )
         return None
@@ -548,15 +642,15 @@ def _id(
     if value is None:
         return link
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        problems.add(f"id must be text, not {_kind(value)}", "id")
+        problems.identity(f"id must be text, not {_kind(value)}", "id")
         return None
     text = str(value).strip()
     if not text:
-        problems.add("id is empty; remove it or give a value", "id")
+        problems.identity("id is empty; remove it or give a value", "id")
         return None
     if _URI_SCHEME.match(text):
         if any(c.isspace() for c in text):
-            problems.add(f"id {text!r} is a URI and may not contain spaces", "id")
+            problems.identity(f"id {text!r} is a URI and may not contain spaces", "id")
             return None
         return text
     host = urlsplit(site.base_url).hostname or "localhost"

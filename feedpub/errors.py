@@ -32,16 +32,60 @@ def located(message: str, path: Path | None, line: int | None) -> str:
     return f"{where}: {message}"
 
 
+#: Every finding feedpub reports, by stable code: (severity, what it means). The README lists
+#: them all (a test checks it); codes are never reused for another meaning.
+CODES: dict[str, tuple[str, str]] = {
+    "FP001": ("error", "the configuration file cannot be read, or is not valid TOML"),
+    "FP002": ("error", "unknown setting in the configuration"),
+    "FP003": ("error", "a setting has a wrong type or value"),
+    "FP004": ("error", "no base URL"),
+    "FP005": ("error", "the entries folder is missing or holds no entries"),
+    "FP006": ("error", "the output folder cannot be used or written"),
+    "FP101": ("error", "an entry file cannot be read, or is not UTF-8"),
+    "FP102": ("error", "no front matter, front matter not closed, or not key: value lines"),
+    "FP103": ("error", "front matter is not valid YAML"),
+    "FP104": ("error", "no title, or an empty one"),
+    "FP105": ("error", "no date, or a date that cannot be read"),
+    "FP106": ("error", "a front matter key has a wrong type or value"),
+    "FP107": ("error", "a slug, permalink or id cannot be used"),
+    "FP108": ("error", "two entries have the same id"),
+    "FP109": ("error", "two entries have the same link"),
+    "FP201": ("warning", "characters that XML cannot carry were removed"),
+    "FP202": ("warning", "an entry has no summary and no text to make one from"),
+    "FP203": ("warning", "a front matter key looks like a typo of a known key"),
+    "FP204": ("warning", "a category or tag is spelled two ways"),
+    "FP205": ("warning", "an entry is dated in the future and is left out until then"),
+    "FP206": ("warning", "a relative link points at a Markdown file, which readers cannot open"),
+    "FP207": ("warning", "a summary is longer than summary_length"),
+    "FP208": ("warning", "an entry's id changed since the last build"),
+    "FP209": ("warning", "an entry has no author, and the site has none"),
+    "FP301": ("error", "a built feed is not well-formed XML"),
+    "FP302": ("error", "a built feed lacks an element the format requires"),
+    "FP303": ("error", "a built feed has a relative URL"),
+    "FP304": ("error", "a built feed has a date in the wrong format"),
+    "FP305": ("error", "a built feed has the same id twice"),
+    "FP306": ("error", "a built RSS item has a wrong author element"),
+    "FP307": ("warning", "a title still looks like HTML to feed validators"),
+    "FP308": ("warning", "content has scripts or event handlers (sanitize = false)"),
+}
+
+
 class FeedpubError(Exception):
     """Root of every error a user can cause."""
+
+    #: The finding code (see :data:`CODES`); subclasses and raise sites refine it.
+    code = "FP101"
 
     def __init__(
         self,
         message: str,
         path: str | os.PathLike[str] | None = None,
         line: int | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(message)
+        if code is not None:
+            self.code = code
         #: What is wrong and how to fix it, in a writer's words.
         self.message = message
         #: The file the problem is in, if any.
@@ -56,6 +100,8 @@ class FeedpubError(Exception):
 class ConfigError(FeedpubError):
     """A problem in the site configuration (``feedpub.toml``, ``[tool.feedpub]`` or CLI options)."""
 
+    code = "FP003"
+
 
 class EntryError(FeedpubError):
     """A problem in one entry file."""
@@ -64,9 +110,13 @@ class EntryError(FeedpubError):
 class OutputError(FeedpubError):
     """The output folder cannot be written."""
 
+    code = "FP006"
+
 
 class BuildErrors(FeedpubError):
     """Several problems found in one run; nothing was written."""
+
+    code = ""
 
     def __init__(self, errors: Iterable[FeedpubError]) -> None:
         #: Every problem, in the order of the files they are in.
@@ -82,6 +132,8 @@ class BuildErrors(FeedpubError):
 class BuildWarning:
     """Not an error: something a build fixed or left out, worth telling the user about."""
 
+    #: The finding code (see :data:`CODES`).
+    code: str
     #: What happened and what to do about it.
     message: str
     #: The file it is about, if any.

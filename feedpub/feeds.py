@@ -91,7 +91,7 @@ def _entry(fg: FeedGenerator, item: Rendered) -> FeedEntry:
     # add_entry() prepends by default; items come newest first, so append.
     fe = fg.add_entry(order="append")
     fe.id(entry.id)
-    fe.title(entry.title)
+    fe.title(item.title)
     fe.link(href=entry.link, rel="alternate", type="text/html")
     fe.published(entry.date)
     fe.updated(entry.modified)

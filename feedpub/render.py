@@ -6,6 +6,7 @@ import html
 import re
 from copy import deepcopy
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import cmarkgfm
@@ -13,6 +14,9 @@ import nh3
 from cmarkgfm.cmark import Options
 
 from .entry import Entry
+
+if TYPE_CHECKING:
+    from .config import Site
 
 #: GitHub-flavoured extensions: tables, ~~strikethrough~~, bare www./https:// links.
 MARKDOWN_EXTENSIONS = ("table", "strikethrough", "autolink")
@@ -34,7 +38,30 @@ for _tag, _names in {
     "source": {"src", "srcset", "type", "media", "sizes"},
 }.items():
     _ATTRIBUTES.setdefault(_tag, set()).update(_names)
-_URL_ATTRIBUTES = frozenset({"href", "src", "poster", "cite", "longdesc"})
+_URL_ATTRIBUTES = frozenset({"href", "src", "poster", "cite", "longdesc", "data", "action"})
+# data: URLs are let through the scheme check, then kept only for images (see _url_filter).
+_URL_SCHEMES = set(nh3.ALLOWED_URL_SCHEMES) | {"data"}
+_IMAGE_SOURCES = frozenset({("img", "src"), ("img", "srcset"), ("source", "srcset")})
+
+# sanitize = false ("trusted" sites): scripts, styles, iframes and presentational attributes are
+# kept, but never event-handler attributes or javascript: URLs, which no feed reader runs anyway.
+_TRUSTED_TAGS = _TAGS | {"script", "style", "iframe", "noscript", "svg", "path", "form", "input"}
+_TRUSTED_ATTRIBUTES = deepcopy(_ATTRIBUTES)
+_TRUSTED_ATTRIBUTES.setdefault("*", set()).update({"class", "id", "style", "role", "hidden"})
+for _tag, _names in {
+    "script": {"src", "type", "async", "defer"},
+    "iframe": {"src", "width", "height", "allow", "allowfullscreen", "frameborder", "loading"},
+    "svg": {"viewbox", "width", "height", "xmlns", "fill"},
+    "path": {"d", "fill", "stroke"},
+    "form": {"action", "method"},
+    "input": {"type", "name", "value", "checked", "disabled"},
+}.items():
+    _TRUSTED_ATTRIBUTES.setdefault(_tag, set()).update(_names)
+
+# Characters that may make a title Markdown or HTML; titles without them are used as they are.
+_TITLE_MARKUP = re.compile(r"[*_`\[\]<>&\\~!]")
+_TITLE_LIST_NUMBER = re.compile(r"^(\d{1,9})([.)])")
+_TITLE_BLOCK_START = re.compile(r"^(?:>|#{1,6}(?:\s|$)|[-+*](?:\s|$))")
 
 
 @dataclass(frozen=True)
@@ -43,21 +70,44 @@ class Rendered:
 
     #: The entry itself.
     entry: Entry
+    #: The title as plain text: Markdown and HTML stripped, entities decoded once.
+    title: str
     #: Plain-text summary (given or derived); may be empty for an empty body.
     summary: str
     #: Safe HTML of the whole body with absolute URLs, or ``None`` when feeds carry summaries only.
     content_html: str | None
 
 
-def render(entry: Entry, *, full_content: bool, summary_length: int) -> Rendered:
+def render(entry: Entry, site: Site) -> Rendered:
     """Render what the feeds need of ``entry``; Markdown is rendered only when needed."""
     content = None
-    if full_content:
-        content = safe_html(markdown_to_html(_MORE.sub("", entry.body)), entry.link)
+    if site.full_content:
+        html = markdown_to_html(_MORE.sub("", entry.body))
+        content = safe_html(html, entry.link, trusted=not site.sanitize)
     summary = entry.summary
     if summary is None:
-        summary = derive_summary(entry.body, content, summary_length)
-    return Rendered(entry=entry, summary=summary, content_html=content)
+        summary = derive_summary(entry.body, content, site.summary_length)
+    else:
+        summary = plain_text(summary) if _TITLE_MARKUP.search(summary) else summary
+    return Rendered(
+        entry=entry, title=title_text(entry.title), summary=summary, content_html=content
+    )
+
+
+def title_text(title: str) -> str:
+    """A title as plain text: ``*emphasis*``, `` `code` ``, links and HTML tags are reduced to
+    their text and entities decoded once. Underscores and leading ``#``, ``-``, ``1.`` are kept
+    as written (a title is never a heading or a list)."""
+    if not _TITLE_MARKUP.search(title) and not title[:1].isdigit():
+        return title
+    source = title.replace("_", "\\_")
+    number = _TITLE_LIST_NUMBER.match(source)
+    if number:
+        source = f"{number.group(1)}\\{number.group(2)}{source[number.end() :]}"
+    elif _TITLE_BLOCK_START.match(source):
+        source = "\\" + source
+    text = plain_text(markdown_to_html(source))
+    return text or title
 
 
 def markdown_to_html(markdown: str) -> str:
@@ -67,12 +117,17 @@ def markdown_to_html(markdown: str) -> str:
     )
 
 
-def safe_html(fragment: str, base: str) -> str:
+def safe_html(fragment: str, base: str, *, trusted: bool = False) -> str:
     """``fragment`` without scripts, event handlers or other unsafe markup, with every
-    ``href``/``src``/``srcset``/``poster`` made absolute against ``base``."""
+    ``href``/``src``/``srcset``/``poster`` made absolute against ``base``.
+
+    ``data:`` URLs survive only as image sources. ``trusted`` keeps scripts, styles, iframes and
+    presentational attributes (never event handlers or ``javascript:`` URLs)."""
 
     def absolute(tag: str, attribute: str, value: str) -> str | None:
         try:
+            if value.lstrip().lower().startswith("data:"):
+                return value if (tag, attribute) in _IMAGE_SOURCES else None
             if attribute in _URL_ATTRIBUTES:
                 return urljoin(base, value.strip())
             if attribute == "srcset":
@@ -85,9 +140,12 @@ def safe_html(fragment: str, base: str) -> str:
 
     return nh3.clean(
         fragment,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
+        tags=_TRUSTED_TAGS if trusted else _TAGS,
+        clean_content_tags=set() if trusted else None,
+        attributes=_TRUSTED_ATTRIBUTES if trusted else _ATTRIBUTES,
+        generic_attribute_prefixes={"data-", "aria-"} if trusted else None,
         attribute_filter=absolute,
+        url_schemes=_URL_SCHEMES,
         link_rel=None,
     )
 
@@ -121,6 +179,6 @@ def shorten(text: str, length: int) -> str:
     if len(text) <= length:
         return text
     cut = text[: max(length - 1, 1)]
-    if " " in cut:
+    if text[len(cut)] != " " and " " in cut:  # the cut fell inside a word: drop that word
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:.-\u2013\u2014") + "\u2026"

@@ -1,0 +1,217 @@
+"""Every mistake a user can make, through the CLI: exit 1, `path:line: message` with the right
+line, plain words (no exception class names), and the previous feeds left untouched."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from lxml import etree
+
+from .conftest import SiteDir
+
+GOOD = "---\ntitle: Good\ndate: 2025-01-01\n---\nFine.\n"
+JARGON = re.compile(
+    r"Traceback|[A-Z]\w*(Error|Exception)\b|\bscalar\b|\btoken\b|end of stream|\bNone\b"
+)
+CONFIG = [
+    'title = "Test Site"',
+    'base_url = "https://example.org/"',
+    'description = "Entries for tests"',
+    'timezone = "UTC"',
+]
+
+
+@pytest.fixture
+def built(site: SiteDir):
+    """A site with one good entry, built once: the snapshot of public/ a failed build keeps."""
+    site.entry("good.md", GOOD)
+    result = site.run("build")
+    assert result.exit_code == 0, result.output
+    before = site.snapshot()
+    assert set(before) == {"feed.xml", "atom.xml", ".feedpub-manifest.json"}
+    return before
+
+
+def fails(site: SiteDir, before, *args: str) -> str:
+    """Run a build that must fail cleanly; return what it printed."""
+    result = site.run("build", *args)
+    assert result.exit_code == 1, result.output
+    assert not JARGON.search(result.output), result.output
+    assert site.snapshot() == before
+    return result.output
+
+
+def reported(output: str, where: str) -> str:
+    """The one printed problem that starts with ``where`` (``path:line: ``)."""
+    found = [line for line in output.splitlines() if line.startswith(where)]
+    assert len(found) == 1, f"expected one line starting {where!r} in:\n{output}"
+    return found[0]
+
+
+def post(*lines: str) -> str:
+    return "\n".join(["---", *lines, "---", "Body.\n"])
+
+
+# --------------------------------------------------------------------------- entry files
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        # line 1 is the opening '---', so the first key is on line 2
+        (post('title: "Hello', "date: 2025-05-01"), 2, ["quote"]),
+        (post("title: Hello", " date: 2025-05-01"), 3, ["indent"]),
+        (post("title: Hello", "tags:", "  - a", " - b", "date: 2025-05-01"), 5, ["indent"]),
+        (post("title: Hello", "tags:", "\t- a", "date: 2025-05-01"), 4, ["tab"]),
+        (post("date: 2025-05-01"), 1, ["title"]),
+        (post("title: Hello"), 1, ["date"]),
+        (post("title: Hello", "date: next tuesday"), 3, ["date", "next tuesday"]),
+        (post("title: Hello", "date: 20250501"), 3, ["date", "number"]),
+        (post("title: Hello", "date: 2025-05-01", "categories: {a: 1}"), 4, ["categories"]),
+        (post("title: Hello", "date: 2025-05-01", 'draft: "no"'), 4, ["draft", "true or false"]),
+        (post("title: [a, b]", "date: 2025-05-01"), 2, ["title", "text"]),
+        (post("- title", "- date"), 2, ["list"]),
+        (post("just some words"), 2, ["key: value"]),
+        ("Just a body, no front matter.\n", 1, ["front matter"]),
+        ("---\ntitle: Hello\ndate: 2025-05-01\n\nBody.\n", 1, ["front matter", "---"]),
+        ("", 1, ["front matter"]),
+        (post("title: Café", "date: 2025-05-01").encode("latin-1"), 2, ["UTF-8"]),
+        (post("title: Café", "date: 2025-05-01").encode("utf-16"), 1, ["UTF-8"]),
+        (post("title: Hello", "date: 2025-05-01").encode("utf-16-le"), 1, ["UTF-8"]),
+        (post("title: Hello", "date: next tuesday").replace("\n", "\r\n").encode(), 3, ["date"]),
+        (b"\xef\xbb\xbf" + post("title: Hello", "date: next tuesday").encode(), 3, ["date"]),
+    ],
+    ids=[
+        "unclosed-quote",
+        "indented-key",
+        "misaligned-list",
+        "tab-indent",
+        "missing-title",
+        "missing-date",
+        "unparseable-date",
+        "date-number",
+        "categories-mapping",
+        "draft-string",
+        "title-list",
+        "front-matter-list",
+        "front-matter-scalar",
+        "no-front-matter",
+        "unclosed-front-matter",
+        "empty-file",
+        "latin-1",
+        "utf-16",
+        "utf-16-le-no-bom",
+        "crlf-bad-date",
+        "bom-bad-date",
+    ],
+)
+def test_entry_mistake(site, built, text, line, words):
+    site.entry("bad.md", text)
+    message = reported(fails(site, built), f"entries/bad.md:{line}: ")
+    for word in words:
+        assert word in message
+
+
+def test_problems_in_several_files_are_all_reported(site, built):
+    site.entry("a.md", post("date: 2025-05-01"))
+    site.entry("b.md", post("title: B", "date: next tuesday"))
+    site.entry("c.md", post("title: Café", "date: 2025-05-01").encode("latin-1"))
+    site.entry("d.md", post("title: [x]", "date: 2025-05-01", 'draft: "no"'))
+    output = fails(site, built)
+    assert "title" in reported(output, "entries/a.md:1: ")
+    assert "next tuesday" in reported(output, "entries/b.md:3: ")
+    assert "UTF-8" in reported(output, "entries/c.md:2: ")
+    assert "title" in reported(output, "entries/d.md:2: ")  # every problem of one file, too
+    assert "draft" in reported(output, "entries/d.md:4: ")
+
+
+def test_duplicate_id(site, built):
+    # Same slug and date: the same link and id, so readers would see one story.
+    site.entry("a.md", post("title: A", "date: 2025-05-01", "slug: same"))
+    site.entry("b.md", post("title: B", "date: 2025-05-01", "slug: same"))
+    output = fails(site, built)
+    found = [line for line in output.splitlines() if re.match(r"entries/[ab]\.md:4: ", line)]
+    assert len(found) == 1, output  # one mistake, one message
+    assert re.search(r"\b[ab]\.md\b", found[0][len("entries/a.md:4: ") :])  # names the other
+
+
+def test_empty_entries_folder(site, built):
+    (site.entries / "good.md").unlink()
+    output = fails(site, built)
+    assert "entries" in output
+    assert "no entries" in output
+
+
+def test_missing_entries_folder(site, built):
+    shutil.rmtree(site.entries)
+    output = fails(site, built)
+    assert "entries" in output
+    assert "does not exist" in output
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def test_missing_base_url(site, built):
+    (site.root / "feedpub.toml").unlink()
+    output = fails(site, built)
+    assert "base_url" in output
+    assert "--base-url" in output
+    result = site.run("build", "--base-url", "https://x.org/")
+    assert result.exit_code == 0, result.output
+    channel = etree.fromstring((site.public / "feed.xml").read_bytes()).find("channel")
+    assert channel.findtext("link") == "https://x.org/"
+
+
+def test_unknown_config_key(site, built):
+    site.config("\n".join([*CONFIG[:2], 'descripton = "Oops"', *CONFIG[3:]]))
+    message = reported(fails(site, built), "feedpub.toml:3: ")
+    assert "descripton" in message
+    assert "'description'" in message
+
+
+@pytest.mark.parametrize(
+    ("setting", "line", "words"),
+    [
+        ('timezone = "Mars/Base"', 4, ["Mars/Base", "time zone"]),
+        ("limit = -1", 5, ["limit", "-1"]),
+        ('base_url = "example.com"', 2, ["example.com", "https://"]),
+        ('language = "english!"', 5, ["english!", "language"]),
+        ('permalink = "/{year}/{month}/"', 5, ["{slug}"]),
+    ],
+    ids=["timezone", "limit", "base-url", "language", "permalink"],
+)
+def test_bad_config_value(site, built, setting, line, words):
+    key = setting.split(" =")[0]
+    lines = [setting if text.startswith(key + " ") else text for text in CONFIG]
+    site.config("\n".join(lines if setting in lines else [*lines, setting]))
+    message = reported(fails(site, built), f"feedpub.toml:{line}: ")
+    for word in words:
+        assert word in message
+
+
+def test_pyproject_bad_key(site, built):
+    (site.root / "feedpub.toml").unlink()
+    site.config(
+        "\n".join(["[project]", 'name = "my-site"', "", "[tool.feedpub]", *CONFIG, "limt = 5"]),
+        name="pyproject.toml",
+    )
+    message = reported(fails(site, built), "pyproject.toml:9: ")
+    assert "limt" in message
+    assert "'limit'" in message
+
+
+def test_output_folder_is_the_entries_folder(site, built):
+    site.config("\n".join([*CONFIG, 'output = "entries"']))
+    message = reported(fails(site, built), "feedpub.toml:5: ")
+    assert "output" in message
+    assert sorted(p.name for p in site.entries.iterdir()) == ["good.md"]
+
+
+def test_out_option_equal_to_entries_is_refused(site, built):
+    output = fails(site, built, "--out", "entries")
+    assert "output" in output
+    assert not output.startswith("feedpub.toml")  # the option is at fault, not the file
+    assert sorted(p.name for p in site.entries.iterdir()) == ["good.md"]
