@@ -13,6 +13,8 @@ from importlib.metadata import version as _version
 from .build import BuildResult as BuildResult
 from .build import build as build
 from .build import scan as scan
+from .check import Finding as Finding
+from .check import check as check
 from .config import Site as Site
 from .config import load_site as load_site
 from .entry import Author as Author

@@ -64,7 +64,7 @@ def scan(site: Site) -> Scan:
     """Read every entry file; raises :class:`BuildErrors` with every problem in every file."""
     entries, warnings, problems = scan_all(site)
     if problems:
-        raise BuildErrors(problems)
+        raise BuildErrors(problems, warnings)
     return Scan(entries=tuple(entries), warnings=tuple(warnings))
 
 
@@ -96,6 +96,7 @@ def scan_all(site: Site) -> tuple[list[Entry], list[BuildWarning], list[FeedpubE
             entry, found = read_entry(path, site)
         except BuildErrors as e:
             problems.extend(e.errors)
+            warnings.extend(e.warnings)
             continue
         except FeedpubError as e:
             problems.append(e)
@@ -139,13 +140,13 @@ def select(
 ) -> list[Entry]:
     """Entries a feed carries: drafts and future entries left out unless asked, newest first
     (ties broken by file path, so the order is total), at most ``limit`` (0: all)."""
-    now = now or _now()
+    now = now or current_time()
     chosen = [e for e in entries if (drafts or not e.draft) and (future or e.date <= now)]
     chosen.sort(key=lambda e: (-e.date.timestamp(), str(e.path)))
     return chosen[:limit] if limit else chosen
 
 
-def _now() -> datetime:
+def current_time() -> datetime:
     """The current time, or ``SOURCE_DATE_EPOCH`` for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():

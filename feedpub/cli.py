@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
 from .build import build as run_build
+from .check import check as run_check
+from .check import from_problem
 from .config import load_site
 from .errors import BuildErrors, FeedpubError, display_path
 
@@ -23,6 +27,8 @@ def _user_errors() -> Iterator[None]:
         problems = e.errors if isinstance(e, BuildErrors) else (e,)
         for problem in problems:
             click.echo(str(problem), err=True)
+        for warning in e.warnings if isinstance(e, BuildErrors) else ():
+            click.echo(str(warning), err=True)
         count = len(problems)
         click.echo(
             f"feedpub: {count} problem{'s' if count != 1 else ''}; no file was written.", err=True
@@ -42,32 +48,45 @@ def main() -> None:
     """
 
 
+def _site_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say which site to read, shared by the commands that read one."""
+    for option in reversed(_SITE_OPTIONS):
+        command = option(command)
+    return command
+
+
+_SITE_OPTIONS = [
+    click.option(
+        "--config",
+        "-c",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Settings file: a feedpub.toml, or a pyproject.toml with [tool.feedpub]. "
+        "[default: feedpub.toml, else pyproject.toml, in the current folder]",
+    ),
+    click.option(
+        "--entries",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder of entry files (overrides 'entries'). [default: entries]",
+    ),
+    click.option(
+        "--out",
+        "-o",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Output folder (overrides 'output'); 'check' reads the last build's manifest "
+        "there. [default: public]",
+    ),
+    click.option(
+        "--base-url",
+        metavar="URL",
+        help="The site's address, e.g. https://example.com/ (overrides 'base_url').",
+    ),
+    click.option("--drafts", is_flag=True, help="Include entries marked 'draft: true'."),
+    click.option("--future", is_flag=True, help="Include entries dated in the future."),
+]
+
+
 @main.command()
-@click.option(
-    "--config",
-    "-c",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file: a feedpub.toml, or a pyproject.toml with [tool.feedpub]. "
-    "[default: feedpub.toml, else pyproject.toml, in the current folder]",
-)
-@click.option(
-    "--entries",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of entry files (overrides 'entries'). [default: entries]",
-)
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the feeds to (overrides 'output'). [default: public]",
-)
-@click.option(
-    "--base-url",
-    metavar="URL",
-    help="The site's address, e.g. https://example.com/ (overrides 'base_url').",
-)
-@click.option("--drafts", is_flag=True, help="Include entries marked 'draft: true'.")
-@click.option("--future", is_flag=True, help="Include entries dated in the future.")
+@_site_options
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but warnings and errors.")
 def build(
     config: Path | None,
@@ -105,3 +124,70 @@ def build(
             f"{count} entr{'y' if count == 1 else 'ies'} → {len(result.outputs)} feeds in "
             f"{display_path(site.output)}/ ({time.perf_counter() - started:.2f} s{state})"
         )
+
+
+@main.command()
+@_site_options
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too, not only errors.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one 'file:line: severity CODE: message' line per finding; "
+    "json: a JSON array with one object per finding.",
+)
+def check(
+    config: Path | None,
+    entries: Path | None,
+    out: Path | None,
+    base_url: str | None,
+    drafts: bool,
+    future: bool,
+    strict: bool,
+    output_format: str,
+) -> None:
+    """Check the entries and the feeds they make, without writing anything.
+
+    Reports every problem 'feedpub build' would stop on, plus warnings: a key
+    that looks like a typo, a category spelled two ways, a future date, a
+    summary longer than summary_length, a link to a .md file, an id that changed
+    since the last build. Then builds the feeds in memory and checks them
+    against the RSS 2.0 and Atom 1.0 rules. Every finding has a stable code
+    (FP105, ...) listed in the README.
+
+    Exit status: 0 when there is no error (warnings allowed unless --strict),
+    1 otherwise.
+
+    Example:
+
+    \b
+        feedpub check
+        feedpub check --strict
+        feedpub check --format json | jq '.[] | select(.severity == "error")'
+    """
+    try:
+        site = load_site(config, base_url=base_url, entries=entries, output=out)
+    except FeedpubError as e:
+        findings = from_problem(e)
+    else:
+        findings = run_check(site, drafts=drafts, future=future)
+    if output_format == "json":
+        click.echo(json.dumps([f.to_dict() for f in findings], indent=1, ensure_ascii=False))
+    else:
+        for item in findings:
+            click.echo(str(item))
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    if output_format == "text":
+        if findings:
+            click.echo(
+                f"feedpub check: {errors} error{'s' if errors != 1 else ''}, "
+                f"{warnings} warning{'s' if warnings != 1 else ''}.",
+                err=True,
+            )
+        else:
+            click.echo("feedpub check: no problems found.", err=True)
+    if errors or (strict and warnings):
+        raise SystemExit(1)

@@ -303,10 +303,10 @@ def read_entry(path: Path, site: Site) -> tuple[Entry, list[BuildWarning]]:
     key_lines = _key_lines(fm, first_line)
     problems = _Problems(path, key_lines)
     entry = _entry_from_meta(path, meta, body, site, problems)
-    if problems.errors:
-        raise BuildErrors(problems.errors)
-    assert entry is not None
     warnings.extend(_likely_typos(path, meta, key_lines))
+    if problems.errors:
+        raise BuildErrors(problems.errors, warnings)
+    assert entry is not None
     entry = replace(entry, key_lines=tuple(key_lines.items()), body_line=body_line)
     if entry.summary and len(entry.summary) > site.summary_length:
         warnings.append(

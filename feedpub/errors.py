@@ -118,9 +118,13 @@ class BuildErrors(FeedpubError):
 
     code = ""
 
-    def __init__(self, errors: Iterable[FeedpubError]) -> None:
+    def __init__(
+        self, errors: Iterable[FeedpubError], warnings: Iterable[BuildWarning] = ()
+    ) -> None:
         #: Every problem, in the order of the files they are in.
         self.errors: tuple[FeedpubError, ...] = tuple(errors)
+        #: Warnings found on the way (a typo'd key often explains an error).
+        self.warnings: tuple[BuildWarning, ...] = tuple(warnings)
         count = len(self.errors)
         super().__init__(f"{count} problem{'s' if count != 1 else ''} found; nothing was written")
 
@@ -142,4 +146,4 @@ class BuildWarning:
     line: int | None = None
 
     def __str__(self) -> str:
-        return located(f"warning: {self.message}", self.path, self.line)
+        return located(f"warning {self.code}: {self.message}", self.path, self.line)

@@ -1,0 +1,331 @@
+"""``feedpub check``: every build error plus warnings, and the built feeds against the specs.
+
+Nothing is written. The feed rules here are our own reading of RSS 2.0 (RSS Advisory Board
+profile) and RFC 4287, the ones public validators apply; they check feedpub's own output, so a
+finding in the FP3xx range on a site without ``sanitize = false`` is a feedpub bug to report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from .build import (
+    ATOM_NAME,
+    RSS_NAME,
+    current_time,
+    id_changes,
+    render_feeds,
+    scan_all,
+    select,
+)
+from .config import Site
+from .entry import Entry
+from .errors import CODES, BuildErrors, BuildWarning, FeedpubError, display_path, located
+from .render import derive_summary
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
+CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
+
+_RFC822 = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"\d{4} \d{2}:\d{2}:\d{2} ([+-]\d{4}|GMT|UT)$"
+)
+_RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+_RSS_AUTHOR = re.compile(r"^[^@\s()]+@[^@\s()]+\.[^@\s()]+( \([^()]+\))?$")
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_HTML_URL = re.compile(r"""\b(href|src|poster|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+_UNSAFE = re.compile(r"<script\b|\son[a-z]+\s*=|javascript:", re.I)
+# What validators take for HTML in a plain-text element (W3C: ContainsHTML, CharacterData).
+_LOOKS_LIKE_HTML = re.compile(r"</?[A-Za-z][^>]*>|&#[xX0-9]|<[/A-Za-z]")
+_MARKDOWN_LINK = re.compile(r"""\]\(\s*<?([^)\s>]+)|\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing ``feedpub check`` reports."""
+
+    #: Stable code, e.g. ``FP105`` (see :data:`feedpub.errors.CODES`).
+    code: str
+    #: ``error`` or ``warning``.
+    severity: str
+    #: What is wrong and how to fix it.
+    message: str
+    #: The file it is about, if any.
+    path: Path | None = None
+    #: The 1-based line in that file, where known.
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return located(f"{self.severity} {self.code}: {self.message}", self.path, self.line)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The finding as a JSON-ready object."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "path": display_path(self.path) if self.path is not None else None,
+            "line": self.line,
+            "message": self.message,
+        }
+
+
+def finding(code: str, message: str, path: Path | None = None, line: int | None = None) -> Finding:
+    """A :class:`Finding` with the severity its code has."""
+    return Finding(code, CODES[code][0], message, path, line)
+
+
+def from_problem(problem: FeedpubError | BuildWarning) -> list[Finding]:
+    """Findings for an error (or each of a :class:`BuildErrors`) or a warning."""
+    if isinstance(problem, BuildErrors):
+        return [f for e in problem.errors for f in from_problem(e)]
+    return [finding(problem.code, problem.message, problem.path, problem.line)]
+
+
+def check(
+    site: Site, *, drafts: bool = False, future: bool = False, now: datetime | None = None
+) -> list[Finding]:
+    """Every problem and warning of ``site``, in file order; writes nothing."""
+    try:
+        entries, warnings, problems = scan_all(site)
+    except FeedpubError as e:
+        return from_problem(e)
+    findings = [f for p in (*problems, *warnings) for f in from_problem(p)]
+    findings += [f for w in id_changes(site, tuple(entries)) for f in from_problem(w)]
+    findings += _entry_findings(site, entries, future=future, now=now)
+    if not problems:
+        chosen = select(tuple(entries), limit=site.limit, drafts=drafts, future=future, now=now)
+        outputs = render_feeds(site, tuple(entries), chosen)
+        findings += lint_rss(outputs[RSS_NAME], site.output / RSS_NAME, site.base_url + RSS_NAME)
+        findings += lint_atom(
+            outputs[ATOM_NAME], site.output / ATOM_NAME, site.base_url + ATOM_NAME
+        )
+    return sorted(findings, key=lambda f: (str(f.path or ""), f.line or 0, f.code, f.message))
+
+
+# --------------------------------------------------------------------------- entries
+
+
+def _entry_findings(
+    site: Site, entries: list[Entry], *, future: bool, now: datetime | None
+) -> list[Finding]:
+    found: list[Finding] = []
+    now = now or current_time()
+    spellings: dict[str, dict[str, Entry]] = defaultdict(dict)
+    for e in entries:
+        for term in (*e.categories, *e.tags):
+            spellings[term.casefold()].setdefault(term, e)
+    for variants in spellings.values():
+        if len(variants) < 2:
+            continue
+        (first, first_entry), *others = variants.items()
+        for term, e in others:
+            found.append(
+                finding(
+                    "FP204",
+                    f"'{term}' is also spelled '{first}' (in {first_entry.path.name}); readers "
+                    "will show two categories. Use one spelling",
+                    e.path,
+                    e.line_of("categories", "category", "tags"),
+                )
+            )
+    for e in entries:
+        if e.date > now and not e.draft and not future:
+            found.append(
+                finding(
+                    "FP205",
+                    f"dated {e.date.isoformat()}, in the future: left out of the feeds until "
+                    "then (build with --future to include it)",
+                    e.path,
+                    e.line_of("date"),
+                )
+            )
+        if not e.authors:
+            found.append(
+                finding(
+                    "FP209",
+                    "no author, and the site sets none; add 'author: Name <email>' here or "
+                    "'author' in the configuration",
+                    e.path,
+                    1,
+                )
+            )
+        if e.summary is None and not derive_summary(e.body, None, site.summary_length):
+            found.append(
+                finding(
+                    "FP202",
+                    "no summary, and the body has no text to make one from; add 'summary: ...'",
+                    e.path,
+                    1,
+                )
+            )
+        for match in _MARKDOWN_LINK.finditer(e.body):
+            target = match.group(1) or match.group(2)
+            path = target.split("#")[0].split("?")[0]
+            if not _ABSOLUTE.match(target) and path.lower().endswith((".md", ".markdown")):
+                found.append(
+                    finding(
+                        "FP206",
+                        f"links to the Markdown file '{target}', which readers cannot open; "
+                        "link to the entry's URL instead",
+                        e.path,
+                        e.body_line + e.body.count("\n", 0, match.start()),
+                    )
+                )
+    return found
+
+
+# --------------------------------------------------------------------------- built feeds
+
+
+def _parse(data: bytes, path: Path) -> tuple[etree._Element | None, list[Finding]]:
+    try:
+        return etree.fromstring(data), []
+    except etree.XMLSyntaxError as e:
+        return None, [finding("FP301", f"not well-formed XML: {e.msg}", path, e.lineno)]
+
+
+def _absolute(url: str | None) -> bool:
+    return bool(url) and bool(_ABSOLUTE.match(url or ""))
+
+
+def _html_findings(html: str, path: Path, line: int | None) -> list[Finding]:
+    found = []
+    for match in _HTML_URL.finditer(html):
+        value = match.group(2) if match.group(2) is not None else match.group(3)
+        urls = [part.split()[0] for part in value.split(",") if part.strip()]
+        if match.group(1).lower() != "srcset":
+            urls = [value.strip()]
+        for url in urls:
+            if url and not _absolute(url):
+                found.append(finding("FP303", f"relative URL '{url}' in content", path, line))
+    if _UNSAFE.search(html):
+        found.append(
+            finding("FP308", "content has a script, event handler or javascript: URL", path, line)
+        )
+    return found
+
+
+def _title_findings(title: str | None, path: Path, line: int | None) -> list[Finding]:
+    if title and _LOOKS_LIKE_HTML.search(title):
+        return [
+            finding(
+                "FP307",
+                f"title {title!r} looks like HTML to feed validators; reword it",
+                path,
+                line,
+            )
+        ]
+    return []
+
+
+def lint_rss(data: bytes, path: Path, self_url: str) -> list[Finding]:
+    """Check RSS 2.0 bytes (published at ``self_url``) against the spec rules feedpub keeps."""
+    root, found = _parse(data, path)
+    if root is None:
+        return found
+    channel = root.find("channel")
+    if root.tag != "rss" or channel is None:
+        return [finding("FP302", "no <rss><channel>", path, 1)]
+    line = channel.sourceline
+    for tag in ("title", "link", "description"):
+        if not (channel.findtext(tag) or "").strip():
+            found.append(finding("FP302", f"channel has no {tag}", path, line))
+    selfs = [a for a in channel.findall(f"{ATOM}link") if a.get("rel") == "self"]
+    if not selfs or selfs[0].get("href") != self_url:
+        found.append(
+            finding("FP302", f"channel has no atom:link rel=self to {self_url}", path, line)
+        )
+    if not _absolute(channel.findtext("link")):
+        found.append(finding("FP303", "channel link is not an absolute URL", path, line))
+    for date in channel.iter("lastBuildDate", "pubDate"):
+        if not _RFC822.match(date.text or ""):
+            found.append(
+                finding("FP304", f"{date.tag} {date.text!r} is not RFC 822", path, date.sourceline)
+            )
+    guids: dict[str, int] = {}
+    for item in channel.findall("item"):
+        line = item.sourceline
+        title = item.findtext("title")
+        if not title and not item.findtext("description"):
+            found.append(finding("FP302", "item has neither title nor description", path, line))
+        found += _title_findings(title, path, line)
+        if not _absolute(item.findtext("link")):
+            found.append(finding("FP303", "item link is not an absolute URL", path, line))
+        guid = item.find("guid")
+        if guid is not None:
+            if guid.text in guids:
+                found.append(finding("FP305", f"guid {guid.text} appears twice", path, line))
+            guids[guid.text or ""] = line
+            if guid.get("isPermaLink", "true") == "true" and not _absolute(guid.text):
+                found.append(finding("FP303", "permalink guid is not an absolute URL", path, line))
+        authors = item.findall("author")
+        for author in authors:
+            if not _RSS_AUTHOR.match(author.text or ""):
+                found.append(
+                    finding("FP306", f"author {author.text!r} is not an e-mail address", path, line)
+                )
+        if authors and item.find(DC_CREATOR) is not None:
+            found.append(finding("FP306", "item has both author and dc:creator", path, line))
+        for html in (item.findtext(CONTENT_ENCODED), item.findtext("description")):
+            if html:
+                found += _html_findings(html, path, line)
+    return found
+
+
+def lint_atom(data: bytes, path: Path, self_url: str) -> list[Finding]:
+    """Check Atom 1.0 bytes (published at ``self_url``) against RFC 4287's rules."""
+    root, found = _parse(data, path)
+    if root is None:
+        return found
+    if root.tag != f"{ATOM}feed":
+        return [finding("FP302", "no Atom <feed>", path, 1)]
+    line = root.sourceline
+    for tag in ("id", "title", "updated"):
+        if not (root.findtext(f"{ATOM}{tag}") or "").strip():
+            found.append(finding("FP302", f"feed has no {tag}", path, line))
+    links = root.findall(f"{ATOM}link")
+    if not any(link.get("rel") == "self" and link.get("href") == self_url for link in links):
+        found.append(finding("FP302", f"feed has no link rel=self to {self_url}", path, line))
+    feed_author = root.find(f"{ATOM}author") is not None
+    for element in root.iter(f"{ATOM}updated", f"{ATOM}published"):
+        if not _RFC3339.match(element.text or ""):
+            tag = element.tag.removeprefix(ATOM)
+            found.append(
+                finding(
+                    "FP304", f"{tag} {element.text!r} is not RFC 3339", path, element.sourceline
+                )
+            )
+    for element in root.iter(f"{ATOM}link", f"{ATOM}id", f"{ATOM}uri"):
+        value = element.get("href") if element.tag == f"{ATOM}link" else element.text
+        if not _absolute(value):
+            tag = element.tag.removeprefix(ATOM)
+            found.append(
+                finding(
+                    "FP303", f"{tag} {value!r} is not an absolute IRI", path, element.sourceline
+                )
+            )
+    ids: set[str] = set()
+    for entry in root.findall(f"{ATOM}entry"):
+        line = entry.sourceline
+        for tag in ("id", "title", "updated"):
+            if not (entry.findtext(f"{ATOM}{tag}") or "").strip():
+                found.append(finding("FP302", f"entry has no {tag}", path, line))
+        if not feed_author and entry.find(f"{ATOM}author") is None:
+            found.append(finding("FP302", "entry has no author, and the feed has none", path, line))
+        entry_id = entry.findtext(f"{ATOM}id") or ""
+        if entry_id in ids:
+            found.append(finding("FP305", f"id {entry_id} appears twice", path, line))
+        ids.add(entry_id)
+        found += _title_findings(entry.findtext(f"{ATOM}title"), path, line)
+        content = entry.find(f"{ATOM}content")
+        if content is not None and content.get("type") == "html" and content.text:
+            found += _html_findings(content.text, path, line)
+    return found
