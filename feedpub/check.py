@@ -7,6 +7,7 @@ finding in the FP3xx range on a site without ``sanitize = false`` is a feedpub b
 
 from __future__ import annotations
 
+import html
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from .build import (
 from .config import Site
 from .entry import Entry
 from .errors import CODES, BuildErrors, BuildWarning, FeedpubError, display_path, located
-from .render import derive_summary
+from .render import derive_summary, markdown_to_html
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
@@ -45,7 +46,8 @@ _HTML_URL = re.compile(r"""\b(href|src|poster|srcset)\s*=\s*(?:"([^"]*)"|'([^']*
 _UNSAFE = re.compile(r"<script\b|\son[a-z]+\s*=|javascript:", re.I)
 # What validators take for HTML in a plain-text element (W3C: ContainsHTML, CharacterData).
 _LOOKS_LIKE_HTML = re.compile(r"</?[A-Za-z][^>]*>|&#[xX0-9]|<[/A-Za-z]")
-_MARKDOWN_LINK = re.compile(r"""\]\(\s*<?([^)\s>]+)|\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+# In HTML rendered with source positions: a block's first line, or a link's target.
+_POSITION_OR_LINK = re.compile(r'data-sourcepos="(\d+):|\bhref="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -127,13 +129,14 @@ def _entry_findings(
             continue
         (first, first_entry), *others = variants.items()
         for term, e in others:
+            keys = ("categories", "category") if term in e.categories else ("tags",)
             found.append(
                 finding(
                     "FP204",
                     f"'{term}' is also spelled '{first}' (in {first_entry.path.name}); readers "
                     "will show two categories. Use one spelling",
                     e.path,
-                    e.line_of("categories", "category", "tags"),
+                    e.line_of(*keys),
                 )
             )
     for e in entries:
@@ -166,19 +169,38 @@ def _entry_findings(
                     1,
                 )
             )
-        for match in _MARKDOWN_LINK.finditer(e.body):
-            target = match.group(1) or match.group(2)
-            path = target.split("#")[0].split("?")[0]
-            if not _ABSOLUTE.match(target) and path.lower().endswith((".md", ".markdown")):
-                found.append(
-                    finding(
-                        "FP206",
-                        f"links to the Markdown file '{target}', which readers cannot open; "
-                        "link to the entry's URL instead",
-                        e.path,
-                        e.body_line + e.body.count("\n", 0, match.start()),
-                    )
+        found += _markdown_file_links(e)
+    return found
+
+
+def _markdown_file_links(entry: Entry) -> list[Finding]:
+    """Links to ``.md`` files: they work in a git forge's preview, never in a feed reader."""
+    if ".md" not in entry.body and ".markdown" not in entry.body:
+        return []
+    found = []
+    lines = entry.body.split("\n")  # lines[0] is the rest of the closing '---' line
+    block = 0
+    # Rendered, so that code blocks are not links and reference links are resolved; each
+    # block carries its first line, and the link's own line is the first from there that
+    # names its target.
+    for match in _POSITION_OR_LINK.finditer(markdown_to_html(entry.body, sourcepos=True)):
+        if match.group(1):
+            block = int(match.group(1)) - 1
+            continue
+        target = html.unescape(match.group(2))
+        path = target.split("#")[0].split("?")[0]
+        if not _ABSOLUTE.match(target) and path.lower().endswith((".md", ".markdown")):
+            name = path.rsplit("/", 1)[-1]
+            index = next((i for i in range(block, len(lines)) if name in lines[i]), block)
+            found.append(
+                finding(
+                    "FP206",
+                    f"links to the Markdown file '{target}', which readers cannot open; "
+                    "link to the entry's URL instead",
+                    entry.path,
+                    entry.body_line + index,
                 )
+            )
     return found
 
 
@@ -274,9 +296,9 @@ def lint_rss(data: bytes, path: Path, self_url: str) -> list[Finding]:
                 )
         if authors and item.find(DC_CREATOR) is not None:
             found.append(finding("FP306", "item has both author and dc:creator", path, line))
-        for html in (item.findtext(CONTENT_ENCODED), item.findtext("description")):
-            if html:
-                found += _html_findings(html, path, line)
+        for markup in (item.findtext(CONTENT_ENCODED), item.findtext("description")):
+            if markup:
+                found += _html_findings(markup, path, line)
     return found
 
 

@@ -7,6 +7,7 @@ behaviour each step works around (see DESIGN.md).
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import version
@@ -55,6 +56,10 @@ def rss(feed: Feed, self_url: str) -> bytes:
         elif entry.authors:
             fe.dc.dc_creator([a.name for a in entry.authors])
         fe.guid(entry.id, permalink=entry.id == entry.link)
+        if item.summary:
+            # Readers take RSS <description> as HTML: escape the plain-text summary once more,
+            # or "a <b> c" and "AT&amp;T" would come out as markup and entities.
+            fe.summary(html.escape(item.summary, quote=False))
     return fg.rss_str(pretty=True)
 
 

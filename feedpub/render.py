@@ -110,10 +110,13 @@ def title_text(title: str) -> str:
     return text or title
 
 
-def markdown_to_html(markdown: str) -> str:
-    """CommonMark with GitHub's table, strikethrough and autolink extensions; raw HTML kept."""
+def markdown_to_html(markdown: str, *, sourcepos: bool = False) -> str:
+    """CommonMark with GitHub's table, strikethrough and autolink extensions; raw HTML kept.
+
+    ``sourcepos`` marks each block with ``data-sourcepos="LINE:COL-LINE:COL"``."""
+    options = _MARKDOWN_OPTIONS | (Options.CMARK_OPT_SOURCEPOS if sourcepos else 0)
     return cmarkgfm.markdown_to_html_with_extensions(
-        markdown, options=_MARKDOWN_OPTIONS, extensions=list(MARKDOWN_EXTENSIONS)
+        markdown, options=options, extensions=list(MARKDOWN_EXTENSIONS)
     )
 
 
