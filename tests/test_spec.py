@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 import pytest
+from click.testing import CliRunner
 from lxml import etree
 
-from .conftest import SiteDir
+from feedpub.cli import main
+
+from .conftest import REPO, SiteDir
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -135,3 +139,57 @@ def test_naive_date_uses_site_zone(built: SiteDir) -> None:
     assert datetime.fromisoformat(published["Tricky"]) == datetime.fromisoformat(
         "2025-02-03T08:00:00+00:00"
     )
+
+
+DATA_AND_TRUSTED = """\
+<img src="data:image/png;base64,iVBORw0KGgo=" alt="dot">
+<a href="data:text/html;base64,PHNjcmlwdD4=">trap</a>
+<iframe src="player/1"></iframe>
+<script src="widget.js"></script>
+<p onclick="evil()" style="color: red">styled</p>
+"""
+
+
+def _content(site: SiteDir) -> str:
+    channel = _xml(site, "feed.xml").find("channel")
+    return channel.find("item").findtext(CONTENT)
+
+
+def test_data_urls_survive_only_as_images(site: SiteDir) -> None:
+    site.entry("a.md", f"---\ntitle: A\ndate: 2025-01-01\n---\n{DATA_AND_TRUSTED}")
+    assert site.run("build").exit_code == 0
+    html = _content(site)
+    assert 'src="data:image/png;base64,iVBORw0KGgo="' in html
+    assert "data:text/html" not in html
+    for gone in ("<iframe", "<script", "onclick", "style="):
+        assert gone not in html
+
+
+def test_sanitize_false_keeps_trusted_markup_but_never_event_handlers(site: SiteDir) -> None:
+    site.config(
+        """\
+        base_url = "https://example.org/"
+        author = "A <a@example.org>"
+        sanitize = false
+        """
+    )
+    site.entry("a.md", f"---\ntitle: A\ndate: 2025-01-01\n---\n{DATA_AND_TRUSTED}")
+    assert site.run("build").exit_code == 0
+    html = _content(site)
+    assert '<iframe src="https://example.org/2025/01/a/player/1">' in html
+    assert '<script src="https://example.org/2025/01/a/widget.js">' in html
+    assert 'style="color: red"' in html
+    assert "onclick" not in html
+    assert "data:text/html" not in html
+    # check points at the script that trusted mode let through
+    result = site.run("check")
+    assert result.exit_code == 0  # a warning, not an error
+    assert "warning FP308" in result.stdout
+
+
+def test_tricky_fixture_site_is_clean_under_check_strict(tmp_path, monkeypatch) -> None:
+    shutil.copytree(REPO / "tests" / "data" / "tricky", tmp_path / "tricky")
+    monkeypatch.chdir(tmp_path / "tricky")
+    result = CliRunner().invoke(main, ["check", "--strict"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
