@@ -80,8 +80,8 @@ def scan_all(site: Site) -> tuple[list[Entry], list[BuildWarning], list[FeedpubE
             folder,
             code="FP005",
         )
-    paths = entry_files(folder)
-    if not paths:
+    paths, link_problems = entry_files(folder)
+    if not paths and not link_problems:
         raise ConfigError(
             "no entries found (*.md, *.markdown); write one, e.g. "
             f"{Path(folder.name) / 'hello.md'} with 'title:' and 'date:' front matter",
@@ -90,7 +90,7 @@ def scan_all(site: Site) -> tuple[list[Entry], list[BuildWarning], list[FeedpubE
         )
     entries: list[Entry] = []
     warnings: list[BuildWarning] = []
-    problems: list[FeedpubError] = []
+    problems: list[FeedpubError] = list(link_problems)
     for path in paths:
         try:
             entry, found = read_entry(path, site)

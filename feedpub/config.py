@@ -36,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "full_content": True,
     "summary_length": 300,
     "sanitize": True,
+    "max_entry_size": "8 MiB",
+    "max_front_matter_size": "64 KiB",
+    "max_categories": 200,
 }
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
@@ -71,6 +74,12 @@ class Site:
     summary_length: int = 300
     #: Remove unsafe HTML from entries; ``False`` only for sites whose writers are all trusted.
     sanitize: bool = True
+    #: Largest entry file, in bytes.
+    max_entry_size: int = 8 << 20
+    #: Largest front matter, in characters.
+    max_front_matter_size: int = 64 << 10
+    #: Most categories plus tags in one entry.
+    max_categories: int = 200
     #: The file the settings came from, if any.
     config_path: Path | None = None
 
@@ -159,6 +168,23 @@ def load_site(
             values[key] = DEFAULTS[key]
     if values["summary_length"] == 0:
         problem("summary_length", "summary_length must be 1 or more")
+    sizes = {}
+    for key in ("max_entry_size", "max_front_matter_size"):
+        try:
+            sizes[key] = parse_size(values[key])
+        except ValueError as e:
+            problem(key, f"{key} {e}")
+            sizes[key] = parse_size(DEFAULTS[key])
+    if (
+        isinstance(values["max_categories"], bool)
+        or not isinstance(values["max_categories"], int)
+        or values["max_categories"] < 1
+    ):
+        problem(
+            "max_categories",
+            f"max_categories must be a whole number of 1 or more, not {values['max_categories']!r}",
+        )
+        values["max_categories"] = DEFAULTS["max_categories"]
     for key in ("full_content", "sanitize"):
         if not isinstance(values[key], bool):
             problem(key, f"{key} must be true or false, not {values[key]!r}")
@@ -221,6 +247,9 @@ def load_site(
         full_content=values["full_content"],
         summary_length=values["summary_length"],
         sanitize=values["sanitize"],
+        max_entry_size=sizes["max_entry_size"],
+        max_front_matter_size=sizes["max_front_matter_size"],
+        max_categories=values["max_categories"],
         config_path=config,
     )
 
@@ -289,6 +318,20 @@ def _base_url(value: Any, problem: Callable[..., None], config: Path | None) -> 
         )
         return None
     return value if value.endswith("/") else value + "/"
+
+
+_UNITS = {"": 1, "b": 1, "kb": 1000, "kib": 1024, "mb": 1000**2, "mib": 1024**2}
+_UNITS |= {"gb": 1000**3, "gib": 1024**3}
+
+
+def parse_size(value: Any) -> int:
+    """A size from the configuration: a whole number of bytes, or text like "8 MiB"."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    match = re.match(r"^\s*(\d+)\s*([A-Za-z]*)\s*$", value) if isinstance(value, str) else None
+    if match and match.group(2).lower() in _UNITS and int(match.group(1)) > 0:
+        return int(match.group(1)) * _UNITS[match.group(2).lower()]
+    raise ValueError(f'must be a size like 8388608, "512 KiB" or "8 MiB", not {value!r}')
 
 
 def _check_permalink(pattern: str, problem: Callable[[str], None]) -> None:

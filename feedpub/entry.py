@@ -8,6 +8,7 @@ collected and raised together, each naming the file and the line of the key it i
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import string
 from collections.abc import Iterable, Iterator
@@ -135,16 +136,32 @@ class Entry:
 # --------------------------------------------------------------------------- finding files
 
 
-def entry_files(folder: Path) -> list[Path]:
-    """Every entry file below ``folder``, in a stable order; hidden files and folders skipped."""
-    found = []
-    for path in folder.rglob("*"):
-        rel = path.relative_to(folder).parts
-        if any(part.startswith(".") for part in rel) or path.name.endswith("~"):
-            continue
-        if path.suffix.lower() in ENTRY_SUFFIXES and path.is_file():
-            found.append(path)
-    return sorted(found)
+def entry_files(folder: Path) -> tuple[list[Path], list[FeedpubError]]:
+    """Every entry file below ``folder`` in a stable order (hidden files and folders and editor
+    backups skipped), and an error for each link that leads outside ``folder``: feedpub never
+    reads outside the entries folder."""
+    found: list[Path] = []
+    problems: list[FeedpubError] = []
+    root = folder.resolve()
+    for top, dirs, files in os.walk(folder):  # does not follow links to folders
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in [*dirs, *files]:
+            path = Path(top, name)
+            is_entry = name in files and name.lower().endswith(ENTRY_SUFFIXES)
+            if name.startswith(".") or name.endswith("~") or not (is_entry or path.is_symlink()):
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                problems.append(
+                    EntryError(
+                        f"is a link to {path.resolve()}, outside the entries folder; feedpub "
+                        "reads only files inside it (copy the file in instead)",
+                        path,
+                        code="FP101",
+                    )
+                )
+            elif is_entry and path.is_file():
+                found.append(path)
+    return sorted(found), problems
 
 
 # --------------------------------------------------------------------------- reading one file
@@ -271,9 +288,17 @@ def read_entry(path: Path, site: Site) -> tuple[Entry, list[BuildWarning]]:
     with every problem found in its front matter.
     """
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(site.max_entry_size + 1)
     except OSError as e:
         raise EntryError(f"cannot read the file ({e.strerror})", path) from None
+    if len(data) > site.max_entry_size:
+        raise EntryError(
+            f"file is larger than max_entry_size ({format_size(site.max_entry_size)}); "
+            "shorten it, or raise max_entry_size in the configuration",
+            path,
+            code="FP110",
+        )
     text = _decode(path, data)
     warnings: list[BuildWarning] = []
     bad = _XML_ILLEGAL.search(text)
@@ -289,6 +314,14 @@ def read_entry(path: Path, site: Site) -> tuple[Entry, list[BuildWarning]]:
         )
         text = _XML_ILLEGAL.sub("", text)
     fm, body, first_line, body_line = _split(path, text)
+    if len(fm) > site.max_front_matter_size:
+        raise EntryError(
+            f"front matter is larger than max_front_matter_size "
+            f"({format_size(site.max_front_matter_size)}); move long text into the body",
+            path,
+            first_line,
+            "FP110",
+        )
     meta = _load_yaml(path, fm, first_line)
     if meta is None:
         meta = {}
@@ -382,6 +415,13 @@ def _entry_from_meta(
 
     categories = _terms(meta, ("categories", "category"), problems)
     tags = _terms(meta, ("tags",), problems)
+    if len(categories) + len(tags) > site.max_categories:
+        problems.add(
+            f"has {len(categories) + len(tags)} categories and tags, more than max_categories "
+            f"({site.max_categories}); keep the ones readers filter by",
+            "categories" if "categories" in meta else "tags",
+            code="FP110",
+        )
     summary = None
     key, _ = _first(meta, *SUMMARY_KEYS)
     if key:
@@ -655,6 +695,14 @@ def _id(
         return text
     host = urlsplit(site.base_url).hostname or "localhost"
     return f"tag:{host},{published.year:04d}:{quote(text, safe='')}"
+
+
+def format_size(size: int) -> str:
+    """``8 MiB``, ``64 KiB``, ``300 bytes``."""
+    for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor} {unit}"
+    return f"{size} bytes"
 
 
 def permalink_fields(pattern: str) -> Iterator[str]:

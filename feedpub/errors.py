@@ -50,6 +50,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FP107": ("error", "a slug, permalink or id cannot be used"),
     "FP108": ("error", "two entries have the same id"),
     "FP109": ("error", "two entries have the same link"),
+    "FP110": ("error", "an entry is over a limit (max_entry_size, max_front_matter_size, ...)"),
     "FP201": ("warning", "characters that XML cannot carry were removed"),
     "FP202": ("warning", "an entry has no summary and no text to make one from"),
     "FP203": ("warning", "a front matter key looks like a typo of a known key"),
