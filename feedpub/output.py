@@ -1,71 +1,187 @@
 """Writing outputs atomically (the *write* stage).
 
-Each file is written to a temporary file in the same folder, flushed to disk, then renamed over
-the old one, so a reader (or a web server) sees either the old feed or the new one, never half
-of one. A file whose bytes are unchanged is not touched, so it keeps its modification time and
-HTTP caches stay valid.
+A build's outputs are first written into a staging folder beside the output folder
+(``.public.feedpub-stage-*``), which also holds hard links to every file of the output folder
+that the build leaves alone. Only when all of them are written is the staging folder swapped
+with the output folder in one atomic step (``renameat2(RENAME_EXCHANGE)`` on Linux); elsewhere
+each changed file is renamed into place, which is atomic per file. So a build that fails, or is
+killed at any moment, leaves the previous outputs readable and as they were, and the next build
+removes what a killed one left. A file whose bytes are unchanged keeps its inode and
+modification time, so HTTP caches stay valid.
 """
 
 from __future__ import annotations
 
-import contextlib
+import ctypes
+import errno
 import os
+import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import OutputError
 
+#: An output's content: its bytes, or a function that writes them to a binary file.
+Content = bytes | Callable[[BinaryIO], None]
 
-def write_outputs(folder: Path, outputs: Mapping[str, bytes]) -> tuple[list[Path], list[Path]]:
-    """Write ``outputs`` (relative name → bytes) below ``folder``.
+_STAGE_MARK = ".feedpub-stage"
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_CHUNK = 1 << 20
+
+
+def write_outputs(folder: Path, outputs: Mapping[str, Content]) -> tuple[list[Path], list[Path]]:
+    """Write ``outputs`` (relative name → content) into ``folder``, atomically as a whole.
 
     Returns the paths written and the paths left alone because their bytes were already
-    there. Raises :class:`OutputError` when the folder cannot be written.
+    there. Raises :class:`OutputError` when the folder cannot be written; then nothing changed.
     """
-    root = folder.resolve()
-    targets = {}
-    for name, data in outputs.items():
-        target = (root / name).resolve()
-        if root not in target.parents:  # guard: every output stays inside the output folder
-            raise OutputError(f"refusing to write {name!r} outside the output folder", folder)
-        targets[target] = data
-    written, unchanged = [], []
-    for target, data in targets.items():
-        if _same_bytes(target, data):
-            unchanged.append(target)
-            continue
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, data)
-        except OSError as e:
-            raise OutputError(
-                f"cannot write {target.name} ({e.strerror or e})", target.parent
-            ) from None
-        written.append(target)
-    return written, unchanged
-
-
-def _same_bytes(path: Path, data: bytes) -> bool:
     try:
-        if path.stat().st_size != len(data):
+        return _write_outputs(folder, outputs)
+    except OSError as e:
+        where = Path(e.filename) if e.filename else folder
+        raise OutputError(f"cannot write the output ({e.strerror or e})", where) from None
+
+
+def _write_outputs(folder: Path, outputs: Mapping[str, Content]) -> tuple[list[Path], list[Path]]:
+    target = folder.resolve()  # a link to the output folder: swap the folder it leads to
+    if target.exists() and not target.is_dir():
+        raise OutputError("the output folder is a file; remove it or choose another --out", folder)
+    names = {name: _inside(target, name, folder) for name in outputs}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_stages(target)
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.feedpub-stage-", dir=target.parent))
+    try:
+        (stage / _STAGE_MARK).touch()
+        if target.exists():
+            _mirror(target, stage, skip=set(names.values()))
+        written, unchanged = [], []
+        for name, content in outputs.items():
+            staged = stage / names[name].relative_to(target)
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            _write_file(staged, content)
+            current = target / staged.relative_to(stage)
+            if _same_file_bytes(staged, current):
+                staged.unlink()
+                _link_or_copy(current, staged)
+                unchanged.append(current)
+            else:
+                written.append(current)
+        (stage / _STAGE_MARK).unlink()
+        if not written:
+            return [], unchanged
+        if not target.exists():
+            _fsync_dir(stage)
+            os.rename(stage, target)
+        elif _exchange(stage, target):
+            _fsync_dir(target.parent)
+        else:
+            for path in written:  # no atomic swap here: replace file by file
+                os.replace(stage / path.relative_to(target), path)
+        return written, unchanged
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def clean_stale_stages(target: Path) -> None:
+    """Remove staging folders a killed build left beside ``target``."""
+    prefix = f".{target.name}.feedpub-stage-"
+    try:
+        candidates = [p for p in target.parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return
+    for path in candidates:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _inside(root: Path, name: str, folder: Path) -> Path:
+    """``root / name``, refusing any name that would land outside ``root``."""
+    path = Path(os.path.normpath(root / name))
+    if root not in path.parents:
+        raise OutputError(f"refusing to write {name!r} outside the output folder", folder)
+    return path
+
+
+def _mirror(source: Path, stage: Path, skip: set[Path]) -> None:
+    """Recreate ``source`` in ``stage`` with hard links, leaving out ``skip``."""
+    shutil.copystat(source, stage)
+    for top, dirs, files in os.walk(source):
+        here = Path(top)
+        into = stage / here.relative_to(source)
+        for name in dirs:
+            if (here / name).is_symlink():
+                _link_or_copy(here / name, into / name)
+            else:
+                (into / name).mkdir(exist_ok=True)
+                shutil.copystat(here / name, into / name)
+        for name in files:
+            path = here / name
+            if path not in skip:
+                _link_or_copy(path, into / name)
+
+
+def _link_or_copy(source: Path, destination: Path) -> None:
+    if source.is_symlink():
+        os.symlink(os.readlink(source), destination)
+        return
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
+
+
+def _write_file(path: Path, content: Content) -> None:
+    with open(path, "wb") as handle:
+        if isinstance(content, bytes):
+            handle.write(content)
+        else:
+            content(handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(path, 0o644)
+
+
+def _same_file_bytes(new: Path, old: Path) -> bool:
+    try:
+        if old.is_symlink() or old.stat().st_size != new.stat().st_size:
             return False
-        return path.read_bytes() == data
+        with open(new, "rb") as a, open(old, "rb") as b:
+            while True:
+                chunk = a.read(_CHUNK)
+                if chunk != b.read(_CHUNK):
+                    return False
+                if not chunk:
+                    return True
     except OSError:
         return False
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically: temp file in the same folder, fsync, rename."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _fsync_dir(path: Path) -> None:
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically; False where the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EXDEV, errno.ENOTSUP, errno.EPERM, errno.EBUSY):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
