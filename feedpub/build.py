@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
+from itertools import repeat
 from pathlib import Path
+from typing import TypeVar
 
 from . import feeds
+from .cache import Cache, digest
 from .config import Site
-from .entry import Author, Entry, entry_files, read_entry
+from .entry import Author, Entry, entry_files, parse_entry, read_file, relative_name
 from .errors import (
     BuildErrors,
     BuildWarning,
@@ -19,14 +27,21 @@ from .errors import (
     FeedpubError,
     display_path,
 )
-from .output import write_outputs
-from .render import render
+from .output import Content, write_outputs
+from .render import Rendered, render
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 #: Output file names in the output folder; URLs are ``base_url`` + name.
 RSS_NAME = "feed.xml"
 ATOM_NAME = "atom.xml"
 #: Hidden file in the output folder remembering each entry's id and link from the last build.
 MANIFEST_NAME = ".feedpub-manifest.json"
+
+
+#: Below this many files to parse (or entries to render), one process is faster than several.
+PARALLEL_MIN = 200
 
 
 @dataclass(frozen=True)
@@ -36,7 +51,13 @@ class Scan:
     #: Entries in file order.
     entries: tuple[Entry, ...]
     #: Things fixed or ignored while reading.
-    warnings: tuple[BuildWarning, ...]
+    warnings: tuple[BuildWarning, ...] = ()
+    #: Problems found; a build stops on any.
+    problems: tuple[FeedpubError, ...] = ()
+    #: Content hash of each entry's file, by path.
+    digests: Mapping[Path, str] = field(default_factory=dict)
+    #: Each entry file's name relative to the entries folder, by path.
+    names: Mapping[Path, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -53,6 +74,10 @@ class BuildResult:
     unchanged: tuple[Path, ...]
     #: Things fixed or ignored, worth telling the user.
     warnings: tuple[BuildWarning, ...]
+    #: Entries taken from the cache instead of being parsed again.
+    cache_hits: int = 0
+    #: Seconds spent in each stage, in order.
+    timings: tuple[tuple[str, float], ...] = ()
 
     @property
     def outputs(self) -> tuple[Path, ...]:
@@ -62,14 +87,16 @@ class BuildResult:
 
 def scan(site: Site) -> Scan:
     """Read every entry file; raises :class:`BuildErrors` with every problem in every file."""
-    entries, warnings, problems = scan_all(site)
-    if problems:
-        raise BuildErrors(problems, warnings)
-    return Scan(entries=tuple(entries), warnings=tuple(warnings))
+    with Cache.open(site, enabled=False) as cache:
+        scanned = scan_all(site, cache)
+    if scanned.problems:
+        raise BuildErrors(scanned.problems, scanned.warnings)
+    return scanned
 
 
-def scan_all(site: Site) -> tuple[list[Entry], list[BuildWarning], list[FeedpubError]]:
-    """Read every entry file: the good entries, the warnings, and every problem found.
+def scan_all(site: Site, cache: Cache, jobs: int | None = None) -> Scan:
+    """Read every entry file, taking unchanged ones from ``cache``; parse the others in
+    ``jobs`` processes (default: one per core) when there are many. Collects every problem.
 
     Raises :class:`ConfigError` when there is no entries folder or no entry in it.
     """
@@ -88,43 +115,116 @@ def scan_all(site: Site) -> tuple[list[Entry], list[BuildWarning], list[FeedpubE
             folder,
             code="FP005",
         )
-    entries: list[Entry] = []
-    warnings: list[BuildWarning] = []
+    found: dict[Path, Entry] = {}
+    digests: dict[Path, str] = {}
+    warnings: dict[Path, tuple[BuildWarning, ...]] = {}
     problems: list[FeedpubError] = list(link_problems)
+    stale: list[Path] = []
+    names: dict[Path, str] = {}
     for path in paths:
+        rel = relative_name(folder, path)
         try:
-            entry, found = read_entry(path, site)
-        except BuildErrors as e:
-            problems.extend(e.errors)
-            warnings.extend(e.warnings)
+            stat = path.stat()
+        except OSError as e:
+            problems.append(EntryError(f"cannot read the file ({e.strerror})", path))
             continue
-        except FeedpubError as e:
-            problems.append(e)
+        names[path] = rel
+        cached = cache.entry(path, rel, stat.st_size, stat.st_mtime_ns, None)
+        if cached is None and cache.has(rel):  # touched? compare the content hash
+            try:
+                cached = cache.entry(
+                    path, rel, stat.st_size, stat.st_mtime_ns, digest(read_file(path, site))
+                )
+            except FeedpubError:
+                cached = None
+        if cached is None:
+            stale.append(path)
             continue
-        entries.append(entry)
-        warnings.extend(found)
+        found[path], digests[path], warnings[path] = cached.entry, cached.digest, cached.warnings
+    for path, size, mtime_ns, file_digest, entry, found_warnings, errors in _in_parallel(
+        _parse_files, site, stale, jobs
+    ):
+        warnings[path] = tuple(found_warnings)
+        if entry is None:
+            problems.extend(errors)
+            continue
+        found[path], digests[path] = entry, file_digest
+        rel = names[path]
+        cache.store_entry(rel, size, mtime_ns, file_digest, entry, tuple(found_warnings))
+    cache.forget_others(set(names.values()))
+    entries = [found[p] for p in paths if p in found]
     problems.extend(_duplicates(entries))
-    return entries, warnings, problems
+    return Scan(
+        entries=tuple(entries),
+        warnings=tuple(w for p in paths for w in warnings.get(p, ())),
+        problems=tuple(problems),
+        digests=digests,
+        names=names,
+    )
+
+
+_Parsed = tuple[Path, int, int, str, Entry | None, list[BuildWarning], list[FeedpubError]]
+
+
+def _parse_files(site: Site, paths: list[Path]) -> list[_Parsed]:
+    """Read and parse entry files (runs in worker processes for large sites)."""
+    results: list[_Parsed] = []
+    for path in paths:
+        entry, warnings, errors = None, [], []
+        size = mtime_ns = 0
+        file_digest = ""
+        try:
+            stat = path.stat()  # before reading: a file changed meanwhile is read again next time
+            size, mtime_ns = stat.st_size, stat.st_mtime_ns
+            data = read_file(path, site)
+            file_digest = digest(data)
+            entry, warnings = parse_entry(path, data, site)
+        except BuildErrors as e:
+            warnings, errors = list(e.warnings), list(e.errors)
+        except FeedpubError as e:
+            errors = [e]
+        except OSError as e:
+            errors = [EntryError(f"cannot read the file ({e.strerror})", path)]
+        results.append((path, size, mtime_ns, file_digest, entry, warnings, errors))
+    return results
+
+
+def _in_parallel(
+    work: Callable[[Site, list[T]], list[R]], site: Site, items: list[T], jobs: int | None
+) -> Iterator[R]:
+    """``work(site, chunk)`` over chunks of ``items``, in order; in worker processes when
+    there are enough items and cores for that to pay."""
+    jobs = jobs or len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else jobs or 1
+    if jobs <= 1 or len(items) < PARALLEL_MIN:
+        yield from work(site, items)
+        return
+    size = max(16, len(items) // (jobs * 8))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        for results in pool.map(work, repeat(site), chunks):
+            yield from results
 
 
 def _duplicates(entries: list[Entry]) -> list[FeedpubError]:
     """Two entries with one id (or one link) would be one story to every feed reader."""
     problems: list[FeedpubError] = []
     reported: set[Path] = set()
-    for field in ("id", "link"):
+    for key in ("id", "link"):
         seen: dict[str, Entry] = {}
         for entry in entries:
-            value = getattr(entry, field)
+            value = getattr(entry, key)
             first = seen.setdefault(value, entry)
             if first is not entry and entry.path not in reported:
                 reported.add(entry.path)  # one message per entry: a same id is often a same link
                 problems.append(
                     EntryError(
-                        f"has the same {field} as {display_path(first.path)} ({value}); "
+                        f"has the same {key} as {display_path(first.path)} ({value}); "
                         "give one of them another slug, permalink or id",
                         entry.path,
                         entry.line_of("id", "slug", "permalink", "link", "date"),
-                        code="FP108" if field == "id" else "FP109",
+                        code="FP108" if key == "id" else "FP109",
                     )
                 )
     return problems
@@ -154,9 +254,45 @@ def current_time() -> datetime:
     return datetime.now(UTC)
 
 
-def render_feeds(site: Site, entries: tuple[Entry, ...], chosen: list[Entry]) -> dict[str, bytes]:
-    """The bytes of every output file, by name in the output folder."""
-    items = tuple(render(e, site) for e in chosen)
+def render_into(
+    site: Site, chosen: list[Entry], digests: Mapping[Path, str], cache: Cache, jobs: int | None
+) -> int:
+    """Render every chosen entry not rendered yet into ``cache``; returns how many."""
+    missing = [e for e in chosen if cache.rendered(_rel(site, e), digests.get(e.path, "")) is None]
+    for rel, title, summary, html in _in_parallel(_render_entries, site, missing, jobs):
+        cache.store_rendered(rel, digests.get(site.entries / rel, ""), title, summary, html)
+    return len(missing)
+
+
+def _render_entries(site: Site, entries: list[Entry]) -> list[tuple[str, str, str, str | None]]:
+    """Render entries (runs in worker processes when there are many)."""
+    results = []
+    for entry in entries:
+        item = render(entry, site)
+        results.append((_rel(site, entry), item.title, item.summary, item.content_html))
+    return results
+
+
+def _rel(site: Site, entry: Entry) -> str:
+    return relative_name(site.entries, entry.path)
+
+
+def feed_outputs(
+    site: Site,
+    entries: tuple[Entry, ...],
+    chosen: list[Entry],
+    digests: Mapping[Path, str],
+    cache: Cache,
+) -> dict[str, Content]:
+    """Every feed file, by name in the output folder, streamed from the rendered entries."""
+
+    def items() -> Iterator[Rendered]:
+        for entry in chosen:
+            found = cache.rendered(_rel(site, entry), digests.get(entry.path, ""))
+            assert found is not None, "render_into() renders every chosen entry first"
+            title, summary, html = found
+            yield Rendered(entry=entry, title=title, summary=summary, content_html=html)
+
     # Feed-level dates come from the entries, never the clock, so builds are reproducible.
     newest = max(e.modified for e in (chosen or entries))
     feed = feeds.Feed(
@@ -169,18 +305,17 @@ def render_feeds(site: Site, entries: tuple[Entry, ...], chosen: list[Entry]) ->
         updated=newest,
     )
     return {
-        RSS_NAME: feeds.rss(feed, site.base_url + RSS_NAME),
-        ATOM_NAME: feeds.atom(feed, site.base_url + ATOM_NAME),
+        RSS_NAME: partial(feeds.write_rss, feed, site.base_url + RSS_NAME),
+        ATOM_NAME: partial(feeds.write_atom, feed, site.base_url + ATOM_NAME),
     }
 
 
 def manifest(site: Site, entries: tuple[Entry, ...]) -> bytes:
     """The manifest of this build: each entry file (relative to the entries folder) → id, link."""
-    records = {
-        e.path.relative_to(site.entries).as_posix(): {"id": e.id, "link": e.link} for e in entries
-    }
+    records = {relative_name(site.entries, e.path): {"id": e.id, "link": e.link} for e in entries}
     data = {"feedpub_manifest": 1, "entries": dict(sorted(records.items()))}
-    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode()
+    # No indent: the C encoder is much faster, and nobody needs to read this file.
+    return (json.dumps(data, ensure_ascii=False) + "\n").encode()
 
 
 def id_changes(site: Site, entries: tuple[Entry, ...]) -> list[BuildWarning]:
@@ -191,7 +326,7 @@ def id_changes(site: Site, entries: tuple[Entry, ...]) -> list[BuildWarning]:
         return []  # no manifest yet, or one we cannot read: nothing to compare with
     warnings = []
     for e in entries:
-        record = old.get(e.path.relative_to(site.entries).as_posix())
+        record = old.get(relative_name(site.entries, e.path))
         if isinstance(record, dict) and record.get("id") not in (None, e.id):
             warnings.append(
                 BuildWarning(
@@ -207,24 +342,52 @@ def id_changes(site: Site, entries: tuple[Entry, ...]) -> list[BuildWarning]:
 
 
 def build(
-    site: Site, *, drafts: bool = False, future: bool = False, now: datetime | None = None
+    site: Site,
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    now: datetime | None = None,
+    cache: bool = True,
+    jobs: int | None = None,
 ) -> BuildResult:
     """Build every feed of ``site`` into its output folder.
 
-    Everything is checked and produced in memory first; a build that fails raises
-    :class:`FeedpubError` (often :class:`BuildErrors` listing every problem) and changes no
-    file. ``drafts`` and ``future`` include draft and future-dated entries.
+    Everything is checked first, and the outputs are swapped in only when all are written: a
+    build that fails raises :class:`FeedpubError` (often :class:`BuildErrors` listing every
+    problem) and changes no output file. ``drafts`` and ``future`` include draft and
+    future-dated entries; ``cache=False`` ignores the cache in ``.feedpub-cache/``; ``jobs`` is
+    the number of processes for large sites (default: one per core).
     """
-    scanned = scan(site)
-    chosen = select(scanned.entries, limit=site.limit, drafts=drafts, future=future, now=now)
-    outputs = render_feeds(site, scanned.entries, chosen)
-    warnings = (*scanned.warnings, *id_changes(site, scanned.entries))
-    outputs[MANIFEST_NAME] = manifest(site, scanned.entries)
-    written, unchanged = write_outputs(site.output, outputs)
+    timings: list[tuple[str, float]] = []
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        timings.append((stage, time.perf_counter() - clock))
+        clock = time.perf_counter()
+
+    with Cache.open(site, enabled=cache) as store:
+        scanned = scan_all(site, store, jobs)
+        if scanned.problems:
+            raise BuildErrors(scanned.problems, scanned.warnings)
+        warnings = list(scanned.warnings) + list(id_changes(site, scanned.entries))
+        if store.problem:
+            warnings.append(BuildWarning("FP210", store.problem))
+        lap("scan")
+        chosen = select(scanned.entries, limit=site.limit, drafts=drafts, future=future, now=now)
+        render_into(site, chosen, scanned.digests, store, jobs)
+        lap("render")
+        outputs = feed_outputs(site, scanned.entries, chosen, scanned.digests, store)
+        outputs[MANIFEST_NAME] = manifest(site, scanned.entries)
+        written, unchanged = write_outputs(site.output, outputs)
+        lap("write")
+        hits = store.hits
     return BuildResult(
         scanned=len(scanned.entries),
         published=len(chosen),
         written=tuple(p for p in written if p.name != MANIFEST_NAME),
         unchanged=tuple(p for p in unchanged if p.name != MANIFEST_NAME),
-        warnings=warnings,
+        warnings=tuple(warnings),
+        cache_hits=hits,
+        timings=tuple(timings),
     )

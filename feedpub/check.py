@@ -8,6 +8,7 @@ finding in the FP3xx range on a site without ``sanitize = false`` is a feedpub b
 from __future__ import annotations
 
 import html
+import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -21,13 +22,15 @@ from .build import (
     ATOM_NAME,
     RSS_NAME,
     current_time,
+    feed_outputs,
     id_changes,
-    render_feeds,
+    render_into,
     scan_all,
     select,
 )
+from .cache import Cache
 from .config import Site
-from .entry import Entry
+from .entry import Entry, read_body
 from .errors import CODES, BuildErrors, BuildWarning, FeedpubError, display_path, located
 from .render import derive_summary, markdown_to_html
 
@@ -95,20 +98,26 @@ def check(
     site: Site, *, drafts: bool = False, future: bool = False, now: datetime | None = None
 ) -> list[Finding]:
     """Every problem and warning of ``site``, in file order; writes nothing."""
-    try:
-        entries, warnings, problems = scan_all(site)
-    except FeedpubError as e:
-        return from_problem(e)
-    findings = [f for p in (*problems, *warnings) for f in from_problem(p)]
-    findings += [f for w in id_changes(site, tuple(entries)) for f in from_problem(w)]
-    findings += _entry_findings(site, entries, future=future, now=now)
-    if not problems:
-        chosen = select(tuple(entries), limit=site.limit, drafts=drafts, future=future, now=now)
-        outputs = render_feeds(site, tuple(entries), chosen)
-        findings += lint_rss(outputs[RSS_NAME], site.output / RSS_NAME, site.base_url + RSS_NAME)
-        findings += lint_atom(
-            outputs[ATOM_NAME], site.output / ATOM_NAME, site.base_url + ATOM_NAME
-        )
+    # A throw-away cache: check writes nothing, not even the cache.
+    with Cache.open(site, enabled=False) as cache:
+        try:
+            scanned = scan_all(site, cache)
+        except FeedpubError as e:
+            return from_problem(e)
+        entries = list(scanned.entries)
+        findings = [f for p in (*scanned.problems, *scanned.warnings) for f in from_problem(p)]
+        findings += [f for w in id_changes(site, scanned.entries) for f in from_problem(w)]
+        findings += _entry_findings(site, entries, future=future, now=now)
+        if not scanned.problems:
+            chosen = select(
+                scanned.entries, limit=site.limit, drafts=drafts, future=future, now=now
+            )
+            render_into(site, chosen, scanned.digests, cache, None)
+            outputs = feed_outputs(site, scanned.entries, chosen, scanned.digests, cache)
+            for name, lint in ((RSS_NAME, lint_rss), (ATOM_NAME, lint_atom)):
+                buffer = io.BytesIO()
+                outputs[name](buffer)
+                findings += lint(buffer.getvalue(), site.output / name, site.base_url + name)
     return sorted(findings, key=lambda f: (str(f.path or ""), f.line or 0, f.code, f.message))
 
 
@@ -160,7 +169,8 @@ def _entry_findings(
                     1,
                 )
             )
-        if e.summary is None and not derive_summary(e.body, None, site.summary_length):
+        body = read_body(e, site)
+        if e.summary is None and not derive_summary(body, None, site.summary_length):
             found.append(
                 finding(
                     "FP202",
@@ -169,21 +179,21 @@ def _entry_findings(
                     1,
                 )
             )
-        found += _markdown_file_links(e)
+        found += _markdown_file_links(e, body)
     return found
 
 
-def _markdown_file_links(entry: Entry) -> list[Finding]:
+def _markdown_file_links(entry: Entry, body: str) -> list[Finding]:
     """Links to ``.md`` files: they work in a git forge's preview, never in a feed reader."""
-    if ".md" not in entry.body and ".markdown" not in entry.body:
+    if ".md" not in body and ".markdown" not in body:
         return []
     found = []
-    lines = entry.body.split("\n")  # lines[0] is the rest of the closing '---' line
+    lines = body.split("\n")  # lines[0] is the rest of the closing '---' line
     block = 0
     # Rendered, so that code blocks are not links and reference links are resolved; each
     # block carries its first line, and the link's own line is the first from there that
     # names its target.
-    for match in _POSITION_OR_LINK.finditer(markdown_to_html(entry.body, sourcepos=True)):
+    for match in _POSITION_OR_LINK.finditer(markdown_to_html(body, sourcepos=True)):
         if match.group(1):
             block = int(match.group(1)) - 1
             continue

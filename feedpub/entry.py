@@ -61,6 +61,10 @@ PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug"})
 
 # Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; U+FFFE, U+FFFF).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# The same in UTF-8 bytes, checked with bytes.translate (much faster than a regex): deleting
+# every other byte leaves only the control characters.
+_CONTROL_BYTES = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
+_OTHER_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _EMAIL = re.compile(r"^[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+$")
 _NAME_EMAIL = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>]+)>$")
@@ -68,6 +72,8 @@ _EMAIL_NAME = re.compile(r"^(?P<email>\S+@\S+)\s+\((?P<name>[^()]+)\)$")
 _JEKYLL_OFFSET = re.compile(r"\s*([+-])(\d\d):?(\d\d)$")
 _DATE_PREFIX = re.compile(r"^\d{4}-\d\d-\d\d-")
 _SLUG_OK = re.compile(r"^[\w.~-]+$")
+_SPACE = re.compile(r"\s")
+_URL_UNSAFE = re.compile(r"[^A-Za-z0-9/_.~-]")
 _YAML_HANDLER = YAMLHandler()
 
 DATE_HINT = "write 2025-05-01 or 2025-05-01T09:30:00+02:00"
@@ -107,8 +113,6 @@ class Entry:
     tags: tuple[str, ...]
     #: The summary the front matter gives (plain text), or ``None`` to derive one.
     summary: str | None
-    #: The body, as Markdown.
-    body: str
     #: True for drafts, which feeds leave out unless asked.
     draft: bool
     #: URL-safe name used in the permalink.
@@ -143,25 +147,44 @@ def entry_files(folder: Path) -> tuple[list[Path], list[FeedpubError]]:
     found: list[Path] = []
     problems: list[FeedpubError] = []
     root = folder.resolve()
-    for top, dirs, files in os.walk(folder):  # does not follow links to folders
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in [*dirs, *files]:
-            path = Path(top, name)
-            is_entry = name in files and name.lower().endswith(ENTRY_SUFFIXES)
-            if name.startswith(".") or name.endswith("~") or not (is_entry or path.is_symlink()):
-                continue
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                problems.append(
-                    EntryError(
-                        f"is a link to {path.resolve()}, outside the entries folder; feedpub "
-                        "reads only files inside it (copy the file in instead)",
-                        path,
-                        code="FP101",
-                    )
-                )
-            elif is_entry and path.is_file():
-                found.append(path)
-    return sorted(found), problems
+    pending = [str(folder)]
+    while pending:
+        with os.scandir(pending.pop()) as listing:
+            for item in listing:
+                name = item.name
+                if name.startswith(".") or name.endswith("~"):
+                    continue
+                is_entry = name.lower().endswith(ENTRY_SUFFIXES)
+                if item.is_symlink():  # never followed out of the entries folder
+                    target = Path(item.path).resolve()
+                    if not target.is_relative_to(root):
+                        problems.append(
+                            EntryError(
+                                f"is a link to {target}, outside the entries folder; feedpub "
+                                "reads only files inside it (copy the file in instead)",
+                                Path(item.path),
+                                code="FP101",
+                            )
+                        )
+                    elif is_entry and target.is_file():
+                        found.append(Path(item.path))
+                elif item.is_dir():
+                    pending.append(item.path)
+                elif is_entry and item.is_file():
+                    found.append(Path(item.path))
+    found.sort(key=str)
+    return found, problems
+
+
+def relative_name(folder: Path, path: Path) -> str:
+    """``path`` relative to the entries ``folder``, with '/' separators (a cache key).
+
+    Entry paths are built from the folder's own spelling, so this is a cheap string cut."""
+    prefix = str(folder)
+    text = str(path)
+    if text.startswith(prefix + os.sep):
+        return text[len(prefix) + 1 :].replace(os.sep, "/")
+    return path.relative_to(folder).as_posix()
 
 
 # --------------------------------------------------------------------------- reading one file
@@ -188,7 +211,9 @@ class _Problems:
 
 
 def _decode(path: Path, data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data.count(0) > len(data) // 4:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        b"\x00" in data and data.count(0) > len(data) // 4
+    ):
         raise EntryError("file is UTF-16 text; save it as UTF-8", path, 1)
     try:
         return data.decode("utf-8-sig")
@@ -281,39 +306,63 @@ def _key_lines(fm: str, first_line: int) -> dict[str, int]:
     return lines
 
 
-def read_entry(path: Path, site: Site) -> tuple[Entry, list[BuildWarning]]:
-    """Read one entry file into an :class:`Entry`.
-
-    Raises :class:`EntryError` for a file that cannot be read at all, or :class:`BuildErrors`
-    with every problem found in its front matter.
-    """
+def read_file(path: Path, site: Site) -> bytes:
+    """The bytes of an entry file, at most ``max_entry_size`` of them."""
     try:
         with path.open("rb") as handle:
-            data = handle.read(site.max_entry_size + 1)
+            too_big = os.fstat(handle.fileno()).st_size > site.max_entry_size
+            data = b"" if too_big else handle.read(site.max_entry_size + 1)
     except OSError as e:
         raise EntryError(f"cannot read the file ({e.strerror})", path) from None
-    if len(data) > site.max_entry_size:
+    if too_big or len(data) > site.max_entry_size:
         raise EntryError(
             f"file is larger than max_entry_size ({format_size(site.max_entry_size)}); "
             "shorten it, or raise max_entry_size in the configuration",
             path,
             code="FP110",
         )
+    return data
+
+
+def _file_text(path: Path, data: bytes, warnings: list[BuildWarning] | None = None) -> str:
+    """The file's text, without the characters XML cannot carry (with a warning for them)."""
     text = _decode(path, data)
-    warnings: list[BuildWarning] = []
-    bad = _XML_ILLEGAL.search(text)
-    if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        warnings.append(
-            BuildWarning(
-                "FP201",
-                f"removed control character U+{ord(bad.group()):04X}, which feeds cannot carry",
-                path,
-                line,
+    if data.translate(None, _OTHER_BYTES) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:
+        bad = _XML_ILLEGAL.search(text)
+        if bad and warnings is not None:
+            line = text.count("\n", 0, bad.start()) + 1
+            warnings.append(
+                BuildWarning(
+                    "FP201",
+                    f"removed control character U+{ord(bad.group()):04X}, which feeds cannot carry",
+                    path,
+                    line,
+                )
             )
-        )
         text = _XML_ILLEGAL.sub("", text)
-    fm, body, first_line, body_line = _split(path, text)
+    return text
+
+
+def read_body(entry: Entry, site: Site) -> str:
+    """An entry's Markdown body, read again from its file: entries keep no body in memory,
+    so memory grows with the number of entries, not with their size."""
+    return _split(entry.path, _file_text(entry.path, read_file(entry.path, site)))[1]
+
+
+def read_entry(path: Path, site: Site) -> tuple[Entry, list[BuildWarning]]:
+    """Read one entry file into an :class:`Entry`.
+
+    Raises :class:`EntryError` for a file that cannot be read at all, or :class:`BuildErrors`
+    with every problem found in its front matter.
+    """
+    return parse_entry(path, read_file(path, site), site)
+
+
+def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildWarning]]:
+    """An :class:`Entry` from the bytes of its file (see :func:`read_entry`)."""
+    warnings: list[BuildWarning] = []
+    text = _file_text(path, data, warnings)
+    fm, _, first_line, body_line = _split(path, text)
     if len(fm) > site.max_front_matter_size:
         raise EntryError(
             f"front matter is larger than max_front_matter_size "
@@ -335,7 +384,7 @@ def read_entry(path: Path, site: Site) -> tuple[Entry, list[BuildWarning]]:
         )
     key_lines = _key_lines(fm, first_line)
     problems = _Problems(path, key_lines)
-    entry = _entry_from_meta(path, meta, body, site, problems)
+    entry = _entry_from_meta(path, meta, site, problems)
     warnings.extend(_likely_typos(path, meta, key_lines))
     if problems.errors:
         raise BuildErrors(problems.errors, warnings)
@@ -383,7 +432,7 @@ def _first(meta: dict[str, Any], *keys: str) -> tuple[str | None, Any]:
 
 
 def _entry_from_meta(
-    path: Path, meta: dict[str, Any], body: str, site: Site, problems: _Problems
+    path: Path, meta: dict[str, Any], site: Site, problems: _Problems
 ) -> Entry | None:
     title = _text(meta, "title", problems, required=True)
     if title is not None and not title:
@@ -456,7 +505,6 @@ def _entry_from_meta(
         categories=categories,
         tags=tags,
         summary=summary,
-        body=body,
         draft=draft,
         slug=slug,
         link=link,
@@ -667,12 +715,16 @@ def _link(
         path = site.permalink.format(
             year=f"{local.year:04d}", month=f"{local.month:02d}", day=f"{local.day:02d}", slug=slug
         )
-    if ".." in path.split("/") or "\\" in path or any(c.isspace() for c in path):
+    if ".." in path.split("/") or "\\" in path or _SPACE.search(path):
         problems.identity(
             f"{key or 'permalink'} {path!r} may not contain '..', '\\' or spaces", key or "slug"
         )
         return None
-    return urljoin(site.base_url, quote(path.lstrip("/"), safe="/%~:@!$&'()*+,;=?#"))
+    path = path.lstrip("/")
+    if _URL_UNSAFE.search(path):
+        path = quote(path, safe="/%~:@!$&'()*+,;=?#")
+    # The path is below base_url (never '..', checked above), so joining is concatenating.
+    return site.base_url + path if "./" not in path else urljoin(site.base_url, path)
 
 
 def _id(

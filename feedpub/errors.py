@@ -60,6 +60,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FP207": ("warning", "a summary is longer than summary_length"),
     "FP208": ("warning", "an entry's id changed since the last build"),
     "FP209": ("warning", "an entry has no author, and the site has none"),
+    "FP210": ("warning", "the cache cannot be used; the build ran without it"),
     "FP301": ("error", "a built feed is not well-formed XML"),
     "FP302": ("error", "a built feed lacks an element the format requires"),
     "FP303": ("error", "a built feed has a relative URL"),
@@ -97,6 +98,9 @@ class FeedpubError(Exception):
     def __str__(self) -> str:
         return located(self.message, self.path, self.line)
 
+    def __reduce__(self) -> tuple[object, ...]:  # keep path and line across processes
+        return (type(self), (self.message, self.path, self.line, self.code))
+
 
 class ConfigError(FeedpubError):
     """A problem in the site configuration (``feedpub.toml``, ``[tool.feedpub]`` or CLI options)."""
@@ -131,6 +135,9 @@ class BuildErrors(FeedpubError):
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.errors, self.warnings))
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,35 @@
-"""A :class:`Feed` → RSS 2.0 and Atom 1.0 bytes (the *serialise* stage).
+"""A :class:`Feed` → RSS 2.0 and Atom 1.0 (the *serialise* stage).
 
 The only module that imports feedgen. It receives validated, timezone-aware values, so
 feedgen's own ``ValueError``\\ s cannot happen for user input; the comments say which feedgen
 behaviour each step works around (see DESIGN.md).
+
+Feeds are streamed: feedgen builds the feed's head and then one item at a time, and lxml's
+incremental writer serialises each as it comes, so a feed of every entry with full content
+never sits in memory whole.
 """
 
 from __future__ import annotations
 
 import html
+import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import version
+from typing import Any, BinaryIO
 
 from feedgen.entry import FeedEntry
+from feedgen.ext.dc import DcEntryExtension
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from .entry import Author
 from .render import Rendered
 
 GENERATOR_URI = "https://pypi.org/project/feedpub/"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 
 @dataclass(frozen=True)
@@ -35,46 +46,144 @@ class Feed:
     home_url: str
     #: Feed-level authors; Atom needs at least one for entries that name none.
     authors: tuple[Author, ...]
-    #: Items, newest first.
-    items: tuple[Rendered, ...]
+    #: Items, newest first: a function giving them (each feed format iterates them once).
+    items: Callable[[], Iterable[Rendered]]
     #: When the feed last changed: the newest item's date, never the clock.
     updated: datetime
 
 
 def rss(feed: Feed, self_url: str) -> bytes:
     """RSS 2.0 bytes of ``feed``, published at ``self_url``."""
-    fg = _generator(feed, self_url)
-    fg.description(feed.description)
-    fg.load_extension("dc", atom=False, rss=True)
-    for item in feed.items:
-        fe = _entry(fg, item)
-        entry = item.entry
-        # RSS <author> must be an e-mail address: use it for a single author who has one,
-        # and dc:creator (names) otherwise. Never both on one item.
-        if len(entry.authors) == 1 and entry.authors[0].email:
-            fe.author(name=entry.authors[0].name, email=entry.authors[0].email)
-        elif entry.authors:
-            fe.dc.dc_creator([a.name for a in entry.authors])
-        fe.guid(entry.id, permalink=entry.id == entry.link)
-        if item.summary:
-            # Readers take RSS <description> as HTML: escape the plain-text summary once more,
-            # or "a <b> c" and "AT&amp;T" would come out as markup and entities.
-            fe.summary(html.escape(item.summary, quote=False))
-    return fg.rss_str(pretty=True)
+    buffer = io.BytesIO()
+    write_rss(feed, self_url, buffer)
+    return buffer.getvalue()
 
 
 def atom(feed: Feed, self_url: str) -> bytes:
     """Atom 1.0 bytes of ``feed``, published at ``self_url``."""
+    buffer = io.BytesIO()
+    write_atom(feed, self_url, buffer)
+    return buffer.getvalue()
+
+
+def write_rss(feed: Feed, self_url: str, handle: BinaryIO) -> None:
+    """Write ``feed`` as RSS 2.0, published at ``self_url``, to ``handle``."""
+    fg = _generator(feed, self_url)
+    fg.description(feed.description)
+    fg.load_extension("dc", atom=False, rss=True)
+    head = etree.fromstring(fg.rss_str(pretty=True))
+    _stream(handle, head, head.find("channel"), (_rss_item(i) for i in feed.items()), "")
+
+
+def write_atom(feed: Feed, self_url: str, handle: BinaryIO) -> None:
+    """Write ``feed`` as Atom 1.0, published at ``self_url``, to ``handle``."""
     fg = _generator(feed, self_url)
     fg.id(self_url)
     fg.subtitle(feed.description)
     for author in feed.authors:
         fg.author(_person(author))
-    for item in feed.items:
-        fe = _entry(fg, item)
-        for author in item.entry.authors:
-            fe.author(_person(author))
-    return fg.atom_str(pretty=True)
+    head = etree.fromstring(fg.atom_str(pretty=True))
+    # feedgen builds Atom entries without a namespace and declares it on the root only.
+    _stream(handle, head, head, (_atom_entry(i) for i in feed.items()), f"{{{ATOM_NS}}}")
+
+
+def _rss_item(item: Rendered) -> etree._Element:
+    fe = _entry(item)
+    entry = item.entry
+    # RSS <author> must be an e-mail address: use it for a single author who has one,
+    # and dc:creator (names) otherwise. Never both on one item.
+    if len(entry.authors) == 1 and entry.authors[0].email:
+        fe.author(name=entry.authors[0].name, email=entry.authors[0].email)
+    elif entry.authors:
+        # register_extension, not load_extension: the latter tries an import that fails
+        # on every call, which costs more than the rest of the item.
+        fe.register_extension("dc", DcEntryExtension, atom=False, rss=True)
+        fe.dc.dc_creator([a.name for a in entry.authors])
+    fe.guid(entry.id, permalink=entry.id == entry.link)
+    if item.summary:
+        # Readers take RSS <description> as HTML: escape the plain-text summary once more,
+        # or "a <b> c" and "AT&amp;T" would come out as markup and entities.
+        fe.summary(html.escape(item.summary, quote=False))
+    return fe.rss_entry()
+
+
+def _atom_entry(item: Rendered) -> etree._Element:
+    fe = _entry(item)
+    if item.summary:
+        fe.summary(item.summary)
+    for author in item.entry.authors:
+        fe.author(_person(author))
+    return fe.atom_entry()
+
+
+def _stream(
+    handle: BinaryIO,
+    head: etree._Element,
+    parent: etree._Element,
+    items: Iterable[etree._Element],
+    namespace: str,
+) -> None:
+    """Write the document ``head`` with ``items`` appended to its ``parent`` element, one
+    item at a time, indented as feedgen's pretty output."""
+    depth = len(list(parent.iterancestors())) + 1
+    with etree.xmlfile(handle, encoding="UTF-8") as xf:
+        xf.write_declaration()
+        _replay(xf, head, parent, items, depth, namespace)
+
+
+def _replay(
+    xf: Any,
+    element: etree._Element,
+    parent: etree._Element | None = None,
+    items: Iterable[etree._Element] = (),
+    depth: int = 0,
+    namespace: str = "",
+) -> None:
+    """Write ``element`` (and, inside ``parent``, the ``items``) through the incremental
+    writer, so namespaces are declared once, on the root."""
+    tag = element.tag if element.tag.startswith("{") else namespace + element.tag
+    nsmap = None
+    if element.getparent() is None:
+        # lxml's incremental writer needs the xml: prefix spelled out for xml:lang, else it
+        # invents one; declaring it is allowed (Namespaces in XML 1.0, section 3).
+        nsmap = dict(element.nsmap)
+        if any(key.startswith(f"{{{XML_NS}}}") for key in element.attrib):
+            nsmap["xml"] = XML_NS
+    with xf.element(tag, dict(element.attrib), nsmap=nsmap):
+        if element.text:
+            xf.write(element.text)
+        children = list(element)
+        closing = None
+        for index, child in enumerate(children):
+            _replay(xf, child, parent, items, depth, namespace)
+            if element is parent and index == len(children) - 1:
+                closing = child.tail  # the items come before the closing tag's indentation
+            elif child.tail:
+                xf.write(child.tail)
+        if element is parent:
+            for item in items:
+                xf.write("\n" + "  " * depth)
+                etree.indent(item, space="  ", level=depth)
+                _write_item(xf, item)
+            xf.write(closing or "\n" + "  " * (depth - 1))
+
+
+def _write_item(xf: Any, item: etree._Element) -> None:
+    """Write one item. Elements without a namespace are serialised whole (fast, in C); an
+    Atom entry has none (it takes the root's default namespace, as feedgen intends), an RSS
+    item a few (content:encoded, dc:creator), which go through the writer to use the root's
+    prefixes."""
+    if not any("}" in element.tag for element in item.iter()):
+        xf.write(item)
+        return
+    with xf.element(item.tag, dict(item.attrib)):
+        if item.text:
+            xf.write(item.text)
+        for child in item:
+            if "}" in child.tag:
+                _replay(xf, child)
+            else:
+                xf.write(child)  # its tail (indentation) is written with it
 
 
 def _generator(feed: Feed, self_url: str) -> FeedGenerator:
@@ -91,19 +200,18 @@ def _generator(feed: Feed, self_url: str) -> FeedGenerator:
     return fg
 
 
-def _entry(fg: FeedGenerator, item: Rendered) -> FeedEntry:
+def _entry(item: Rendered) -> FeedEntry:
+    """The parts of an item RSS and Atom share."""
     entry = item.entry
-    # add_entry() prepends by default; items come newest first, so append.
-    fe = fg.add_entry(order="append")
+    fe = FeedEntry()
     fe.id(entry.id)
     fe.title(item.title)
     fe.link(href=entry.link, rel="alternate", type="text/html")
     fe.published(entry.date)
     fe.updated(entry.modified)
-    for term in (*entry.categories, *(t for t in entry.tags if t not in entry.categories)):
-        fe.category(term=term)
-    if item.summary:
-        fe.summary(item.summary)
+    terms = (*entry.categories, *(t for t in entry.tags if t not in entry.categories))
+    if terms:
+        fe.category([{"term": term} for term in terms])
     if item.content_html:
         # type="html": escaped HTML, valid in Atom and in RSS content:encoded (CDATA would
         # break on a "]]>" in a code block).

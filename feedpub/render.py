@@ -13,7 +13,7 @@ import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
-from .entry import Entry
+from .entry import Entry, read_body
 
 if TYPE_CHECKING:
     from .config import Site
@@ -81,12 +81,13 @@ class Rendered:
 def render(entry: Entry, site: Site) -> Rendered:
     """Render what the feeds need of ``entry``; Markdown is rendered only when needed."""
     content = None
+    body = read_body(entry, site) if site.full_content or entry.summary is None else ""
     if site.full_content:
-        html = markdown_to_html(_MORE.sub("", entry.body))
+        html = markdown_to_html(_MORE.sub("", body))
         content = safe_html(html, entry.link, trusted=not site.sanitize)
     summary = entry.summary
     if summary is None:
-        summary = derive_summary(entry.body, content, site.summary_length)
+        summary = derive_summary(body, content, site.summary_length)
     else:
         summary = plain_text(summary) if _TITLE_MARKUP.search(summary) else summary
     return Rendered(

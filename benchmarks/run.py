@@ -1,0 +1,197 @@
+"""Benchmark feedpub builds, and Hugo's on the same entries when `hugo` is installed.
+
+    python benchmarks/run.py --entries 1000 10000 100000
+
+For each size it generates a site (benchmarks/generate.py, fixed seed) and prints, for two
+workloads ("full": every entry in the feeds with full content; "typical": the default limit of
+20 items), the wall time and peak memory (RSS) of:
+
+- the read floor: a Python process that only reads every entry file;
+- a cold build (no cache, no output), a warm build with nothing changed, a warm build after
+  editing one entry and after adding one;
+- Hugo building an RSS and an Atom feed of every entry with full content (full workload only),
+  with the ratio feedpub/Hugo from the same run.
+
+Every command runs in its own process, as a user would run it; times are wall-clock seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+READ_FLOOR = """
+import os, sys
+total = 0
+for top, dirs, files in os.walk(sys.argv[1]):
+    for name in files:
+        with open(os.path.join(top, name), "rb") as f:
+            total += len(f.read())
+"""
+
+HUGO_CONFIG = """\
+baseURL = "https://bench.example.com/"
+title = "Benchmark Gazette"
+disableKinds = ["taxonomy", "term", "sitemap", "robotsTXT", "404"]
+[services.rss]
+limit = -1
+[outputs]
+home = ["RSS", "Atom"]
+page = []
+section = []
+[mediaTypes."application/atom+xml"]
+suffixes = ["xml"]
+[outputFormats.Atom]
+mediaType = "application/atom+xml"
+baseName = "atom"
+"""
+HUGO_RSS = """\
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>{{ .Site.Title }}</title><link>{{ .Permalink }}</link><description>bench</description>
+{{ range .Site.RegularPages }}<item><title>{{ .Title }}</title><link>{{ .Permalink }}</link>
+<guid>{{ .Permalink }}</guid><pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" }}</pubDate>
+{{ range .Params.categories }}<category>{{ . }}</category>{{ end }}
+<description>{{ .Summary | html }}</description>
+<content:encoded>{{ .Content | html }}</content:encoded>
+</item>{{ end }}</channel></rss>
+"""
+HUGO_ATOM = """\
+<feed xmlns="http://www.w3.org/2005/Atom"><title>{{ .Site.Title }}</title>
+<id>{{ .Permalink }}</id><updated>{{ now.Format "2006-01-02T15:04:05Z07:00" }}</updated>
+{{ range .Site.RegularPages }}<entry><title>{{ .Title }}</title><id>{{ .Permalink }}</id>
+<link href="{{ .Permalink }}"/><updated>{{ .Date.Format "2006-01-02T15:04:05Z07:00" }}</updated>
+{{ range .Params.categories }}<category term="{{ . }}"/>{{ end }}
+<summary>{{ .Summary | plainify }}</summary><content type="html">{{ .Content | html }}</content>
+</entry>{{ end }}</feed>
+"""
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mib: float
+
+    def __str__(self) -> str:
+        return f"{self.seconds:7.2f} s {self.peak_mib:6.0f} MiB"
+
+
+def measure(command: list[str], cwd: Path) -> Run:
+    """Run ``command`` and return its wall time and peak RSS (its own and its children's)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed with status {process.returncode}")
+    return Run(seconds, usage.ru_maxrss / 1024)
+
+
+def feedpub(site: Path, config: str) -> list[str]:
+    return [sys.executable, "-m", "feedpub", "build", "--quiet", "--config", config]
+
+
+def hugo_site(site: Path) -> Path:
+    """A Hugo site whose content is the benchmark's entries (hard links)."""
+    root = site / "hugo"
+    posts = root / "content" / "posts"
+    posts.mkdir(parents=True)
+    for path in (site / "entries").iterdir():
+        os.link(path, posts / path.name)
+    (root / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    layouts = root / "layouts"
+    layouts.mkdir()
+    (layouts / "index.rss.xml").write_text(HUGO_RSS, encoding="utf-8")
+    (layouts / "index.atom.xml").write_text(HUGO_ATOM, encoding="utf-8")
+    return root
+
+
+def bench(count: int, workdir: Path, with_hugo: bool) -> list[str]:
+    site = generate.generate(workdir / f"site-{count}", count)
+    (site / "full.toml").write_text(
+        (site / "feedpub.toml").read_text(encoding="utf-8").replace("limit = 20", "limit = 0"),
+        encoding="utf-8",
+    )
+    (site / "typical.toml").write_text(
+        (site / "feedpub.toml")
+        .read_text(encoding="utf-8")
+        .replace("limit = 20", 'limit = 20\noutput = "public-typical"'),
+        encoding="utf-8",
+    )
+    floor = min(
+        (measure([sys.executable, "-c", READ_FLOOR, "entries"], site) for _ in range(3)),
+        key=lambda r: r.seconds,
+    )
+    lines = [f"### {count:,} entries", "", f"read floor: {floor}", ""]
+    lines += [
+        "| workload | step | time | peak RSS | vs read floor | vs Hugo |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    hugo = None
+    if with_hugo:
+        root = hugo_site(site)
+        hugo = measure(["hugo", "--quiet", "--destination", str(site / "hugo-public")], root)
+        lines.append(
+            f"| full | Hugo {_hugo_version()} | {hugo.seconds:.2f} s | {hugo.peak_mib:.0f} MiB "
+            f"| {hugo.seconds / floor.seconds:.1f} | 1.00 |"
+        )
+    entries = sorted((site / "entries").iterdir())
+    for workload in ("full", "typical"):
+        config = f"{workload}.toml"
+        shutil.rmtree(site / ".feedpub-cache", ignore_errors=True)
+        steps = {"cold": measure(feedpub(site, config), site)}
+        steps["warm, no change"] = measure(feedpub(site, config), site)
+        edited = entries[len(entries) // 2]
+        edited.write_text(edited.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+        steps["warm, one edited"] = measure(feedpub(site, config), site)
+        added = site / "entries" / f"9999-12-31-added-{workload}.md"
+        added.write_text(
+            "---\ntitle: Added\ndate: 2025-06-01 00:00:00\n---\nNew entry.\n", encoding="utf-8"
+        )
+        os.utime(added)
+        steps["warm, one added"] = measure(feedpub(site, config), site)
+        for step, run in steps.items():
+            versus = f"{run.seconds / hugo.seconds:.2f}" if hugo and workload == "full" else ""
+            lines.append(
+                f"| {workload} | {step} | {run.seconds:.2f} s | {run.peak_mib:.0f} MiB "
+                f"| {run.seconds / floor.seconds:.1f} | {versus} |"
+            )
+    return [*lines, ""]
+
+
+def _hugo_version() -> str:
+    output = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout
+    return output.split()[1].split("+")[0] if output else "?"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even if installed")
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    args = parser.parse_args()
+    with_hugo = not args.no_hugo and shutil.which("hugo") is not None
+    if not with_hugo and not args.no_hugo:
+        print("hugo is not installed (apt-get install hugo): no Hugo comparison.\n")
+    print(f"feedpub benchmark, {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+    with tempfile.TemporaryDirectory(prefix="feedpub-bench-") as temp:
+        workdir = args.keep or Path(temp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        for count in args.entries:
+            print("\n".join(bench(count, workdir, with_hugo)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,292 @@
+"""The incremental cache: parsed entries and rendered HTML in SQLite, beside the output folder.
+
+Rows are keyed by the entry's path (relative to the entries folder) and checked against the
+file's size and modification time, then its content hash, so a build re-reads only files that
+changed. The cache remembers the feedpub version and the settings it was made with; a cache
+from another version or configuration, or one that SQLite cannot read, is thrown away and
+rebuilt, never trusted. Values are stored as JSON, never pickled: a cache file that came from
+elsewhere (say, committed by someone else) cannot run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from .config import Site
+from .entry import Author, Entry
+from .errors import BuildWarning
+
+#: Folder name of the cache, created beside the output folder.
+CACHE_DIR = ".feedpub-cache"
+_SCHEMA = 2
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT, entry TEXT,
+    warnings TEXT
+);
+CREATE TABLE IF NOT EXISTS rendered (
+    path TEXT PRIMARY KEY, digest TEXT, title TEXT, summary TEXT, html TEXT
+);
+"""
+
+
+def digest(data: bytes) -> str:
+    """Content hash of an entry file."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class Cached:
+    """A parsed entry as the cache holds it."""
+
+    #: The file's content hash.
+    digest: str
+    #: The entry.
+    entry: Entry
+    #: Warnings found when it was parsed.
+    warnings: tuple[BuildWarning, ...]
+
+
+class Cache:
+    """Parsed entries and rendered HTML of one site."""
+
+    def __init__(self, connection: sqlite3.Connection, site: Site, folder: Path | None) -> None:
+        self._db = connection
+        self._site = site
+        #: Where the cache lives on disk, or ``None`` for a throw-away cache.
+        self.folder = folder
+        #: Why the cache on disk could not be used, if it could not.
+        self.problem: str | None = None
+        #: Entries found in the cache by this build.
+        self.hits = 0
+        self._rows: dict[str, tuple[Any, ...]] | None = None
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, site: Site, *, enabled: bool = True) -> Cache:
+        """The site's cache in ``.feedpub-cache/`` beside the output folder; a throw-away one
+        when ``enabled`` is false or the folder cannot be used (see :attr:`problem`)."""
+        problem = None
+        if enabled:
+            folder = site.output.resolve().parent / CACHE_DIR
+            try:
+                return cls._open_file(site, folder)
+            except (OSError, sqlite3.Error) as e:
+                problem = f"cannot use the cache in {folder} ({e}); building without it"
+        cache = cls._throw_away(site)
+        cache.problem = problem
+        return cache
+
+    @classmethod
+    def _open_file(cls, site: Site, folder: Path) -> Cache:
+        folder.mkdir(exist_ok=True)
+        (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        path = folder / "cache.sqlite"
+        for attempt in (1, 2):
+            connection = sqlite3.connect(path, isolation_level=None)
+            try:
+                cache = cls(connection, site, folder)
+                cache._prepare()
+                return cache
+            except sqlite3.DatabaseError:
+                connection.close()
+                if attempt == 2:
+                    raise
+                path.unlink(missing_ok=True)  # corrupt or not a database: start again
+        raise AssertionError("unreachable")
+
+    @classmethod
+    def _throw_away(cls, site: Site) -> Cache:
+        # A temporary file, not ':memory:', so that rendered HTML of a huge feed is not all
+        # held in memory.
+        fd, name = tempfile.mkstemp(prefix="feedpub-", suffix=".sqlite")
+        os.close(fd)
+        connection = sqlite3.connect(name, isolation_level=None)
+        Path(name).unlink()  # the open connection keeps it until closed
+        cache = cls(connection, site, None)
+        cache._prepare()
+        return cache
+
+    def _prepare(self) -> None:
+        db = self._db
+        db.execute("PRAGMA journal_mode=WAL" if self.folder else "PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(_TABLES)
+        stamp = self._stamp()
+        row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+        if row is None or row[0] != stamp:
+            db.executescript("DELETE FROM entries; DELETE FROM rendered; DELETE FROM meta;")
+            db.execute("INSERT INTO meta VALUES ('stamp', ?)", (stamp,))
+        db.execute("BEGIN")
+
+    def _stamp(self) -> str:
+        """What the cached values depend on besides the files: version and settings."""
+        ignored = {"output", "config_path", "limit", "title", "description", "language"}
+        settings = {k: str(v) for k, v in asdict(self._site).items() if k not in ignored}
+        settings["entries"] = str(self._site.entries.resolve())
+        return json.dumps([_SCHEMA, version("feedpub"), settings], sort_keys=True)
+
+    def close(self) -> None:
+        """Save what this build added, and close."""
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("COMMIT")
+        self._db.close()
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ entries
+
+    def entry(
+        self, path: Path, rel: str, size: int, mtime_ns: int, file_digest: str | None
+    ) -> Cached | None:
+        """The cached entry for the file ``path`` (``rel`` in the entries folder) if its size
+        and mtime (or, when given, its content hash) are unchanged."""
+        if self._rows is None:  # one query for all rows: much faster than one per file
+            self._rows = {
+                r[0]: r[1:]
+                for r in self._db.execute(
+                    "SELECT path, size, mtime_ns, digest, entry, warnings FROM entries"
+                )
+            }
+        row = self._rows.get(rel)
+        if row is None:
+            return None
+        same_stat = row[0] == size and row[1] == mtime_ns
+        if not same_stat and (file_digest is None or file_digest != row[2]):
+            return None
+        try:
+            cached = Cached(
+                row[2],
+                _entry_from_json(path, row[3]),
+                _warnings(path, row[4]),
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None  # unreadable row: parse the file again
+        if not same_stat:
+            self._db.execute(
+                "UPDATE entries SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, rel)
+            )
+        self.hits += 1
+        return cached
+
+    def has(self, rel: str) -> bool:
+        """Whether the cache holds an entry for this path at all."""
+        return self._rows is not None and rel in self._rows
+
+    def store_entry(
+        self,
+        rel: str,
+        size: int,
+        mtime_ns: int,
+        file_digest: str,
+        entry: Entry,
+        warnings: tuple[BuildWarning, ...],
+    ) -> None:
+        """Remember a freshly parsed entry."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                rel,
+                size,
+                mtime_ns,
+                file_digest,
+                _entry_to_json(entry),
+                json.dumps([[w.code, w.message, w.line] for w in warnings]),
+            ),
+        )
+
+    def forget_others(self, kept: set[str]) -> None:
+        """Drop rows of files that no longer exist."""
+        if self._rows is not None:
+            known = set(self._rows)
+        else:
+            known = {r[0] for r in self._db.execute("SELECT path FROM entries")}
+        gone = [(path,) for path in known - kept]
+        for table in ("entries", "rendered"):
+            self._db.executemany(f"DELETE FROM {table} WHERE path = ?", gone)
+
+    # ------------------------------------------------------------------ rendered HTML
+
+    def rendered(self, rel: str, file_digest: str) -> tuple[str, str, str | None] | None:
+        """Title, summary and HTML rendered from this exact file content, if cached."""
+        row = self._db.execute(
+            "SELECT digest, title, summary, html FROM rendered WHERE path = ?", (rel,)
+        ).fetchone()
+        if row is None or row[0] != file_digest:
+            return None
+        return row[1], row[2], row[3]
+
+    def store_rendered(
+        self, rel: str, file_digest: str, title: str, summary: str, html: str | None
+    ) -> None:
+        """Remember what an entry rendered to."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?, ?)",
+            (rel, file_digest, title, summary, html),
+        )
+
+
+def _entry_to_json(entry: Entry) -> str:
+    return json.dumps(
+        {
+            "title": entry.title,
+            "date": entry.date.isoformat(),
+            "updated": entry.updated.isoformat() if entry.updated else None,
+            "authors": [[a.name, a.email, a.uri, a.description] for a in entry.authors],
+            "categories": entry.categories,
+            "tags": entry.tags,
+            "summary": entry.summary,
+            "draft": entry.draft,
+            "slug": entry.slug,
+            "link": entry.link,
+            "id": entry.id,
+            "key_lines": dict(entry.key_lines),
+            "body_line": entry.body_line,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _entry_from_json(path: Path, text: str) -> Entry:
+    data: dict[str, Any] = json.loads(text)
+    return Entry(
+        path=path,
+        title=str(data["title"]),
+        date=datetime.fromisoformat(data["date"]),
+        updated=datetime.fromisoformat(data["updated"]) if data["updated"] else None,
+        authors=tuple(Author(*a) for a in data["authors"]),
+        categories=tuple(data["categories"]),
+        tags=tuple(data["tags"]),
+        summary=data["summary"],
+        draft=bool(data["draft"]),
+        slug=str(data["slug"]),
+        link=str(data["link"]),
+        id=str(data["id"]),
+        key_lines=tuple(data["key_lines"].items()),
+        body_line=int(data["body_line"]),
+    )
+
+
+def _warnings(path: Path, text: str) -> tuple[BuildWarning, ...]:
+    if text == "[]":
+        return ()
+    return tuple(
+        BuildWarning(str(code), str(message), path, line)
+        for code, message, line in json.loads(text)
+    )
