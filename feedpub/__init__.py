@@ -4,17 +4,17 @@ Use it as a library::
 
     import feedpub
 
-    site = feedpub.load_site()          # feedpub.toml or [tool.feedpub] in the current folder
-    result = feedpub.build(site)        # writes public/feed.xml and public/atom.xml
+    site = feedpub.load_site()  # feedpub.toml or [tool.feedpub] in the current folder
+    result = feedpub.build(site)  # writes public/feed.xml and public/atom.xml
+    findings = feedpub.check(site)  # what `feedpub check` reports
 """
 
-from importlib.metadata import version as _version
+from typing import TYPE_CHECKING, Any
 
+from ._version import __version__ as __version__
 from .build import BuildResult as BuildResult
 from .build import build as build
 from .build import scan as scan
-from .check import Finding as Finding
-from .check import check as check
 from .config import Site as Site
 from .config import load_site as load_site
 from .entry import Author as Author
@@ -23,4 +23,16 @@ from .errors import BuildErrors as BuildErrors
 from .errors import BuildWarning as BuildWarning
 from .errors import FeedpubError as FeedpubError
 
-__version__ = _version("feedpub")
+if TYPE_CHECKING:
+    from .lint import Finding as Finding
+    from .lint import check as check
+
+
+def __getattr__(name: str) -> Any:
+    """``check`` and ``Finding`` are imported on first use: they need lxml, which a build
+    with nothing to do never loads."""
+    if name in ("check", "Finding"):
+        from . import lint
+
+        return getattr(lint, name)
+    raise AttributeError(f"module 'feedpub' has no attribute {name!r}")

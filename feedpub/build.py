@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from itertools import repeat
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import feeds
 from .cache import Cache, digest
 from .config import Site
 from .entry import Author, Entry, entry_files, parse_entry, read_file, relative_name
@@ -28,7 +25,9 @@ from .errors import (
     display_path,
 )
 from .output import Content, write_outputs
-from .render import Rendered, render
+
+if TYPE_CHECKING:
+    from .render import Rendered
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -94,9 +93,27 @@ def scan(site: Site) -> Scan:
     return scanned
 
 
-def scan_all(site: Site, cache: Cache, jobs: int | None = None) -> Scan:
-    """Read every entry file, taking unchanged ones from ``cache``; parse the others in
-    ``jobs`` processes (default: one per core) when there are many. Collects every problem.
+@dataclass(frozen=True)
+class Listing:
+    """The entry files of a site, as found on disk."""
+
+    #: Entry files, in a stable order (strings, see :func:`entry_files`).
+    paths: list[str]
+    #: Links that lead outside the entries folder.
+    problems: list[FeedpubError]
+    #: Each file's name relative to the entries folder.
+    names: dict[str, str]
+    #: Each file's size and modification time (ns).
+    stats: dict[str, tuple[int, int]]
+
+    def fingerprint(self) -> str:
+        """Changes whenever a file is added, removed, or written to."""
+        data = [(self.names[p], *self.stats[p]) for p in self.paths if p in self.stats]
+        return digest(json.dumps([data, [str(e) for e in self.problems]]).encode())
+
+
+def list_entries(site: Site) -> Listing:
+    """Find the entry files and their sizes and modification times (no file is read).
 
     Raises :class:`ConfigError` when there is no entries folder or no entry in it.
     """
@@ -115,26 +132,44 @@ def scan_all(site: Site, cache: Cache, jobs: int | None = None) -> Scan:
             folder,
             code="FP005",
         )
+    problems: list[FeedpubError] = list(link_problems)
+    stats: dict[str, tuple[int, int]] = {}
+    for path in paths:
+        try:
+            stat = os.stat(path)
+        except OSError as e:
+            problems.append(EntryError(f"cannot read the file ({e.strerror})", Path(path)))
+            continue
+        stats[path] = (stat.st_size, stat.st_mtime_ns)
+    names = {path: relative_name(folder, path) for path in paths}
+    return Listing(paths=paths, problems=problems, names=names, stats=stats)
+
+
+def scan_all(
+    site: Site, cache: Cache, jobs: int | None = None, listing: Listing | None = None
+) -> Scan:
+    """Read every entry file, taking unchanged ones from ``cache``; parse the others in
+    ``jobs`` processes (default: one per core) when there are many. Collects every problem.
+
+    Raises :class:`ConfigError` when there is no entries folder or no entry in it.
+    """
+    listing = listing or list_entries(site)
+    paths = [Path(p) for p in listing.paths]
+    names = {path: listing.names[text] for path, text in zip(paths, listing.paths, strict=True)}
     found: dict[Path, Entry] = {}
     digests: dict[Path, str] = {}
     warnings: dict[Path, tuple[BuildWarning, ...]] = {}
-    problems: list[FeedpubError] = list(link_problems)
+    problems: list[FeedpubError] = list(listing.problems)
     stale: list[Path] = []
-    names: dict[Path, str] = {}
-    for path in paths:
-        rel = relative_name(folder, path)
-        try:
-            stat = path.stat()
-        except OSError as e:
-            problems.append(EntryError(f"cannot read the file ({e.strerror})", path))
+    for path, text in zip(paths, listing.paths, strict=True):
+        if text not in listing.stats:
             continue
-        names[path] = rel
-        cached = cache.entry(path, rel, stat.st_size, stat.st_mtime_ns, None)
+        rel = names[path]
+        size, mtime_ns = listing.stats[text]
+        cached = cache.entry(path, rel, size, mtime_ns, None)
         if cached is None and cache.has(rel):  # touched? compare the content hash
             try:
-                cached = cache.entry(
-                    path, rel, stat.st_size, stat.st_mtime_ns, digest(read_file(path, site))
-                )
+                cached = cache.entry(path, rel, size, mtime_ns, digest(read_file(path, site)))
             except FeedpubError:
                 cached = None
         if cached is None:
@@ -198,6 +233,9 @@ def _in_parallel(
     if jobs <= 1 or len(items) < PARALLEL_MIN:
         yield from work(site, items)
         return
+    import multiprocessing  # only for large sites: starting workers pays off there
+    from concurrent.futures import ProcessPoolExecutor
+
     size = max(16, len(items) // (jobs * 8))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     methods = multiprocessing.get_all_start_methods()
@@ -266,6 +304,8 @@ def render_into(
 
 def _render_entries(site: Site, entries: list[Entry]) -> list[tuple[str, str, str, str | None]]:
     """Render entries (runs in worker processes when there are many)."""
+    from .render import render  # cmark and nh3: loaded only when something is rendered
+
     results = []
     for entry in entries:
         item = render(entry, site)
@@ -285,6 +325,8 @@ def feed_outputs(
     cache: Cache,
 ) -> dict[str, Content]:
     """Every feed file, by name in the output folder, streamed from the rendered entries."""
+    from . import feeds  # feedgen and lxml: loaded only when feeds are written
+    from .render import Rendered
 
     def items() -> Iterator[Rendered]:
         for entry in chosen:
@@ -366,8 +408,27 @@ def build(
         timings.append((stage, time.perf_counter() - clock))
         clock = time.perf_counter()
 
+    now = now or current_time()
     with Cache.open(site, enabled=cache) as store:
-        scanned = scan_all(site, store, jobs)
+        listing = list_entries(site)
+        key = digest(json.dumps([str(site), drafts, future, listing.fingerprint()]).encode())
+        last = store.last_build()
+        if last and _still_current(site, last, key, now):
+            # Nothing that a feed depends on changed since the last build: done.
+            lap("scan")
+            return BuildResult(
+                scanned=last["scanned"],
+                published=last["published"],
+                written=(),
+                unchanged=tuple(site.output / n for n in last["outputs"] if n != MANIFEST_NAME),
+                warnings=tuple(
+                    BuildWarning(code, message, Path(path) if path else None, line)
+                    for code, message, path, line in last["warnings"]
+                ),
+                cache_hits=len(listing.paths),
+                timings=tuple(timings),
+            )
+        scanned = scan_all(site, store, jobs, listing)
         if scanned.problems:
             raise BuildErrors(scanned.problems, scanned.warnings)
         warnings = list(scanned.warnings) + list(id_changes(site, scanned.entries))
@@ -382,6 +443,20 @@ def build(
         written, unchanged = write_outputs(site.output, outputs)
         lap("write")
         hits = store.hits
+        upcoming = [e.date for e in scanned.entries if e.date > now and (drafts or not e.draft)]
+        store.save_build(
+            {
+                "key": key,
+                "horizon": min(upcoming).isoformat() if upcoming and not future else None,
+                "outputs": {name: list(_stat(site.output / name)) for name in sorted(outputs)},
+                "scanned": len(scanned.entries),
+                "published": len(chosen),
+                "warnings": [
+                    [w.code, w.message, str(w.path) if w.path else None, w.line]
+                    for w in scanned.warnings
+                ],
+            }
+        )
     return BuildResult(
         scanned=len(scanned.entries),
         published=len(chosen),
@@ -391,3 +466,25 @@ def build(
         cache_hits=hits,
         timings=tuple(timings),
     )
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _still_current(site: Site, last: dict[str, Any], key: str, now: datetime) -> bool:
+    """Whether the last build's outputs are still what this build would write: same inputs
+    and settings, no future entry come due since, and the outputs untouched."""
+    if last.get("key") != key:
+        return False
+    horizon = last.get("horizon")
+    if horizon and datetime.fromisoformat(horizon) <= now:
+        return False
+    try:
+        return all(
+            list(_stat(site.output / name)) == expected
+            for name, expected in last["outputs"].items()
+        )
+    except (OSError, TypeError, ValueError, AttributeError):
+        return False

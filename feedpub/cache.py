@@ -18,10 +18,10 @@ import sqlite3
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from ._version import __version__
 from .config import Site
 from .entry import Author, Entry
 from .errors import BuildWarning
@@ -136,7 +136,7 @@ class Cache:
         ignored = {"output", "config_path", "limit", "title", "description", "language"}
         settings = {k: str(v) for k, v in asdict(self._site).items() if k not in ignored}
         settings["entries"] = str(self._site.entries.resolve())
-        return json.dumps([_SCHEMA, version("feedpub"), settings], sort_keys=True)
+        return json.dumps([_SCHEMA, __version__, settings], sort_keys=True)
 
     def close(self) -> None:
         """Save what this build added, and close."""
@@ -220,6 +220,21 @@ class Cache:
         gone = [(path,) for path in known - kept]
         for table in ("entries", "rendered"):
             self._db.executemany(f"DELETE FROM {table} WHERE path = ?", gone)
+
+    def last_build(self) -> dict[str, Any] | None:
+        """What the last successful build recorded (see :meth:`save_build`)."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'last_build'").fetchone()
+        try:
+            record = json.loads(row[0]) if row else None
+        except ValueError:
+            return None
+        return record if isinstance(record, dict) else None
+
+    def save_build(self, record: dict[str, Any]) -> None:
+        """Remember a successful build: what it depended on and what it wrote."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('last_build', ?)", (json.dumps(record),)
+        )
 
     # ------------------------------------------------------------------ rendered HTML
 

@@ -11,9 +11,8 @@ from typing import Any
 
 import click
 
+from ._version import __version__
 from .build import build as run_build
-from .check import check as run_check
-from .check import from_problem
 from .config import load_site
 from .errors import BuildErrors, FeedpubError, display_path
 
@@ -37,7 +36,7 @@ def _user_errors() -> Iterator[None]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="feedpub", prog_name="feedpub")
+@click.version_option(__version__, prog_name="feedpub")
 def main() -> None:
     """Publish a folder of Markdown entries as RSS 2.0 and Atom 1.0 feeds.
 
@@ -167,6 +166,9 @@ def check(
         feedpub check --strict
         feedpub check --format json | jq '.[] | select(.severity == "error")'
     """
+    from .lint import check as run_check
+    from .lint import from_problem
+
     try:
         site = load_site(config, base_url=base_url, entries=entries, output=out)
     except FeedpubError as e:

@@ -16,7 +16,6 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from importlib.metadata import version
 from typing import Any, BinaryIO
 
 from feedgen.entry import FeedEntry
@@ -24,6 +23,7 @@ from feedgen.ext.dc import DcEntryExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from ._version import __version__
 from .entry import Author
 from .render import Rendered
 
@@ -194,7 +194,7 @@ def _generator(feed: Feed, self_url: str) -> FeedGenerator:
     fg.link(href=feed.home_url, rel="alternate", type="text/html")
     if feed.language:
         fg.language(feed.language)
-    fg.generator("feedpub", version=version("feedpub"), uri=GENERATOR_URI)
+    fg.generator("feedpub", version=__version__, uri=GENERATOR_URI)
     # Without this feedgen stamps the clock into lastBuildDate/updated.
     fg.updated(feed.updated)
     return fg

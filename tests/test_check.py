@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from feedpub.check import lint_atom, lint_rss
 from feedpub.cli import main
 from feedpub.errors import CODES
+from feedpub.lint import lint_atom, lint_rss
 
 from .conftest import BASIC_CONFIG, REPO, SiteDir
 
