@@ -13,7 +13,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .cache import Cache, digest
+from .cache import Cache, cache_record, digest
 from .config import Site
 from .entry import Author, Entry, entry_files, parse_entry, read_file, relative_name
 from .errors import (
@@ -41,6 +41,14 @@ MANIFEST_NAME = ".feedpub-manifest.json"
 
 #: Below this many files to parse (or entries to render), one process is faster than several.
 PARALLEL_MIN = 200
+
+#: Reports progress: called with a stage's name and its number of steps, it returns a
+#: function to call with the number of steps done since the last call.
+Progress = Callable[[str, int], Callable[[int], None]]
+
+
+def _no_progress(stage: str, total: int) -> Callable[[int], None]:
+    return lambda done: None
 
 
 @dataclass(frozen=True)
@@ -146,7 +154,11 @@ def list_entries(site: Site) -> Listing:
 
 
 def scan_all(
-    site: Site, cache: Cache, jobs: int | None = None, listing: Listing | None = None
+    site: Site,
+    cache: Cache,
+    jobs: int | None = None,
+    listing: Listing | None = None,
+    progress: Progress = _no_progress,
 ) -> Scan:
     """Read every entry file, taking unchanged ones from ``cache``; parse the others in
     ``jobs`` processes (default: one per core) when there are many. Collects every problem.
@@ -176,16 +188,18 @@ def scan_all(
             stale.append(path)
             continue
         found[path], digests[path], warnings[path] = cached.entry, cached.digest, cached.warnings
-    for path, size, mtime_ns, file_digest, entry, found_warnings, errors in _in_parallel(
+    advance = progress("Reading", len(stale))
+    for path, size, mtime_ns, file_digest, entry, found_warnings, errors, record in _in_parallel(
         _parse_files, site, stale, jobs
     ):
+        advance(1)
         warnings[path] = tuple(found_warnings)
         if entry is None:
             problems.extend(errors)
             continue
         found[path], digests[path] = entry, file_digest
         rel = names[path]
-        cache.store_entry(rel, size, mtime_ns, file_digest, entry, tuple(found_warnings))
+        cache.store_entry(rel, size, mtime_ns, file_digest, record)
     cache.forget_others(set(names.values()))
     entries = [found[p] for p in paths if p in found]
     problems.extend(_duplicates(entries))
@@ -198,7 +212,7 @@ def scan_all(
     )
 
 
-_Parsed = tuple[Path, int, int, str, Entry | None, list[BuildWarning], list[FeedpubError]]
+_Parsed = tuple[Path, int, int, str, Entry | None, list[BuildWarning], list[FeedpubError], str]
 
 
 def _parse_files(site: Site, paths: list[Path]) -> list[_Parsed]:
@@ -207,20 +221,21 @@ def _parse_files(site: Site, paths: list[Path]) -> list[_Parsed]:
     for path in paths:
         entry, warnings, errors = None, [], []
         size = mtime_ns = 0
-        file_digest = ""
+        file_digest = record = ""
         try:
             stat = path.stat()  # before reading: a file changed meanwhile is read again next time
             size, mtime_ns = stat.st_size, stat.st_mtime_ns
             data = read_file(path, site)
             file_digest = digest(data)
             entry, warnings = parse_entry(path, data, site)
+            record = cache_record(entry, warnings)  # here, so workers share the work
         except BuildErrors as e:
             warnings, errors = list(e.warnings), list(e.errors)
         except FeedpubError as e:
             errors = [e]
         except OSError as e:
             errors = [EntryError(f"cannot read the file ({e.strerror})", path)]
-        results.append((path, size, mtime_ns, file_digest, entry, warnings, errors))
+        results.append((path, size, mtime_ns, file_digest, entry, warnings, errors, record))
     return results
 
 
@@ -293,11 +308,18 @@ def current_time() -> datetime:
 
 
 def render_into(
-    site: Site, chosen: list[Entry], digests: Mapping[Path, str], cache: Cache, jobs: int | None
+    site: Site,
+    chosen: list[Entry],
+    digests: Mapping[Path, str],
+    cache: Cache,
+    jobs: int | None,
+    progress: Progress = _no_progress,
 ) -> int:
     """Render every chosen entry not rendered yet into ``cache``; returns how many."""
     missing = [e for e in chosen if cache.rendered(_rel(site, e), digests.get(e.path, "")) is None]
+    advance = progress("Rendering", len(missing))
     for rel, title, summary, html in _in_parallel(_render_entries, site, missing, jobs):
+        advance(1)
         cache.store_rendered(rel, digests.get(site.entries / rel, ""), title, summary, html)
     return len(missing)
 
@@ -391,6 +413,7 @@ def build(
     now: datetime | None = None,
     cache: bool = True,
     jobs: int | None = None,
+    progress: Progress = _no_progress,
 ) -> BuildResult:
     """Build every feed of ``site`` into its output folder.
 
@@ -398,7 +421,8 @@ def build(
     build that fails raises :class:`FeedpubError` (often :class:`BuildErrors` listing every
     problem) and changes no output file. ``drafts`` and ``future`` include draft and
     future-dated entries; ``cache=False`` ignores the cache in ``.feedpub-cache/``; ``jobs`` is
-    the number of processes for large sites (default: one per core).
+    the number of processes for large sites (default: one per core); ``progress`` is told
+    how far reading and rendering have come.
     """
     timings: list[tuple[str, float]] = []
     clock = time.perf_counter()
@@ -428,7 +452,7 @@ def build(
                 cache_hits=len(listing.paths),
                 timings=tuple(timings),
             )
-        scanned = scan_all(site, store, jobs, listing)
+        scanned = scan_all(site, store, jobs, listing, progress)
         if scanned.problems:
             raise BuildErrors(scanned.problems, scanned.warnings)
         warnings = list(scanned.warnings) + list(id_changes(site, scanned.entries))
@@ -436,7 +460,7 @@ def build(
             warnings.append(BuildWarning("FP210", store.problem))
         lap("scan")
         chosen = select(scanned.entries, limit=site.limit, drafts=drafts, future=future, now=now)
-        render_into(site, chosen, scanned.digests, store, jobs)
+        render_into(site, chosen, scanned.digests, store, jobs, progress)
         lap("render")
         outputs = feed_outputs(site, scanned.entries, chosen, scanned.digests, store)
         outputs[MANIFEST_NAME] = manifest(site, scanned.entries)

@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 from dataclasses import asdict, dataclass
@@ -28,17 +29,29 @@ from .errors import BuildWarning
 
 #: Folder name of the cache, created beside the output folder.
 CACHE_DIR = ".feedpub-cache"
-_SCHEMA = 2
+_SCHEMA = 3
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (
-    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT, entry TEXT,
-    warnings TEXT
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT, record TEXT
 );
 CREATE TABLE IF NOT EXISTS rendered (
     path TEXT PRIMARY KEY, digest TEXT, title TEXT, summary TEXT, html TEXT
 );
 """
+
+
+def remove_cache(site: Site) -> Path | None:
+    """Delete the site's cache folder (and staging folders a killed build left); returns the
+    cache folder if there was one."""
+    from .output import clean_stale_stages
+
+    clean_stale_stages(site.output.resolve())
+    folder = site.output.resolve().parent / CACHE_DIR
+    if not folder.is_dir():
+        return None
+    shutil.rmtree(folder)
+    return folder
 
 
 def digest(data: bytes) -> str:
@@ -161,7 +174,7 @@ class Cache:
             self._rows = {
                 r[0]: r[1:]
                 for r in self._db.execute(
-                    "SELECT path, size, mtime_ns, digest, entry, warnings FROM entries"
+                    "SELECT path, size, mtime_ns, digest, record FROM entries"
                 )
             }
         row = self._rows.get(rel)
@@ -171,11 +184,7 @@ class Cache:
         if not same_stat and (file_digest is None or file_digest != row[2]):
             return None
         try:
-            cached = Cached(
-                row[2],
-                _entry_from_json(path, row[3]),
-                _warnings(path, row[4]),
-            )
+            cached = _from_record(path, row[2], row[3])
         except (ValueError, KeyError, TypeError, AttributeError):
             return None  # unreadable row: parse the file again
         if not same_stat:
@@ -190,25 +199,12 @@ class Cache:
         return self._rows is not None and rel in self._rows
 
     def store_entry(
-        self,
-        rel: str,
-        size: int,
-        mtime_ns: int,
-        file_digest: str,
-        entry: Entry,
-        warnings: tuple[BuildWarning, ...],
+        self, rel: str, size: int, mtime_ns: int, file_digest: str, record: str
     ) -> None:
-        """Remember a freshly parsed entry."""
+        """Remember a freshly parsed entry (``record`` from :func:`cache_record`)."""
         self._db.execute(
-            "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                rel,
-                size,
-                mtime_ns,
-                file_digest,
-                _entry_to_json(entry),
-                json.dumps([[w.code, w.message, w.line] for w in warnings]),
-            ),
+            "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)",
+            (rel, size, mtime_ns, file_digest, record),
         )
 
     def forget_others(self, kept: set[str]) -> None:
@@ -257,9 +253,11 @@ class Cache:
         )
 
 
-def _entry_to_json(entry: Entry) -> str:
+def cache_record(entry: Entry, warnings: list[BuildWarning]) -> str:
+    """An entry and the warnings found in it, as the cache stores them (JSON)."""
     return json.dumps(
         {
+            "warnings": [[w.code, w.message, w.line] for w in warnings],
             "title": entry.title,
             "date": entry.date.isoformat(),
             "updated": entry.updated.isoformat() if entry.updated else None,
@@ -278,9 +276,13 @@ def _entry_to_json(entry: Entry) -> str:
     )
 
 
-def _entry_from_json(path: Path, text: str) -> Entry:
+def _from_record(path: Path, file_digest: str, text: str) -> Cached:
     data: dict[str, Any] = json.loads(text)
-    return Entry(
+    warnings = tuple(
+        BuildWarning(str(code), str(message), path, line)
+        for code, message, line in data["warnings"]
+    )
+    entry = Entry(
         path=path,
         title=str(data["title"]),
         date=datetime.fromisoformat(data["date"]),
@@ -296,12 +298,4 @@ def _entry_from_json(path: Path, text: str) -> Entry:
         key_lines=tuple(data["key_lines"].items()),
         body_line=int(data["body_line"]),
     )
-
-
-def _warnings(path: Path, text: str) -> tuple[BuildWarning, ...]:
-    if text == "[]":
-        return ()
-    return tuple(
-        BuildWarning(str(code), str(message), path, line)
-        for code, message, line in json.loads(text)
-    )
+    return Cached(file_digest, entry, warnings)

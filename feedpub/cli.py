@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -84,9 +85,47 @@ _SITE_OPTIONS = [
 ]
 
 
+#: Fewer steps than this and a stage is over before a progress bar would be any use.
+PROGRESS_MIN = 500
+
+
+class _ProgressBar:
+    """Progress bars on stderr for long stages, only on a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+
+    def __call__(self, stage: str, total: int) -> Callable[[int], None]:
+        self.close()
+        if not self.enabled or total < PROGRESS_MIN:
+            return lambda done: None
+        self.bar = click.progressbar(length=total, label=f"{stage:<9}", file=sys.stderr)
+        self.bar.__enter__()
+        return self.bar.update
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 @main.command()
 @_site_options
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but warnings and errors.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print each stage's time and cache use.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Read and render every entry again, ignoring the cache in .feedpub-cache/.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Processes for parsing and rendering large sites. [default: one per core]",
+)
 def build(
     config: Path | None,
     entries: Path | None,
@@ -95,6 +134,9 @@ def build(
     drafts: bool,
     future: bool,
     quiet: bool,
+    verbose: bool,
+    no_cache: bool,
+    jobs: int | None,
 ) -> None:
     """Build the feeds: OUTPUT/feed.xml (RSS 2.0) and OUTPUT/atom.xml (Atom 1.0).
 
@@ -102,6 +144,9 @@ def build(
     correct: on any problem it prints 'file:line: message' for each one, exits
     with status 1 and leaves the previous feeds as they were. Files whose bytes
     did not change are not rewritten.
+
+    Unchanged entries come from a cache in .feedpub-cache/ beside the output
+    folder, so a rebuild costs what changed, not the size of the archive.
 
     Example:
 
@@ -111,11 +156,21 @@ def build(
         feedpub build --drafts --future --out preview
     """
     started = time.perf_counter()
+    bar = _ProgressBar(enabled=not quiet and sys.stderr.isatty())
     with _user_errors():
         site = load_site(config, base_url=base_url, entries=entries, output=out)
-        result = run_build(site, drafts=drafts, future=future)
+        try:
+            result = run_build(
+                site, drafts=drafts, future=future, cache=not no_cache, jobs=jobs, progress=bar
+            )
+        finally:
+            bar.close()
     for warning in result.warnings:
         click.echo(str(warning), err=True)
+    if verbose:
+        for stage, seconds in result.timings:
+            click.echo(f"{stage:<8} {seconds:7.3f} s", err=True)
+        click.echo(f"cache    {result.cache_hits} of {result.scanned} entries", err=True)
     if not quiet:
         count = result.published
         state = "" if result.written else ", unchanged"
@@ -193,3 +248,35 @@ def check(
             click.echo("feedpub check: no problems found.", err=True)
     if errors or (strict and warnings):
         raise SystemExit(1)
+
+
+@main.command()
+@click.option(
+    "--config",
+    "-c",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file, as for 'build'. [default: feedpub.toml, else pyproject.toml]",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder, as for 'build'; the cache lies beside it. [default: public]",
+)
+def clean(config: Path | None, out: Path | None) -> None:
+    """Delete the build cache (.feedpub-cache/ beside the output folder).
+
+    The next build reads and renders every entry again. The feeds and your entries
+    are not touched. Also removes staging folders a killed build left behind.
+
+    Example:
+
+    \b
+        feedpub clean
+    """
+    from .cache import remove_cache
+
+    with _user_errors():
+        site = load_site(config, output=out, base_url="https://unused.invalid/")
+        removed = remove_cache(site)
+    click.echo(f"removed {display_path(removed)}" if removed else "no cache to remove")
