@@ -151,6 +151,25 @@ class Cache:
         settings["entries"] = str(self._site.entries.resolve())
         return json.dumps([_SCHEMA, __version__, settings], sort_keys=True)
 
+    def _run(self, sql: str, params: Any = (), *, many: bool = False) -> sqlite3.Cursor:
+        """Run a statement; a cache that fails (damaged file, lost journal, full disk) is
+        dropped for a fresh throw-away one, and the build goes on without it."""
+        try:
+            return self._db.executemany(sql, params) if many else self._db.execute(sql, params)
+        except sqlite3.Error as e:
+            self._replace(str(e))
+            return self._db.executemany(sql, params) if many else self._db.execute(sql, params)
+
+    def _replace(self, reason: str) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        if self.folder is not None:
+            for path in self.folder.glob("cache.sqlite*"):
+                path.unlink(missing_ok=True)
+            self.problem = f"the cache in {self.folder} was damaged ({reason}); it is rebuilt"
+        fresh = self._throw_away(self._site)
+        self._db, self.folder, self._rows = fresh._db, None, {}
+
     def close(self) -> None:
         """Save what this build added, and close."""
         with contextlib.suppress(sqlite3.Error):
@@ -173,9 +192,7 @@ class Cache:
         if self._rows is None:  # one query for all rows: much faster than one per file
             self._rows = {
                 r[0]: r[1:]
-                for r in self._db.execute(
-                    "SELECT path, size, mtime_ns, digest, record FROM entries"
-                )
+                for r in self._run("SELECT path, size, mtime_ns, digest, record FROM entries")
             }
         row = self._rows.get(rel)
         if row is None:
@@ -188,7 +205,7 @@ class Cache:
         except (ValueError, KeyError, TypeError, AttributeError):
             return None  # unreadable row: parse the file again
         if not same_stat:
-            self._db.execute(
+            self._run(
                 "UPDATE entries SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, rel)
             )
         self.hits += 1
@@ -202,7 +219,7 @@ class Cache:
         self, rel: str, size: int, mtime_ns: int, file_digest: str, record: str
     ) -> None:
         """Remember a freshly parsed entry (``record`` from :func:`cache_record`)."""
-        self._db.execute(
+        self._run(
             "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)",
             (rel, size, mtime_ns, file_digest, record),
         )
@@ -212,14 +229,14 @@ class Cache:
         if self._rows is not None:
             known = set(self._rows)
         else:
-            known = {r[0] for r in self._db.execute("SELECT path FROM entries")}
+            known = {r[0] for r in self._run("SELECT path FROM entries")}
         gone = [(path,) for path in known - kept]
         for table in ("entries", "rendered"):
-            self._db.executemany(f"DELETE FROM {table} WHERE path = ?", gone)
+            self._run(f"DELETE FROM {table} WHERE path = ?", gone, many=True)
 
     def last_build(self) -> dict[str, Any] | None:
         """What the last successful build recorded (see :meth:`save_build`)."""
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'last_build'").fetchone()
+        row = self._run("SELECT value FROM meta WHERE key = 'last_build'").fetchone()
         try:
             record = json.loads(row[0]) if row else None
         except ValueError:
@@ -228,15 +245,13 @@ class Cache:
 
     def save_build(self, record: dict[str, Any]) -> None:
         """Remember a successful build: what it depended on and what it wrote."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('last_build', ?)", (json.dumps(record),)
-        )
+        self._run("INSERT OR REPLACE INTO meta VALUES ('last_build', ?)", (json.dumps(record),))
 
     # ------------------------------------------------------------------ rendered HTML
 
     def rendered(self, rel: str, file_digest: str) -> tuple[str, str, str | None] | None:
         """Title, summary and HTML rendered from this exact file content, if cached."""
-        row = self._db.execute(
+        row = self._run(
             "SELECT digest, title, summary, html FROM rendered WHERE path = ?", (rel,)
         ).fetchone()
         if row is None or row[0] != file_digest:
@@ -247,7 +262,7 @@ class Cache:
         self, rel: str, file_digest: str, title: str, summary: str, html: str | None
     ) -> None:
         """Remember what an entry rendered to."""
-        self._db.execute(
+        self._run(
             "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?, ?)",
             (rel, file_digest, title, summary, html),
         )

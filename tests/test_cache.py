@@ -1,0 +1,249 @@
+"""The incremental cache and the parallel paths: correctness, not speed.
+
+Every kind of build (cold, warm, parallel, serial, without cache) must write the same bytes
+as a cold build of the same entries in a fresh folder; a cache that is corrupt, truncated,
+from another version or made with other settings is rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+import feedpub
+from feedpub.build import MANIFEST_NAME
+
+from .conftest import REPO, SiteDir
+
+spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
+assert spec and spec.loader
+generate = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(generate)
+
+COUNT = 260  # above build.PARALLEL_MIN, so that jobs=2 really uses worker processes
+FEEDS = ("feed.xml", "atom.xml")
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return generate.generate(tmp_path / "site", COUNT, limit=0)
+
+
+def build(root: Path, **options) -> feedpub.BuildResult:
+    return feedpub.build(feedpub.load_site(root / "feedpub.toml"), now=NOW, **options)
+
+
+def feeds(root: Path) -> dict[str, bytes]:
+    return {name: (root / "public" / name).read_bytes() for name in FEEDS}
+
+
+def cold_copy(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The feeds a cold, serial, cache-less build of the same entries writes elsewhere."""
+    other = tmp_path / "cold"
+    shutil.rmtree(other, ignore_errors=True)
+    shutil.copytree(root / "entries", other / "entries")
+    shutil.copy(root / "feedpub.toml", other / "feedpub.toml")
+    build(other, cache=False, jobs=1)
+    return feeds(other)
+
+
+def cache_file(root: Path) -> Path:
+    return root / ".feedpub-cache" / "cache.sqlite"
+
+
+def edit(path: Path, text: str = "\nEdited paragraph.\n") -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_cold_warm_parallel_serial_and_uncached_builds_are_byte_identical(site, tmp_path):
+    reference = cold_copy(site, tmp_path)
+    first = build(site, jobs=2)
+    assert first.cache_hits == 0
+    assert feeds(site) == reference
+    for options in ({"jobs": 2}, {"jobs": 1}, {"cache": False, "jobs": 2}):
+        shutil.rmtree(site / "public")
+        build(site, **options)
+        assert feeds(site) == reference, options
+
+
+def test_warm_build_reads_only_the_changed_entry(site, tmp_path):
+    build(site)
+    entries = sorted((site / "entries").glob("*.md"))
+    edit(entries[7])
+    result = build(site)
+    assert result.cache_hits == COUNT - 1
+    assert feeds(site) == cold_copy(site, tmp_path)
+    assert b"Edited paragraph." in (site / "public" / "feed.xml").read_bytes()
+
+
+def test_touched_but_unchanged_file_is_a_cache_hit(site):
+    build(site)
+    before = feeds(site)
+    path = sorted((site / "entries").glob("*.md"))[3]
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    result = build(site)
+    assert result.cache_hits == COUNT  # same content hash
+    assert result.written == ()
+    assert feeds(site) == before
+
+
+def test_added_and_removed_entries(site, tmp_path):
+    build(site)
+    entries = sorted((site / "entries").glob("*.md"))
+    entries[0].unlink()
+    (site / "entries" / "new.md").write_text(
+        "---\ntitle: Brand new\ndate: 2025-06-01\n---\nFresh.\n", encoding="utf-8"
+    )
+    result = build(site)
+    assert result.scanned == COUNT
+    assert result.cache_hits == COUNT - 1
+    assert feeds(site) == cold_copy(site, tmp_path)
+    rows = sqlite3.connect(cache_file(site)).execute("SELECT path FROM entries").fetchall()
+    assert {r[0] for r in rows} == {p.name for p in (site / "entries").glob("*.md")}
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "bad-row", "lost-journal"])
+def test_damaged_cache_is_rebuilt_not_trusted(site, tmp_path, damage):
+    build(site)
+    path = cache_file(site)
+    # make the cached data wrong as well as damaged: edit an entry without the cache knowing
+    entry = sorted((site / "entries").glob("*.md"))[5]
+    if damage == "garbage":
+        path.write_bytes(b"this is not a database" * 100)
+    elif damage == "truncated":
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 3])
+    elif damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "bad-row":
+        db = sqlite3.connect(path)
+        db.execute("UPDATE entries SET record = '{not json' WHERE path = ?", (entry.name,))
+        db.commit()
+        db.close()
+    else:  # a write that only reached the journal, then the journal is lost
+        db = sqlite3.connect(path)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("UPDATE entries SET size = size + 1")
+        db.commit()
+        shutil.copy(path.with_name("cache.sqlite-wal"), tmp_path / "wal")
+        db.close()
+        path.with_name("cache.sqlite-shm").write_bytes(b"\0" * 100)
+    if damage != "bad-row":
+        for wal in path.parent.glob("cache.sqlite-*"):
+            wal.write_bytes(b"garbage")
+    edit(entry)
+    shutil.rmtree(site / "public")
+    build(site)
+    assert feeds(site) == cold_copy(site, tmp_path)
+
+
+def test_cache_from_another_version_is_thrown_away(site, monkeypatch):
+    build(site)
+    monkeypatch.setattr("feedpub.cache.__version__", "99.0")
+    assert build(site).cache_hits == 0
+    assert build(site).cache_hits == COUNT
+
+
+def test_changed_settings_reparse_every_entry(site):
+    build(site)
+    config = site / "feedpub.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + 'permalink = "/posts/{slug}/"\n', encoding="utf-8"
+    )
+    result = build(site)
+    assert result.cache_hits == 0
+    assert b"https://bench.example.com/posts/" in (site / "public" / "feed.xml").read_bytes()
+
+
+def test_a_build_with_nothing_to_do_touches_nothing(site):
+    build(site)
+    stamps = {p.name: p.stat().st_mtime_ns for p in (site / "public").iterdir()}
+    result = build(site)
+    assert result.written == ()
+    assert {p.name for p in result.unchanged} == set(FEEDS)
+    assert {p.name: p.stat().st_mtime_ns for p in (site / "public").iterdir()} == stamps
+
+
+def test_a_deleted_or_edited_output_is_written_again(site, tmp_path):
+    build(site)
+    reference = feeds(site)
+    (site / "public" / "atom.xml").unlink()
+    (site / "public" / "feed.xml").write_bytes(b"tampered")
+    result = build(site)
+    assert {p.name for p in result.written} == set(FEEDS)
+    assert feeds(site) == reference
+
+
+def test_future_entry_appears_when_its_time_comes(site):
+    (site / "entries" / "later.md").write_text(
+        "---\ntitle: Embargoed\ndate: 2026-06-01\n---\nNot yet.\n", encoding="utf-8"
+    )
+    site_config = feedpub.load_site(site / "feedpub.toml")
+    feedpub.build(site_config, now=NOW)
+    assert b"Embargoed" not in (site / "public" / "feed.xml").read_bytes()
+    assert feedpub.build(site_config, now=NOW).written == ()  # nothing due yet
+    result = feedpub.build(site_config, now=datetime(2026, 7, 1, tzinfo=UTC))
+    assert {p.name for p in result.written} == set(FEEDS)
+    assert b"Embargoed" in (site / "public" / "feed.xml").read_bytes()
+
+
+def test_flags_are_part_of_what_a_build_depends_on(tmp_path, monkeypatch):
+    (tmp_path / "s").mkdir()
+    sitedir = SiteDir(tmp_path / "s", monkeypatch)
+    sitedir.entry("a.md", "---\ntitle: Draft\ndate: 2025-01-01\ndraft: true\n---\nx\n")
+    sitedir.entry("b.md", "---\ntitle: Public\ndate: 2025-01-01\n---\nx\n")
+    site = feedpub.load_site()
+    feedpub.build(site)
+    assert b"Draft" not in (sitedir.public / "feed.xml").read_bytes()
+    feedpub.build(site, drafts=True)
+    assert b"Draft" in (sitedir.public / "feed.xml").read_bytes()
+
+
+def test_unwritable_cache_warns_and_builds(site, tmp_path):
+    (site / ".feedpub-cache").write_text("a file where the cache folder should be")
+    result = build(site)
+    assert [w.code for w in result.warnings] == ["FP210"]
+    assert feeds(site) == cold_copy(site, tmp_path)
+
+
+def test_clean_removes_the_cache_and_leaves_feeds_and_entries(site, monkeypatch):
+    from click.testing import CliRunner
+
+    from feedpub.cli import main
+
+    build(site)
+    before = feeds(site)
+    entries = {p.name: p.read_bytes() for p in (site / "entries").iterdir()}
+    monkeypatch.chdir(site)
+    result = CliRunner().invoke(main, ["clean"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "removed .feedpub-cache"
+    assert not (site / ".feedpub-cache").exists()
+    assert feeds(site) == before
+    assert {p.name: p.read_bytes() for p in (site / "entries").iterdir()} == entries
+    assert (site / "public" / MANIFEST_NAME).exists()
+
+
+def test_cli_cache_and_jobs_options(site, monkeypatch):
+    from click.testing import CliRunner
+
+    from feedpub.cli import main
+
+    monkeypatch.chdir(site)
+    runner = CliRunner()
+    first = runner.invoke(main, ["build", "--verbose", "--jobs", "2"])
+    assert first.exit_code == 0, first.output
+    assert f"cache    0 of {COUNT} entries" in first.stderr
+    for stage in ("scan", "render", "write"):
+        assert any(line.startswith(stage) for line in first.stderr.splitlines())
+    again = runner.invoke(main, ["build", "--verbose", "--no-cache"])
+    assert f"cache    0 of {COUNT} entries" in again.stderr
+    warm = runner.invoke(main, ["build", "--verbose"])
+    assert f"cache    {COUNT} of {COUNT} entries" in warm.stderr
