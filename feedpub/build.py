@@ -316,7 +316,8 @@ def render_into(
     progress: Progress = _no_progress,
 ) -> int:
     """Render every chosen entry not rendered yet into ``cache``; returns how many."""
-    missing = [e for e in chosen if cache.rendered(_rel(site, e), digests.get(e.path, "")) is None]
+    done = cache.rendered_digests()
+    missing = [e for e in chosen if done.get(_rel(site, e)) != digests.get(e.path, "")]
     advance = progress("Rendering", len(missing))
     for rel, title, summary, html in _in_parallel(_render_entries, site, missing, jobs):
         advance(1)
@@ -350,9 +351,10 @@ def feed_outputs(
     from . import feeds  # feedgen and lxml: loaded only when feeds are written
     from .render import Rendered
 
+    wanted = [(_rel(site, e), digests.get(e.path, "")) for e in chosen]
+
     def items() -> Iterator[Rendered]:
-        for entry in chosen:
-            found = cache.rendered(_rel(site, entry), digests.get(entry.path, ""))
+        for entry, found in zip(chosen, cache.rendered_many(wanted), strict=True):
             assert found is not None, "render_into() renders every chosen entry first"
             title, summary, html = found
             yield Rendered(entry=entry, title=title, summary=summary, content_html=html)

@@ -17,6 +17,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -136,11 +137,16 @@ class Cache:
         db = self._db
         db.execute("PRAGMA journal_mode=WAL" if self.folder else "PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=NORMAL")
-        db.executescript(_TABLES)
         stamp = self._stamp()
-        row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+        except sqlite3.OperationalError:  # a new file: no tables yet
+            row = None
         if row is None or row[0] != stamp:
-            db.executescript("DELETE FROM entries; DELETE FROM rendered; DELETE FROM meta;")
+            # Another version's cache may have other tables: start from nothing.
+            db.executescript("DROP TABLE IF EXISTS entries; DROP TABLE IF EXISTS rendered;")
+            db.executescript("DROP TABLE IF EXISTS meta;")
+            db.executescript(_TABLES)
             db.execute("INSERT INTO meta VALUES ('stamp', ?)", (stamp,))
         db.execute("BEGIN")
 
@@ -249,14 +255,29 @@ class Cache:
 
     # ------------------------------------------------------------------ rendered HTML
 
-    def rendered(self, rel: str, file_digest: str) -> tuple[str, str, str | None] | None:
-        """Title, summary and HTML rendered from this exact file content, if cached."""
-        row = self._run(
-            "SELECT digest, title, summary, html FROM rendered WHERE path = ?", (rel,)
-        ).fetchone()
-        if row is None or row[0] != file_digest:
-            return None
-        return row[1], row[2], row[3]
+    def rendered_digests(self) -> dict[str, str]:
+        """The content hash each rendered row was made from, by path."""
+        return dict(self._run("SELECT path, digest FROM rendered").fetchall())
+
+    def rendered_many(
+        self, wanted: list[tuple[str, str]], batch: int = 200
+    ) -> Iterator[tuple[str, str, str | None] | None]:
+        """Title, summary and HTML for each (path, content hash) of ``wanted``, in order
+        (``None`` where not cached), fetched a batch at a time: memory stays bounded."""
+        for start in range(0, len(wanted), batch):
+            part = wanted[start : start + batch]
+            marks = ",".join("?" * len(part))
+            rows = {
+                row[0]: row[1:]
+                for row in self._run(
+                    f"SELECT path, digest, title, summary, html FROM rendered "
+                    f"WHERE path IN ({marks})",
+                    [rel for rel, _ in part],
+                )
+            }
+            for rel, file_digest in part:
+                row = rows.get(rel)
+                yield (row[1], row[2], row[3]) if row and row[0] == file_digest else None
 
     def store_rendered(
         self, rel: str, file_digest: str, title: str, summary: str, html: str | None
