@@ -1,0 +1,44 @@
+"""Smoke run of the benchmarks (numbers are not checked here: benchmarks print them)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from .conftest import REPO
+
+
+def test_benchmark_runner_prints_every_step_for_both_workloads() -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--entries", "30", "--no-hugo"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "### 30 entries" in lines
+    for workload in ("full", "typical"):
+        for step in ("cold", "warm, no change", "warm, one edited", "warm, one added"):
+            assert any(line.startswith(f"| {workload} | {step} |") for line in lines), step
+
+
+def test_generator_is_deterministic(tmp_path) -> None:
+    for name in ("a", "b"):
+        subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "benchmarks" / "generate.py"),
+                "--entries",
+                "5",
+                "--out",
+                str(tmp_path / name),
+            ],
+            check=True,
+        )
+    files = sorted(p.name for p in (tmp_path / "a" / "entries").iterdir())
+    assert len(files) == 5
+    for name in files:
+        a = (tmp_path / "a" / "entries" / name).read_bytes()
+        assert a == (tmp_path / "b" / "entries" / name).read_bytes()
