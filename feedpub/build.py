@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -242,22 +242,30 @@ def _parse_files(site: Site, paths: list[Path]) -> list[_Parsed]:
 def _in_parallel(
     work: Callable[[Site, list[T]], list[R]], site: Site, items: list[T], jobs: int | None
 ) -> Iterator[R]:
-    """``work(site, chunk)`` over chunks of ``items``, in order; in worker processes when
-    there are enough items and cores for that to pay."""
-    jobs = jobs or len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else jobs or 1
+    """``work(site, chunk)`` over chunks of ``items``, results in order; in worker processes
+    when there are enough items and cores for that to pay. Only a few chunks are under way at
+    a time, so results (rendered HTML) never pile up in memory."""
+    if jobs is None:
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    size = max(16, min(256, len(items) // (jobs * 8)))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
     if jobs <= 1 or len(items) < PARALLEL_MIN:
-        yield from work(site, items)
+        for chunk in chunks:
+            yield from work(site, chunk)
         return
     import multiprocessing  # only for large sites: starting workers pays off there
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
-    size = max(16, len(items) // (jobs * 8))
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for results in pool.map(work, repeat(site), chunks):
-            yield from results
+        pending: deque[Future[list[R]]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(work, site, chunk))
+            if len(pending) > jobs * 2:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
 
 
 def _duplicates(entries: list[Entry]) -> list[FeedpubError]:

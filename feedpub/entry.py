@@ -311,8 +311,10 @@ def read_file(path: Path, site: Site) -> bytes:
     """The bytes of an entry file, at most ``max_entry_size`` of them."""
     try:
         with path.open("rb") as handle:
-            too_big = os.fstat(handle.fileno()).st_size > site.max_entry_size
-            data = b"" if too_big else handle.read(site.max_entry_size + 1)
+            size = os.fstat(handle.fileno()).st_size
+            too_big = size > site.max_entry_size
+            # read(size + 1), not read(limit): Python would allocate the whole limit each time
+            data = b"" if too_big else handle.read(size + 1)
     except OSError as e:
         raise EntryError(f"cannot read the file ({e.strerror})", path) from None
     if too_big or len(data) > site.max_entry_size:
