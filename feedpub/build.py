@@ -127,8 +127,9 @@ def list_entries(site: Site) -> Listing:
     """
     folder = site.entries
     if not folder.is_dir():
+        problem = "is a file, not a folder" if folder.exists() else "does not exist"
         raise ConfigError(
-            "the entries folder does not exist; create it, or set 'entries' in the configuration",
+            f"the entries folder {problem}; create it, or set 'entries' in the configuration",
             folder,
             code="FP005",
         )

@@ -65,13 +65,13 @@ _SITE_OPTIONS = [
     ),
     click.option(
         "--entries",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
         help="Folder of entry files (overrides 'entries'). [default: entries]",
     ),
     click.option(
         "--out",
         "-o",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
         help="Output folder (overrides 'output'); 'check' reads the last build's manifest "
         "there. [default: public]",
     ),
@@ -260,7 +260,7 @@ def check(
 @click.option(
     "--out",
     "-o",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Output folder, as for 'build'; the cache lies beside it. [default: public]",
 )
 def clean(config: Path | None, out: Path | None) -> None:

@@ -60,7 +60,7 @@ KNOWN_KEYS = frozenset(
 PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug"})
 
 # Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; U+FFFE, U+FFFF).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # The same in UTF-8 bytes, checked with bytes.translate (much faster than a regex): deleting
 # every other byte leaves only the control characters.
 _CONTROL_BYTES = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
@@ -263,13 +263,62 @@ def _load_yaml(path: Path, fm: str, first_line: int) -> Any:
         raise EntryError(
             f"front matter is not valid YAML: {_yaml_hint(e, source)}", path, line, "FP103"
         ) from None
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow
+        line = first_line + fm.count("\n", 0, max(e.position, 0))
+        raise EntryError(
+            f"front matter contains the character U+{e.character:04X}, which YAML does not "
+            "allow; remove it (or write it as an escape inside double quotes)",
+            path,
+            line,
+            "FP103",
+        ) from None
     except yaml.YAMLError as e:
-        raise EntryError(f"front matter is not valid YAML ({e})", path, None, "FP103") from None
+        message = " ".join(str(e).split())
+        raise EntryError(
+            f"front matter is not valid YAML ({message})", path, None, "FP103"
+        ) from None
     except (ValueError, OverflowError) as e:
         # The YAML is well formed but a value cannot exist, e.g. a date in the year 0.
-        raise EntryError(
-            f"front matter has an impossible value: {e}", path, None, "FP106"
-        ) from None
+        key, line = _impossible_value(fm, first_line)
+        where = f"{key}: " if key else "front matter has an impossible value: "
+        hint = f"; {DATE_HINT}" if "year" in str(e) or "month" in str(e) or "day" in str(e) else ""
+        raise EntryError(f"{where}{e}{hint}", path, line, "FP105" if hint else "FP106") from None
+
+
+def _impossible_value(fm: str, first_line: int) -> tuple[str | None, int | None]:
+    """The key and line of the top-level value PyYAML could not construct (it does not say)."""
+    try:
+        node = yaml.compose(fm, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return None, None
+    if not isinstance(node, yaml.MappingNode):
+        return None, None
+    constructor = yaml.constructor.SafeConstructor()
+    for key_node, value_node in node.value:
+        try:
+            constructor.construct_object(value_node, deep=True)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            return str(key_node.value), first_line + value_node.start_mark.line
+    return None, None
+
+
+def _scrub(value: Any, depth: int = 0) -> tuple[Any, bool]:
+    """``value`` without characters XML cannot carry, in strings up to two levels down (the
+    deepest feedpub reads: authors → author → name), and whether anything was removed."""
+    if isinstance(value, str):
+        cleaned = XML_ILLEGAL.sub("", value)
+        return cleaned, cleaned != value
+    if depth >= 2 or not isinstance(value, (list, dict)):
+        return value, False
+    if isinstance(value, list):
+        results = [_scrub(item, depth + 1) for item in value]
+        if not any(changed for _, changed in results):
+            return value, False
+        return [item for item, _ in results], True
+    results_map = {key: _scrub(item, depth + 1) for key, item in value.items()}
+    if not any(changed for _, changed in results_map.values()):
+        return value, False
+    return {key: item for key, (item, _) in results_map.items()}, True
 
 
 def _yaml_hint(error: yaml.MarkedYAMLError, source: str) -> str:
@@ -331,7 +380,7 @@ def _file_text(path: Path, data: bytes, warnings: list[BuildWarning] | None = No
     """The file's text, without the characters XML cannot carry (with a warning for them)."""
     text = _decode(path, data)
     if data.translate(None, _OTHER_BYTES) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:
-        bad = _XML_ILLEGAL.search(text)
+        bad = XML_ILLEGAL.search(text)
         if bad and warnings is not None:
             line = text.count("\n", 0, bad.start()) + 1
             warnings.append(
@@ -342,7 +391,7 @@ def _file_text(path: Path, data: bytes, warnings: list[BuildWarning] | None = No
                     line,
                 )
             )
-        text = _XML_ILLEGAL.sub("", text)
+        text = XML_ILLEGAL.sub("", text)
     return text
 
 
@@ -386,6 +435,18 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
             "FP102",
         )
     key_lines = _key_lines(fm, first_line)
+    for key in list(meta):
+        value, changed = _scrub(meta[key])
+        if changed:  # e.g. title: "\a" — a YAML escape makes what the file could not hold
+            meta[key] = value
+            warnings.append(
+                BuildWarning(
+                    "FP201",
+                    f"removed control characters from {key}, which feeds cannot carry",
+                    path,
+                    key_lines.get(key) if isinstance(key, str) else None,
+                )
+            )
     problems = _Problems(path, key_lines)
     entry = _entry_from_meta(path, meta, site, problems)
     warnings.extend(_likely_typos(path, meta, key_lines))
@@ -609,7 +670,7 @@ def _author(value: Any) -> Author:
         unknown = set(value) - {"name", "email", "uri", "url", "description", "role"}
         if unknown:
             raise ValueError(
-                f"unknown author field {sorted(unknown)[0]!r}; "
+                f"unknown author field {sorted(map(str, unknown))[0]!r}; "
                 "an author takes name, email, uri and description"
             )
         fields = {}

@@ -54,6 +54,7 @@ def _write_outputs(folder: Path, outputs: Mapping[str, Content]) -> tuple[list[P
     clean_stale_stages(target)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.feedpub-stage-", dir=target.parent))
     try:
+        os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes it private; a site is public
         (stage / _STAGE_MARK).touch()
         if target.exists():
             _mirror(target, stage, skip=set(names.values()))
@@ -83,6 +84,12 @@ def _write_outputs(folder: Path, outputs: Mapping[str, Content]) -> tuple[list[P
         return written, unchanged
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def clean_stale_stages(target: Path) -> None:
@@ -138,10 +145,28 @@ def _write_file(path: Path, content: Content) -> None:
         if isinstance(content, bytes):
             handle.write(content)
         else:
-            content(handle)
+            guarded = _Guarded(handle)
+            content(guarded)
+            if guarded.error is not None:  # a writer (lxml) may swallow a failed write
+                raise guarded.error
         handle.flush()
         os.fsync(handle.fileno())
     os.chmod(path, 0o644)
+
+
+class _Guarded:
+    """A file that remembers the first error of a write, so none goes unnoticed."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+        self.error: OSError | None = None
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self._handle.write(data)
+        except OSError as e:
+            self.error = self.error or e
+            raise
 
 
 def _same_file_bytes(new: Path, old: Path) -> bool:

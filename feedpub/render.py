@@ -15,7 +15,7 @@ import nh3
 from cmarkgfm import _cmark, cmark
 from cmarkgfm.cmark import Options
 
-from .entry import Entry, read_body
+from .entry import XML_ILLEGAL, Entry, read_body
 
 if TYPE_CHECKING:
     from .config import Site
@@ -92,9 +92,18 @@ def render(entry: Entry, site: Site) -> Rendered:
         summary = derive_summary(body, content, site.summary_length)
     else:
         summary = plain_text(summary) if _TITLE_MARKUP.search(summary) else summary
+    # Numeric references such as &#7; render to characters XML cannot carry: drop them.
     return Rendered(
-        entry=entry, title=title_text(entry.title), summary=summary, content_html=content
+        entry=entry,
+        title=xml_text(title_text(entry.title)),
+        summary=xml_text(summary),
+        content_html=xml_text(content) if content is not None else None,
     )
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry."""
+    return XML_ILLEGAL.sub("", text) if XML_ILLEGAL.search(text) else text
 
 
 def title_text(title: str) -> str:
@@ -158,7 +167,8 @@ def _render_freeing(markdown: str, options: int) -> str:
             extensions = lib.cmark_parser_get_syntax_extensions(parser)
             raw = lib.cmark_render_html(root, options, extensions)
             try:
-                return ffi.string(raw).decode("utf-8")
+                # cmark writes numeric references like &#xFFFE; as they are: never fail on them
+                return ffi.string(raw).decode("utf-8", "replace")
             finally:
                 free(int(ffi.cast("uintptr_t", raw)))
         finally:
