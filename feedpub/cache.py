@@ -25,7 +25,7 @@ from typing import Any
 
 from ._version import __version__
 from .config import Site
-from .entry import Author, Entry
+from .entry import Author, Entry, shared
 from .errors import BuildWarning
 
 #: Folder name of the cache, created beside the output folder.
@@ -323,15 +323,15 @@ def _from_record(path: Path, file_digest: str, text: str) -> Cached:
         title=str(data["title"]),
         date=datetime.fromisoformat(data["date"]),
         updated=datetime.fromisoformat(data["updated"]) if data["updated"] else None,
-        authors=tuple(Author(*a) for a in data["authors"]),
-        categories=tuple(data["categories"]),
-        tags=tuple(data["tags"]),
+        authors=tuple(shared(Author(*a)) for a in data["authors"]),
+        categories=tuple(shared(term) for term in data["categories"]),
+        tags=tuple(shared(term) for term in data["tags"]),
         summary=data["summary"],
         draft=bool(data["draft"]),
         slug=str(data["slug"]),
         link=str(data["link"]),
         id=str(data["id"]),
-        key_lines=tuple(data["key_lines"].items()),
+        key_lines=shared(tuple(data["key_lines"].items())),
         body_line=int(data["body_line"]),
     )
     return Cached(file_digest, entry, warnings)

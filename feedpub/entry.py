@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 import yaml
@@ -27,6 +27,8 @@ from .errors import BuildErrors, BuildWarning, EntryError, FeedpubError
 
 if TYPE_CHECKING:
     from .config import Site
+
+T = TypeVar("T")
 
 #: File name endings read as entries.
 ENTRY_SUFFIXES = (".md", ".markdown")
@@ -79,7 +81,7 @@ _YAML_HANDLER = YAMLHandler()
 DATE_HINT = "write 2025-05-01 or 2025-05-01T09:30:00+02:00"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Author:
     """A person credited with an entry or a site."""
 
@@ -93,7 +95,7 @@ class Author:
     description: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One article, as its front matter describes it. Markdown is not rendered yet."""
 
@@ -453,7 +455,7 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
     if problems.errors:
         raise BuildErrors(problems.errors, warnings)
     assert entry is not None
-    entry = replace(entry, key_lines=tuple(key_lines.items()), body_line=body_line)
+    entry = replace(entry, key_lines=shared(tuple(key_lines.items())), body_line=body_line)
     if entry.summary and len(entry.summary) > site.summary_length:
         warnings.append(
             BuildWarning(
@@ -652,7 +654,7 @@ def parse_authors(value: Any) -> tuple[Author, ...]:
     """Authors from a front matter or config value: ``"Name <email>"``, a mapping with
     ``name``/``email``/``uri``/``description``, or a list of either. Raises :class:`ValueError`."""
     items = value if isinstance(value, list) else [value]
-    return tuple(_author(item) for item in items if item not in (None, ""))
+    return tuple(shared(_author(item)) for item in items if item not in (None, ""))
 
 
 def _author(value: Any) -> Author:
@@ -733,7 +735,7 @@ def _terms(meta: dict[str, Any], keys: Iterable[str], problems: _Problems) -> tu
             term = " ".join(str(item).split())
             if term:
                 found.setdefault(term, None)
-    return tuple(found)
+    return tuple(shared(term) for term in found)
 
 
 def _slug(path: Path, meta: dict[str, Any], problems: _Problems) -> str | None:
@@ -811,6 +813,17 @@ def _id(
         return text
     host = urlsplit(site.base_url).hostname or "localhost"
     return f"tag:{host},{published.year:04d}:{quote(text, safe='')}"
+
+
+_SHARED: dict[Any, Any] = {}
+
+
+def shared(value: T) -> T:
+    """One object for equal values (authors, category names, front matter layouts), which
+    repeat across thousands of entries: a site of 100,000 entries keeps them once."""
+    if len(_SHARED) > 100_000:  # values that never repeat: stop collecting them
+        _SHARED.clear()
+    return _SHARED.setdefault(value, value)
 
 
 def format_size(size: int) -> str:
