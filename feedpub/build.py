@@ -35,6 +35,7 @@ R = TypeVar("R")
 #: Output file names in the output folder; URLs are ``base_url`` + name.
 RSS_NAME = "feed.xml"
 ATOM_NAME = "atom.xml"
+JSON_NAME = "feed.json"
 #: Hidden file in the output folder remembering each entry's id and link from the last build.
 MANIFEST_NAME = ".feedpub-manifest.json"
 
@@ -382,6 +383,7 @@ def feed_outputs(
     return {
         RSS_NAME: partial(feeds.write_rss, feed, site.base_url + RSS_NAME),
         ATOM_NAME: partial(feeds.write_atom, feed, site.base_url + ATOM_NAME),
+        JSON_NAME: partial(feeds.write_json, feed, site.base_url + JSON_NAME),
     }
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import html
 import io
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO
@@ -29,6 +30,7 @@ from .render import Rendered
 
 GENERATOR_URI = "https://pypi.org/project/feedpub/"
 ATOM_NS = "http://www.w3.org/2005/Atom"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 
@@ -59,6 +61,13 @@ def rss(feed: Feed, self_url: str) -> bytes:
     return buffer.getvalue()
 
 
+def json_feed(feed: Feed, self_url: str) -> bytes:
+    """JSON Feed 1.1 bytes of ``feed``, published at ``self_url``."""
+    buffer = io.BytesIO()
+    write_json(feed, self_url, buffer)
+    return buffer.getvalue()
+
+
 def atom(feed: Feed, self_url: str) -> bytes:
     """Atom 1.0 bytes of ``feed``, published at ``self_url``."""
     buffer = io.BytesIO()
@@ -85,6 +94,82 @@ def write_atom(feed: Feed, self_url: str, handle: BinaryIO) -> None:
     head = etree.fromstring(fg.atom_str(pretty=True))
     # feedgen builds Atom entries without a namespace and declares it on the root only.
     _stream(handle, head, head, (_atom_entry(i) for i in feed.items()), f"{{{ATOM_NS}}}")
+
+
+def write_json(feed: Feed, self_url: str, handle: BinaryIO) -> None:
+    """Write ``feed`` as JSON Feed 1.1, published at ``self_url``, to ``handle``.
+
+    The stdlib encoder writes it item by item: with ``indent`` it iterates ``items`` lazily
+    (see :class:`_Items`), so a feed of every entry is never held in memory whole."""
+    document: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "home_page_url": feed.home_url,
+        "feed_url": self_url,
+        "description": feed.description,
+    }
+    if feed.language:
+        document["language"] = feed.language
+    document["authors"] = [_json_person(a) for a in feed.authors]
+    document["items"] = _Items(_json_item(item) for item in feed.items())
+    buffer: list[str] = []
+    size = 0
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(document):
+        buffer.append(chunk)
+        size += len(chunk)
+        if size > 1 << 16:
+            handle.write("".join(buffer).encode("utf-8"))
+            buffer, size = [], 0
+    buffer.append("\n")
+    handle.write("".join(buffer).encode("utf-8"))
+
+
+class _Items(list):  # type: ignore[type-arg]
+    """A list for the JSON encoder that yields its items only when iterated.
+
+    The encoder asks whether the list is empty before iterating it; a stream cannot know, so
+    it peeks at the first item."""
+
+    def __init__(self, items: Iterable[dict[str, Any]]) -> None:
+        super().__init__()
+        self._items = iter(items)
+        self._first = next(self._items, None)
+
+    def __len__(self) -> int:
+        return 0 if self._first is None else 1
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        if self._first is not None:
+            yield self._first
+            yield from self._items
+
+
+def _json_item(item: Rendered) -> dict[str, Any]:
+    entry = item.entry
+    data: dict[str, Any] = {"id": entry.id, "url": entry.link, "title": item.title}
+    if item.content_html:
+        data["content_html"] = item.content_html
+    else:  # JSON Feed: an item needs content_html or content_text
+        data["content_text"] = item.summary
+    if item.summary:
+        data["summary"] = item.summary
+    data["date_published"] = entry.date.isoformat()
+    if entry.updated:
+        data["date_modified"] = entry.updated.isoformat()
+    if entry.authors:
+        data["authors"] = [_json_person(a) for a in entry.authors]
+    terms = [*entry.categories, *(t for t in entry.tags if t not in entry.categories)]
+    if terms:
+        data["tags"] = terms
+    return data
+
+
+def _json_person(author: Author) -> dict[str, str]:
+    # JSON Feed authors have a name and a URL (of a page of theirs), no e-mail.
+    person = {"name": author.name}
+    if author.uri:
+        person["url"] = author.uri
+    return person
 
 
 def _rss_item(item: Rendered) -> etree._Element:

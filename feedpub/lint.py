@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from lxml import etree
 
 from .build import (
     ATOM_NAME,
+    JSON_NAME,
     RSS_NAME,
     current_time,
     feed_outputs,
@@ -114,7 +116,11 @@ def check(
             )
             render_into(site, chosen, scanned.digests, cache, None)
             outputs = feed_outputs(site, scanned.entries, chosen, scanned.digests, cache)
-            for name, lint in ((RSS_NAME, lint_rss), (ATOM_NAME, lint_atom)):
+            for name, lint in (
+                (RSS_NAME, lint_rss),
+                (ATOM_NAME, lint_atom),
+                (JSON_NAME, lint_json),
+            ):
                 buffer = io.BytesIO()
                 outputs[name](buffer)
                 findings += lint(buffer.getvalue(), site.output / name, site.base_url + name)
@@ -360,4 +366,50 @@ def lint_atom(data: bytes, path: Path, self_url: str) -> list[Finding]:
         content = entry.find(f"{ATOM}content")
         if content is not None and content.get("type") == "html" and content.text:
             found += _html_findings(content.text, path, line)
+    return found
+
+
+def lint_json(data: bytes, path: Path, self_url: str) -> list[Finding]:
+    """Check JSON Feed 1.1 bytes (published at ``self_url``) against the spec's rules."""
+    try:
+        document = json.loads(data)
+    except ValueError as e:
+        return [finding("FP301", f"not valid JSON: {e}", path, getattr(e, "lineno", None))]
+    if not isinstance(document, dict):
+        return [finding("FP302", "a JSON Feed is an object", path, 1)]
+    found = []
+    if document.get("version") != "https://jsonfeed.org/version/1.1":
+        found.append(finding("FP302", "version is not https://jsonfeed.org/version/1.1", path))
+    if not document.get("title"):
+        found.append(finding("FP302", "feed has no title", path))
+    if document.get("feed_url") != self_url:
+        found.append(finding("FP302", f"feed_url is not {self_url}", path))
+    for key in ("home_page_url", "feed_url"):
+        if key in document and not _absolute(document[key]):
+            found.append(finding("FP303", f"{key} is not an absolute URL", path))
+    items = document.get("items")
+    if not isinstance(items, list):
+        return [*found, finding("FP302", "feed has no items list", path)]
+    ids: set[str] = set()
+    for index, item in enumerate(items):
+        where = f"item {index + 1}"
+        item_id = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(item_id, str) or not item_id:
+            found.append(finding("FP302", f"{where} has no id (a string)", path))
+            continue
+        if item_id in ids:
+            found.append(finding("FP305", f"id {item_id} appears twice", path))
+        ids.add(item_id)
+        if "content_html" not in item and "content_text" not in item:
+            found.append(
+                finding("FP302", f"{where} has neither content_html nor content_text", path)
+            )
+        if "url" in item and not _absolute(item["url"]):
+            found.append(finding("FP303", f"{where} url is not an absolute URL", path))
+        for key in ("date_published", "date_modified"):
+            if key in item and not _RFC3339.match(str(item[key])):
+                found.append(finding("FP304", f"{where} {key} is not RFC 3339", path))
+        if item.get("content_html"):
+            found += _html_findings(item["content_html"], path, None)
+        found += _title_findings(item.get("title"), path, None)
     return found

@@ -27,7 +27,7 @@ generate = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(generate)
 
 COUNT = 260  # above build.PARALLEL_MIN, so that jobs=2 really uses worker processes
-FEEDS = ("feed.xml", "atom.xml")
+FEEDS = ("feed.xml", "atom.xml", "feed.json")
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -177,7 +177,7 @@ def test_a_deleted_or_edited_output_is_written_again(site, tmp_path):
     (site / "public" / "atom.xml").unlink()
     (site / "public" / "feed.xml").write_bytes(b"tampered")
     result = build(site)
-    assert {p.name for p in result.written} == set(FEEDS)
+    assert {p.name for p in result.written} == {"feed.xml", "atom.xml"}
     assert feeds(site) == reference
 
 

@@ -62,7 +62,7 @@ def test_build_prints_a_summary_and_quiet_silences_it(site: SiteDir) -> None:
     site.entry("b.md", "---\ntitle: B\ndate: 2025-01-02\n---\nHello.\n")
     result = site.run("build")
     assert result.exit_code == 0
-    assert result.output.startswith("2 entries → 2 feeds in public/ (")
+    assert result.output.startswith("2 entries → 3 feeds in public/ (")
     again = site.run("build")
     assert "unchanged)" in again.output
     assert site.run("build", "--quiet").output == ""

@@ -38,7 +38,7 @@ def test_builds_in_fresh_folders_match(site: SiteDir, tmp_path) -> None:
     finally:
         del os.environ["TZ"]
         time.tzset()
-    for name in ("feed.xml", "atom.xml"):
+    for name in ("feed.xml", "atom.xml", "feed.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 

@@ -46,7 +46,7 @@ from ..conftest import BASIC_CONFIG, SiteDir
 
 GOOD = "---\ntitle: Good\ndate: 2025-01-01\n---\nFine.\n"
 FEEDS = ("feed.xml", "atom.xml")
-PUBLIC_FILES = {"feed.xml", "atom.xml", ".feedpub-manifest.json"}
+PUBLIC_FILES = {"feed.xml", "atom.xml", "feed.json", ".feedpub-manifest.json"}
 CACHE = ".feedpub-cache"
 TIMEOUT = 20  # seconds: an alias bomb must not hang the build
 BAD = r"entries/bad\.md"

@@ -22,7 +22,7 @@ assert spec and spec.loader
 generate = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(generate)
 
-NAMES = ("feed.xml", "atom.xml", ".feedpub-manifest.json")
+NAMES = ("feed.xml", "atom.xml", "feed.json", ".feedpub-manifest.json")
 
 
 def _build(site: Path) -> subprocess.Popen[bytes]:
