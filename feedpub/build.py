@@ -13,6 +13,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from slugify import slugify
+
 from .cache import Cache, cache_record, digest
 from .config import Site
 from .entry import Author, Entry, entry_files, parse_entry, read_file, relative_name
@@ -309,6 +311,80 @@ def select(
     return chosen[:limit] if limit else chosen
 
 
+@dataclass(frozen=True)
+class FeedPlan:
+    """One feed of a site (in three formats): where it goes and what it carries."""
+
+    #: Folder in the output folder, "" for the main feed, e.g. "categories/business-economy/".
+    folder: str
+    #: Feed title.
+    title: str
+    #: Its entries, newest first, at most ``limit``.
+    entries: list[Entry]
+
+
+#: Per-taxonomy feeds: the setting that turns them on, their folder, and what they group by.
+TAXONOMIES: tuple[tuple[str, str, str, Callable[[Entry], tuple[str, ...]]], ...] = (
+    ("category_feeds", "categories", "category", lambda e: e.categories),
+    ("tag_feeds", "tags", "tag", lambda e: e.tags),
+    ("author_feeds", "authors", "author", lambda e: tuple(a.name for a in e.authors)),
+)
+
+
+def plan_feeds(
+    site: Site,
+    entries: tuple[Entry, ...],
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    now: datetime | None = None,
+) -> list[FeedPlan]:
+    """The main feed, then one per category, tag and author where the settings ask for them.
+
+    A name's folder is its slug (python-slugify: lowercase ASCII, other scripts transliterated,
+    so "Business & Economy" → business-economy, "Économie" → economie). Raises
+    :class:`BuildErrors` when two names make the same slug, or one makes none."""
+    visible = select(entries, limit=0, drafts=drafts, future=future, now=now)
+    plans = [FeedPlan("", site.title, visible[: site.limit] if site.limit else visible)]
+    problems: list[FeedpubError] = []
+    for setting, folder, kind, names_of in TAXONOMIES:
+        if not getattr(site, setting):
+            continue
+        groups: dict[str, list[Entry]] = {}
+        spelled: dict[str, tuple[str, Entry]] = {}
+        for entry in visible:
+            for name in names_of(entry):
+                slug = slugify(name)
+                first = spelled.setdefault(slug, (name, entry))
+                if not slug or first[0] != name:
+                    problems.append(_slug_problem(kind, name, slug, first, entry))
+                    continue
+                groups.setdefault(slug, []).append(entry)
+        for slug in sorted(groups):
+            chosen = groups[slug][: site.limit] if site.limit else groups[slug]
+            title = f"{site.title} \u2014 {spelled[slug][0]}"
+            plans.append(FeedPlan(f"{folder}/{slug}/", title, chosen))
+    if problems:
+        raise BuildErrors(problems)
+    return plans
+
+
+def _slug_problem(
+    kind: str, name: str, slug: str, first: tuple[str, Entry], entry: Entry
+) -> FeedpubError:
+    key = {"category": ("categories", "category"), "tag": ("tags",)}.get(
+        kind, ("authors", "author")
+    )
+    if not slug:
+        message = f"{kind} '{name}' makes no URL slug for its feed; add a letter or digit to it"
+    else:
+        message = (
+            f"{kind} '{name}' makes the same URL slug '{slug}' as '{first[0]}' (in "
+            f"{display_path(first[1].path)}), so their feeds would be one; rename one of them"
+        )
+    return EntryError(message, entry.path, entry.line_of(*key), code="FP111")
+
+
 def current_time() -> datetime:
     """The current time, or ``SOURCE_DATE_EPOCH`` for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -353,7 +429,7 @@ def _rel(site: Site, entry: Entry) -> str:
 def feed_outputs(
     site: Site,
     entries: tuple[Entry, ...],
-    chosen: list[Entry],
+    plans: list[FeedPlan],
     digests: Mapping[Path, str],
     cache: Cache,
 ) -> dict[str, Content]:
@@ -361,38 +437,67 @@ def feed_outputs(
     from . import feeds  # feedgen and lxml: loaded only when feeds are written
     from .render import Rendered
 
-    wanted = [(_rel(site, e), digests.get(e.path, "")) for e in chosen]
+    def items_of(chosen: list[Entry]) -> Callable[[], Iterator[Rendered]]:
+        def items() -> Iterator[Rendered]:
+            wanted = [(_rel(site, e), digests.get(e.path, "")) for e in chosen]
+            for entry, found in zip(chosen, cache.rendered_many(wanted), strict=True):
+                assert found is not None, "render_into() renders every chosen entry first"
+                title, summary, html = found
+                yield Rendered(entry=entry, title=title, summary=summary, content_html=html)
 
-    def items() -> Iterator[Rendered]:
-        for entry, found in zip(chosen, cache.rendered_many(wanted), strict=True):
-            assert found is not None, "render_into() renders every chosen entry first"
-            title, summary, html = found
-            yield Rendered(entry=entry, title=title, summary=summary, content_html=html)
+        return items
 
-    # Feed-level dates come from the entries, never the clock, so builds are reproducible.
-    newest = max(e.modified for e in (chosen or entries))
-    feed = feeds.Feed(
-        title=site.title,
-        description=site.description,
-        language=site.language,
-        home_url=site.base_url,
-        authors=site.authors or (Author(name=site.title),),
-        items=items,
-        updated=newest,
-    )
-    return {
-        RSS_NAME: partial(feeds.write_rss, feed, site.base_url + RSS_NAME),
-        ATOM_NAME: partial(feeds.write_atom, feed, site.base_url + ATOM_NAME),
-        JSON_NAME: partial(feeds.write_json, feed, site.base_url + JSON_NAME),
-    }
+    outputs: dict[str, Content] = {}
+    for plan in plans:
+        feed = feeds.Feed(
+            title=plan.title,
+            description=site.description,
+            language=site.language,
+            home_url=site.base_url,
+            authors=site.authors or (Author(name=site.title),),
+            items=items_of(plan.entries),
+            # Feed-level dates come from the entries, never the clock: builds are reproducible.
+            updated=max(e.modified for e in (plan.entries or entries)),
+        )
+        for name, write in (
+            (RSS_NAME, feeds.write_rss),
+            (ATOM_NAME, feeds.write_atom),
+            (JSON_NAME, feeds.write_json),
+        ):
+            path = plan.folder + name
+            outputs[path] = partial(write, feed, site.base_url + path)
+    return outputs
 
 
-def manifest(site: Site, entries: tuple[Entry, ...]) -> bytes:
-    """The manifest of this build: each entry file (relative to the entries folder) → id, link."""
+def carried(plans: list[FeedPlan]) -> list[Entry]:
+    """Every entry some feed carries, once each."""
+    seen: dict[Path, Entry] = {}
+    for plan in plans:
+        for entry in plan.entries:
+            seen.setdefault(entry.path, entry)
+    return list(seen.values())
+
+
+def manifest(site: Site, entries: tuple[Entry, ...], outputs: list[str]) -> bytes:
+    """The manifest of this build: each entry file (relative to the entries folder) → id and
+    link, and the output files it wrote (so a feed no longer made is removed next time)."""
     records = {relative_name(site.entries, e.path): {"id": e.id, "link": e.link} for e in entries}
-    data = {"feedpub_manifest": 1, "entries": dict(sorted(records.items()))}
+    data = {
+        "feedpub_manifest": 1,
+        "entries": dict(sorted(records.items())),
+        "outputs": sorted(outputs),
+    }
     # No indent: the C encoder is much faster, and nobody needs to read this file.
     return (json.dumps(data, ensure_ascii=False) + "\n").encode()
+
+
+def previous_outputs(site: Site) -> list[str]:
+    """The output files the last build wrote, from its manifest."""
+    try:
+        names = json.loads((site.output / MANIFEST_NAME).read_bytes())["outputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
 
 
 def id_changes(site: Site, entries: tuple[Entry, ...]) -> list[BuildWarning]:
@@ -472,12 +577,14 @@ def build(
         if store.problem:
             warnings.append(BuildWarning("FP210", store.problem))
         lap("scan")
-        chosen = select(scanned.entries, limit=site.limit, drafts=drafts, future=future, now=now)
-        render_into(site, chosen, scanned.digests, store, jobs, progress)
+        plans = plan_feeds(site, scanned.entries, drafts=drafts, future=future, now=now)
+        chosen = plans[0].entries
+        render_into(site, carried(plans), scanned.digests, store, jobs, progress)
         lap("render")
-        outputs = feed_outputs(site, scanned.entries, chosen, scanned.digests, store)
-        outputs[MANIFEST_NAME] = manifest(site, scanned.entries)
-        written, unchanged = write_outputs(site.output, outputs)
+        outputs = feed_outputs(site, scanned.entries, plans, scanned.digests, store)
+        outputs[MANIFEST_NAME] = manifest(site, scanned.entries, list(outputs))
+        gone = [name for name in previous_outputs(site) if name not in outputs]
+        written, unchanged = write_outputs(site.output, outputs, remove=gone)
         lap("write")
         hits = store.hits
         upcoming = [e.date for e in scanned.entries if e.date > now and (drafts or not e.draft)]

@@ -36,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "full_content": True,
     "summary_length": 300,
     "sanitize": True,
+    "category_feeds": True,
+    "tag_feeds": False,
+    "author_feeds": False,
     "max_entry_size": "8 MiB",
     "max_front_matter_size": "64 KiB",
     "max_categories": 200,
@@ -74,6 +77,10 @@ class Site:
     summary_length: int = 300
     #: Remove unsafe HTML from entries; ``False`` only for sites whose writers are all trusted.
     sanitize: bool = True
+    #: Write a feed per category, per tag, per author (under categories/, tags/, authors/).
+    category_feeds: bool = True
+    tag_feeds: bool = False
+    author_feeds: bool = False
     #: Largest entry file, in bytes.
     max_entry_size: int = 8 << 20
     #: Largest front matter, in characters.
@@ -185,7 +192,7 @@ def load_site(
             f"max_categories must be a whole number of 1 or more, not {values['max_categories']!r}",
         )
         values["max_categories"] = DEFAULTS["max_categories"]
-    for key in ("full_content", "sanitize"):
+    for key in ("full_content", "sanitize", "category_feeds", "tag_feeds", "author_feeds"):
         if not isinstance(values[key], bool):
             problem(key, f"{key} must be true or false, not {values[key]!r}")
             values[key] = True
@@ -247,6 +254,9 @@ def load_site(
         full_content=values["full_content"],
         summary_length=values["summary_length"],
         sanitize=values["sanitize"],
+        category_feeds=values["category_feeds"],
+        tag_feeds=values["tag_feeds"],
+        author_feeds=values["author_feeds"],
         max_entry_size=sizes["max_entry_size"],
         max_front_matter_size=sizes["max_front_matter_size"],
         max_categories=values["max_categories"],

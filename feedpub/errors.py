@@ -51,6 +51,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FP108": ("error", "two entries have the same id"),
     "FP109": ("error", "two entries have the same link"),
     "FP110": ("error", "an entry is over a limit (max_entry_size, max_front_matter_size, ...)"),
+    "FP111": ("error", "two categories, tags or authors make the same URL slug, or none"),
     "FP201": ("warning", "characters that XML cannot carry were removed"),
     "FP202": ("warning", "an entry has no summary and no text to make one from"),
     "FP203": ("warning", "a front matter key looks like a typo of a known key"),

@@ -23,12 +23,13 @@ from .build import (
     ATOM_NAME,
     JSON_NAME,
     RSS_NAME,
+    carried,
     current_time,
     feed_outputs,
     id_changes,
+    plan_feeds,
     render_into,
     scan_all,
-    select,
 )
 from .cache import Cache
 from .config import Site
@@ -111,18 +112,18 @@ def check(
         findings += [f for w in id_changes(site, scanned.entries) for f in from_problem(w)]
         findings += _entry_findings(site, entries, future=future, now=now)
         if not scanned.problems:
-            chosen = select(
-                scanned.entries, limit=site.limit, drafts=drafts, future=future, now=now
-            )
-            render_into(site, chosen, scanned.digests, cache, None)
-            outputs = feed_outputs(site, scanned.entries, chosen, scanned.digests, cache)
-            for name, lint in (
-                (RSS_NAME, lint_rss),
-                (ATOM_NAME, lint_atom),
-                (JSON_NAME, lint_json),
-            ):
+            try:
+                plans = plan_feeds(site, scanned.entries, drafts=drafts, future=future, now=now)
+            except FeedpubError as e:
+                plans = []
+                findings += from_problem(e)
+            render_into(site, carried(plans), scanned.digests, cache, None)
+            outputs = feed_outputs(site, scanned.entries, plans, scanned.digests, cache)
+            linters = {RSS_NAME: lint_rss, ATOM_NAME: lint_atom, JSON_NAME: lint_json}
+            for name, write in outputs.items():
                 buffer = io.BytesIO()
-                outputs[name](buffer)
+                write(buffer)  # type: ignore[operator]
+                lint = linters[name.rsplit("/", 1)[-1]]
                 findings += lint(buffer.getvalue(), site.output / name, site.base_url + name)
     return sorted(findings, key=lambda f: (str(f.path or ""), f.line or 0, f.code, f.message))
 

@@ -17,7 +17,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -32,24 +32,32 @@ _RENAME_EXCHANGE = 2
 _CHUNK = 1 << 20
 
 
-def write_outputs(folder: Path, outputs: Mapping[str, Content]) -> tuple[list[Path], list[Path]]:
-    """Write ``outputs`` (relative name → content) into ``folder``, atomically as a whole.
+def write_outputs(
+    folder: Path, outputs: Mapping[str, Content], remove: Iterable[str] = ()
+) -> tuple[list[Path], list[Path]]:
+    """Write ``outputs`` (relative name → content) into ``folder`` and delete the files named
+    in ``remove`` (outputs of an earlier build that this one no longer makes), atomically as
+    a whole.
 
     Returns the paths written and the paths left alone because their bytes were already
     there. Raises :class:`OutputError` when the folder cannot be written; then nothing changed.
     """
     try:
-        return _write_outputs(folder, outputs)
+        return _write_outputs(folder, outputs, remove)
     except OSError as e:
         where = Path(e.filename) if e.filename else folder
         raise OutputError(f"cannot write the output ({e.strerror or e})", where) from None
 
 
-def _write_outputs(folder: Path, outputs: Mapping[str, Content]) -> tuple[list[Path], list[Path]]:
+def _write_outputs(
+    folder: Path, outputs: Mapping[str, Content], remove: Iterable[str]
+) -> tuple[list[Path], list[Path]]:
     target = folder.resolve()  # a link to the output folder: swap the folder it leads to
     if target.exists() and not target.is_dir():
         raise OutputError("the output folder is a file; remove it or choose another --out", folder)
     names = {name: _inside(target, name, folder) for name in outputs}
+    removed = {_inside(target, name, folder) for name in remove} - set(names.values())
+    removed = {path for path in removed if path.is_file() and not path.is_symlink()}
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_stages(target)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.feedpub-stage-", dir=target.parent))
@@ -57,7 +65,8 @@ def _write_outputs(folder: Path, outputs: Mapping[str, Content]) -> tuple[list[P
         os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes it private; a site is public
         (stage / _STAGE_MARK).touch()
         if target.exists():
-            _mirror(target, stage, skip=set(names.values()))
+            _mirror(target, stage, skip=set(names.values()) | removed)
+            _prune(stage, {stage / p.relative_to(target) for p in removed})
         written, unchanged = [], []
         for name, content in outputs.items():
             staged = stage / names[name].relative_to(target)
@@ -71,7 +80,7 @@ def _write_outputs(folder: Path, outputs: Mapping[str, Content]) -> tuple[list[P
             else:
                 written.append(current)
         (stage / _STAGE_MARK).unlink()
-        if not written:
+        if not written and not removed:
             return [], unchanged
         if not target.exists():
             _fsync_dir(stage)
@@ -128,6 +137,14 @@ def _mirror(source: Path, stage: Path, skip: set[Path]) -> None:
             path = here / name
             if path not in skip:
                 _link_or_copy(path, into / name)
+
+
+def _prune(stage: Path, removed: set[Path]) -> None:
+    """Remove the folders that held only removed files (an old category's feed folder)."""
+    for path in sorted({p.parent for p in removed}, key=lambda p: len(p.parts), reverse=True):
+        while path != stage and path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+            path = path.parent
 
 
 def _link_or_copy(source: Path, destination: Path) -> None:

@@ -39,7 +39,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         mp.chdir(root)
         result = CliRunner().invoke(main, ["build"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "1 entry → 3 feeds in public/" in result.output
+    assert "1 entry → 6 feeds in public/" in result.output
     return root / "public"
 
 

@@ -1,0 +1,93 @@
+"""Per-category, per-tag and per-author feeds (categories on by default, tags and authors off)."""
+
+from __future__ import annotations
+
+import json
+
+from lxml import etree
+
+from .conftest import BASIC_CONFIG, SiteDir
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _entries(site: SiteDir) -> None:
+    site.entry(
+        "a.md",
+        "---\ntitle: A\ndate: 2025-01-01\nauthor: Émile Zola\n"
+        "categories: [Business & Economy, Économie]\ntags: [Electric Vehicles]\n---\nA.\n",
+    )
+    site.entry(
+        "b.md",
+        "---\ntitle: B\ndate: 2025-01-02\nauthor: Ann\ncategories: [Business & Economy]\n---\nB.\n",
+    )
+
+
+def _titles(path) -> list[str]:
+    return [item.findtext("title") for item in etree.parse(str(path)).iter("item")]
+
+
+def test_category_feeds_by_default(site: SiteDir) -> None:
+    _entries(site)
+    assert site.run("build").exit_code == 0
+    folder = site.public / "categories" / "business-economy"
+    assert _titles(folder / "feed.xml") == ["B", "A"]  # newest first
+    assert _titles(site.public / "categories" / "economie" / "feed.xml") == ["A"]
+    atom = etree.parse(str(folder / "atom.xml")).getroot()
+    assert atom.findtext(f"{ATOM}title") == "Test Site \u2014 Business & Economy"
+    self_link = next(x for x in atom.iter(f"{ATOM}link") if x.get("rel") == "self")
+    assert self_link.get("href") == "https://example.org/categories/business-economy/atom.xml"
+    document = json.loads((folder / "feed.json").read_bytes())
+    assert document["feed_url"] == "https://example.org/categories/business-economy/feed.json"
+    assert [i["title"] for i in document["items"]] == ["B", "A"]
+    assert not (site.public / "tags").exists()
+    assert not (site.public / "authors").exists()
+
+
+def test_tag_and_author_feeds_when_asked_and_category_feeds_off(site: SiteDir) -> None:
+    site.config(BASIC_CONFIG + "category_feeds = false\ntag_feeds = true\nauthor_feeds = true\n")
+    _entries(site)
+    assert site.run("build").exit_code == 0
+    assert not (site.public / "categories").exists()
+    assert _titles(site.public / "tags" / "electric-vehicles" / "feed.xml") == ["A"]
+    assert _titles(site.public / "authors" / "emile-zola" / "feed.xml") == ["A"]
+    assert _titles(site.public / "authors" / "ann" / "feed.xml") == ["B"]
+
+
+def test_limit_applies_to_each_feed(site: SiteDir) -> None:
+    site.config(BASIC_CONFIG + "limit = 1\n")
+    _entries(site)
+    assert site.run("build").exit_code == 0
+    assert _titles(site.public / "categories" / "business-economy" / "feed.xml") == ["B"]
+
+
+def test_two_names_with_one_slug_are_an_error_not_a_merge(site: SiteDir) -> None:
+    site.entry("a.md", "---\ntitle: A\ndate: 2025-01-01\ncategories: [Business]\n---\nA.\n")
+    site.entry("b.md", "---\ntitle: B\ndate: 2025-01-02\ncategories: [business]\n---\nB.\n")
+    result = site.run("build")
+    assert result.exit_code == 1
+    assert (
+        "entries/a.md:4: category 'Business' makes the same URL slug 'business' as 'business'"
+        in result.stderr
+    )  # b.md is newer, so it is seen first; a.md's spelling is the second
+    assert not site.public.exists()
+
+
+def test_a_category_no_longer_used_loses_its_feed_files_not_yours(site: SiteDir) -> None:
+    _entries(site)
+    assert site.run("build").exit_code == 0
+    (site.public / "categories" / "mine.txt").write_text("keep me", encoding="utf-8")
+    site.entry(
+        "a.md", "---\ntitle: A\ndate: 2025-01-01\ncategories: [Business & Economy]\n---\nA\n"
+    )
+    assert site.run("build").exit_code == 0
+    assert not (site.public / "categories" / "economie").exists()
+    assert (site.public / "categories" / "business-economy" / "feed.xml").exists()
+    assert (site.public / "categories" / "mine.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_check_lints_every_category_feed(site: SiteDir) -> None:
+    site.config(BASIC_CONFIG + 'author = "N <n@example.org>"\n')
+    _entries(site)
+    result = site.run("check", "--strict")
+    assert result.exit_code == 0, result.output
