@@ -3,8 +3,9 @@
     python benchmarks/run.py --entries 1000 10000 100000
 
 For each size it generates a site (benchmarks/generate.py, fixed seed) and prints, for two
-workloads ("full": every entry in the feeds with full content; "typical": the default limit of
-20 items), the wall time and peak memory (RSS) of:
+workloads ("full": every entry in the main feeds with full content, no per-category feeds, as
+Hugo builds it; "typical": the default limit of 20 items and the per-category feeds), the wall
+time and peak memory (RSS) of:
 
 - the read floor: a Python process that only reads every entry file;
 - a cold build (no cache, no output), a warm build with nothing changed, a warm build after
@@ -120,8 +121,11 @@ def hugo_site(site: Path) -> Path:
 
 def bench(count: int, workdir: Path, with_hugo: bool) -> list[str]:
     site = generate.generate(workdir / f"site-{count}", count)
+    # "full" is what Hugo builds too: the main feeds with every entry, no per-category feeds.
     (site / "full.toml").write_text(
-        (site / "feedpub.toml").read_text(encoding="utf-8").replace("limit = 20", "limit = 0"),
+        (site / "feedpub.toml")
+        .read_text(encoding="utf-8")
+        .replace("limit = 20", "limit = 0\ncategory_feeds = false"),
         encoding="utf-8",
     )
     (site / "typical.toml").write_text(
