@@ -9,7 +9,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -354,7 +354,7 @@ def plan_feeds(
         spelled: dict[str, tuple[str, Entry]] = {}
         for entry in visible:
             for name in names_of(entry):
-                slug = slugify(name)
+                slug = _slug(name)
                 first = spelled.setdefault(slug, (name, entry))
                 if not slug or first[0] != name:
                     problems.append(_slug_problem(kind, name, slug, first, entry))
@@ -367,6 +367,12 @@ def plan_feeds(
     if problems:
         raise BuildErrors(problems)
     return plans
+
+
+@lru_cache(maxsize=4096)
+def _slug(name: str) -> str:
+    """The URL slug of a category, tag or author name (names repeat across many entries)."""
+    return slugify(name)
 
 
 def _slug_problem(
@@ -581,7 +587,17 @@ def build(
         chosen = plans[0].entries
         render_into(site, carried(plans), scanned.digests, store, jobs, progress)
         lap("render")
-        outputs = feed_outputs(site, scanned.entries, plans, scanned.digests, store)
+        outputs: dict[str, Content | None] = dict(
+            feed_outputs(site, scanned.entries, plans, scanned.digests, store)
+        )
+        keys = _feed_keys(site, plans, scanned)
+        made_before = (last or {}).get("feeds", {})
+        stats_before = (last or {}).get("outputs", {})
+        for name in outputs:
+            # A feed whose entries and settings are as last time, and whose file is as that
+            # build left it, is kept without being made again.
+            if made_before.get(name) == keys[name] and _same_stat(site, name, stats_before):
+                outputs[name] = None
         outputs[MANIFEST_NAME] = manifest(site, scanned.entries, list(outputs))
         gone = [name for name in previous_outputs(site) if name not in outputs]
         written, unchanged = write_outputs(site.output, outputs, remove=gone)
@@ -593,6 +609,7 @@ def build(
                 "key": key,
                 "horizon": min(upcoming).isoformat() if upcoming and not future else None,
                 "outputs": {name: list(_stat(site.output / name)) for name in sorted(outputs)},
+                "feeds": keys,
                 "scanned": len(scanned.entries),
                 "published": len(chosen),
                 "warnings": [
@@ -610,6 +627,27 @@ def build(
         cache_hits=hits,
         timings=tuple(timings),
     )
+
+
+def _feed_keys(site: Site, plans: list[FeedPlan], scanned: Scan) -> dict[str, str]:
+    """For each feed file, a key that changes whenever its bytes could: the settings, the
+    feed's title, and the name and content hash of every entry it carries."""
+    newest = max((e.modified for e in scanned.entries), default=None)
+    keys = {}
+    for plan in plans:
+        carried_entries = [(scanned.names[e.path], scanned.digests[e.path]) for e in plan.entries]
+        empty = None if plan.entries else str(newest)  # an empty feed takes the newest date
+        key = digest(json.dumps([str(site), plan.title, carried_entries, empty]).encode())
+        for name in (RSS_NAME, ATOM_NAME, JSON_NAME):
+            keys[plan.folder + name] = key
+    return keys
+
+
+def _same_stat(site: Site, name: str, stats: dict[str, Any]) -> bool:
+    try:
+        return list(_stat(site.output / name)) == stats.get(name)
+    except OSError:
+        return False
 
 
 def _stat(path: Path) -> tuple[int, int]:

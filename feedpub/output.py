@@ -33,11 +33,11 @@ _CHUNK = 1 << 20
 
 
 def write_outputs(
-    folder: Path, outputs: Mapping[str, Content], remove: Iterable[str] = ()
+    folder: Path, outputs: Mapping[str, Content | None], remove: Iterable[str] = ()
 ) -> tuple[list[Path], list[Path]]:
-    """Write ``outputs`` (relative name → content) into ``folder`` and delete the files named
-    in ``remove`` (outputs of an earlier build that this one no longer makes), atomically as
-    a whole.
+    """Write ``outputs`` (relative name → content; ``None``: keep the file as it is) into
+    ``folder`` and delete the files named in ``remove`` (outputs of an earlier build that this
+    one no longer makes), atomically as a whole.
 
     Returns the paths written and the paths left alone because their bytes were already
     there. Raises :class:`OutputError` when the folder cannot be written; then nothing changed.
@@ -50,11 +50,13 @@ def write_outputs(
 
 
 def _write_outputs(
-    folder: Path, outputs: Mapping[str, Content], remove: Iterable[str]
+    folder: Path, outputs: Mapping[str, Content | None], remove: Iterable[str]
 ) -> tuple[list[Path], list[Path]]:
     target = folder.resolve()  # a link to the output folder: swap the folder it leads to
     if target.exists() and not target.is_dir():
         raise OutputError("the output folder is a file; remove it or choose another --out", folder)
+    kept = [_inside(target, n, folder) for n, content in outputs.items() if content is None]
+    outputs = {name: content for name, content in outputs.items() if content is not None}
     names = {name: _inside(target, name, folder) for name in outputs}
     removed = {_inside(target, name, folder) for name in remove} - set(names.values())
     removed = {path for path in removed if path.is_file() and not path.is_symlink()}
@@ -67,7 +69,8 @@ def _write_outputs(
         if target.exists():
             _mirror(target, stage, skip=set(names.values()) | removed)
             _prune(stage, {stage / p.relative_to(target) for p in removed})
-        written, unchanged = [], []
+        written: list[Path] = []
+        unchanged = list(kept)
         for name, content in outputs.items():
             staged = stage / names[name].relative_to(target)
             staged.parent.mkdir(parents=True, exist_ok=True)

@@ -247,3 +247,32 @@ def test_cli_cache_and_jobs_options(site, monkeypatch):
     assert f"cache    0 of {COUNT} entries" in again.stderr
     warm = runner.invoke(main, ["build", "--verbose"])
     assert f"cache    {COUNT} of {COUNT} entries" in warm.stderr
+
+
+def test_feeds_whose_entries_did_not_change_are_not_made_again(tmp_path, monkeypatch):
+    import feedpub.feeds
+
+    (tmp_path / "s").mkdir()
+    sitedir = SiteDir(tmp_path / "s", monkeypatch)
+    sitedir.entry("a.md", "---\ntitle: A\ndate: 2025-01-01\ncategories: [X]\n---\nA.\n")
+    sitedir.entry("b.md", "---\ntitle: B\ndate: 2025-01-02\ncategories: [Y]\n---\nB.\n")
+    site = feedpub.load_site()
+    feedpub.build(site, now=NOW)
+    made: list[str] = []
+    real = feedpub.feeds.write_rss
+    monkeypatch.setattr(
+        feedpub.feeds,
+        "write_rss",
+        lambda feed, url, handle: made.append(url) or real(feed, url, handle),
+    )
+    edit(sitedir.entries / "a.md")
+    feedpub.build(site, now=NOW)
+    assert sorted(made) == [
+        "https://example.org/categories/x/feed.xml",
+        "https://example.org/feed.xml",
+    ]
+    made.clear()
+    (sitedir.public / "categories" / "y" / "feed.xml").write_bytes(b"tampered")
+    feedpub.build(site, now=NOW)
+    assert made == ["https://example.org/categories/y/feed.xml"]
+    assert b"<title>B</title>" in (sitedir.public / "categories" / "y" / "feed.xml").read_bytes()
