@@ -513,7 +513,10 @@ def id_changes(site: Site, entries: tuple[Entry, ...]) -> list[BuildWarning]:
     except (OSError, ValueError, KeyError, TypeError):
         return []  # no manifest yet, or one we cannot read: nothing to compare with
     warnings = []
+    now = current_time()
     for e in entries:
+        if e.draft or e.date > now:  # readers have not seen it: its id may change freely
+            continue
         record = old.get(relative_name(site.entries, e.path))
         if isinstance(record, dict) and record.get("id") not in (None, e.id):
             warnings.append(

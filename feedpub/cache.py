@@ -105,7 +105,7 @@ class Cache:
 
     @classmethod
     def _open_file(cls, site: Site, folder: Path) -> Cache:
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")
         path = folder / "cache.sqlite"
         for attempt in (1, 2):

@@ -31,7 +31,7 @@ def _user_errors() -> Iterator[None]:
             click.echo(str(warning), err=True)
         count = len(problems)
         click.echo(
-            f"feedpub: {count} problem{'s' if count != 1 else ''}; no file was written.", err=True
+            f"feedpub: {count} problem{'s' if count != 1 else ''}; no feed was written.", err=True
         )
         raise SystemExit(1) from None
 
@@ -39,7 +39,7 @@ def _user_errors() -> Iterator[None]:
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="feedpub")
 def main() -> None:
-    """Publish a folder of Markdown entries as RSS 2.0 and Atom 1.0 feeds.
+    """Publish a folder of Markdown entries as RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds.
 
     Write entries/*.md (YAML front matter with at least 'title' and 'date', then Markdown),
     set base_url in feedpub.toml, run 'feedpub build', and publish the output folder.
@@ -72,8 +72,7 @@ _SITE_OPTIONS = [
         "--out",
         "-o",
         type=click.Path(path_type=Path),
-        help="Output folder (overrides 'output'); 'check' reads the last build's manifest "
-        "there. [default: public]",
+        help="Output folder (overrides 'output'). [default: public]",
     ),
     click.option(
         "--base-url",
@@ -138,7 +137,10 @@ def build(
     no_cache: bool,
     jobs: int | None,
 ) -> None:
-    """Build the feeds: OUTPUT/feed.xml (RSS 2.0) and OUTPUT/atom.xml (Atom 1.0).
+    """Build the feeds: OUTPUT/feed.xml (RSS 2.0), atom.xml (Atom 1.0), feed.json (JSON Feed).
+
+    The same three are written per category under OUTPUT/categories/<slug>/ (and per
+    tag and author when tag_feeds / author_feeds are on).
 
     Reads every entry, checks it, and writes the feeds only when every entry is
     correct: on any problem it prints 'file:line: message' for each one, exits
@@ -207,8 +209,9 @@ def check(
     Reports every problem 'feedpub build' would stop on, plus warnings: a key
     that looks like a typo, a category spelled two ways, a future date, a
     summary longer than summary_length, a link to a .md file, an id that changed
-    since the last build. Then builds the feeds in memory and checks them
-    against the RSS 2.0 and Atom 1.0 rules. Every finding has a stable code
+    since the last build (read from the manifest in the output folder). Then
+    builds the feeds in memory and checks them against the RSS 2.0, Atom 1.0
+    and JSON Feed rules. Every finding has a stable code
     (FP105, ...) listed in the README.
 
     Exit status: 0 when there is no error (warnings allowed unless --strict),

@@ -476,7 +476,7 @@ def _likely_typos(
     for key in meta:
         if key in KNOWN_KEYS or not isinstance(key, str):
             continue
-        close = difflib.get_close_matches(key.lower(), KNOWN_KEYS, n=1, cutoff=0.8)
+        close = difflib.get_close_matches(key.lower(), KNOWN_KEYS, n=1, cutoff=0.75)
         if close:
             found.append(
                 BuildWarning(
