@@ -38,6 +38,9 @@ R = TypeVar("R")
 RSS_NAME = "feed.xml"
 ATOM_NAME = "atom.xml"
 JSON_NAME = "feed.json"
+#: The discovery page and the reading list, at the top of the output folder.
+INDEX_NAME = "index.html"
+OPML_NAME = "feeds.opml"
 #: Hidden file in the output folder remembering each entry's id and link from the last build.
 MANIFEST_NAME = ".feedpub-manifest.json"
 
@@ -484,7 +487,9 @@ def carried(plans: list[FeedPlan]) -> list[Entry]:
     return list(seen.values())
 
 
-def manifest(site: Site, entries: tuple[Entry, ...], outputs: list[str]) -> bytes:
+def manifest(
+    site: Site, entries: tuple[Entry, ...], outputs: list[str], index_html: str | None = None
+) -> bytes:
     """The manifest of this build: each entry file (relative to the entries folder) → id and
     link, and the output files it wrote (so a feed no longer made is removed next time)."""
     records = {relative_name(site.entries, e.path): {"id": e.id, "link": e.link} for e in entries}
@@ -492,6 +497,9 @@ def manifest(site: Site, entries: tuple[Entry, ...], outputs: list[str]) -> byte
         "feedpub_manifest": 1,
         "entries": dict(sorted(records.items())),
         "outputs": sorted(outputs),
+        # The hash of the index.html written, so that a page someone else put in its place
+        # is recognised and never overwritten.
+        "index_html": index_html,
     }
     # No indent: the C encoder is much faster, and nobody needs to read this file.
     return (json.dumps(data, ensure_ascii=False) + "\n").encode()
@@ -601,8 +609,16 @@ def build(
             # build left it, is kept without being made again.
             if made_before.get(name) == keys[name] and _same_stat(site, name, stats_before):
                 outputs[name] = None
-        outputs[MANIFEST_NAME] = manifest(site, scanned.entries, list(outputs))
-        gone = [name for name in previous_outputs(site) if name not in outputs]
+        warnings += _discovery(site, plans, outputs)
+        page = outputs.get(INDEX_NAME)
+        outputs[MANIFEST_NAME] = manifest(
+            site,
+            scanned.entries,
+            list(outputs),
+            index_html=digest(page) if isinstance(page, bytes) else None,
+        )
+        # Feeds no longer made go; an index.html not written now is someone else's: it stays.
+        gone = [n for n in previous_outputs(site) if n not in outputs and n != INDEX_NAME]
         written, unchanged = write_outputs(site.output, outputs, remove=gone)
         lap("write")
         hits = store.hits
@@ -630,6 +646,43 @@ def build(
         cache_hits=hits,
         timings=tuple(timings),
     )
+
+
+def _discovery(site: Site, plans: list[FeedPlan], outputs: dict[str, Any]) -> list[BuildWarning]:
+    """Add index.html and feeds.opml to ``outputs``; an index.html that feedpub did not
+    write (the site's own home page, say) is left alone, with a warning."""
+    from .discovery import feed_links, index_html, opml
+
+    links = feed_links(site, [(plan.folder, plan.title) for plan in plans])
+    outputs[OPML_NAME] = opml(site, links)
+    page = site.output / INDEX_NAME
+    if page.exists() and not _ours(page, _read_manifest(site).get("index_html")):
+        return [
+            BuildWarning(
+                "FP211",
+                "left as it is: it was not written by feedpub, so the feed list page was not "
+                "made; 'feedpub links' prints the <link> tags to add to it",
+                page,
+            )
+        ]
+    outputs[INDEX_NAME] = index_html(site, links)
+    return []
+
+
+def _ours(page: Path, recorded: object) -> bool:
+    """Whether ``page`` holds exactly what the last build wrote (its hash is in the manifest)."""
+    try:
+        return isinstance(recorded, str) and digest(page.read_bytes()) == recorded
+    except OSError:
+        return False
+
+
+def _read_manifest(site: Site) -> dict[str, Any]:
+    try:
+        data = json.loads((site.output / MANIFEST_NAME).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _feed_keys(site: Site, plans: list[FeedPlan], scanned: Scan) -> dict[str, str]:

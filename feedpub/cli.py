@@ -176,8 +176,9 @@ def build(
     if not quiet:
         count = result.published
         state = "" if result.written else ", unchanged"
+        feeds = [p for p in result.outputs if p.name in ("feed.xml", "atom.xml", "feed.json")]
         click.echo(
-            f"{count} entr{'y' if count == 1 else 'ies'} → {len(result.outputs)} feeds in "
+            f"{count} entr{'y' if count == 1 else 'ies'} → {len(feeds)} feeds in "
             f"{display_path(site.output)}/ ({time.perf_counter() - started:.2f} s{state})"
         )
 
@@ -283,3 +284,35 @@ def clean(config: Path | None, out: Path | None) -> None:
         site = load_site(config, output=out, base_url="https://unused.invalid/")
         removed = remove_cache(site)
     click.echo(f"removed {display_path(removed)}" if removed else "no cache to remove")
+
+
+@main.command()
+@click.option(
+    "--config",
+    "-c",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file, as for 'build'. [default: feedpub.toml, else pyproject.toml]",
+)
+@click.option("--all", "every", is_flag=True, help="Also the feeds per category, tag and author.")
+def links(config: Path | None, every: bool) -> None:
+    """Print the <link rel="alternate"> tags that announce the feeds.
+
+    Paste them into the <head> of your site's pages, so browsers and feed
+    readers find the feeds from any page. Without --all, only the main feed's
+    three formats (RSS, Atom, JSON Feed).
+
+    Example:
+
+    \b
+        feedpub links
+        feedpub links --all > feed-links.html
+    """
+    from .build import plan_feeds, scan
+    from .discovery import feed_links, link_block
+
+    with _user_errors():
+        site = load_site(config)
+        feeds = [("", site.title)]
+        if every:
+            feeds = [(p.folder, p.title) for p in plan_feeds(site, scan(site).entries)]
+    click.echo(link_block(feed_links(site, feeds)))

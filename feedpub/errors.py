@@ -62,6 +62,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FP208": ("warning", "an entry's id changed since the last build"),
     "FP209": ("warning", "an entry has no author, and the site has none"),
     "FP210": ("warning", "the cache cannot be used; the build ran without it"),
+    "FP211": ("warning", "an index.html that feedpub did not write is in the output folder"),
     "FP301": ("error", "a built feed is not well-formed XML"),
     "FP302": ("error", "a built feed lacks an element the format requires"),
     "FP303": ("error", "a built feed has a relative URL"),

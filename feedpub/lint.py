@@ -121,6 +121,8 @@ def check(
             outputs = feed_outputs(site, scanned.entries, plans, scanned.digests, cache)
             linters = {RSS_NAME: lint_rss, ATOM_NAME: lint_atom, JSON_NAME: lint_json}
             for name, write in outputs.items():
+                if name.rsplit("/", 1)[-1] not in linters:
+                    continue
                 buffer = io.BytesIO()
                 write(buffer)  # type: ignore[operator]
                 lint = linters[name.rsplit("/", 1)[-1]]

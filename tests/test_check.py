@@ -123,7 +123,14 @@ def test_issue_site_leaves_an_earlier_build_untouched(site):
     site.entry("good.md", post("title: Good", "date: 2025-04-01"))
     assert site.run("build").exit_code == 0
     before = site.snapshot()
-    assert set(before) == {"feed.xml", "atom.xml", "feed.json", ".feedpub-manifest.json"}
+    assert set(before) == {
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
+        "index.html",
+        "feeds.opml",
+        ".feedpub-manifest.json",
+    }
     write_issue_site(site)
     result = site.run("check")
     assert result.exit_code == 1

@@ -30,7 +30,14 @@ def built(site: SiteDir):
     result = site.run("build")
     assert result.exit_code == 0, result.output
     before = site.snapshot()
-    assert set(before) == {"feed.xml", "atom.xml", "feed.json", ".feedpub-manifest.json"}
+    assert set(before) == {
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
+        "index.html",
+        "feeds.opml",
+        ".feedpub-manifest.json",
+    }
     return before
 
 

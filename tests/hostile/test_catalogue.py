@@ -48,7 +48,14 @@ GOOD = "---\ntitle: Good\ndate: 2025-01-01\n---\nFine.\n"
 FEEDS = ("feed.xml", "atom.xml")
 # Category feeds (on by default): categories/, categories/<slug>/ and their three files.
 CATEGORY_FEED = re.compile(r"^categories(/[a-z0-9-]+(/(feed\.xml|atom\.xml|feed\.json))?)?$")
-PUBLIC_FILES = {"feed.xml", "atom.xml", "feed.json", ".feedpub-manifest.json"}
+PUBLIC_FILES = {
+    "feed.xml",
+    "atom.xml",
+    "feed.json",
+    "index.html",
+    "feeds.opml",
+    ".feedpub-manifest.json",
+}
 CACHE = ".feedpub-cache"
 TIMEOUT = 20  # seconds: an alias bomb must not hang the build
 BAD = r"entries/bad\.md"
