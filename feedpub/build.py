@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache, partial
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -41,6 +42,8 @@ JSON_NAME = "feed.json"
 #: The discovery page and the reading list, at the top of the output folder.
 INDEX_NAME = "index.html"
 OPML_NAME = "feeds.opml"
+#: The browser view's stylesheet (see feedpub/data/feed.xsl).
+XSL_NAME = "feed.xsl"
 #: Hidden file in the output folder remembering each entry's id and link from the last build.
 MANIFEST_NAME = ".feedpub-manifest.json"
 
@@ -467,6 +470,7 @@ def feed_outputs(
             items=items_of(plan.entries),
             # Feed-level dates come from the entries, never the clock: builds are reproducible.
             updated=max(e.modified for e in (plan.entries or entries)),
+            stylesheet=site.base_url + XSL_NAME if site.browser_view else None,
         )
         for name, write in (
             (RSS_NAME, feeds.write_rss),
@@ -655,6 +659,8 @@ def _discovery(site: Site, plans: list[FeedPlan], outputs: dict[str, Any]) -> li
 
     links = feed_links(site, [(plan.folder, plan.title) for plan in plans])
     outputs[OPML_NAME] = opml(site, links)
+    if site.browser_view:
+        outputs[XSL_NAME] = (resources.files("feedpub") / "data" / XSL_NAME).read_bytes()
     page = site.output / INDEX_NAME
     if page.exists() and not _ours(page, _read_manifest(site).get("index_html")):
         return [

@@ -36,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "full_content": True,
     "summary_length": 300,
     "sanitize": True,
+    "browser_view": True,
     "category_feeds": True,
     "tag_feeds": False,
     "author_feeds": False,
@@ -77,6 +78,8 @@ class Site:
     summary_length: int = 300
     #: Remove unsafe HTML from entries; ``False`` only for sites whose writers are all trusted.
     sanitize: bool = True
+    #: Point feed.xml and atom.xml at feed.xsl, so a browser shows a readable page.
+    browser_view: bool = True
     #: Write a feed per category, per tag, per author (under categories/, tags/, authors/).
     category_feeds: bool = True
     tag_feeds: bool = False
@@ -192,7 +195,14 @@ def load_site(
             f"max_categories must be a whole number of 1 or more, not {values['max_categories']!r}",
         )
         values["max_categories"] = DEFAULTS["max_categories"]
-    for key in ("full_content", "sanitize", "category_feeds", "tag_feeds", "author_feeds"):
+    for key in (
+        "full_content",
+        "sanitize",
+        "browser_view",
+        "category_feeds",
+        "tag_feeds",
+        "author_feeds",
+    ):
         if not isinstance(values[key], bool):
             problem(key, f"{key} must be true or false, not {values[key]!r}")
             values[key] = True
@@ -254,6 +264,7 @@ def load_site(
         full_content=values["full_content"],
         summary_length=values["summary_length"],
         sanitize=values["sanitize"],
+        browser_view=values["browser_view"],
         category_feeds=values["category_feeds"],
         tag_feeds=values["tag_feeds"],
         author_feeds=values["author_feeds"],

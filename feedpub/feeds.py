@@ -52,6 +52,8 @@ class Feed:
     items: Callable[[], Iterable[Rendered]]
     #: When the feed last changed: the newest item's date, never the clock.
     updated: datetime
+    #: URL of an XSL stylesheet for browsers (RSS and Atom), or ``None``.
+    stylesheet: str | None = None
 
 
 def rss(feed: Feed, self_url: str) -> bytes:
@@ -81,7 +83,8 @@ def write_rss(feed: Feed, self_url: str, handle: BinaryIO) -> None:
     fg.description(feed.description)
     fg.load_extension("dc", atom=False, rss=True)
     head = etree.fromstring(fg.rss_str(pretty=True))
-    _stream(handle, head, head.find("channel"), (_rss_item(i) for i in feed.items()), "")
+    items = (_rss_item(i) for i in feed.items())
+    _stream(handle, head, head.find("channel"), items, "", feed.stylesheet)
 
 
 def write_atom(feed: Feed, self_url: str, handle: BinaryIO) -> None:
@@ -93,7 +96,8 @@ def write_atom(feed: Feed, self_url: str, handle: BinaryIO) -> None:
         fg.author(_person(author))
     head = etree.fromstring(fg.atom_str(pretty=True))
     # feedgen builds Atom entries without a namespace and declares it on the root only.
-    _stream(handle, head, head, (_atom_entry(i) for i in feed.items()), f"{{{ATOM_NS}}}")
+    items = (_atom_entry(i) for i in feed.items())
+    _stream(handle, head, head, items, f"{{{ATOM_NS}}}", feed.stylesheet)
 
 
 def write_json(feed: Feed, self_url: str, handle: BinaryIO) -> None:
@@ -207,12 +211,18 @@ def _stream(
     parent: etree._Element,
     items: Iterable[etree._Element],
     namespace: str,
+    stylesheet: str | None = None,
 ) -> None:
     """Write the document ``head`` with ``items`` appended to its ``parent`` element, one
     item at a time, indented as feedgen's pretty output."""
     depth = len(list(parent.iterancestors())) + 1
     with etree.xmlfile(handle, encoding="UTF-8") as xf:
         xf.write_declaration()
+        if stylesheet:
+            pi = etree.ProcessingInstruction(
+                "xml-stylesheet", f'type="text/xsl" href="{stylesheet}"'
+            )
+            xf.write(pi)
         _replay(xf, head, parent, items, depth, namespace)
 
 

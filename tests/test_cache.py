@@ -167,7 +167,7 @@ def test_a_build_with_nothing_to_do_touches_nothing(site):
     stamps = {p.name: p.stat().st_mtime_ns for p in (site / "public").iterdir()}
     result = build(site)
     assert result.written == ()
-    assert {p.name for p in result.unchanged} == {*FEEDS, "index.html", "feeds.opml"}
+    assert {p.name for p in result.unchanged} == {*FEEDS, "index.html", "feeds.opml", "feed.xsl"}
     assert {p.name: p.stat().st_mtime_ns for p in (site / "public").iterdir()} == stamps
 
 

@@ -129,6 +129,7 @@ def test_issue_site_leaves_an_earlier_build_untouched(site):
         "feed.json",
         "index.html",
         "feeds.opml",
+        "feed.xsl",
         ".feedpub-manifest.json",
     }
     write_issue_site(site)

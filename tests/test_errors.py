@@ -36,6 +36,7 @@ def built(site: SiteDir):
         "feed.json",
         "index.html",
         "feeds.opml",
+        "feed.xsl",
         ".feedpub-manifest.json",
     }
     return before

@@ -54,6 +54,7 @@ PUBLIC_FILES = {
     "feed.json",
     "index.html",
     "feeds.opml",
+    "feed.xsl",
     ".feedpub-manifest.json",
 }
 CACHE = ".feedpub-cache"
