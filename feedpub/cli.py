@@ -19,7 +19,7 @@ from .errors import BuildErrors, FeedpubError, display_path
 
 
 @contextmanager
-def _user_errors() -> Iterator[None]:
+def _user_errors(outcome: str = "no feed was written") -> Iterator[None]:
     """Print a user's mistakes as ``path:line: message`` lines and exit 1, without a traceback."""
     try:
         yield
@@ -30,9 +30,7 @@ def _user_errors() -> Iterator[None]:
         for warning in e.warnings if isinstance(e, BuildErrors) else ():
             click.echo(str(warning), err=True)
         count = len(problems)
-        click.echo(
-            f"feedpub: {count} problem{'s' if count != 1 else ''}; no feed was written.", err=True
-        )
+        click.echo(f"feedpub: {count} problem{'s' if count != 1 else ''}; {outcome}.", err=True)
         raise SystemExit(1) from None
 
 
@@ -316,3 +314,121 @@ def links(config: Path | None, every: bool) -> None:
         if every:
             feeds = [(p.folder, p.title) for p in plan_feeds(site, scan(site).entries)]
     click.echo(link_block(feed_links(site, feeds)))
+
+
+@main.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="My feeds", show_default=True, help="The site's title.")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    default="https://example.com/",
+    show_default=True,
+    help="The address the site will be published at.",
+)
+def init(folder: Path, title: str, base_url: str) -> None:
+    """Create a working site in FOLDER: feedpub.toml and entries/hello.md.
+
+    feedpub.toml lists every setting, the ones you will change first set and
+    the others commented with their defaults. Nothing is ever overwritten: if
+    either file exists, init names it and stops.
+
+    Example:
+
+    \b
+        feedpub init my-site --title "Riverside Gazette" --base-url https://gazette.example.com/
+        cd my-site && feedpub build
+    """
+    from .authoring import init_site
+    from .build import current_time
+
+    with _user_errors("nothing was written"):
+        created = init_site(folder, title=title, base_url=base_url, now=current_time())
+    for path in created:
+        click.echo(f"created {display_path(path)}")
+    where = "" if folder.resolve() == Path.cwd().resolve() else f"cd {display_path(folder)} && "
+    click.echo(f"next: {where}feedpub build")
+
+
+@main.command()
+@click.argument("title")
+@click.option("--author", "authors", multiple=True, help="Author ('Name <email>'); repeatable.")
+@click.option("--category", "categories", multiple=True, help="A category; repeatable.")
+@click.option("--tag", "tags", multiple=True, help="A tag; repeatable.")
+@click.option("--draft", is_flag=True, help="Mark it 'draft: true' (left out of the feeds).")
+@click.option(
+    "--date",
+    "when",
+    metavar="DATE",
+    help="Publication date, e.g. 2025-05-01 or '2025-05-01 09:30'. [default: now]",
+)
+@click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
+@click.option(
+    "--config",
+    "-c",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file, as for 'build'. [default: feedpub.toml, else pyproject.toml]",
+)
+def new(
+    title: str,
+    authors: tuple[str, ...],
+    categories: tuple[str, ...],
+    tags: tuple[str, ...],
+    draft: bool,
+    when: str | None,
+    edit: bool,
+    config: Path | None,
+) -> None:
+    """Start a new entry: entries/<date>-<slug>.md with complete front matter.
+
+    The slug is made from the title (any script, transliterated). An existing
+    file is never overwritten: a second entry of the same name gets '-2'.
+    Prints the new file's path.
+
+    Example:
+
+    \b
+        feedpub new "The new bridge opens" --category Local --tag bridges
+        feedpub new "Budget 2026" --draft --date 2026-01-15 --edit
+    """
+    from .authoring import new_entry
+    from .build import current_time
+    from .entry import parse_date
+
+    with _user_errors("nothing was written"):
+        site = load_site(config, base_url="https://unused.invalid/") if config else None
+        site = site or _site_for_new()
+        date = current_time().astimezone(site.timezone).replace(microsecond=0)
+        if when is not None:
+            try:
+                date = parse_date(when, site.timezone)
+            except ValueError as e:
+                raise FeedpubError(f"--date {e}") from None
+        path = new_entry(
+            site,
+            title,
+            date=date,
+            authors=authors,
+            categories=categories,
+            tags=tags,
+            draft=draft,
+        )
+    click.echo(display_path(path))
+    if edit:
+        click.edit(filename=str(path))
+
+
+def _site_for_new() -> Any:
+    """The site's settings for 'new': a missing base_url does not matter there."""
+    from .config import find_config
+
+    config = find_config(Path.cwd())
+    base_url = None
+    if config is None:
+        base_url = "https://unused.invalid/"
+    else:
+        try:
+            return load_site(config)
+        except FeedpubError:
+            base_url = "https://unused.invalid/"
+    return load_site(config, base_url=base_url)

@@ -1,0 +1,113 @@
+"""Writing a site and its entries: ``feedpub init`` and ``feedpub new``. Never overwrites."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from slugify import slugify
+
+from .config import CONFIG_NAME, DEFAULTS, Site
+from .errors import FeedpubError, display_path
+
+CONFIG_TEMPLATE = """\
+# feedpub settings: https://pypi.org/project/feedpub/ (README: Configuration)
+title = "{title}"
+# The address the site is published at; feed URLs and entry links derive from it.
+base_url = "{base_url}"
+description = "{title}: the latest entries"
+# language = "en"
+# Default author of entries that name none: "Name", "Name <email>" or {{ name = "…", email = "…" }}
+author = "{title}"
+# Time zone for dates written without one (IANA name).
+# timezone = "UTC"
+# Items per feed (0: every entry).
+# limit = 20
+# entries = "entries"
+# output = "public"
+# permalink = "/{{year}}/{{month}}/{{slug}}/"
+# full_content = true
+# summary_length = 300
+# sanitize = true
+# browser_view = true
+# category_feeds = true
+# tag_feeds = false
+# author_feeds = false
+# max_entry_size = "8 MiB"
+# max_front_matter_size = "64 KiB"
+# max_categories = 200
+"""
+
+EXAMPLE_ENTRY = """\
+---
+title: Hello, feeds
+date: {date}
+categories: [News]
+summary: The first entry of this site, written by feedpub init.
+---
+
+This is an entry. Write it in **Markdown**; the text before the first blank line is its
+summary when the front matter gives none.
+
+Run `feedpub new "My story"` to start the next one.
+"""
+
+
+def init_site(folder: Path, *, title: str, base_url: str, now: datetime) -> list[Path]:
+    """Create ``feedpub.toml`` and ``entries/hello.md`` in ``folder``; returns them.
+
+    Raises :class:`FeedpubError` naming every file that already exists (nothing is written)."""
+    config = folder / CONFIG_NAME
+    example = folder / str(DEFAULTS["entries"]) / "hello.md"
+    existing = [path for path in (config, example) if path.exists()]
+    if existing:
+        names = ", ".join(display_path(path) for path in existing)
+        raise FeedpubError(f"{names} already exist(s); init never overwrites a file", folder)
+    example.parent.mkdir(parents=True, exist_ok=True)
+    _create(config, CONFIG_TEMPLATE.format(title=title.replace('"', "'"), base_url=base_url))
+    _create(example, EXAMPLE_ENTRY.format(date=now.strftime("%Y-%m-%d %H:%M")))
+    return [config, example]
+
+
+def new_entry(
+    site: Site,
+    title: str,
+    *,
+    date: datetime,
+    authors: tuple[str, ...] = (),
+    categories: tuple[str, ...] = (),
+    tags: tuple[str, ...] = (),
+    draft: bool = False,
+) -> Path:
+    """Write ``entries/<date>-<slug>.md`` with complete front matter; returns its path.
+
+    Never overwrites: a second entry with the same name gets ``-2`` (then ``-3``, …)."""
+    slug = slugify(title) or "entry"
+    meta: dict[str, Any] = {"title": title, "date": date.strftime("%Y-%m-%d %H:%M:%S")}
+    if authors:
+        meta["author"] = authors[0] if len(authors) == 1 else list(authors)
+    meta["categories"] = list(categories)
+    meta["tags"] = list(tags)
+    meta["summary"] = ""
+    if draft:
+        meta["draft"] = True
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
+    text = f"---\n{front}---\n\nWrite the entry here, in Markdown.\n"
+    site.entries.mkdir(parents=True, exist_ok=True)
+    stem = f"{date:%Y-%m-%d}-{slug}"
+    for number in range(1, 1000):
+        path = site.entries / (f"{stem}.md" if number == 1 else f"{stem}-{number}.md")
+        try:
+            _create(path, text)
+        except FileExistsError:
+            continue
+        return path
+    raise FeedpubError(f"too many entries named {stem}; choose another title", site.entries)
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file; raises FileExistsError rather than overwrite one."""
+    with open(path, "x", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)

@@ -1,0 +1,91 @@
+"""`feedpub init` and `feedpub new`: working files, complete front matter, never an overwrite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import feedpub
+from feedpub.cli import main
+from feedpub.entry import read_entry
+
+from .conftest import SiteDir
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_init_makes_a_site_that_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("init", "site", "--title", "Riverside", "--base-url", "https://r.example/")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "created site/feedpub.toml",
+        "created site/entries/hello.md",
+        "next: cd site && feedpub build",
+    ]
+    config = (tmp_path / "site" / "feedpub.toml").read_text(encoding="utf-8")
+    for key in feedpub.config.DEFAULTS:  # every setting is there, set or commented
+        assert f"{key} =" in config, key
+    monkeypatch.chdir(tmp_path / "site")
+    built = run("build")
+    assert built.exit_code == 0, built.output
+    assert b"Hello, feeds" in (tmp_path / "site" / "public" / "feed.xml").read_bytes()
+    assert run("check", "--strict").exit_code == 0
+
+
+def test_init_never_overwrites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "feedpub.toml").write_text('title = "mine"\n', encoding="utf-8")
+    result = run("init")
+    assert result.exit_code == 1
+    assert "feedpub.toml already exist(s); init never overwrites a file" in result.stderr
+    assert (tmp_path / "feedpub.toml").read_text(encoding="utf-8") == 'title = "mine"\n'
+    assert not (tmp_path / "entries").exists()  # nothing written at all
+
+
+def test_new_writes_complete_front_matter(site: SiteDir) -> None:
+    result = site.run(
+        "new",
+        "Ünïcode Bridge: Opens",
+        "--category",
+        "Local",
+        "--category",
+        "Roads",
+        "--tag",
+        "bridges",
+        "--author",
+        "Ann <ann@example.org>",
+        "--date",
+        "2025-05-01 09:30",
+    )
+    assert result.exit_code == 0, result.output
+    path = site.root / result.stdout.strip()
+    assert path == site.entries / "2025-05-01-unicode-bridge-opens.md"
+    entry, warnings = read_entry(path, feedpub.load_site())
+    assert warnings == []
+    assert entry.title == "Ünïcode Bridge: Opens"
+    assert entry.categories == ("Local", "Roads")
+    assert entry.tags == ("bridges",)
+    assert entry.authors[0].email == "ann@example.org"
+    assert entry.date.isoformat() == "2025-05-01T09:30:00+00:00"
+    assert entry.draft is False
+
+
+def test_new_never_overwrites_and_numbers_the_second(site: SiteDir) -> None:
+    first = site.run("new", "Same", "--date", "2025-05-01").stdout.strip()
+    second = site.run("new", "Same", "--date", "2025-05-01", "--draft").stdout.strip()
+    assert first == "entries/2025-05-01-same.md"
+    assert second == "entries/2025-05-01-same-2.md"
+    assert "draft: true" in (site.root / second).read_text(encoding="utf-8")
+    assert "draft" not in (site.root / first).read_text(encoding="utf-8")
+
+
+def test_new_with_a_bad_date_is_a_clean_error(site: SiteDir) -> None:
+    result = site.run("new", "X", "--date", "next tuesday")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("--date 'next tuesday' is not a date")
+    assert list(site.entries.iterdir()) == []
