@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -432,3 +433,93 @@ def _site_for_new() -> Any:
         except FeedpubError:
             base_url = "https://unused.invalid/"
     return load_site(config, base_url=base_url)
+
+
+@main.command(name="list")
+@click.option("--drafts", is_flag=True, help="Also list drafts.")
+@click.option("--future", is_flag=True, help="Also list entries dated in the future.")
+@click.option("--category", help="Only entries in this category (exact name).")
+@click.option("--author", help="Only entries by this author (exact name).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: one line per entry, fitted to the terminal; json: an array of objects.",
+)
+@click.option(
+    "--config",
+    "-c",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file, as for 'build'. [default: feedpub.toml, else pyproject.toml]",
+)
+def list_entries(
+    drafts: bool,
+    future: bool,
+    category: str | None,
+    author: str | None,
+    output_format: str,
+    config: Path | None,
+) -> None:
+    """List the entries and what the main feed does with each, newest first.
+
+    Status is 'published' (in the feed), 'beyond limit' (published, but older
+    than the feed's newest 'limit' entries), 'draft' or 'future'. Writes
+    nothing.
+
+    Example:
+
+    \b
+        feedpub list
+        feedpub list --drafts --future --category "Business & Economy"
+        feedpub list --format json | jq -r '.[].file'
+    """
+    from .build import current_time, scan, select
+
+    with _user_errors("nothing was written"):
+        site = load_site(config)
+        entries = scan(site).entries
+    now = current_time()
+    in_feed = {e.path for e in select(entries, limit=site.limit, now=now)}
+    rows = []
+    for entry in select(entries, limit=0, drafts=True, future=True, now=now):
+        if entry.draft:
+            status = "draft"
+        elif entry.date > now:
+            status = "future"
+        else:
+            status = "published" if entry.path in in_feed else "beyond limit"
+        if (status == "draft" and not drafts) or (status == "future" and not future):
+            continue
+        names = [a.name for a in entry.authors]
+        if category is not None and category not in entry.categories:
+            continue
+        if author is not None and author not in names:
+            continue
+        rows.append(
+            {
+                "date": entry.date.isoformat(),
+                "title": entry.title,
+                "authors": names,
+                "categories": list(entry.categories),
+                "status": status,
+                "file": display_path(entry.path),
+                "link": entry.link,
+            }
+        )
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+        return
+    width = shutil.get_terminal_size((100, 24)).columns
+    for row in rows:
+        fixed = f"{row['date'][:10]}  {row['status']:<12}  "
+        rest = row["title"]
+        if row["authors"]:
+            rest += f" \u2014 {', '.join(row['authors'])}"
+        if row["categories"]:
+            rest += f" [{', '.join(row['categories'])}]"
+        room = max(width - len(fixed) - len(row["file"]) - 2, 10)
+        if len(rest) > room:
+            rest = rest[: room - 1] + "\u2026"
+        click.echo(f"{fixed}{rest:<{room}}  {row['file']}")
