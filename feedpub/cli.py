@@ -47,6 +47,15 @@ def main() -> None:
     """
 
 
+#: The settings-file option of the commands that need no other site option.
+_config_option = click.option(
+    "--config",
+    "-c",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file, as for 'build'. [default: feedpub.toml, else pyproject.toml]",
+)
+
+
 def _site_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options that say which site to read, shared by the commands that read one."""
     for option in reversed(_SITE_OPTIONS):
@@ -254,12 +263,7 @@ def check(
 
 
 @main.command()
-@click.option(
-    "--config",
-    "-c",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file, as for 'build'. [default: feedpub.toml, else pyproject.toml]",
-)
+@_config_option
 @click.option(
     "--out",
     "-o",
@@ -286,12 +290,7 @@ def clean(config: Path | None, out: Path | None) -> None:
 
 
 @main.command()
-@click.option(
-    "--config",
-    "-c",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file, as for 'build'. [default: feedpub.toml, else pyproject.toml]",
-)
+@_config_option
 @click.option("--all", "every", is_flag=True, help="Also the feeds per category, tag and author.")
 def links(config: Path | None, every: bool) -> None:
     """Print the <link rel="alternate"> tags that announce the feeds.
@@ -364,12 +363,7 @@ def init(folder: Path, title: str, base_url: str) -> None:
     help="Publication date, e.g. 2025-05-01 or '2025-05-01 09:30'. [default: now]",
 )
 @click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
-@click.option(
-    "--config",
-    "-c",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file, as for 'build'. [default: feedpub.toml, else pyproject.toml]",
-)
+@_config_option
 def new(
     title: str,
     authors: tuple[str, ...],
@@ -448,12 +442,7 @@ def _site_for_new() -> Any:
     show_default=True,
     help="table: one line per entry, fitted to the terminal; json: an array of objects.",
 )
-@click.option(
-    "--config",
-    "-c",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file, as for 'build'. [default: feedpub.toml, else pyproject.toml]",
-)
+@_config_option
 def list_entries(
     drafts: bool,
     future: bool,
