@@ -13,6 +13,19 @@ from feedpub.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 
+#: What a build of a site with no categories writes at the top of public/.
+PUBLIC_FILES = frozenset(
+    {
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
+        "index.html",
+        "feeds.opml",
+        "feed.xsl",
+        ".feedpub-manifest.json",
+    }
+)
+
 BASIC_CONFIG = """\
 title = "Test Site"
 base_url = "https://example.org/"

@@ -20,7 +20,7 @@ from feedpub.cli import main
 from feedpub.errors import CODES
 from feedpub.lint import lint_atom, lint_rss
 
-from .conftest import BASIC_CONFIG, REPO, SiteDir
+from .conftest import BASIC_CONFIG, PUBLIC_FILES, REPO, SiteDir
 
 AUTHORED = BASIC_CONFIG + 'author = "Newsroom <news@example.org>"\n'
 FINDING_LINE = re.compile(r"^(?P<where>\S+?:\d+): (?P<severity>error|warning) (?P<code>FP\d{3}): ")
@@ -123,15 +123,7 @@ def test_issue_site_leaves_an_earlier_build_untouched(site):
     site.entry("good.md", post("title: Good", "date: 2025-04-01"))
     assert site.run("build").exit_code == 0
     before = site.snapshot()
-    assert set(before) == {
-        "feed.xml",
-        "atom.xml",
-        "feed.json",
-        "index.html",
-        "feeds.opml",
-        "feed.xsl",
-        ".feedpub-manifest.json",
-    }
+    assert set(before) == PUBLIC_FILES
     write_issue_site(site)
     result = site.run("check")
     assert result.exit_code == 1

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from lxml import etree
 
-from .conftest import SiteDir
+from .conftest import PUBLIC_FILES, SiteDir
 
 GOOD = "---\ntitle: Good\ndate: 2025-01-01\n---\nFine.\n"
 JARGON = re.compile(
@@ -30,15 +30,7 @@ def built(site: SiteDir):
     result = site.run("build")
     assert result.exit_code == 0, result.output
     before = site.snapshot()
-    assert set(before) == {
-        "feed.xml",
-        "atom.xml",
-        "feed.json",
-        "index.html",
-        "feeds.opml",
-        "feed.xsl",
-        ".feedpub-manifest.json",
-    }
+    assert set(before) == PUBLIC_FILES
     return before
 
 

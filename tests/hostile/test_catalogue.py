@@ -42,21 +42,12 @@ import feedpub
 import feedpub.output
 from feedpub.cli import main
 
-from ..conftest import BASIC_CONFIG, SiteDir
+from ..conftest import BASIC_CONFIG, PUBLIC_FILES, SiteDir
 
 GOOD = "---\ntitle: Good\ndate: 2025-01-01\n---\nFine.\n"
 FEEDS = ("feed.xml", "atom.xml")
 # Category feeds (on by default): categories/, categories/<slug>/ and their three files.
 CATEGORY_FEED = re.compile(r"^categories(/[a-z0-9-]+(/(feed\.xml|atom\.xml|feed\.json))?)?$")
-PUBLIC_FILES = {
-    "feed.xml",
-    "atom.xml",
-    "feed.json",
-    "index.html",
-    "feeds.opml",
-    "feed.xsl",
-    ".feedpub-manifest.json",
-}
 CACHE = ".feedpub-cache"
 TIMEOUT = 20  # seconds: an alias bomb must not hang the build
 BAD = r"entries/bad\.md"
