@@ -46,6 +46,8 @@ OPML_NAME = "feeds.opml"
 XSL_NAME = "feed.xsl"
 #: Hidden file in the output folder remembering each entry's id and link from the last build.
 MANIFEST_NAME = ".feedpub-manifest.json"
+#: index.html previews at most this many of the main feed's newest entries.
+PREVIEW_MAX = 50
 
 
 #: Below this many files to parse (or entries to render), one process is faster than several.
@@ -447,17 +449,6 @@ def feed_outputs(
 ) -> dict[str, Content]:
     """Every feed file, by name in the output folder, streamed from the rendered entries."""
     from . import feeds  # feedgen and lxml: loaded only when feeds are written
-    from .render import Rendered
-
-    def items_of(chosen: list[Entry]) -> Callable[[], Iterator[Rendered]]:
-        def items() -> Iterator[Rendered]:
-            wanted = [(_rel(site, e), digests.get(e.path, "")) for e in chosen]
-            for entry, found in zip(chosen, cache.rendered_many(wanted), strict=True):
-                assert found is not None, "render_into() renders every chosen entry first"
-                title, summary, html = found
-                yield Rendered(entry=entry, title=title, summary=summary, content_html=html)
-
-        return items
 
     outputs: dict[str, Content] = {}
     for plan in plans:
@@ -467,10 +458,12 @@ def feed_outputs(
             language=site.language,
             home_url=site.base_url,
             authors=site.authors or (Author(name=site.title),),
-            items=items_of(plan.entries),
+            items=rendered_items(site, plan.entries, digests, cache),
             # Feed-level dates come from the entries, never the clock: builds are reproducible.
             updated=max(e.modified for e in (plan.entries or entries)),
-            stylesheet=site.base_url + XSL_NAME if site.browser_view else None,
+            # Relative, so the browser view also works where the site is previewed
+            # (browsers apply only stylesheets from the feed's own origin).
+            stylesheet="../" * plan.folder.count("/") + XSL_NAME if site.browser_view else None,
         )
         for name, write in (
             (RSS_NAME, feeds.write_rss),
@@ -480,6 +473,23 @@ def feed_outputs(
             path = plan.folder + name
             outputs[path] = partial(write, feed, site.base_url + path)
     return outputs
+
+
+def rendered_items(
+    site: Site, chosen: list[Entry], digests: Mapping[Path, str], cache: Cache
+) -> Callable[[], Iterator[Rendered]]:
+    """A function giving ``chosen`` as rendered by :func:`render_into`, read from ``cache``
+    one at a time (each feed format iterates them once)."""
+    from .render import Rendered
+
+    def items() -> Iterator[Rendered]:
+        wanted = [(_rel(site, e), digests.get(e.path, "")) for e in chosen]
+        for entry, found in zip(chosen, cache.rendered_many(wanted), strict=True):
+            assert found is not None, "render_into() renders every chosen entry first"
+            title, summary, html = found
+            yield Rendered(entry=entry, title=title, summary=summary, content_html=html)
+
+    return items
 
 
 def carried(plans: list[FeedPlan]) -> list[Entry]:
@@ -613,7 +623,8 @@ def build(
             # build left it, is kept without being made again.
             if made_before.get(name) == keys[name] and _same_stat(site, name, stats_before):
                 outputs[name] = None
-        warnings += _discovery(site, plans, outputs)
+        preview = rendered_items(site, chosen[:PREVIEW_MAX], scanned.digests, store)
+        warnings += _discovery(site, plans, outputs, preview)
         page = outputs.get(INDEX_NAME)
         outputs[MANIFEST_NAME] = manifest(
             site,
@@ -652,9 +663,15 @@ def build(
     )
 
 
-def _discovery(site: Site, plans: list[FeedPlan], outputs: dict[str, Any]) -> list[BuildWarning]:
-    """Add index.html and feeds.opml to ``outputs``; an index.html that feedpub did not
-    write (the site's own home page, say) is left alone, with a warning."""
+def _discovery(
+    site: Site,
+    plans: list[FeedPlan],
+    outputs: dict[str, Any],
+    preview: Callable[[], Iterator[Rendered]],
+) -> list[BuildWarning]:
+    """Add index.html (the feed list, then the entries ``preview`` gives, as a reader shows
+    them) and feeds.opml to ``outputs``; an index.html that feedpub did not write (the
+    site's own home page, say) is left alone, with a warning."""
     from .discovery import feed_links, index_html, opml
 
     links = feed_links(site, [(plan.folder, plan.title) for plan in plans])
@@ -671,7 +688,7 @@ def _discovery(site: Site, plans: list[FeedPlan], outputs: dict[str, Any]) -> li
                 page,
             )
         ]
-    outputs[INDEX_NAME] = index_html(site, links)
+    outputs[INDEX_NAME] = index_html(site, links, preview())
     return []
 
 
