@@ -85,8 +85,7 @@ def _liquid(match: re.Match[str], site: Site) -> str | None:
         return _fence(match.group("lang"), match.group("code"))
     expression = match.group("expr")
     if expression is None:
-        tag = match.group("tag")
-        return "" if tag is not None and tag.startswith("comment") else None
+        return "" if match.group("tag") is None else None  # a comment block goes silently
     parts = urlsplit(site.base_url)
     base_path = parts.path.rstrip("/")
     if expression == "site.url":
