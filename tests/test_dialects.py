@@ -395,3 +395,18 @@ def test_liquid_conversion_lines(site: SiteDir) -> None:
     text, dropped = convert(body, jekyll)
     assert text == "\n/b/x.png \nkept\n"
     assert dropped == [(1, "{{ page.title }}"), (2, "{% if a %}"), (2, "{% endif %}")]
+
+
+def test_authors_file_edits_reach_the_feeds_and_builds_stay_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _copy("jekyll-blog", tmp_path)
+    output = _init_and_build(folder, "jekyll", monkeypatch)
+    cold = {p.name: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0  # warm: nothing changed
+    assert {p.name: p.read_bytes() for p in output.rglob("*") if p.is_file()} == cold
+    authors = folder / "_data" / "authors.yml"
+    authors.write_text(authors.read_text().replace("Jane Doe", "Jane Quay"))
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0  # the settings stamp changed
+    names = {a for item in _items(output).values() for a, _ in item["authors"]}
+    assert names == {"Jane Quay", "Ada Harbour"}
