@@ -116,8 +116,8 @@ def dialect_files(
                 )
                 continue
             if target.is_dir():
-                if skip is not None and target.resolve() == skip:
-                    continue
+                if item.is_symlink() or (skip is not None and target.resolve() == skip):
+                    continue  # links are followed to files only (no loops); never the output
                 if jekyll:
                     special = name in ("_posts", "_drafts")
                     if special or (not name.startswith("_") and name not in _JEKYLL_EXCLUDED):
