@@ -25,6 +25,7 @@ from .errors import (
     ConfigError,
     EntryError,
     FeedpubError,
+    NotAnEntry,
     display_path,
 )
 from .output import Content, write_outputs
@@ -144,10 +145,16 @@ def list_entries(site: Site) -> Listing:
             folder,
             code="FP005",
         )
-    paths, link_problems = entry_files(folder)
+    if site.dialect == "feedpub":
+        paths, link_problems = entry_files(folder, site.extensions)
+    else:
+        from .dialects import dialect_files
+
+        paths, link_problems = dialect_files(folder, site, site.output.resolve())
     if not paths and not link_problems:
+        patterns = ", ".join(f"*{s}" for s in site.extensions)
         raise ConfigError(
-            "no entries found (*.md, *.markdown); write one, e.g. "
+            f"no entries found ({patterns}); write one, e.g. "
             f"{Path(folder.name) / 'hello.md'} with 'title:' and 'date:' front matter",
             folder,
             code="FP005",
@@ -243,6 +250,8 @@ def _parse_files(site: Site, paths: list[Path]) -> list[_Parsed]:
             record = cache_record(entry, warnings)  # here, so workers share the work
         except BuildErrors as e:
             warnings, errors = list(e.warnings), list(e.errors)
+        except NotAnEntry as e:  # a page its dialect does not publish: left out
+            warnings = e.warnings
         except FeedpubError as e:
             errors = [e]
         except OSError as e:
@@ -314,7 +323,13 @@ def select(
     """Entries a feed carries: drafts and future entries left out unless asked, newest first
     (ties broken by file path, so the order is total), at most ``limit`` (0: all)."""
     now = now or current_time()
-    chosen = [e for e in entries if (drafts or not e.draft) and (future or e.date <= now)]
+    chosen = [
+        e
+        for e in entries
+        if (drafts or not e.draft)
+        and (future or (e.publish_date or e.date) <= now)
+        and (e.expiry_date is None or e.expiry_date > now)
+    ]
     chosen.sort(key=lambda e: (-e.date.timestamp(), str(e.path)))
     return chosen[:limit] if limit else chosen
 
@@ -637,11 +652,20 @@ def build(
         written, unchanged = write_outputs(site.output, outputs, remove=gone)
         lap("write")
         hits = store.hits
-        upcoming = [e.date for e in scanned.entries if e.date > now and (drafts or not e.draft)]
+        upcoming = [
+            moment
+            for e in scanned.entries
+            if drafts or not e.draft
+            for moment in (
+                None if future else e.publish_date or e.date,
+                e.expiry_date,  # an entry expiring changes the feeds too
+            )
+            if moment is not None and moment > now
+        ]
         store.save_build(
             {
                 "key": key,
-                "horizon": min(upcoming).isoformat() if upcoming and not future else None,
+                "horizon": min(upcoming).isoformat() if upcoming else None,
                 "outputs": {name: list(_stat(site.output / name)) for name in sorted(outputs)},
                 "feeds": keys,
                 "scanned": len(scanned.entries),

@@ -30,7 +30,7 @@ from .errors import BuildWarning
 
 #: Folder name of the cache, created beside the output folder.
 CACHE_DIR = ".feedpub-cache"
-_SCHEMA = 3
+_SCHEMA = 4
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (
@@ -307,6 +307,9 @@ def cache_record(entry: Entry, warnings: list[BuildWarning]) -> str:
             "id": entry.id,
             "key_lines": dict(entry.key_lines),
             "body_line": entry.body_line,
+            "publish_date": entry.publish_date.isoformat() if entry.publish_date else None,
+            "expiry_date": entry.expiry_date.isoformat() if entry.expiry_date else None,
+            "excerpt_separator": entry.excerpt_separator,
         },
         ensure_ascii=False,
     )
@@ -333,5 +336,12 @@ def _from_record(path: Path, file_digest: str, text: str) -> Cached:
         id=str(data["id"]),
         key_lines=shared(tuple(data["key_lines"].items())),
         body_line=int(data["body_line"]),
+        publish_date=_instant(data["publish_date"]),
+        expiry_date=_instant(data["expiry_date"]),
+        excerpt_separator=data["excerpt_separator"],
     )
     return Cached(file_digest, entry, warnings)
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None

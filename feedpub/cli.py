@@ -466,26 +466,47 @@ def links(config: Path | None, every: bool) -> None:
     show_default=True,
     help="The address the site will be published at.",
 )
-def init(folder: Path, title: str, base_url: str) -> None:
+@click.option(
+    "--from",
+    "tool",
+    type=click.Choice(["jekyll", "hugo"]),
+    help="FOLDER is a Jekyll or Hugo site: write only feedpub.toml, from its own configuration.",
+)
+def init(folder: Path, title: str, base_url: str, tool: str | None) -> None:
     """Create a working site in FOLDER: feedpub.toml and entries/hello.md.
 
     feedpub.toml lists every setting, the ones you will change first set and
     the others commented with their defaults. Nothing is ever overwritten: if
     either file exists, init names it and stops.
 
+    With --from jekyll or --from hugo, FOLDER is an existing site: feedpub.toml
+    is made from its _config.yml (Jekyll) or hugo.toml/config.toml (Hugo),
+    reads its posts where they lie, and init prints each setting it could not
+    map (--title and --base-url are not used then).
+
     Example:
 
     \b
         feedpub init my-site --title "Riverside Gazette" --base-url https://gazette.example.com/
         cd my-site && feedpub build
+        feedpub init --from jekyll ~/blog
     """
     from .authoring import init_site
     from .build import current_time
 
+    notes: list[str] = []
     with _user_errors("nothing was written"):
-        created = init_site(folder, title=title, base_url=base_url, now=current_time())
+        if tool is None:
+            created = init_site(folder, title=title, base_url=base_url, now=current_time())
+        else:
+            from .importing import import_site
+
+            config, notes = import_site(folder, tool)
+            created = [config]
     for path in created:
         click.echo(f"created {display_path(path)}")
+    for note in notes:
+        click.echo(f"not mapped: {note}", err=True)
     where = "" if folder.resolve() == Path.cwd().resolve() else f"cd {display_path(folder)} && "
     click.echo(f"next: {where}feedpub build")
 
@@ -615,7 +636,9 @@ def list_entries(
     for entry in select(entries, limit=0, drafts=True, future=True, now=now):
         if entry.draft:
             status = "draft"
-        elif entry.date > now:
+        elif entry.expiry_date is not None and entry.expiry_date <= now:
+            continue  # expired (Hugo's expiryDate): no longer anywhere
+        elif (entry.publish_date or entry.date) > now:
             status = "future"
         else:
             status = "published" if entry.path in in_feed else "beyond limit"

@@ -52,6 +52,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FP109": ("error", "two entries have the same link"),
     "FP110": ("error", "an entry is over a limit (max_entry_size, max_front_matter_size, ...)"),
     "FP111": ("error", "two categories, tags or authors make the same URL slug, or none"),
+    "FP120": ("error", "front matter is not valid TOML or JSON"),
     "FP201": ("warning", "characters that XML cannot carry were removed"),
     "FP202": ("warning", "an entry has no summary and no text to make one from"),
     "FP203": ("warning", "a front matter key looks like a typo of a known key"),
@@ -63,6 +64,8 @@ CODES: dict[str, tuple[str, str]] = {
     "FP209": ("warning", "an entry has no author, and the site has none"),
     "FP210": ("warning", "the cache cannot be used; the build ran without it"),
     "FP211": ("warning", "an index.html that feedpub did not write is in the output folder"),
+    "FP220": ("warning", "template syntax feedpub cannot render was left out"),
+    "FP221": ("warning", "a file is not a post by Jekyll's or Hugo's rules"),
     "FP301": ("error", "a built feed is not well-formed XML"),
     "FP302": ("error", "a built feed lacks an element the format requires"),
     "FP303": ("error", "a built feed has a relative URL"),
@@ -140,6 +143,19 @@ class BuildErrors(FeedpubError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.errors, self.warnings))
+
+
+class NotAnEntry(Exception):
+    """A file among the entries that its dialect does not publish (a Hugo page without a date,
+    a headless bundle): left out of the feeds, with ``warnings`` (possibly none) to report."""
+
+    def __init__(self, warnings: list[BuildWarning] | None = None) -> None:
+        super().__init__("not an entry")
+        #: What to tell the user about the file, if anything.
+        self.warnings: list[BuildWarning] = list(warnings or [])
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.warnings,))
 
 
 @dataclass(frozen=True)
