@@ -106,7 +106,9 @@ class Cache:
     @classmethod
     def _open_file(cls, site: Site, folder: Path) -> Cache:
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        ignore = folder / ".gitignore"
+        if not ignore.is_file():  # written once: every build touching it would wake watchers
+            ignore.write_text("*\n", encoding="utf-8")
         path = folder / "cache.sqlite"
         for attempt in (1, 2):
             connection = sqlite3.connect(path, isolation_level=None)

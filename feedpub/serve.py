@@ -243,8 +243,22 @@ def changes(site: Site, stop: threading.Event, poll_ms: int = 300) -> Iterator[s
         return result
 
     last = signature()
+    output = site.output.resolve()
+    entries = site.entries.resolve()
+    usual = watchfiles.DefaultFilter()  # editors' swap and backup files, .git, ...
+
+    def relevant(change: watchfiles.Change, path: str) -> bool:
+        # Not the build's own writes, where the output, cache or staging folders lie among
+        # the entries (a Jekyll site's, say): each would start another build.
+        found = Path(path)
+        if found.is_relative_to(output):
+            return False
+        inner = found.relative_to(entries).parts if found.is_relative_to(entries) else ()
+        return not any(part.startswith(".") for part in inner) and usual(change, path)
+
     watcher = watchfiles.watch(
-        site.entries,
+        entries,
+        watch_filter=relevant,
         stop_event=stop,
         yield_on_timeout=True,
         rust_timeout=poll_ms,

@@ -322,3 +322,28 @@ def test_not_modified_follows_rfc_9110() -> None:
     assert not not_modified(headers(If_Modified_Since="Tue, 14 Nov 2023 22:13:19 GMT"), etag, mtime)
     assert not not_modified(headers(If_Modified_Since="yesterday"), etag, mtime)
     assert not not_modified(headers(), etag, mtime)
+
+
+def test_builds_into_the_watched_folder_do_not_start_more_builds(tmp_path: Path) -> None:
+    root = tmp_path / "blog"
+    (root / "_posts").mkdir(parents=True)
+    (root / "feedpub.toml").write_text(
+        'title = "Blog"\nbase_url = "https://blog.example/"\ntimezone = "UTC"\n'
+        'dialect = "jekyll"\nentries = "."\noutput = "_feeds"\n'
+    )
+    post = root / "_posts" / "2025-01-01-hello.md"
+    post.write_text("---\ntitle: Hello\n---\nHi.\n")
+    server = Served(root, "--port", "0").started()
+    try:
+        server.wait_for("watching")
+        time.sleep(1.5)
+        post.write_text("---\ntitle: Hello again\n---\nHi.\n")
+        server.wait_for("changed: _posts/2025-01-01-hello.md")
+        server.wait_for(" feeds in _feeds/")
+        assert b"Hello again" in server.request("/feed.xml")[2]
+        time.sleep(1.5)  # the build wrote _feeds/ and .feedpub-cache/, inside the watched folder
+    finally:
+        server.stop()
+    while not server.lines.empty():
+        server.seen.append(server.lines.get())
+    assert sum(line.startswith("changed:") for line in server.seen) == 1, server.seen
