@@ -10,6 +10,7 @@ import yaml
 from slugify import slugify
 
 from .config import CONFIG_NAME, DEFAULTS, Site
+from .entry import DATE_PREFIX
 from .errors import FeedpubError, display_path
 
 CONFIG_TEMPLATE = """\
@@ -66,11 +67,11 @@ Run `feedpub new "My story"` to start the next one.
 
 
 def init_site(folder: Path, *, title: str, base_url: str, now: datetime) -> list[Path]:
-    """Create ``feedpub.toml`` and ``entries/hello.md`` in ``folder``; returns them.
+    """Create ``feedpub.toml`` and ``entries/hello-feeds.md`` in ``folder``; returns them.
 
     Raises :class:`FeedpubError` naming every file that already exists (nothing is written)."""
     config = folder / CONFIG_NAME
-    example = folder / str(DEFAULTS["entries"]) / "hello.md"
+    example = folder / str(DEFAULTS["entries"]) / "hello-feeds.md"
     existing = [path for path in (config, example) if path.exists()]
     if existing:
         names = ", ".join(display_path(path) for path in existing)
@@ -93,7 +94,9 @@ def new_entry(
 ) -> Path:
     """Write ``entries/<date>-<slug>.md`` with complete front matter; returns its path.
 
-    Never overwrites: a second entry with the same name gets ``-2`` (then ``-3``, …)."""
+    Never overwrites, and never takes a slug an entry file already has (its name without the
+    date in front): two entries with one slug in one month would have one link. A second entry
+    of the same title gets ``-2`` (then ``-3``, …)."""
     slug = slugify(title) or "entry"
     meta: dict[str, Any] = {"title": title, "date": date.strftime("%Y-%m-%d %H:%M:%S")}
     if authors:
@@ -106,15 +109,18 @@ def new_entry(
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
     text = f"---\n{front}---\n\nWrite the entry here, in Markdown.\n"
     site.entries.mkdir(parents=True, exist_ok=True)
-    stem = f"{date:%Y-%m-%d}-{slug}"
+    taken = {DATE_PREFIX.sub("", path.stem) for path in site.entries.iterdir()}
     for number in range(1, 1000):
-        path = site.entries / (f"{stem}.md" if number == 1 else f"{stem}-{number}.md")
+        name = slug if number == 1 else f"{slug}-{number}"
+        if name in taken:
+            continue
+        path = site.entries / f"{date:%Y-%m-%d}-{name}.md"
         try:
             _create(path, text)
         except FileExistsError:
             continue
         return path
-    raise FeedpubError(f"too many entries named {stem}; choose another title", site.entries)
+    raise FeedpubError(f"too many entries named {slug}; choose another title", site.entries)
 
 
 def _create(path: Path, text: str) -> None:

@@ -473,7 +473,7 @@ def links(config: Path | None, every: bool) -> None:
     help="FOLDER is a Jekyll or Hugo site: write only feedpub.toml, from its own configuration.",
 )
 def init(folder: Path, title: str, base_url: str, tool: str | None) -> None:
-    """Create a working site in FOLDER: feedpub.toml and entries/hello.md.
+    """Create a working site in FOLDER: feedpub.toml and entries/hello-feeds.md.
 
     feedpub.toml lists every setting, the ones you will change first set and
     the others commented with their defaults. Nothing is ever overwritten: if

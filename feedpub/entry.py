@@ -74,7 +74,8 @@ _EMAIL = re.compile(r"^[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+$")
 _NAME_EMAIL = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>]+)>$")
 _EMAIL_NAME = re.compile(r"^(?P<email>\S+@\S+)\s+\((?P<name>[^()]+)\)$")
 _JEKYLL_OFFSET = re.compile(r"\s*([+-])(\d\d):?(\d\d)$")
-_DATE_PREFIX = re.compile(r"^\d{4}-\d\d-\d\d-")
+#: The date in front of an entry file's name (2025-05-01-title.md), which is not part of its slug.
+DATE_PREFIX = re.compile(r"^\d{4}-\d\d-\d\d-")
 _SLUG_OK = re.compile(r"^[\w.~-]+$")
 _SPACE = re.compile(r"\s")
 _URL_UNSAFE = re.compile(r"[^A-Za-z0-9/_.~-]")
@@ -830,7 +831,7 @@ def _terms(meta: dict[str, Any], keys: Iterable[str], problems: _Problems) -> tu
 def _slug(path: Path, meta: dict[str, Any], problems: _Problems) -> str | None:
     value = meta.get("slug")
     if value is None:
-        slug = slugify(_DATE_PREFIX.sub("", path.stem))
+        slug = slugify(DATE_PREFIX.sub("", path.stem))
         if not slug:
             problems.identity(
                 f"cannot make a URL slug from the file name {path.name!r}; add 'slug: my-story'",

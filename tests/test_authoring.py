@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import feedparser
 import pytest
 from click.testing import CliRunner
 
@@ -24,7 +25,7 @@ def test_init_makes_a_site_that_builds(tmp_path: Path, monkeypatch: pytest.Monke
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "created site/feedpub.toml",
-        "created site/entries/hello.md",
+        "created site/entries/hello-feeds.md",
         "next: cd site && feedpub build",
     ]
     config = (tmp_path / "site" / "feedpub.toml").read_text(encoding="utf-8")
@@ -89,3 +90,34 @@ def test_new_with_a_bad_date_is_a_clean_error(site: SiteDir) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("--date 'next tuesday' is not a date")
     assert list(site.entries.iterdir()) == []
+
+
+def test_init_new_build_from_an_empty_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's own words: init, new "Hello", build gives valid feeds holding "Hello"; and
+    running init or new again loses nothing."""
+    monkeypatch.chdir(tmp_path)
+    assert run("init", "site").exit_code == 0
+    monkeypatch.chdir(tmp_path / "site")
+    first = run("new", "Hello")
+    assert first.exit_code == 0, first.output
+    built = run("build")
+    assert built.exit_code == 0, built.output
+    feed = feedparser.parse((tmp_path / "site" / "public" / "feed.xml").read_bytes())
+    assert feed.bozo == 0
+    assert [e.title for e in feed.entries] == ["Hello", "Hello, feeds"]
+    assert run("check", "--strict").exit_code == 0
+    files = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert run("init", ".").exit_code == 1
+    again = run("new", "Hello")  # the same title in the same month: another slug
+    assert again.exit_code == 0
+    assert again.stdout.strip().endswith("-hello-2.md")
+    for path, data in files.items():
+        assert path.read_bytes() == data, path
+    assert run("build").exit_code == 0
+    links = {
+        e.link
+        for e in feedparser.parse((tmp_path / "site" / "public" / "feed.xml").read_bytes()).entries
+    }
+    assert len(links) == 3
