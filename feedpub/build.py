@@ -6,8 +6,8 @@ import json
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache, partial
 from importlib import resources
@@ -530,6 +530,11 @@ def manifest(
         # is recognised and never overwritten.
         "index_html": index_html,
     }
+    return manifest_bytes(data)
+
+
+def manifest_bytes(data: dict[str, Any]) -> bytes:
+    """The manifest file's bytes for ``data`` (see :func:`manifest`)."""
     # No indent: the C encoder is much faster, and nobody needs to read this file.
     return (json.dumps(data, ensure_ascii=False) + "\n").encode()
 
@@ -616,6 +621,14 @@ def build(
                 cache_hits=len(listing.paths),
                 timings=tuple(timings),
             )
+        settings = digest(json.dumps([str(site), drafts, future]).encode())
+        if last and last.get("settings") == settings:
+            from .delta import delta_build
+
+            # A few entries edited or added: redo only the feeds they are in.
+            result = delta_build(site, store, listing, last, key, now, drafts, future, lap)
+            if result is not None:
+                return replace(result, timings=tuple(timings))
         scanned = scan_all(site, store, jobs, listing, progress)
         if scanned.problems:
             raise BuildErrors(scanned.problems, scanned.warnings)
@@ -652,22 +665,19 @@ def build(
         written, unchanged = write_outputs(site.output, outputs, remove=gone)
         lap("write")
         hits = store.hits
-        upcoming = [
-            moment
-            for e in scanned.entries
-            if drafts or not e.draft
-            for moment in (
-                None if future else e.publish_date or e.date,
-                e.expiry_date,  # an entry expiring changes the feeds too
-            )
-            if moment is not None and moment > now
-        ]
+        upcoming = upcoming_moments(scanned.entries, drafts=drafts, future=future, now=now)
         store.save_build(
             {
                 "key": key,
                 "horizon": min(upcoming).isoformat() if upcoming else None,
                 "outputs": {name: list(_stat(site.output / name)) for name in sorted(outputs)},
                 "feeds": keys,
+                # What delta_build() starts from: the settings and each feed's entries.
+                "settings": settings,
+                "plans": [
+                    [plan.folder, plan.title, [scanned.names[e.path] for e in plan.entries]]
+                    for plan in plans
+                ],
                 "scanned": len(scanned.entries),
                 "published": len(chosen),
                 "warnings": [
@@ -685,6 +695,22 @@ def build(
         cache_hits=hits,
         timings=tuple(timings),
     )
+
+
+def upcoming_moments(
+    entries: Iterable[Entry], *, drafts: bool, future: bool, now: datetime
+) -> list[datetime]:
+    """The instants after ``now`` at which one of ``entries`` enters or leaves the feeds."""
+    return [
+        moment
+        for e in entries
+        if drafts or not e.draft
+        for moment in (
+            None if future else e.publish_date or e.date,
+            e.expiry_date,  # an entry expiring changes the feeds too
+        )
+        if moment is not None and moment > now
+    ]
 
 
 def _discovery(
@@ -740,10 +766,21 @@ def _feed_keys(site: Site, plans: list[FeedPlan], scanned: Scan) -> dict[str, st
     for plan in plans:
         carried_entries = [(scanned.names[e.path], scanned.digests[e.path]) for e in plan.entries]
         empty = None if plan.entries else str(newest)  # an empty feed takes the newest date
-        key = digest(json.dumps([str(site), plan.title, carried_entries, empty]).encode())
-        for name in (RSS_NAME, ATOM_NAME, JSON_NAME):
-            keys[plan.folder + name] = key
+        keys.update(feed_keys(site, plan.folder, plan.title, carried_entries, empty))
     return keys
+
+
+def feed_keys(
+    site: Site,
+    folder: str,
+    title: str,
+    carried_entries: list[tuple[str, str]],
+    empty: str | None = None,
+) -> dict[str, str]:
+    """The key of each file of one feed (see :func:`_feed_keys`): ``carried_entries`` are
+    the name and content hash of each entry it carries."""
+    key = digest(json.dumps([str(site), title, carried_entries, empty]).encode())
+    return {folder + name: key for name in (RSS_NAME, ATOM_NAME, JSON_NAME)}
 
 
 def _same_stat(site: Site, name: str, stats: dict[str, Any]) -> bool:
@@ -761,15 +798,24 @@ def _stat(path: Path) -> tuple[int, int]:
 def _still_current(site: Site, last: dict[str, Any], key: str, now: datetime) -> bool:
     """Whether the last build's outputs are still what this build would write: same inputs
     and settings, no future entry come due since, and the outputs untouched."""
-    if last.get("key") != key:
-        return False
+    return last.get("key") == key and not come_due(last, now) and outputs_untouched(site, last)
+
+
+def come_due(last: dict[str, Any], now: datetime) -> bool:
+    """Whether an entry's publication or expiry time has come since the ``last`` build."""
     horizon = last.get("horizon")
-    if horizon and datetime.fromisoformat(horizon) <= now:
-        return False
+    try:
+        return bool(horizon) and datetime.fromisoformat(horizon) <= now
+    except (TypeError, ValueError):
+        return True
+
+
+def outputs_untouched(site: Site, last: dict[str, Any]) -> bool:
+    """Whether every output file of the ``last`` build is as it left it."""
     try:
         return all(
             list(_stat(site.output / name)) == expected
             for name, expected in last["outputs"].items()
         )
-    except (OSError, TypeError, ValueError, AttributeError):
+    except (OSError, TypeError, ValueError, AttributeError, KeyError):
         return False

@@ -17,7 +17,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -85,6 +85,7 @@ class Cache:
         #: Entries found in the cache by this build.
         self.hits = 0
         self._rows: dict[str, tuple[Any, ...]] | None = None
+        self._build_forgotten = False
 
     # ------------------------------------------------------------------ opening
 
@@ -213,9 +214,7 @@ class Cache:
         except (ValueError, KeyError, TypeError, AttributeError):
             return None  # unreadable row: parse the file again
         if not same_stat:
-            self._run(
-                "UPDATE entries SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, rel)
-            )
+            self.restat(rel, size, mtime_ns)
         self.hits += 1
         return cached
 
@@ -227,10 +226,34 @@ class Cache:
         self, rel: str, size: int, mtime_ns: int, file_digest: str, record: str
     ) -> None:
         """Remember a freshly parsed entry (``record`` from :func:`cache_record`)."""
+        self._forget_build()
         self._run(
             "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)",
             (rel, size, mtime_ns, file_digest, record),
         )
+
+    def restat(self, rel: str, size: int, mtime_ns: int) -> None:
+        """Record a new size and mtime for an entry whose content hash is unchanged."""
+        self._run("UPDATE entries SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, rel))
+
+    def files(self) -> dict[str, tuple[int, int, str]]:
+        """Size, mtime and content hash of every cached entry, by path; records not read."""
+        return {r[0]: r[1:] for r in self._run("SELECT path, size, mtime_ns, digest FROM entries")}
+
+    def entries(self, paths: Mapping[str, Path], batch: int = 500) -> dict[str, Cached]:
+        """The cached entries of ``paths`` (path in the entries folder → file), whatever the
+        file's size and mtime; leaves out those not cached or unreadable."""
+        found: dict[str, Cached] = {}
+        wanted = list(paths)
+        for start in range(0, len(wanted), batch):
+            part = wanted[start : start + batch]
+            marks = ",".join("?" * len(part))
+            for rel, file_digest, record in self._run(
+                f"SELECT path, digest, record FROM entries WHERE path IN ({marks})", part
+            ):
+                with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError):
+                    found[rel] = _from_record(paths[rel], file_digest, record)
+        return found
 
     def forget_others(self, kept: set[str]) -> None:
         """Drop rows of files that no longer exist."""
@@ -239,6 +262,8 @@ class Cache:
         else:
             known = {r[0] for r in self._run("SELECT path FROM entries")}
         gone = [(path,) for path in known - kept]
+        if gone:
+            self._forget_build()
         for table in ("entries", "rendered"):
             self._run(f"DELETE FROM {table} WHERE path = ?", gone, many=True)
 
@@ -250,6 +275,13 @@ class Cache:
         except ValueError:
             return None
         return record if isinstance(record, dict) else None
+
+    def _forget_build(self) -> None:
+        """Drop the last build's record once the entries it was made from change: a build
+        that then fails must not leave a record that the next one takes for the cache's."""
+        if not self._build_forgotten:
+            self._build_forgotten = True
+            self._run("DELETE FROM meta WHERE key = 'last_build'")
 
     def save_build(self, record: dict[str, Any]) -> None:
         """Remember a successful build: what it depended on and what it wrote."""
