@@ -18,7 +18,15 @@ from slugify import slugify
 
 from .cache import Cache, cache_record, digest
 from .config import Site
-from .entry import Author, Entry, entry_files, parse_entry, read_file, relative_name
+from .entry import (
+    Author,
+    Entry,
+    entry_files,
+    parse_entry,
+    read_file,
+    relative_name,
+    relative_names,
+)
 from .errors import (
     BuildErrors,
     BuildWarning,
@@ -168,7 +176,7 @@ def list_entries(site: Site) -> Listing:
             problems.append(EntryError(f"cannot read the file ({e.strerror})", Path(path)))
             continue
         stats[path] = (stat.st_size, stat.st_mtime_ns)
-    names = {path: relative_name(folder, path) for path in paths}
+    names = relative_names(folder, paths)
     return Listing(paths=paths, problems=problems, names=names, stats=stats)
 
 

@@ -30,7 +30,6 @@ from .build import (
     BuildResult,
     FeedPlan,
     Listing,
-    _discovery,
     _ours,
     _parse_files,
     _read_manifest,
@@ -230,29 +229,35 @@ def delta_build(
         (plans[i][2], FeedPlan(plans[i][0], plans[i][1], [entries[rel] for rel in plans[i][2]]))
         for i in sorted(redone)
     ]
-    render_into(site, carried([plan for _, plan in again]), digests, store, jobs=1)
-    lap("render")
     outputs: dict[str, Content | None] = dict.fromkeys(last["outputs"])
-    outputs.update(feed_outputs(site, (), [plan for _, plan in again], digests, store))
-    warnings = [w for text in listing.paths for w in new_warnings.get(text, old_warnings(text))]
-    found = list(warnings)
+    if again:  # (rendering and feedgen are not even loaded for an entry in no feed)
+        render_into(site, carried([plan for _, plan in again]), digests, store, jobs=1)
+        outputs.update(feed_outputs(site, (), [plan for _, plan in again], digests, store))
+    lap("render")
     if 0 in redone:
-        main = again[0][1].entries
-        preview = rendered_items(site, main[:PREVIEW_MAX], digests, store)
-        # The feed list needs only each feed's folder and title.
-        every = [FeedPlan(folder, title, []) for folder, title, _ in plans]
-        warnings += _discovery(site, every, outputs, preview)
-    page = outputs.get(INDEX_NAME)
-    outputs[MANIFEST_NAME] = None
-    if added or isinstance(page, bytes):
+        # index.html previews the main feed (feeds.opml and feed.xsl stay as they are).
+        from .discovery import feed_links, index_html
+
+        preview = rendered_items(site, again[0][1].entries[:PREVIEW_MAX], digests, store)
+        links = feed_links(site, [(folder, title) for folder, title, _ in plans])
+        page = outputs[INDEX_NAME] = index_html(site, links, preview())
+        manifest["index_html"] = digest(page)
+    if added or 0 in redone:
         records = {rel: {"id": e.id, "link": e.link} for rel, e in added.items()}
         manifest["entries"] = dict(sorted({**manifest["entries"], **records}.items()))
-        if isinstance(page, bytes):
-            manifest["index_html"] = digest(page)
         outputs[MANIFEST_NAME] = manifest_bytes(manifest)
+    else:
+        outputs[MANIFEST_NAME] = None
     written, unchanged = write_outputs(site.output, outputs)
     lap("write")
 
+    noted = new_warnings.keys() | old_warnings.keys()
+    warnings = [
+        w
+        for text in listing.paths
+        if text in noted
+        for w in (new_warnings[text] if text in new_warnings else old_warnings[text])
+    ]
     for rels, plan in again:
         carried_entries = [
             (rel, digests[e.path]) for rel, e in zip(rels, plan.entries, strict=True)
@@ -272,7 +277,7 @@ def delta_build(
             "scanned": scanned + len(added),
             "published": len(plans[0][2]),
             "warnings": [
-                [w.code, w.message, str(w.path) if w.path else None, w.line] for w in found
+                [w.code, w.message, str(w.path) if w.path else None, w.line] for w in warnings
             ],
         }
     )
@@ -288,7 +293,7 @@ def delta_build(
 
 def _recorded_warnings(
     recorded: list[list[Any]], known: set[str]
-) -> Callable[[str], list[BuildWarning]] | None:
+) -> dict[str, list[BuildWarning]] | None:
     """The last build's warnings about each entry file, by path; ``None`` when some warning
     is about no file the listing has (so they could not be put back in order)."""
     by_path: dict[str, list[BuildWarning]] = {}
@@ -296,4 +301,4 @@ def _recorded_warnings(
         if path not in known:
             return None
         by_path.setdefault(path, []).append(BuildWarning(code, message, Path(path), line))
-    return lambda text: by_path.get(text, [])
+    return by_path

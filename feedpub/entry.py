@@ -216,6 +216,15 @@ def relative_name(folder: Path, path: Path | str) -> str:
     return Path(path).relative_to(folder).as_posix()
 
 
+def relative_names(folder: Path, paths: list[str]) -> dict[str, str]:
+    """:func:`relative_name` of each of ``paths``, by path (one string cut each)."""
+    prefix = str(folder) + os.sep
+    cut = len(prefix)
+    if os.sep == "/":
+        return {p: p[cut:] if p.startswith(prefix) else relative_name(folder, p) for p in paths}
+    return {p: relative_name(folder, p) for p in paths}
+
+
 # --------------------------------------------------------------------------- reading one file
 
 

@@ -62,6 +62,8 @@ def _write_outputs(
     removed = {path for path in removed if path.is_file() and not path.is_symlink()}
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_stages(target)
+    if not outputs and not removed and target.is_dir():
+        return [], kept  # nothing to write: no staging folder to mirror the outputs into
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.feedpub-stage-", dir=target.parent))
     try:
         os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes it private; a site is public
