@@ -525,11 +525,17 @@ def carried(plans: list[FeedPlan]) -> list[Entry]:
 
 
 def manifest(
-    site: Site, entries: tuple[Entry, ...], outputs: list[str], index_html: str | None = None
+    site: Site,
+    entries: tuple[Entry, ...],
+    outputs: list[str],
+    index_html: str | None = None,
+    names: Mapping[Path, str] | None = None,
 ) -> bytes:
-    """The manifest of this build: each entry file (relative to the entries folder) → id and
-    link, and the output files it wrote (so a feed no longer made is removed next time)."""
-    records = {relative_name(site.entries, e.path): {"id": e.id, "link": e.link} for e in entries}
+    """The manifest of this build: each entry file (relative to the entries folder, as in
+    ``names`` when given) → id and link, and the output files it wrote (so a feed no longer
+    made is removed next time)."""
+    name = names.__getitem__ if names else partial(relative_name, site.entries)
+    records = {name(e.path): {"id": e.id, "link": e.link} for e in entries}
     data = {
         "feedpub_manifest": 1,
         "entries": dict(sorted(records.items())),
@@ -556,8 +562,11 @@ def previous_outputs(site: Site) -> list[str]:
     return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
 
 
-def id_changes(site: Site, entries: tuple[Entry, ...]) -> list[BuildWarning]:
-    """Entries whose id differs from the last build's manifest (readers would see them as new)."""
+def id_changes(
+    site: Site, entries: tuple[Entry, ...], names: Mapping[Path, str] | None = None
+) -> list[BuildWarning]:
+    """Entries whose id differs from the last build's manifest (readers would see them as new);
+    ``names``: each entry file's name in the entries folder, when known."""
     try:
         old = json.loads((site.output / MANIFEST_NAME).read_bytes())["entries"]
     except (OSError, ValueError, KeyError, TypeError):
@@ -567,7 +576,7 @@ def id_changes(site: Site, entries: tuple[Entry, ...]) -> list[BuildWarning]:
     for e in entries:
         if e.draft or e.date > now:  # readers have not seen it: its id may change freely
             continue
-        record = old.get(relative_name(site.entries, e.path))
+        record = old.get(names[e.path] if names else relative_name(site.entries, e.path))
         if isinstance(record, dict) and record.get("id") not in (None, e.id):
             warnings.append(
                 BuildWarning(
@@ -640,7 +649,7 @@ def build(
         scanned = scan_all(site, store, jobs, listing, progress)
         if scanned.problems:
             raise BuildErrors(scanned.problems, scanned.warnings)
-        warnings = list(scanned.warnings) + list(id_changes(site, scanned.entries))
+        warnings = list(scanned.warnings) + id_changes(site, scanned.entries, scanned.names)
         if store.problem:
             warnings.append(BuildWarning("FP210", store.problem))
         lap("scan")
@@ -667,6 +676,7 @@ def build(
             scanned.entries,
             list(outputs),
             index_html=digest(page) if isinstance(page, bytes) else None,
+            names=scanned.names,
         )
         # Feeds no longer made go; an index.html not written now is someone else's: it stays.
         gone = [n for n in previous_outputs(site) if n not in outputs and n != INDEX_NAME]

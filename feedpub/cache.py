@@ -30,7 +30,7 @@ from .errors import BuildWarning
 
 #: Folder name of the cache, created beside the output folder.
 CACHE_DIR = ".feedpub-cache"
-_SCHEMA = 4
+_SCHEMA = 5
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (
@@ -324,57 +324,87 @@ class Cache:
 
 
 def cache_record(entry: Entry, warnings: list[BuildWarning]) -> str:
-    """An entry and the warnings found in it, as the cache stores them (JSON)."""
+    """An entry and the warnings found in it, as the cache stores them: a JSON array (no
+    keys to parse again for every entry of every warm build), read by :func:`_from_record`."""
     return json.dumps(
-        {
-            "warnings": [[w.code, w.message, w.line] for w in warnings],
-            "title": entry.title,
-            "date": entry.date.isoformat(),
-            "updated": entry.updated.isoformat() if entry.updated else None,
-            "authors": [[a.name, a.email, a.uri, a.description] for a in entry.authors],
-            "categories": entry.categories,
-            "tags": entry.tags,
-            "summary": entry.summary,
-            "draft": entry.draft,
-            "slug": entry.slug,
-            "link": entry.link,
-            "id": entry.id,
-            "key_lines": dict(entry.key_lines),
-            "body_line": entry.body_line,
-            "publish_date": entry.publish_date.isoformat() if entry.publish_date else None,
-            "expiry_date": entry.expiry_date.isoformat() if entry.expiry_date else None,
-            "excerpt_separator": entry.excerpt_separator,
-        },
+        [
+            [[w.code, w.message, w.line] for w in warnings],
+            entry.title,
+            entry.date.isoformat(),
+            entry.updated.isoformat() if entry.updated else None,
+            [[a.name, a.email, a.uri, a.description] for a in entry.authors],
+            entry.categories,
+            entry.tags,
+            entry.summary,
+            entry.draft,
+            entry.slug,
+            entry.link,
+            entry.id,
+            entry.key_lines,
+            entry.body_line,
+            entry.publish_date.isoformat() if entry.publish_date else None,
+            entry.expiry_date.isoformat() if entry.expiry_date else None,
+            entry.excerpt_separator,
+        ],
         ensure_ascii=False,
     )
 
 
+#: Authors as decoded from the cache, by their fields (thousands of entries share a few).
+_AUTHORS: dict[tuple[Any, ...], Author] = {}
+
+
+def _author(fields: list[Any]) -> Author:
+    key = tuple(fields)
+    author = _AUTHORS.get(key)
+    if author is None:
+        if len(_AUTHORS) > 10_000:  # names that never repeat: stop collecting them
+            _AUTHORS.clear()
+        author = _AUTHORS[key] = shared(Author(*fields))
+    return author
+
+
 def _from_record(path: Path, file_digest: str, text: str) -> Cached:
-    data: dict[str, Any] = json.loads(text)
-    warnings = tuple(
-        BuildWarning(str(code), str(message), path, line)
-        for code, message, line in data["warnings"]
-    )
+    (
+        warnings,
+        title,
+        date,
+        updated,
+        authors,
+        categories,
+        tags,
+        summary,
+        draft,
+        slug,
+        link,
+        entry_id,
+        key_lines,
+        body_line,
+        publish_date,
+        expiry_date,
+        excerpt_separator,
+    ) = json.loads(text)
     entry = Entry(
         path=path,
-        title=str(data["title"]),
-        date=datetime.fromisoformat(data["date"]),
-        updated=datetime.fromisoformat(data["updated"]) if data["updated"] else None,
-        authors=tuple(shared(Author(*a)) for a in data["authors"]),
-        categories=tuple(shared(term) for term in data["categories"]),
-        tags=tuple(shared(term) for term in data["tags"]),
-        summary=data["summary"],
-        draft=bool(data["draft"]),
-        slug=str(data["slug"]),
-        link=str(data["link"]),
-        id=str(data["id"]),
-        key_lines=shared(tuple(data["key_lines"].items())),
-        body_line=int(data["body_line"]),
-        publish_date=_instant(data["publish_date"]),
-        expiry_date=_instant(data["expiry_date"]),
-        excerpt_separator=data["excerpt_separator"],
+        title=str(title),
+        date=datetime.fromisoformat(date),
+        updated=_instant(updated),
+        authors=tuple(_author(a) for a in authors),
+        categories=tuple(shared(term) for term in categories),
+        tags=tuple(shared(term) for term in tags),
+        summary=summary,
+        draft=bool(draft),
+        slug=str(slug),
+        link=str(link),
+        id=str(entry_id),
+        key_lines=shared(tuple((str(k), int(n)) for k, n in key_lines)),
+        body_line=int(body_line),
+        publish_date=_instant(publish_date),
+        expiry_date=_instant(expiry_date),
+        excerpt_separator=excerpt_separator,
     )
-    return Cached(file_digest, entry, warnings)
+    found = tuple(BuildWarning(str(c), str(message), path, line) for c, message, line in warnings)
+    return Cached(file_digest, entry, found)
 
 
 def _instant(text: str | None) -> datetime | None:
