@@ -19,7 +19,7 @@ from ._version import __version__
 from .build import BuildResult
 from .build import build as run_build
 from .config import Site, load_site
-from .errors import BuildErrors, FeedpubError, display_path
+from .errors import BuildErrors, ConfigError, FeedpubError, display_path
 
 
 @contextmanager
@@ -227,6 +227,7 @@ def build(
 @_site_options
 @click.option(
     "--host",
+    metavar="ADDRESS",
     default="127.0.0.1",
     show_default=True,
     help="Address to listen on. Only this machine can connect to 127.0.0.1; use 0.0.0.0 "
@@ -236,6 +237,7 @@ def build(
     "--port",
     "-p",
     type=click.IntRange(0, 65535),
+    metavar="N",
     default=8000,
     show_default=True,
     help="Port to listen on; 0 picks a free one.",
@@ -261,6 +263,9 @@ def serve(
     Last-Modified (a reader asking again gets '304 Not Modified'); nothing
     outside the output folder can be reached.
 
+    With --drafts or --future, give --out too: drafts must not land in the
+    folder you publish.
+
     Watches the entries and the settings, and builds again on every change.
     A build that fails prints its 'file:line: message' lines and the last
     good feeds stay served until the entry is fixed. Ctrl-C stops.
@@ -269,7 +274,7 @@ def serve(
 
     \b
         feedpub serve
-        feedpub serve --drafts --future --port 8080
+        feedpub serve --drafts --future --out preview --port 8080
         feedpub serve --host 0.0.0.0 --no-watch
     """
     import threading
@@ -291,6 +296,14 @@ def serve(
     stop = threading.Event()
     with _user_errors("nothing is served"):
         site = load_site(config, base_url=base_url, entries=entries, output=out)
+        if (drafts or future) and out is None:
+            flags = " ".join(f for f, on in (("--drafts", drafts), ("--future", future)) if on)
+            raise ConfigError(
+                f"{flags} would write unpublished entries into {display_path(site.output)}/, "
+                f"the folder you publish; preview them elsewhere: "
+                f"feedpub serve {flags} --out preview",
+                code="FP006",
+            )
         watch = None if no_watch else changes(site, stop)
         if watch is not None:
             next(watch)  # the watch is in place before the build: no edit is missed

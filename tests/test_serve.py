@@ -362,3 +362,20 @@ def test_builds_into_the_watched_folder_do_not_start_more_builds(tmp_path: Path)
     while not server.lines.empty():
         server.seen.append(server.lines.get())
     assert sum(line.startswith("changed:") for line in server.seen) == 1, server.seen
+
+
+def test_drafts_are_previewed_only_outside_the_published_folder(sample_site: Path) -> None:
+    server = Served(sample_site, "--drafts", "--port", "0")
+    assert server.process.wait(timeout=30) == 1
+    line = server.wait_for("--drafts would write")
+    assert "feedpub serve --drafts --out preview" in line
+    assert not (sample_site / "public").exists()  # nothing built, nothing served
+    (sample_site / "entries" / "2025-12-01-draft.md").write_text(
+        "---\ntitle: Draft story\ndate: 2025-12-01\ndraft: true\n---\nNot yet.\n"
+    )
+    server = Served(sample_site, "--drafts", "--out", "preview", "--port", "0").started()
+    try:
+        assert b"Draft story" in server.request("/feed.xml")[2]
+    finally:
+        assert server.stop() == 0
+    assert not (sample_site / "public").exists()
