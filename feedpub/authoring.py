@@ -38,6 +38,12 @@ author = "{title}"
 # max_entry_size = "8 MiB"
 # max_front_matter_size = "64 KiB"
 # max_categories = 200
+# WebSub hubs to announce in every feed and notify with 'feedpub ping' (a URL or a list).
+# hub = ["https://pubsubhubbub.appspot.com/"]
+# Complete history (RFC 5005): archive/<n>/feed.xml and atom.xml, oldest first, each holding
+# archive_size entries (default: limit, at most limit); full ones never change.
+# archive = false
+# archive_size = 20
 """
 
 EXAMPLE_ENTRY = """\

@@ -27,6 +27,7 @@ from .errors import (
     FeedpubError,
     display_path,
 )
+from .media import unchanged as media_unchanged
 from .output import Content, write_outputs
 
 if TYPE_CHECKING:
@@ -194,10 +195,11 @@ def scan_all(
                 cached = cache.entry(path, rel, size, mtime_ns, digest(read_file(path, site)))
             except FeedpubError:
                 cached = None
-        if cached is None:
-            stale.append(path)
+        if cached is None or not media_unchanged(cached.entry.media_files):
+            stale.append(path)  # new, edited, or an image or enclosure file changed
             continue
-        found[path], digests[path], warnings[path] = cached.entry, cached.digest, cached.warnings
+        found[path], warnings[path] = cached.entry, cached.warnings
+        digests[path] = _entry_digest(cached.digest, cached.entry)
     advance = progress("Reading", len(stale))
     for path, size, mtime_ns, file_digest, entry, found_warnings, errors, record in _in_parallel(
         _parse_files, site, stale, jobs
@@ -207,7 +209,7 @@ def scan_all(
         if entry is None:
             problems.extend(errors)
             continue
-        found[path], digests[path] = entry, file_digest
+        found[path], digests[path] = entry, _entry_digest(file_digest, entry)
         rel = names[path]
         cache.store_entry(rel, size, mtime_ns, file_digest, record)
     cache.forget_others(set(names.values()))
@@ -220,6 +222,14 @@ def scan_all(
         digests=digests,
         names=names,
     )
+
+
+def _entry_digest(file_digest: str, entry: Entry) -> str:
+    """What an entry's feed items depend on: its file, and the size and time of the local
+    files its image and enclosures name."""
+    if not entry.media_files:
+        return file_digest
+    return digest(json.dumps([file_digest, entry.media_files]).encode())
 
 
 _Parsed = tuple[Path, int, int, str, Entry | None, list[BuildWarning], list[FeedpubError], str]
@@ -471,6 +481,8 @@ def feed_outputs(
             # Feed-level dates come from the entries, never the clock: builds are reproducible.
             updated=max(e.modified for e in (plan.entries or entries)),
             stylesheet=site.base_url + XSL_NAME if site.browser_view else None,
+            media=any(e.image for e in plan.entries),
+            hubs=site.hubs,
         )
         for name, write in (
             (RSS_NAME, feeds.write_rss),
@@ -632,6 +644,7 @@ def build(
                 "key": key,
                 "horizon": min(upcoming).isoformat() if upcoming and not future else None,
                 "outputs": {name: list(_stat(site.output / name)) for name in sorted(outputs)},
+                "media": sorted({f for e in scanned.entries for f in e.media_files}),
                 "feeds": keys,
                 "scanned": len(scanned.entries),
                 "published": len(chosen),
@@ -729,6 +742,6 @@ def _still_current(site: Site, last: dict[str, Any], key: str, now: datetime) ->
         return all(
             list(_stat(site.output / name)) == expected
             for name, expected in last["outputs"].items()
-        )
+        ) and media_unchanged(tuple(last.get("media", ())))
     except (OSError, TypeError, ValueError, AttributeError):
         return False

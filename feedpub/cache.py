@@ -27,10 +27,11 @@ from ._version import __version__
 from .config import Site
 from .entry import Author, Entry, shared
 from .errors import BuildWarning
+from .media import Media
 
 #: Folder name of the cache, created beside the output folder.
 CACHE_DIR = ".feedpub-cache"
-_SCHEMA = 3
+_SCHEMA = 4
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (
@@ -153,6 +154,7 @@ class Cache:
     def _stamp(self) -> str:
         """What the cached values depend on besides the files: version and settings."""
         ignored = {"output", "config_path", "limit", "title", "description", "language"}
+        ignored |= {"hubs", "archive", "archive_size"}  # feeds only, not entries
         settings = {k: str(v) for k, v in asdict(self._site).items() if k not in ignored}
         settings["entries"] = str(self._site.entries.resolve())
         return json.dumps([_SCHEMA, __version__, settings], sort_keys=True)
@@ -307,6 +309,9 @@ def cache_record(entry: Entry, warnings: list[BuildWarning]) -> str:
             "id": entry.id,
             "key_lines": dict(entry.key_lines),
             "body_line": entry.body_line,
+            "image": _media_record(entry.image) if entry.image else None,
+            "enclosures": [_media_record(m) for m in entry.enclosures],
+            "media_files": entry.media_files,
         },
         ensure_ascii=False,
     )
@@ -333,5 +338,12 @@ def _from_record(path: Path, file_digest: str, text: str) -> Cached:
         id=str(data["id"]),
         key_lines=shared(tuple(data["key_lines"].items())),
         body_line=int(data["body_line"]),
+        image=Media(*data["image"]) if data["image"] else None,
+        enclosures=tuple(Media(*m) for m in data["enclosures"]),
+        media_files=tuple((str(n), int(size), int(ns)) for n, size, ns in data["media_files"]),
     )
     return Cached(file_digest, entry, warnings)
+
+
+def _media_record(media: Media) -> list[Any]:
+    return [media.url, media.type, media.length, media.title, media.width, media.height]

@@ -52,6 +52,10 @@ CODES: dict[str, tuple[str, str]] = {
     "FP109": ("error", "two entries have the same link"),
     "FP110": ("error", "an entry is over a limit (max_entry_size, max_front_matter_size, ...)"),
     "FP111": ("error", "two categories, tags or authors make the same URL slug, or none"),
+    "FP112": ("error", "an image or enclosure cannot be used (its form, URL or media type)"),
+    "FP113": ("error", "an image or enclosure names a file of the site that does not exist"),
+    "FP114": ("error", "a WebSub hub could not be notified"),
+    "FP115": ("error", "feedpub ping has no hub, or no build to announce"),
     "FP201": ("warning", "characters that XML cannot carry were removed"),
     "FP202": ("warning", "an entry has no summary and no text to make one from"),
     "FP203": ("warning", "a front matter key looks like a typo of a known key"),
@@ -63,6 +67,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FP209": ("warning", "an entry has no author, and the site has none"),
     "FP210": ("warning", "the cache cannot be used; the build ran without it"),
     "FP211": ("warning", "an index.html that feedpub did not write is in the output folder"),
+    "FP212": ("warning", "a full archive document now holds other entries than before"),
     "FP301": ("error", "a built feed is not well-formed XML"),
     "FP302": ("error", "a built feed lacks an element the format requires"),
     "FP303": ("error", "a built feed has a relative URL"),
@@ -71,6 +76,8 @@ CODES: dict[str, tuple[str, str]] = {
     "FP306": ("error", "a built RSS item has a wrong author element"),
     "FP307": ("warning", "a title still looks like HTML to feed validators"),
     "FP308": ("warning", "content has scripts or event handlers (sanitize = false)"),
+    "FP309": ("error", "a built feed has a wrong enclosure, attachment or Media RSS element"),
+    "FP310": ("error", "a built feed has wrong archive (RFC 5005) or hub links"),
 }
 
 
