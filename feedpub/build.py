@@ -590,6 +590,8 @@ def build(
         last = store.last_build()
         if last and _still_current(site, last, key, now):
             # Nothing that a feed depends on changed since the last build: done.
+            if last.get("changed_feeds"):
+                store.save_build({**last, "changed_feeds": []})  # 'feedpub ping': nothing new
             lap("scan")
             return BuildResult(
                 scanned=last["scanned"],
@@ -637,6 +639,8 @@ def build(
         gone = [n for n in previous_outputs(site) if n not in outputs and n != INDEX_NAME]
         written, unchanged = write_outputs(site.output, outputs, remove=gone)
         lap("write")
+        target = site.output.resolve()
+        changed = {path.relative_to(target).as_posix() for path in written}
         hits = store.hits
         upcoming = [e.date for e in scanned.entries if e.date > now and (drafts or not e.draft)]
         store.save_build(
@@ -646,6 +650,8 @@ def build(
                 "outputs": {name: list(_stat(site.output / name)) for name in sorted(outputs)},
                 "media": sorted({f for e in scanned.entries for f in e.media_files}),
                 "feeds": keys,
+                # The feeds whose bytes this build changed, for 'feedpub ping'.
+                "changed_feeds": sorted(changed & set(_subscribable(plans))),
                 "scanned": len(scanned.entries),
                 "published": len(chosen),
                 "warnings": [
@@ -663,6 +669,11 @@ def build(
         cache_hits=hits,
         timings=tuple(timings),
     )
+
+
+def _subscribable(plans: list[FeedPlan]) -> list[str]:
+    """The files of every feed one can subscribe to (archive documents are not)."""
+    return [plan.folder + name for plan in plans for name in (RSS_NAME, ATOM_NAME, JSON_NAME)]
 
 
 def _discovery(site: Site, plans: list[FeedPlan], outputs: dict[str, Any]) -> list[BuildWarning]:

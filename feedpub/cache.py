@@ -43,6 +43,34 @@ CREATE TABLE IF NOT EXISTS rendered (
 """
 
 
+def _stamp(site: Site) -> str:
+    """What the cached values depend on besides the files: version and settings."""
+    ignored = {"output", "config_path", "limit", "title", "description", "language"}
+    ignored |= {"hubs", "archive", "archive_size"}  # feeds only, not entries
+    settings = {k: str(v) for k, v in asdict(site).items() if k not in ignored}
+    settings["entries"] = str(site.entries.resolve())
+    return json.dumps([_SCHEMA, __version__, settings], sort_keys=True)
+
+
+def recorded_build(site: Site) -> dict[str, Any] | None:
+    """What the last build of ``site`` recorded in its cache (see :meth:`Cache.save_build`),
+    read without changing anything; ``None`` when there is no cache, or it was made by
+    another feedpub version or with other settings."""
+    path = site.output.resolve().parent / CACHE_DIR / "cache.sqlite"
+    if not path.is_file():
+        return None
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            rows = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            connection.close()
+        record = json.loads(rows["last_build"]) if rows.get("stamp") == _stamp(site) else None
+    except (sqlite3.Error, KeyError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
 def remove_cache(site: Site) -> Path | None:
     """Delete the site's cache folder (and staging folders a killed build left); returns the
     cache folder if there was one."""
@@ -138,7 +166,7 @@ class Cache:
         db = self._db
         db.execute("PRAGMA journal_mode=WAL" if self.folder else "PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=NORMAL")
-        stamp = self._stamp()
+        stamp = _stamp(self._site)
         try:
             row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
         except sqlite3.OperationalError:  # a new file: no tables yet
@@ -150,14 +178,6 @@ class Cache:
             db.executescript(_TABLES)
             db.execute("INSERT INTO meta VALUES ('stamp', ?)", (stamp,))
         db.execute("BEGIN")
-
-    def _stamp(self) -> str:
-        """What the cached values depend on besides the files: version and settings."""
-        ignored = {"output", "config_path", "limit", "title", "description", "language"}
-        ignored |= {"hubs", "archive", "archive_size"}  # feeds only, not entries
-        settings = {k: str(v) for k, v in asdict(self._site).items() if k not in ignored}
-        settings["entries"] = str(self._site.entries.resolve())
-        return json.dumps([_SCHEMA, __version__, settings], sort_keys=True)
 
     def _run(self, sql: str, params: Any = (), *, many: bool = False) -> sqlite3.Cursor:
         """Run a statement; a cache that fails (damaged file, lost journal, full disk) is

@@ -291,6 +291,53 @@ def clean(config: Path | None, out: Path | None) -> None:
 
 @main.command()
 @_config_option
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Output folder of the build to announce, as for 'build'. [default: public]",
+)
+@click.option("--dry-run", "-n", is_flag=True, help="Print what would be sent; send nothing.")
+def ping(config: Path | None, out: Path | None, dry_run: bool) -> None:
+    """Tell the WebSub hubs ('hub' in the configuration) which feeds changed.
+
+    Sends each hub an HTTP POST with hub.mode=publish and hub.url=<feed URL>
+    for every feed whose file the last 'feedpub build' changed; the hub then
+    fetches the feed and pushes it to its subscribers. Run it after publishing
+    the output folder. A hub that cannot be reached or does not answer with a
+    2xx status is an error (exit status 1).
+
+    Example:
+
+    \b
+        feedpub build && rsync -a public/ host:/var/www/ && feedpub ping
+        feedpub ping --dry-run
+    """
+    from .websub import changed_feeds
+    from .websub import ping as run_ping
+
+    with _user_errors("not every hub was notified"):
+        site = load_site(config, output=out)
+        feeds = changed_feeds(site)
+        if not feeds:
+            click.echo("the last build changed no feed; no hub notified")
+            return
+        if dry_run:
+            for hub in site.hubs:
+                for feed in feeds:
+                    click.echo(f"would notify {hub} of {feed}")
+            return
+        result = run_ping(site, feeds)
+        for hub in site.hubs:
+            count = sum(1 for notified, _ in result.notified if notified == hub)
+            if count:
+                click.echo(f"notified {hub} of {count} feed{'s' if count != 1 else ''}")
+        if result.errors:
+            raise BuildErrors(result.errors)
+
+
+@main.command()
+@_config_option
 @click.option("--all", "every", is_flag=True, help="Also the feeds per category, tag and author.")
 def links(config: Path | None, every: bool) -> None:
     """Print the <link rel="alternate"> tags that announce the feeds.
