@@ -7,7 +7,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache, partial
 from importlib import resources
@@ -47,6 +47,8 @@ OPML_NAME = "feeds.opml"
 XSL_NAME = "feed.xsl"
 #: Hidden file in the output folder remembering each entry's id and link from the last build.
 MANIFEST_NAME = ".feedpub-manifest.json"
+#: Folder of the RFC 5005 archive documents: archive/1/ holds the oldest entries.
+ARCHIVE_FOLDER = "archive"
 
 
 #: Below this many files to parse (or entries to render), one process is faster than several.
@@ -329,7 +331,8 @@ def select(
 
 @dataclass(frozen=True)
 class FeedPlan:
-    """One feed of a site (in three formats): where it goes and what it carries."""
+    """One feed of a site (in three formats), or one archive document of the main feed (RSS
+    and Atom): where it goes and what it carries."""
 
     #: Folder in the output folder, "" for the main feed, e.g. "categories/business-economy/".
     folder: str
@@ -337,6 +340,16 @@ class FeedPlan:
     title: str
     #: Its entries, newest first, at most ``limit``.
     entries: list[Entry]
+    #: The number of an RFC 5005 archive document (1: the oldest entries); 0 for a feed.
+    archive: int = 0
+    #: RFC 5005 links, (relation, folder of the document it points to).
+    history: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Its files in the output folder: no JSON Feed for archive documents."""
+        formats = (RSS_NAME, ATOM_NAME) if self.archive else (RSS_NAME, ATOM_NAME, JSON_NAME)
+        return tuple(self.folder + name for name in formats)
 
 
 #: Per-taxonomy feeds: the setting that turns them on, their folder, and what they group by.
@@ -382,7 +395,41 @@ def plan_feeds(
             plans.append(FeedPlan(f"{folder}/{slug}/", title, chosen))
     if problems:
         raise BuildErrors(problems)
+    if site.archive:
+        plans[0], archives = archive_plans(site, plans[0], visible)
+        plans += archives
     return plans
+
+
+def archive_plans(
+    site: Site, main: FeedPlan, visible: list[Entry]
+) -> tuple[FeedPlan, list[FeedPlan]]:
+    """The main feed and its RFC 5005 archive documents: every entry, oldest first, in
+    documents of ``archive_size``; archive/1/ holds the oldest. A full document keeps its
+    entries (and bytes) as newer entries come; after the last full one there is always one
+    more, filling up (possibly empty), so that every full one links to the next without ever
+    changing. No archive before the first one is full: the main feed (``limit`` ≥
+    ``archive_size`` entries) still carries every entry then."""
+    size = site.archive_size
+    if len(visible) < size:
+        return main, []
+    oldest = visible[::-1]
+    count = len(oldest) // size + 1
+
+    def folder(number: int) -> str:
+        return f"{ARCHIVE_FOLDER}/{number}/"
+
+    plans = []
+    for number in range(1, count + 1):
+        links = [("current", main.folder)]
+        if number > 1:
+            links.append(("prev-archive", folder(number - 1)))
+        if number < count:
+            links.append(("next-archive", folder(number + 1)))
+        chosen = oldest[(number - 1) * size : number * size][::-1]  # newest first, as feeds
+        title = f"{site.title} (archive {number})"
+        plans.append(FeedPlan(folder(number), title, chosen, number, tuple(links)))
+    return replace(main, history=(("prev-archive", folder(count)),)), plans
 
 
 @lru_cache(maxsize=4096)
@@ -482,15 +529,19 @@ def feed_outputs(
             updated=max(e.modified for e in (plan.entries or entries)),
             stylesheet=site.base_url + XSL_NAME if site.browser_view else None,
             media=any(e.image for e in plan.entries),
-            hubs=site.hubs,
+            # Nobody subscribes to an archive document, which never changes once full.
+            hubs=() if plan.archive else site.hubs,
+            archive=bool(plan.archive),
+            # One logical feed: archive documents have the main feed's Atom id.
+            feed_id=site.base_url + ATOM_NAME if plan.archive else None,
         )
-        for name, write in (
-            (RSS_NAME, feeds.write_rss),
-            (ATOM_NAME, feeds.write_atom),
-            (JSON_NAME, feeds.write_json),
-        ):
-            path = plan.folder + name
-            outputs[path] = partial(write, feed, site.base_url + path)
+        writers = {RSS_NAME: feeds.write_rss, ATOM_NAME: feeds.write_atom}
+        writers[JSON_NAME] = feeds.write_json
+        for path in plan.names:
+            name = path.rsplit("/", 1)[-1]
+            history = tuple((rel, site.base_url + to + name) for rel, to in plan.history)
+            document = replace(feed, history=history) if history else feed
+            outputs[path] = partial(writers[name], document, site.base_url + path)
     return outputs
 
 
@@ -504,7 +555,11 @@ def carried(plans: list[FeedPlan]) -> list[Entry]:
 
 
 def manifest(
-    site: Site, entries: tuple[Entry, ...], outputs: list[str], index_html: str | None = None
+    site: Site,
+    entries: tuple[Entry, ...],
+    outputs: list[str],
+    index_html: str | None = None,
+    archives: dict[str, str] | None = None,
 ) -> bytes:
     """The manifest of this build: each entry file (relative to the entries folder) → id and
     link, and the output files it wrote (so a feed no longer made is removed next time)."""
@@ -516,9 +571,41 @@ def manifest(
         # The hash of the index.html written, so that a page someone else put in its place
         # is recognised and never overwritten.
         "index_html": index_html,
+        # The entries of each full archive document (a hash of their ids), see archive_changes.
+        "archives": archives or {},
     }
     # No indent: the C encoder is much faster, and nobody needs to read this file.
     return (json.dumps(data, ensure_ascii=False) + "\n").encode()
+
+
+def full_archives(site: Site, plans: list[FeedPlan]) -> dict[str, str]:
+    """Each full archive document's folder → a hash of the ids of its entries."""
+    return {
+        plan.folder: digest(json.dumps([e.id for e in plan.entries]).encode())
+        for plan in plans
+        if plan.archive and len(plan.entries) == site.archive_size
+    }
+
+
+def archive_changes(site: Site, plans: list[FeedPlan]) -> list[BuildWarning]:
+    """Archive documents that were full at the last build and now hold other entries: readers
+    and caches take a full one never to change, so they may miss what did."""
+    before = _read_manifest(site).get("archives")
+    if not isinstance(before, dict):
+        return []
+    now = full_archives(site, plans)
+    return [
+        BuildWarning(
+            "FP212",
+            f"archive document {folder.split('/')[1]} now holds other entries than the last "
+            "build's (an entry dated before its newest was added or removed, or had its date "
+            "changed); readers that fetched it before may not see that. Date new entries "
+            "after the archived ones",
+            site.output / folder,
+        )
+        for folder, hashed in sorted(before.items())
+        if now.get(folder) != hashed
+    ]
 
 
 def previous_outputs(site: Site) -> list[str]:
@@ -628,12 +715,14 @@ def build(
             if made_before.get(name) == keys[name] and _same_stat(site, name, stats_before):
                 outputs[name] = None
         warnings += _discovery(site, plans, outputs)
+        warnings += archive_changes(site, plans)
         page = outputs.get(INDEX_NAME)
         outputs[MANIFEST_NAME] = manifest(
             site,
             scanned.entries,
             list(outputs),
             index_html=digest(page) if isinstance(page, bytes) else None,
+            archives=full_archives(site, plans),
         )
         # Feeds no longer made go; an index.html not written now is someone else's: it stays.
         gone = [n for n in previous_outputs(site) if n not in outputs and n != INDEX_NAME]
@@ -673,7 +762,7 @@ def build(
 
 def _subscribable(plans: list[FeedPlan]) -> list[str]:
     """The files of every feed one can subscribe to (archive documents are not)."""
-    return [plan.folder + name for plan in plans for name in (RSS_NAME, ATOM_NAME, JSON_NAME)]
+    return [name for plan in plans if not plan.archive for name in plan.names]
 
 
 def _discovery(site: Site, plans: list[FeedPlan], outputs: dict[str, Any]) -> list[BuildWarning]:
@@ -681,7 +770,7 @@ def _discovery(site: Site, plans: list[FeedPlan], outputs: dict[str, Any]) -> li
     write (the site's own home page, say) is left alone, with a warning."""
     from .discovery import feed_links, index_html, opml
 
-    links = feed_links(site, [(plan.folder, plan.title) for plan in plans])
+    links = feed_links(site, [(plan.folder, plan.title) for plan in plans if not plan.archive])
     outputs[OPML_NAME] = opml(site, links)
     if site.browser_view:
         outputs[XSL_NAME] = (resources.files("feedpub") / "data" / XSL_NAME).read_bytes()
@@ -723,9 +812,11 @@ def _feed_keys(site: Site, plans: list[FeedPlan], scanned: Scan) -> dict[str, st
     for plan in plans:
         carried_entries = [(scanned.names[e.path], scanned.digests[e.path]) for e in plan.entries]
         empty = None if plan.entries else str(newest)  # an empty feed takes the newest date
-        key = digest(json.dumps([str(site), plan.title, carried_entries, empty]).encode())
-        for name in (RSS_NAME, ATOM_NAME, JSON_NAME):
-            keys[plan.folder + name] = key
+        key = digest(
+            json.dumps([str(site), plan.title, carried_entries, empty, plan.history]).encode()
+        )
+        for name in plan.names:
+            keys[name] = key
     return keys
 
 

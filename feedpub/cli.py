@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from ._version import __version__
+from .build import ARCHIVE_FOLDER
 from .build import build as run_build
 from .config import load_site
 from .errors import BuildErrors, FeedpubError, display_path
@@ -148,7 +149,8 @@ def build(
     """Build the feeds: OUTPUT/feed.xml (RSS 2.0), atom.xml (Atom 1.0), feed.json (JSON Feed).
 
     The same three are written per category under OUTPUT/categories/<slug>/ (and per
-    tag and author when tag_feeds / author_feeds are on).
+    tag and author when tag_feeds / author_feeds are on), and with archive = true the
+    whole history as RFC 5005 archive documents under OUTPUT/archive/<n>/.
 
     Reads every entry, checks it, and writes the feeds only when every entry is
     correct: on any problem it prints 'file:line: message' for each one, exits
@@ -185,9 +187,12 @@ def build(
         count = result.published
         state = "" if result.written else ", unchanged"
         feeds = [p for p in result.outputs if p.name in ("feed.xml", "atom.xml", "feed.json")]
+        archive = site.output.resolve() / ARCHIVE_FOLDER
+        archived = sum(1 for p in feeds if p.parent.parent == archive)
+        more = f" and {archived} archive documents" if archived else ""
         click.echo(
-            f"{count} entr{'y' if count == 1 else 'ies'} → {len(feeds)} feeds in "
-            f"{display_path(site.output)}/ ({time.perf_counter() - started:.2f} s{state})"
+            f"{count} entr{'y' if count == 1 else 'ies'} → {len(feeds) - archived} feeds{more} "
+            f"in {display_path(site.output)}/ ({time.perf_counter() - started:.2f} s{state})"
         )
 
 
@@ -359,7 +364,8 @@ def links(config: Path | None, every: bool) -> None:
         site = load_site(config)
         feeds = [("", site.title)]
         if every:
-            feeds = [(p.folder, p.title) for p in plan_feeds(site, scan(site).entries)]
+            plans = plan_feeds(site, scan(site).entries)
+            feeds = [(p.folder, p.title) for p in plans if not p.archive]
     click.echo(link_block(feed_links(site, feeds)))
 
 

@@ -23,6 +23,7 @@ from .build import (
     ATOM_NAME,
     JSON_NAME,
     RSS_NAME,
+    archive_changes,
     carried,
     current_time,
     feed_outputs,
@@ -124,6 +125,7 @@ def check(
             except FeedpubError as e:
                 plans = []
                 findings += from_problem(e)
+            findings += [f for w in archive_changes(site, plans) for f in from_problem(w)]
             render_into(site, carried(plans), scanned.digests, cache, None)
             outputs = feed_outputs(site, scanned.entries, plans, scanned.digests, cache)
             linters = {RSS_NAME: lint_rss, ATOM_NAME: lint_atom, JSON_NAME: lint_json}
