@@ -38,6 +38,16 @@ author = "{title}"
 # max_entry_size = "8 MiB"
 # max_front_matter_size = "64 KiB"
 # max_categories = 200
+# Whose conventions the entries follow: "feedpub", "jekyll" or "hugo" (README: Coming from …).
+# dialect = "feedpub"
+# File endings read as entries (default: .md and .markdown; with jekyll/hugo also .mdown, .mkd).
+# extensions = [".md", ".markdown"]
+# Where a derived summary ends (default: a <!--more--> line, else the first paragraph).
+# excerpt_separator = "<!--more-->"
+# Authors by key, for 'author: jane' in entries (a YAML file like Jekyll's _data/authors.yml).
+# authors_file = "_data/authors.yml"
+# Hugo only: a URL pattern per content section.
+# permalinks = {{ posts = "/:year/:month/:slug/" }}
 # WebSub hubs to announce in every feed and notify with 'feedpub ping' (a URL or a list).
 # hub = ["https://pubsubhubbub.appspot.com/"]
 # Complete history (RFC 5005): archive/<n>/feed.xml and atom.xml, oldest first, each holding

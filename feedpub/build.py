@@ -25,6 +25,7 @@ from .errors import (
     ConfigError,
     EntryError,
     FeedpubError,
+    NotAnEntry,
     display_path,
 )
 from .media import unchanged as media_unchanged
@@ -49,6 +50,8 @@ XSL_NAME = "feed.xsl"
 MANIFEST_NAME = ".feedpub-manifest.json"
 #: Folder of the RFC 5005 archive documents: archive/1/ holds the oldest entries.
 ARCHIVE_FOLDER = "archive"
+#: index.html previews at most this many of the main feed's newest entries.
+PREVIEW_MAX = 50
 
 
 #: Below this many files to parse (or entries to render), one process is faster than several.
@@ -145,10 +148,16 @@ def list_entries(site: Site) -> Listing:
             folder,
             code="FP005",
         )
-    paths, link_problems = entry_files(folder)
+    if site.dialect == "feedpub":
+        paths, link_problems = entry_files(folder, site.extensions)
+    else:
+        from .dialects import dialect_files
+
+        paths, link_problems = dialect_files(folder, site, site.output.resolve())
     if not paths and not link_problems:
+        patterns = ", ".join(f"*{s}" for s in site.extensions)
         raise ConfigError(
-            "no entries found (*.md, *.markdown); write one, e.g. "
+            f"no entries found ({patterns}); write one, e.g. "
             f"{Path(folder.name) / 'hello.md'} with 'title:' and 'date:' front matter",
             folder,
             code="FP005",
@@ -253,6 +262,8 @@ def _parse_files(site: Site, paths: list[Path]) -> list[_Parsed]:
             record = cache_record(entry, warnings)  # here, so workers share the work
         except BuildErrors as e:
             warnings, errors = list(e.warnings), list(e.errors)
+        except NotAnEntry as e:  # a page its dialect does not publish: left out
+            warnings = e.warnings
         except FeedpubError as e:
             errors = [e]
         except OSError as e:
@@ -324,7 +335,13 @@ def select(
     """Entries a feed carries: drafts and future entries left out unless asked, newest first
     (ties broken by file path, so the order is total), at most ``limit`` (0: all)."""
     now = now or current_time()
-    chosen = [e for e in entries if (drafts or not e.draft) and (future or e.date <= now)]
+    chosen = [
+        e
+        for e in entries
+        if (drafts or not e.draft)
+        and (future or (e.publish_date or e.date) <= now)
+        and (e.expiry_date is None or e.expiry_date > now)
+    ]
     chosen.sort(key=lambda e: (-e.date.timestamp(), str(e.path)))
     return chosen[:limit] if limit else chosen
 
@@ -504,17 +521,6 @@ def feed_outputs(
 ) -> dict[str, Content]:
     """Every feed file, by name in the output folder, streamed from the rendered entries."""
     from . import feeds  # feedgen and lxml: loaded only when feeds are written
-    from .render import Rendered
-
-    def items_of(chosen: list[Entry]) -> Callable[[], Iterator[Rendered]]:
-        def items() -> Iterator[Rendered]:
-            wanted = [(_rel(site, e), digests.get(e.path, "")) for e in chosen]
-            for entry, found in zip(chosen, cache.rendered_many(wanted), strict=True):
-                assert found is not None, "render_into() renders every chosen entry first"
-                title, summary, html = found
-                yield Rendered(entry=entry, title=title, summary=summary, content_html=html)
-
-        return items
 
     outputs: dict[str, Content] = {}
     for plan in plans:
@@ -524,10 +530,12 @@ def feed_outputs(
             language=site.language,
             home_url=site.base_url,
             authors=site.authors or (Author(name=site.title),),
-            items=items_of(plan.entries),
+            items=rendered_items(site, plan.entries, digests, cache),
             # Feed-level dates come from the entries, never the clock: builds are reproducible.
             updated=max(e.modified for e in (plan.entries or entries)),
-            stylesheet=site.base_url + XSL_NAME if site.browser_view else None,
+            # Relative, so the browser view also works where the site is previewed
+            # (browsers apply only stylesheets from the feed's own origin).
+            stylesheet="../" * plan.folder.count("/") + XSL_NAME if site.browser_view else None,
             media=any(e.image for e in plan.entries),
             # Nobody subscribes to an archive document, which never changes once full.
             hubs=() if plan.archive else site.hubs,
@@ -543,6 +551,23 @@ def feed_outputs(
             document = replace(feed, history=history) if history else feed
             outputs[path] = partial(writers[name], document, site.base_url + path)
     return outputs
+
+
+def rendered_items(
+    site: Site, chosen: list[Entry], digests: Mapping[Path, str], cache: Cache
+) -> Callable[[], Iterator[Rendered]]:
+    """A function giving ``chosen`` as rendered by :func:`render_into`, read from ``cache``
+    one at a time (each feed format iterates them once)."""
+    from .render import Rendered
+
+    def items() -> Iterator[Rendered]:
+        wanted = [(_rel(site, e), digests.get(e.path, "")) for e in chosen]
+        for entry, found in zip(chosen, cache.rendered_many(wanted), strict=True):
+            assert found is not None, "render_into() renders every chosen entry first"
+            title, summary, html = found
+            yield Rendered(entry=entry, title=title, summary=summary, content_html=html)
+
+    return items
 
 
 def carried(plans: list[FeedPlan]) -> list[Entry]:
@@ -714,7 +739,8 @@ def build(
             # build left it, is kept without being made again.
             if made_before.get(name) == keys[name] and _same_stat(site, name, stats_before):
                 outputs[name] = None
-        warnings += _discovery(site, plans, outputs)
+        preview = rendered_items(site, chosen[:PREVIEW_MAX], scanned.digests, store)
+        warnings += _discovery(site, plans, outputs, preview)
         warnings += archive_changes(site, plans)
         page = outputs.get(INDEX_NAME)
         outputs[MANIFEST_NAME] = manifest(
@@ -731,11 +757,20 @@ def build(
         target = site.output.resolve()
         changed = {path.relative_to(target).as_posix() for path in written}
         hits = store.hits
-        upcoming = [e.date for e in scanned.entries if e.date > now and (drafts or not e.draft)]
+        upcoming = [
+            moment
+            for e in scanned.entries
+            if drafts or not e.draft
+            for moment in (
+                None if future else e.publish_date or e.date,
+                e.expiry_date,  # an entry expiring changes the feeds too
+            )
+            if moment is not None and moment > now
+        ]
         store.save_build(
             {
                 "key": key,
-                "horizon": min(upcoming).isoformat() if upcoming and not future else None,
+                "horizon": min(upcoming).isoformat() if upcoming else None,
                 "outputs": {name: list(_stat(site.output / name)) for name in sorted(outputs)},
                 "media": sorted({f for e in scanned.entries for f in e.media_files}),
                 "feeds": keys,
@@ -765,9 +800,15 @@ def _subscribable(plans: list[FeedPlan]) -> list[str]:
     return [name for plan in plans if not plan.archive for name in plan.names]
 
 
-def _discovery(site: Site, plans: list[FeedPlan], outputs: dict[str, Any]) -> list[BuildWarning]:
-    """Add index.html and feeds.opml to ``outputs``; an index.html that feedpub did not
-    write (the site's own home page, say) is left alone, with a warning."""
+def _discovery(
+    site: Site,
+    plans: list[FeedPlan],
+    outputs: dict[str, Any],
+    preview: Callable[[], Iterator[Rendered]],
+) -> list[BuildWarning]:
+    """Add index.html (the feed list, then the entries ``preview`` gives, as a reader shows
+    them) and feeds.opml to ``outputs``; an index.html that feedpub did not write (the
+    site's own home page, say) is left alone, with a warning."""
     from .discovery import feed_links, index_html, opml
 
     links = feed_links(site, [(plan.folder, plan.title) for plan in plans if not plan.archive])
@@ -784,7 +825,7 @@ def _discovery(site: Site, plans: list[FeedPlan], outputs: dict[str, Any]) -> li
                 page,
             )
         ]
-    outputs[INDEX_NAME] = index_html(site, links)
+    outputs[INDEX_NAME] = index_html(site, links, preview())
     return []
 
 

@@ -135,7 +135,9 @@ class Cache:
     @classmethod
     def _open_file(cls, site: Site, folder: Path) -> Cache:
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        ignore = folder / ".gitignore"
+        if not ignore.is_file():  # written once: every build touching it would wake watchers
+            ignore.write_text("*\n", encoding="utf-8")
         path = folder / "cache.sqlite"
         for attempt in (1, 2):
             connection = sqlite3.connect(path, isolation_level=None)
@@ -332,6 +334,9 @@ def cache_record(entry: Entry, warnings: list[BuildWarning]) -> str:
             "image": _media_record(entry.image) if entry.image else None,
             "enclosures": [_media_record(m) for m in entry.enclosures],
             "media_files": entry.media_files,
+            "publish_date": entry.publish_date.isoformat() if entry.publish_date else None,
+            "expiry_date": entry.expiry_date.isoformat() if entry.expiry_date else None,
+            "excerpt_separator": entry.excerpt_separator,
         },
         ensure_ascii=False,
     )
@@ -361,9 +366,16 @@ def _from_record(path: Path, file_digest: str, text: str) -> Cached:
         image=Media(*data["image"]) if data["image"] else None,
         enclosures=tuple(Media(*m) for m in data["enclosures"]),
         media_files=tuple((str(n), int(size), int(ns)) for n, size, ns in data["media_files"]),
+        publish_date=_instant(data["publish_date"]),
+        expiry_date=_instant(data["expiry_date"]),
+        excerpt_separator=data["excerpt_separator"],
     )
     return Cached(file_digest, entry, warnings)
 
 
 def _media_record(media: Media) -> list[Any]:
     return [media.url, media.type, media.length, media.title, media.width, media.height]
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None

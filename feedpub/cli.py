@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -14,9 +16,9 @@ from typing import Any
 import click
 
 from ._version import __version__
-from .build import ARCHIVE_FOLDER
+from .build import ARCHIVE_FOLDER, BuildResult
 from .build import build as run_build
-from .config import load_site
+from .config import Site, load_site
 from .errors import BuildErrors, FeedpubError, display_path
 
 
@@ -26,14 +28,54 @@ def _user_errors(outcome: str = "no feed was written") -> Iterator[None]:
     try:
         yield
     except FeedpubError as e:
-        problems = e.errors if isinstance(e, BuildErrors) else (e,)
-        for problem in problems:
-            click.echo(str(problem), err=True)
-        for warning in e.warnings if isinstance(e, BuildErrors) else ():
-            click.echo(str(warning), err=True)
-        count = len(problems)
-        click.echo(f"feedpub: {count} problem{'s' if count != 1 else ''}; {outcome}.", err=True)
+        _report(e, outcome)
         raise SystemExit(1) from None
+
+
+def _report(error: FeedpubError, outcome: str) -> None:
+    """Print every problem in ``error``, its warnings, and a last line saying ``outcome``."""
+    problems = error.errors if isinstance(error, BuildErrors) else (error,)
+    for problem in problems:
+        _echo(str(problem), err=True, fg="red")
+    _warn(error.warnings if isinstance(error, BuildErrors) else ())
+    count = len(problems)
+    _echo(
+        f"feedpub: {count} problem{'s' if count != 1 else ''}; {outcome}.",
+        err=True,
+        fg="red",
+        bold=True,
+    )
+
+
+def _colour() -> bool:
+    """Whether to colour output: never when NO_COLOR is set (https://no-color.org); click
+    removes the colours anyway when the output is not a terminal."""
+    return not os.environ.get("NO_COLOR")
+
+
+def _echo(text: str, *, err: bool = False, **style: Any) -> None:
+    """Print a line, in ``style`` (click.style's arguments) when colours are wanted."""
+    click.echo(click.style(text, **style) if style and _colour() else text, err=err)
+
+
+def _warn(warnings: Iterable[object]) -> None:
+    for warning in warnings:
+        _echo(str(warning), err=True, fg="yellow")
+
+
+def _summary(result: BuildResult, site: Site, started: float) -> None:
+    """The line after a build: "12 entries → 6 feeds in public/ (0.21 s)"."""
+    count = result.published
+    state = "" if result.written else ", unchanged"
+    feeds = _feed_files(result)
+    archive = site.output.resolve() / ARCHIVE_FOLDER
+    archived = sum(1 for p in feeds if p.parent.parent == archive)
+    more = f" and {archived} archive documents" if archived else ""
+    _echo(
+        f"{count} entr{'y' if count == 1 else 'ies'} → {len(feeds) - archived} feeds{more} in "
+        f"{display_path(site.output)}/ ({time.perf_counter() - started:.2f} s{state})",
+        fg="green",
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -177,23 +219,120 @@ def build(
             )
         finally:
             bar.close()
-    for warning in result.warnings:
-        click.echo(str(warning), err=True)
+    _warn(result.warnings)
     if verbose:
         for stage, seconds in result.timings:
             click.echo(f"{stage:<8} {seconds:7.3f} s", err=True)
         click.echo(f"cache    {result.cache_hits} of {result.scanned} entries", err=True)
     if not quiet:
-        count = result.published
-        state = "" if result.written else ", unchanged"
-        feeds = [p for p in result.outputs if p.name in ("feed.xml", "atom.xml", "feed.json")]
-        archive = site.output.resolve() / ARCHIVE_FOLDER
-        archived = sum(1 for p in feeds if p.parent.parent == archive)
-        more = f" and {archived} archive documents" if archived else ""
-        click.echo(
-            f"{count} entr{'y' if count == 1 else 'ies'} → {len(feeds) - archived} feeds{more} "
-            f"in {display_path(site.output)}/ ({time.perf_counter() - started:.2f} s{state})"
-        )
+        _summary(result, site, started)
+
+
+@main.command()
+@_site_options
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Only this machine can connect to 127.0.0.1; use 0.0.0.0 "
+    "to let other machines in (they can then read everything in the output folder).",
+)
+@click.option(
+    "--port",
+    "-p",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option("--no-watch", is_flag=True, help="Build once and serve; do not rebuild on changes.")
+def serve(
+    config: Path | None,
+    entries: Path | None,
+    out: Path | None,
+    base_url: str | None,
+    drafts: bool,
+    future: bool,
+    host: str,
+    port: int,
+    no_watch: bool,
+) -> None:
+    """Build, then serve the output folder at http://127.0.0.1:8000/ to preview it.
+
+    Open the address in a browser: index.html lists the feeds and shows the
+    newest entries as a feed reader would; the feeds themselves open as
+    readable pages. Point a feed reader at http://127.0.0.1:8000/feed.xml to
+    try the real thing. Feeds are sent with their media types, ETag and
+    Last-Modified (a reader asking again gets '304 Not Modified'); nothing
+    outside the output folder can be reached.
+
+    Watches the entries and the settings, and builds again on every change.
+    A build that fails prints its 'file:line: message' lines and the last
+    good feeds stay served until the entry is fixed. Ctrl-C stops.
+
+    Example:
+
+    \b
+        feedpub serve
+        feedpub serve --drafts --future --port 8080
+        feedpub serve --host 0.0.0.0 --no-watch
+    """
+    import threading
+
+    from .serve import FeedServer, changes
+
+    def rebuild() -> Site | None:
+        started = time.perf_counter()
+        try:
+            site = load_site(config, base_url=base_url, entries=entries, output=out)
+            result = run_build(site, drafts=drafts, future=future)
+        except FeedpubError as e:
+            _report(e, "still serving the last good feeds")
+            return None
+        _warn(result.warnings)
+        _summary(result, site, started)
+        return site
+
+    stop = threading.Event()
+    with _user_errors("nothing is served"):
+        site = load_site(config, base_url=base_url, entries=entries, output=out)
+        watch = None if no_watch else changes(site, stop)
+        if watch is not None:
+            next(watch)  # the watch is in place before the build: no edit is missed
+        site = rebuild() or site
+        server = FeedServer(site.output, host, port, log=lambda line: click.echo(line, err=True))
+    # Ctrl-C (and a plain kill) stop the server, even where the shell started it with SIGINT
+    # ignored, as it does for a background job.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda signum, frame: _interrupt())
+    try:
+        server.start()
+        _echo(f"serving {display_path(site.output)}/ at {server.url} (Ctrl-C to stop)", bold=True)
+        if watch is None:
+            while not stop.wait(3600):
+                pass
+        else:
+            click.echo(f"watching {display_path(site.entries)}/ and the settings for changes")
+            for changed in watch:
+                names = sorted(display_path(p) for p in changed if p.exists())
+                click.echo(f"changed: {', '.join(names) or 'files removed'}")
+                site = rebuild() or site
+                server.root = site.output
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.stop()
+    click.echo("stopped")
+
+
+def _interrupt() -> None:
+    raise KeyboardInterrupt
+
+
+def _feed_files(result: BuildResult) -> list[Path]:
+    """The feed files among a build's outputs (not the index, stylesheet or reading list)."""
+    return [p for p in result.outputs if p.name in ("feed.xml", "atom.xml", "feed.json")]
 
 
 @main.command()
@@ -251,18 +390,19 @@ def check(
         click.echo(json.dumps([f.to_dict() for f in findings], indent=1, ensure_ascii=False))
     else:
         for item in findings:
-            click.echo(str(item))
+            _echo(str(item), fg="red" if item.severity == "error" else "yellow")
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
     if output_format == "text":
         if findings:
-            click.echo(
+            _echo(
                 f"feedpub check: {errors} error{'s' if errors != 1 else ''}, "
                 f"{warnings} warning{'s' if warnings != 1 else ''}.",
                 err=True,
+                bold=True,
             )
         else:
-            click.echo("feedpub check: no problems found.", err=True)
+            _echo("feedpub check: no problems found.", err=True, fg="green")
     if errors or (strict and warnings):
         raise SystemExit(1)
 
@@ -379,26 +519,47 @@ def links(config: Path | None, every: bool) -> None:
     show_default=True,
     help="The address the site will be published at.",
 )
-def init(folder: Path, title: str, base_url: str) -> None:
+@click.option(
+    "--from",
+    "tool",
+    type=click.Choice(["jekyll", "hugo"]),
+    help="FOLDER is a Jekyll or Hugo site: write only feedpub.toml, from its own configuration.",
+)
+def init(folder: Path, title: str, base_url: str, tool: str | None) -> None:
     """Create a working site in FOLDER: feedpub.toml and entries/hello.md.
 
     feedpub.toml lists every setting, the ones you will change first set and
     the others commented with their defaults. Nothing is ever overwritten: if
     either file exists, init names it and stops.
 
+    With --from jekyll or --from hugo, FOLDER is an existing site: feedpub.toml
+    is made from its _config.yml (Jekyll) or hugo.toml/config.toml (Hugo),
+    reads its posts where they lie, and init prints each setting it could not
+    map (--title and --base-url are not used then).
+
     Example:
 
     \b
         feedpub init my-site --title "Riverside Gazette" --base-url https://gazette.example.com/
         cd my-site && feedpub build
+        feedpub init --from jekyll ~/blog
     """
     from .authoring import init_site
     from .build import current_time
 
+    notes: list[str] = []
     with _user_errors("nothing was written"):
-        created = init_site(folder, title=title, base_url=base_url, now=current_time())
+        if tool is None:
+            created = init_site(folder, title=title, base_url=base_url, now=current_time())
+        else:
+            from .importing import import_site
+
+            config, notes = import_site(folder, tool)
+            created = [config]
     for path in created:
         click.echo(f"created {display_path(path)}")
+    for note in notes:
+        click.echo(f"not mapped: {note}", err=True)
     where = "" if folder.resolve() == Path.cwd().resolve() else f"cd {display_path(folder)} && "
     click.echo(f"next: {where}feedpub build")
 
@@ -528,7 +689,9 @@ def list_entries(
     for entry in select(entries, limit=0, drafts=True, future=True, now=now):
         if entry.draft:
             status = "draft"
-        elif entry.date > now:
+        elif entry.expiry_date is not None and entry.expiry_date <= now:
+            continue  # expired (Hugo's expiryDate): no longer anywhere
+        elif (entry.publish_date or entry.date) > now:
             status = "future"
         else:
             status = "published" if entry.path in in_feed else "beyond limit"

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import yaml
+
 from .entry import PERMALINK_FIELDS, Author, parse_authors, permalink_fields
 from .errors import BuildErrors, ConfigError, FeedpubError, display_path
 
@@ -46,6 +48,20 @@ DEFAULTS: dict[str, Any] = {
     "hub": [],
     "archive": False,
     "archive_size": None,
+    "dialect": "feedpub",
+    "extensions": None,
+    "excerpt_separator": None,
+    "authors_file": None,
+    "permalinks": None,
+}
+
+#: The conventions entry files may follow (see feedpub/dialects.py).
+DIALECTS = ("feedpub", "jekyll", "hugo")
+#: Entry file endings read by default, per dialect.
+DEFAULT_EXTENSIONS = {
+    "feedpub": (".md", ".markdown"),
+    "jekyll": (".md", ".markdown", ".mdown", ".mkd"),
+    "hugo": (".md", ".markdown", ".mdown", ".mkd"),
 }
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
@@ -104,6 +120,16 @@ class Site:
     folder: Path = Path()
     #: The file the settings came from, if any.
     config_path: Path | None = None
+    #: Whose conventions entries follow: "feedpub", "jekyll" or "hugo" (feedpub/dialects.py).
+    dialect: str = "feedpub"
+    #: File name endings read as entries, lowercase, each with its dot.
+    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS["feedpub"]
+    #: Where a derived summary ends (default: a ``<!--more-->`` line, else the first paragraph).
+    excerpt_separator: str | None = None
+    #: Authors by key (Jekyll's ``_data/authors.yml``), read from ``authors_file``.
+    author_table: tuple[tuple[str, Author], ...] = ()
+    #: Hugo: URL pattern per content section, e.g. ``(("posts", "/:year/:month/:slug/"),)``.
+    permalinks: tuple[tuple[str, str], ...] = ()
 
 
 def find_config(folder: Path) -> Path | None:
@@ -177,6 +203,7 @@ def load_site(
         ("language", str),
         ("timezone", str),
         ("permalink", str),
+        ("dialect", str),
         ("entries", str),
         ("output", str),
     ):
@@ -220,6 +247,22 @@ def load_site(
             problem(key, f"{key} must be true or false, not {values[key]!r}")
             values[key] = DEFAULTS[key]
 
+    dialect = values["dialect"]
+    if dialect not in DIALECTS:
+        problem("dialect", f"dialect must be one of {', '.join(DIALECTS)}, not {dialect!r}")
+        dialect = "feedpub"
+    extensions = _extensions(values["extensions"], dialect, lambda m: problem("extensions", m))
+    separator = values["excerpt_separator"]
+    if separator is not None and (not isinstance(separator, str) or not separator.strip()):
+        problem("excerpt_separator", f"excerpt_separator must be text, not {separator!r}")
+        separator = None
+    author_table: tuple[tuple[str, Author], ...] = ()
+    if values["authors_file"] is not None:
+        try:
+            author_table = _author_table(values["authors_file"], folder)
+        except (ValueError, OSError) as e:
+            problem("authors_file", f"authors_file: {e}")
+    permalinks = _permalinks(values["permalinks"], lambda m: problem("permalinks", m))
     url = _base_url(values["base_url"], url_problem, config)
     hubs = _hubs(values["hub"], lambda message: problem("hub", message))
     archive_size = values["archive_size"]
@@ -263,13 +306,23 @@ def load_site(
         authors = parse_authors(values["author"]) if values["author"] is not None else ()
     except ValueError as e:
         problem("author", f"author: {e}")
-    _check_permalink(values["permalink"], lambda message: problem("permalink", message))
+    if dialect == "jekyll":
+        from .dialects import check_jekyll_permalink
+
+        if "permalink" not in settings:
+            values["permalink"] = "date"  # Jekyll's default style
+        check_jekyll_permalink(values["permalink"], lambda message: problem("permalink", message))
+    else:
+        _check_permalink(values["permalink"], lambda message: problem("permalink", message))
 
     entries_dir = entries if entries is not None else folder / values["entries"]
     output_dir = output if output is not None else folder / values["output"]
     try:
         resolved_out, resolved_in = output_dir.resolve(), entries_dir.resolve()
-        if resolved_out == resolved_in or resolved_in in resolved_out.parents:
+        inside = resolved_in in resolved_out.parents and dialect != "jekyll"
+        # (A Jekyll site's entries folder is the site itself; only _posts and _drafts are
+        # read, and never the output folder, so the output may lie inside it.)
+        if resolved_out == resolved_in or inside:
             message = (
                 f"the output folder '{display_path(output_dir)}' is the entries folder or "
                 "inside it; choose another output folder (default 'public')"
@@ -312,6 +365,11 @@ def load_site(
         archive_size=archive_size or 1,
         folder=folder,
         config_path=config,
+        dialect=dialect,
+        extensions=extensions,
+        excerpt_separator=separator,
+        author_table=author_table,
+        permalinks=permalinks,
     )
 
 
@@ -409,6 +467,65 @@ def parse_size(value: Any) -> int:
     if match and match.group(2).lower() in _UNITS and int(match.group(1)) > 0:
         return int(match.group(1)) * _UNITS[match.group(2).lower()]
     raise ValueError(f'must be a size like 8388608, "512 KiB" or "8 MiB", not {value!r}')
+
+
+def _extensions(value: Any, dialect: str, problem: Callable[[str], None]) -> tuple[str, ...]:
+    if value is None:
+        return DEFAULT_EXTENSIONS[dialect]
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, str) and re.match(r"^\.?[A-Za-z0-9]+$", v) for v in value)
+    ):
+        problem(f'extensions must be a list like [".md", ".markdown"], not {value!r}')
+        return DEFAULT_EXTENSIONS[dialect]
+    return tuple(dict.fromkeys("." + v.lower().lstrip(".") for v in value))
+
+
+def _author_table(value: Any, folder: Path) -> tuple[tuple[str, Author], ...]:
+    """Authors by key from a YAML file like Jekyll's ``_data/authors.yml``."""
+    from frontmatter.default_handlers import YAMLHandler
+
+    if not isinstance(value, str):
+        raise ValueError(f"must be a file name in quotes, not {value!r}")
+    path = folder / value
+    try:
+        data = YAMLHandler().load(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ValueError(f"{value} does not exist") from None
+    except (UnicodeDecodeError, yaml.YAMLError) as e:
+        raise ValueError(f"{value} is not a YAML file ({' '.join(str(e).split())})") from None
+    if data is None:
+        return ()
+    if not isinstance(data, dict):
+        raise ValueError(f"{value} must map each author's key to name, email and uri")
+    table = []
+    for key, item in data.items():
+        try:
+            (author,) = parse_authors(item if isinstance(item, dict) else str(item))
+        except ValueError as e:
+            raise ValueError(f"{value}: author {key!r}: {e}") from None
+        table.append((str(key), author))
+    return tuple(table)
+
+
+def _permalinks(value: Any, problem: Callable[[str], None]) -> tuple[tuple[str, str], ...]:
+    """Hugo's ``[permalinks]``: a URL pattern per top-level content section."""
+    if value is None:
+        return ()
+    from .dialects import check_hugo_permalink
+
+    if not isinstance(value, dict):
+        problem(f'permalinks must be a table like {{ posts = "/:year/:slug/" }}, not {value!r}')
+        return ()
+    found = []
+    for section, pattern in value.items():
+        if not isinstance(pattern, str):
+            problem(f"permalinks.{section} must be text like '/:year/:slug/', not {pattern!r}")
+            continue
+        check_hugo_permalink(pattern, lambda m, s=section: problem(f"permalinks.{s}: {m}"))
+        found.append((section, pattern))
+    return tuple(found)
 
 
 def _check_permalink(pattern: str, problem: Callable[[str], None]) -> None:

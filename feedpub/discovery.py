@@ -3,12 +3,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from lxml import etree, html
 from lxml.html import builder as E
 
 from .config import Site
+
+if TYPE_CHECKING:
+    from .render import Rendered
+
+#: The preview page's look: readable on a phone and a desktop, no outside resources.
+STYLE = """
+body { font: 17px/1.55 system-ui, sans-serif; max-width: 44rem; margin: 2rem auto;
+  padding: 0 1rem; color: #222; }
+code { word-break: break-all; }
+article { border-top: 1px solid #ddd; padding: 1.25rem 0; }
+article h3 { font-size: 1.5rem; margin: 0 0 .25rem; }
+.meta, .categories { color: #666; font-size: .9rem; margin: .2rem 0; }
+.summary { font-style: italic; }
+.content img { max-width: 100%; height: auto; }
+blockquote { border-left: 3px solid #ccc; margin-left: 0; padding-left: 1rem; color: #444; }
+"""
 
 #: Each feed format: file name, media type, label.
 FORMATS = (
@@ -52,33 +71,69 @@ def link_block(links: list[FeedLink]) -> str:
     return "\n".join(html.tostring(_alternate(link), encoding="unicode") for link in links)
 
 
-def index_html(site: Site, links: list[FeedLink]) -> bytes:
-    """A plain page listing every feed, with autodiscovery links for browsers and readers."""
+def index_html(site: Site, links: list[FeedLink], entries: Iterable[Rendered] = ()) -> bytes:
+    """A page listing every feed, with autodiscovery links for browsers and readers, then
+    ``entries`` as a feed reader shows them: title, byline, date, categories, summary and
+    content (already sanitised HTML)."""
     items = [
         E.LI(E.A(f"{link.title} ({link.label})", href=link.url), " ", E.CODE(link.url))
         for link in links
     ]
+    articles = [_article(item) for item in entries]
     page = E.HTML(
         E.HEAD(
             E.META(charset="utf-8"),
             E.META(name="viewport", content="width=device-width, initial-scale=1"),
             E.TITLE(f"{site.title}: feeds"),
+            E.STYLE(STYLE),
             *(_alternate(link) for link in links),
         ),
         E.BODY(
             E.H1(site.title),
             E.P(site.description),
-            E.P(
-                "Subscribe in your feed reader: paste one of these addresses into it, or this "
-                "page's address, or import ",
-                E.A("feeds.opml", href=site.base_url + "feeds.opml"),
-                " to follow them all.",
+            E.SECTION(
+                E.H2("Feeds"),
+                E.P(
+                    "Subscribe in your feed reader: paste one of these addresses into it, or "
+                    "this page's address, or import ",
+                    E.A("feeds.opml", href=site.base_url + "feeds.opml"),
+                    " to follow them all.",
+                ),
+                E.UL(*items),
+                id="feeds",
             ),
-            E.UL(*items),
+            *([E.SECTION(E.H2("Latest entries"), *articles, id="entries")] if articles else []),
         ),
         **({"lang": site.language} if site.language else {}),
     )
     return html.tostring(page, doctype="<!DOCTYPE html>", encoding="utf-8", pretty_print=True)
+
+
+def _article(item: Rendered) -> etree._Element:
+    """One entry of the preview, with what a feed reader shows of it."""
+    entry = item.entry
+    meta: list[object] = []
+    if entry.authors:
+        meta.append("By " + ", ".join(author.name for author in entry.authors) + " \u00b7 ")
+    meta.append(E.TIME(_when(entry.date), datetime=entry.date.isoformat()))
+    if entry.updated is not None and entry.updated != entry.date:
+        meta.append(" \u00b7 updated ")
+        meta.append(E.TIME(_when(entry.updated), datetime=entry.updated.isoformat()))
+    parts = [E.H3(E.A(item.title, href=entry.link)), E.P(*meta, **{"class": "meta"})]
+    if entry.categories:
+        parts.append(E.P(", ".join(entry.categories), **{"class": "categories"}))
+    if item.summary:
+        parts.append(E.P(item.summary, **{"class": "summary"}))
+    if item.content_html:
+        parts.append(E.DIV(*html.fragments_fromstring(item.content_html), **{"class": "content"}))
+    return E.ARTICLE(*parts)
+
+
+def _when(moment: datetime) -> str:
+    """A date and time as the entry gives it, with its offset: 2025-11-14 09:00 (UTC-05:00)."""
+    offset = moment.strftime("%z")
+    zone = f"UTC{offset[:3]}:{offset[3:5]}" if offset.strip("+0") else "UTC"
+    return f"{moment:%Y-%m-%d %H:%M} ({zone})"
 
 
 def opml(site: Site, links: list[FeedLink]) -> bytes:

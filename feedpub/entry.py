@@ -8,10 +8,12 @@ collected and raised together, each naming the file and the line of the key it i
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 import string
-from collections.abc import Iterable, Iterator
+import tomllib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from email.utils import parsedate_to_datetime
@@ -20,10 +22,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 import yaml
-from frontmatter.default_handlers import YAMLHandler
+from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 from slugify import slugify
 
-from .errors import BuildErrors, BuildWarning, EntryError, FeedpubError
+from .errors import BuildErrors, BuildWarning, EntryError, FeedpubError, NotAnEntry
 from .media import LocalFile, Media, MediaError, parse_enclosures, parse_image
 
 if TYPE_CHECKING:
@@ -79,6 +81,21 @@ _SPACE = re.compile(r"\s")
 _URL_UNSAFE = re.compile(r"[^A-Za-z0-9/_.~-]")
 _YAML_HANDLER = YAMLHandler()
 
+
+class TOMLHandler(BaseHandler):
+    """Hugo's ``+++`` TOML front matter, read with :mod:`tomllib` (python-frontmatter's own
+    TOML handler needs the unmaintained ``toml`` package)."""
+
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return tomllib.loads(fm)
+
+
+_TOML_HANDLER = TOMLHandler()
+_JSON_HANDLER = JSONHandler()
+
 DATE_HINT = "write 2025-05-01 or 2025-05-01T09:30:00+02:00"
 
 
@@ -128,6 +145,12 @@ class Entry:
     key_lines: tuple[tuple[str, int], ...] = ()
     #: File line on which the Markdown body starts.
     body_line: int = 1
+    #: Not shown before this instant, when later than ``date`` (Hugo's ``publishDate``).
+    publish_date: datetime | None = None
+    #: Left out of the feeds from this instant on (Hugo's ``expiryDate``).
+    expiry_date: datetime | None = None
+    #: Where this entry's derived summary ends (Jekyll's ``excerpt_separator``), if set.
+    excerpt_separator: str | None = None
     #: The featured image, if any.
     image: Media | None = None
     #: Enclosures (podcast episodes, attachments), in the order written.
@@ -150,7 +173,9 @@ class Entry:
 # --------------------------------------------------------------------------- finding files
 
 
-def entry_files(folder: Path) -> tuple[list[str], list[FeedpubError]]:
+def entry_files(
+    folder: Path, suffixes: tuple[str, ...] = ENTRY_SUFFIXES
+) -> tuple[list[str], list[FeedpubError]]:
     """Every entry file below ``folder`` in a stable order (hidden files and folders and editor
     backups skipped), and an error for each link that leads outside ``folder``: feedpub never
     reads outside the entries folder. Paths are strings (``folder`` joined with the names):
@@ -165,7 +190,7 @@ def entry_files(folder: Path) -> tuple[list[str], list[FeedpubError]]:
                 name = item.name
                 if name.startswith(".") or name.endswith("~"):
                     continue
-                is_entry = name.lower().endswith(ENTRY_SUFFIXES)
+                is_entry = name.lower().endswith(suffixes)
                 if item.is_symlink():  # never followed out of the entries folder
                     target = Path(item.path).resolve()
                     if not target.is_relative_to(root):
@@ -238,10 +263,18 @@ def _decode(path: Path, data: bytes) -> str:
         ) from None
 
 
-def _split(path: Path, text: str) -> tuple[str, str, int, int]:
-    """Front matter text, body text, and the file lines on which each starts."""
+def _split(path: Path, text: str) -> tuple[str, str, int, int, BaseHandler]:
+    """Front matter text, body text, the file lines on which each starts, and the handler of
+    its format: YAML between ``---`` lines, TOML between ``+++`` lines, or a JSON object."""
+    handler: BaseHandler = _YAML_HANDLER
     boundary = _YAML_HANDLER.FM_BOUNDARY
     opening = boundary.match(text)
+    if opening is None:
+        for handler in (_TOML_HANDLER, _JSON_HANDLER):
+            if handler.detect(text):
+                boundary = handler.FM_BOUNDARY
+                opening = boundary.match(text)
+                break
     if opening is None:
         raise EntryError(
             "no front matter; start the file with a line '---', then 'title:' and 'date:', "
@@ -252,11 +285,39 @@ def _split(path: Path, text: str) -> tuple[str, str, int, int]:
         )
     closing = boundary.search(text, opening.end())
     if closing is None:
-        raise EntryError("front matter is not closed; add a line '---' after it", path, 1, "FP102")
+        end = {"{": "}"}.get(opening.group().strip(), opening.group().strip())
+        raise EntryError(
+            f"front matter is not closed; add a line '{end}' after it", path, 1, "FP102"
+        )
     first_line = text.count("\n", 0, opening.end()) + 1
     body_line = text.count("\n", 0, closing.end()) + 1
     fm = text[opening.end() : closing.start()]
-    return fm, text[closing.end() :], first_line, body_line
+    return fm, text[closing.end() :], first_line, body_line, handler
+
+
+def _load_other(path: Path, fm: str, first_line: int, handler: BaseHandler) -> Any:
+    """TOML or JSON front matter, through its python-frontmatter handler."""
+    if handler is _JSON_HANDLER:
+        try:
+            return handler.load("{" + fm + "}")
+        except json.JSONDecodeError as e:
+            # "{" was added before the first line of fm: its lines count from the opening one
+            line = first_line - 1 + e.lineno
+            raise EntryError(
+                f"front matter is not valid JSON: {e.msg}", path, line, "FP120"
+            ) from None
+    try:
+        return handler.load(fm)
+    except tomllib.TOMLDecodeError as e:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(e))
+        message = re.sub(r"\s*\(at line.*\)", "", str(e))
+        line = first_line + int(match.group(1)) - 1 if match else None
+        raise EntryError(
+            f"front matter is not valid TOML: {message}; check quotes and '=' signs",
+            path,
+            line,
+            "FP120",
+        ) from None
 
 
 def _load_yaml(path: Path, fm: str, first_line: int) -> Any:
@@ -355,11 +416,20 @@ def _yaml_hint(error: yaml.MarkedYAMLError, source: str) -> str:
 _TOP_KEY = re.compile(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#'"\-?:][^:]*?))\s*:(?:\s|$)""")
 
 
-def _key_lines(fm: str, first_line: int) -> dict[str, int]:
+_TOML_KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
+_JSON_KEY = re.compile(r"""^\s*"((?:[^"\\]|\\.)+)"()()\s*:""")
+
+
+def _key_lines(fm: str, first_line: int, handler: BaseHandler = _YAML_HANDLER) -> dict[str, int]:
     """The file line of each top-level front matter key (first occurrence)."""
     lines: dict[str, int] = {}
+    pattern = _TOP_KEY
+    if handler is not _YAML_HANDLER:
+        pattern = _JSON_KEY if handler is _JSON_HANDLER else _TOML_KEY
     for number, text in enumerate(fm.split("\n")):
-        match = _TOP_KEY.match(text)
+        if pattern is _TOML_KEY and text.lstrip().startswith("["):
+            break  # a [table]: what follows is not top level
+        match = pattern.match(text)
         if match:
             key = match.group(1) or match.group(2) or match.group(3)
             lines.setdefault(key, first_line + number)
@@ -424,7 +494,7 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
     """An :class:`Entry` from the bytes of its file (see :func:`read_entry`)."""
     warnings: list[BuildWarning] = []
     text = _file_text(path, data, warnings)
-    fm, _, first_line, body_line = _split(path, text)
+    fm, _, first_line, body_line, handler = _split(path, text)
     if len(fm) > site.max_front_matter_size:
         raise EntryError(
             f"front matter is larger than max_front_matter_size "
@@ -433,7 +503,10 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
             first_line,
             "FP110",
         )
-    meta = _load_yaml(path, fm, first_line)
+    if handler is _YAML_HANDLER:
+        meta = _load_yaml(path, fm, first_line)
+    else:
+        meta = _load_other(path, fm, first_line, handler)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -444,7 +517,7 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
             first_line + 1,
             "FP102",
         )
-    key_lines = _key_lines(fm, first_line)
+    key_lines = _key_lines(fm, first_line, handler)
     for key in list(meta):
         value, changed = _scrub(meta[key])
         if changed:  # e.g. title: "\a" — a YAML escape makes what the file could not hold
@@ -458,12 +531,22 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
                 )
             )
     problems = _Problems(path, key_lines)
-    entry = _entry_from_meta(path, meta, site, problems)
-    warnings.extend(_likely_typos(path, meta, key_lines))
+    known, link, extra = KNOWN_KEYS, _link, {}
+    if site.dialect != "feedpub":
+        from . import dialects
+
+        try:
+            meta, link, extra = dialects.prepare(path, meta, site, problems)
+        except NotAnEntry as e:
+            e.warnings = [*warnings, *e.warnings]
+            raise
+        known = dialects.KNOWN_KEYS[site.dialect]
+    entry = _entry_from_meta(path, meta, site, problems, link)
+    warnings.extend(_likely_typos(path, meta, key_lines, known))
     if problems.errors:
         raise BuildErrors(problems.errors, warnings)
     assert entry is not None
-    entry = replace(entry, key_lines=shared(tuple(key_lines.items())), body_line=body_line)
+    entry = replace(entry, key_lines=shared(tuple(key_lines.items())), body_line=body_line, **extra)
     if entry.summary and len(entry.summary) > site.summary_length:
         warnings.append(
             BuildWarning(
@@ -478,13 +561,13 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
 
 
 def _likely_typos(
-    path: Path, meta: dict[str, Any], key_lines: dict[str, int]
+    path: Path, meta: dict[str, Any], key_lines: dict[str, int], known: frozenset[str]
 ) -> list[BuildWarning]:
     found = []
     for key in meta:
-        if key in KNOWN_KEYS or not isinstance(key, str):
+        if key in known or not isinstance(key, str):
             continue
-        close = difflib.get_close_matches(key.lower(), KNOWN_KEYS, n=1, cutoff=0.75)
+        close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.75)
         if close:
             found.append(
                 BuildWarning(
@@ -505,8 +588,12 @@ def _first(meta: dict[str, Any], *keys: str) -> tuple[str | None, Any]:
     return None, None
 
 
+#: Makes an entry's link: (path, front matter, site, date, slug, problems) → URL or None.
+LinkMaker = Callable[[Path, dict[str, Any], "Site", datetime, str, "_Problems"], str | None]
+
+
 def _entry_from_meta(
-    path: Path, meta: dict[str, Any], site: Site, problems: _Problems
+    path: Path, meta: dict[str, Any], site: Site, problems: _Problems, make_link: LinkMaker
 ) -> Entry | None:
     title = _text(meta, "title", problems, required=True)
     if title is not None and not title:
@@ -564,7 +651,7 @@ def _entry_from_meta(
     slug = _slug(path, meta, problems)
     link = None
     if published is not None and slug is not None:
-        link = _link(meta, site, published, slug, problems)
+        link = make_link(path, meta, site, published, slug, problems)
     entry_id = None
     if link is not None and published is not None:
         entry_id = _id(meta, site, published, link, problems)
@@ -689,6 +776,8 @@ def parse_authors(value: Any) -> tuple[Author, ...]:
 
 
 def _author(value: Any) -> Author:
+    if isinstance(value, Author):  # from an authors_file
+        return value
     if isinstance(value, str):
         text = " ".join(value.split())
         match = _NAME_EMAIL.match(text) or _EMAIL_NAME.match(text)
@@ -793,35 +882,51 @@ def _slug(path: Path, meta: dict[str, Any], problems: _Problems) -> str | None:
 
 
 def _link(
-    meta: dict[str, Any], site: Site, published: datetime, slug: str, problems: _Problems
+    path: Path,
+    meta: dict[str, Any],
+    site: Site,
+    published: datetime,
+    slug: str,
+    problems: _Problems,
 ) -> str | None:
     key, value = _first(meta, "permalink", "link")
     if key is not None:
-        if not isinstance(value, str) or not value.strip():
-            problems.identity(f"{key} must be a URL or a path like /2025/my-story/", key)
-            return None
-        value = value.strip()
-        if _is_web_url(value):
-            return value
-        if _URI_SCHEME.match(value) or value.startswith("//"):
-            problems.identity(f"{key} {value!r} must be an http(s) URL or a path on the site", key)
-            return None
-        path = value
-    else:
-        local = published.astimezone(site.timezone)
-        path = site.permalink.format(
-            year=f"{local.year:04d}", month=f"{local.month:02d}", day=f"{local.day:02d}", slug=slug
-        )
-    if ".." in path.split("/") or "\\" in path or _SPACE.search(path):
+        return given_link(value, key, site, problems)
+    local = published.astimezone(site.timezone)
+    url_path = site.permalink.format(
+        year=f"{local.year:04d}", month=f"{local.month:02d}", day=f"{local.day:02d}", slug=slug
+    )
+    return site_url(site, url_path, None, problems)
+
+
+def given_link(value: Any, key: str, site: Site, problems: _Problems) -> str | None:
+    """The link an entry's front matter gives (``permalink``, ``link``, Hugo's ``url``): an
+    absolute http(s) URL, or a path below ``base_url``."""
+    if not isinstance(value, str) or not value.strip():
+        problems.identity(f"{key} must be a URL or a path like /2025/my-story/", key)
+        return None
+    value = value.strip()
+    if _is_web_url(value):
+        return value
+    if _URI_SCHEME.match(value) or value.startswith("//"):
+        problems.identity(f"{key} {value!r} must be an http(s) URL or a path on the site", key)
+        return None
+    return site_url(site, value, key, problems)
+
+
+def site_url(site: Site, url_path: str, key: str | None, problems: _Problems) -> str | None:
+    """``url_path`` below ``base_url``, checked (no '..', '\\' or spaces) and escaped."""
+    if ".." in url_path.split("/") or "\\" in url_path or _SPACE.search(url_path):
         problems.identity(
-            f"{key or 'permalink'} {path!r} may not contain '..', '\\' or spaces", key or "slug"
+            f"{key or 'permalink'} {url_path!r} may not contain '..', '\\' or spaces",
+            key or "slug",
         )
         return None
-    path = path.lstrip("/")
-    if _URL_UNSAFE.search(path):
-        path = quote(path, safe="/%~:@!$&'()*+,;=?#")
+    url_path = url_path.lstrip("/")
+    if _URL_UNSAFE.search(url_path):
+        url_path = quote(url_path, safe="/%~:@!$&'()*+,;=?#")
     # The path is below base_url (never '..', checked above), so joining is concatenating.
-    return site.base_url + path if "./" not in path else urljoin(site.base_url, path)
+    return site.base_url + url_path if "./" not in url_path else urljoin(site.base_url, url_path)
 
 
 def _id(

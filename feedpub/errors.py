@@ -56,6 +56,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FP113": ("error", "an image or enclosure names a file of the site that does not exist"),
     "FP114": ("error", "a WebSub hub could not be notified"),
     "FP115": ("error", "feedpub ping has no hub, or no build to announce"),
+    "FP120": ("error", "front matter is not valid TOML or JSON"),
     "FP201": ("warning", "characters that XML cannot carry were removed"),
     "FP202": ("warning", "an entry has no summary and no text to make one from"),
     "FP203": ("warning", "a front matter key looks like a typo of a known key"),
@@ -68,6 +69,8 @@ CODES: dict[str, tuple[str, str]] = {
     "FP210": ("warning", "the cache cannot be used; the build ran without it"),
     "FP211": ("warning", "an index.html that feedpub did not write is in the output folder"),
     "FP212": ("warning", "a full archive document now holds other entries than before"),
+    "FP220": ("warning", "template syntax feedpub cannot render was left out"),
+    "FP221": ("warning", "a file is not a post by Jekyll's or Hugo's rules"),
     "FP301": ("error", "a built feed is not well-formed XML"),
     "FP302": ("error", "a built feed lacks an element the format requires"),
     "FP303": ("error", "a built feed has a relative URL"),
@@ -147,6 +150,19 @@ class BuildErrors(FeedpubError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.errors, self.warnings))
+
+
+class NotAnEntry(Exception):
+    """A file among the entries that its dialect does not publish (a Hugo page without a date,
+    a headless bundle): left out of the feeds, with ``warnings`` (possibly none) to report."""
+
+    def __init__(self, warnings: list[BuildWarning] | None = None) -> None:
+        super().__init__("not an entry")
+        #: What to tell the user about the file, if anything.
+        self.warnings: list[BuildWarning] = list(warnings or [])
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.warnings,))
 
 
 @dataclass(frozen=True)

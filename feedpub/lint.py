@@ -37,6 +37,7 @@ from .config import Site
 from .entry import Entry, read_body
 from .errors import CODES, BuildErrors, BuildWarning, FeedpubError, display_path, located
 from .render import derive_summary, markdown_to_html
+from .templates import convert
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
@@ -167,11 +168,12 @@ def _entry_findings(
                 )
             )
     for e in entries:
-        if e.date > now and not e.draft and not future:
+        shown = e.publish_date or e.date
+        if shown > now and not e.draft and not future:
             found.append(
                 finding(
                     "FP205",
-                    f"dated {e.date.isoformat()}, in the future: left out of the feeds until "
+                    f"dated {shown.isoformat()}, in the future: left out of the feeds until "
                     "then (build with --future to include it)",
                     e.path,
                     e.line_of("date"),
@@ -188,7 +190,19 @@ def _entry_findings(
                 )
             )
         body = read_body(e, site)
-        if e.summary is None and not derive_summary(body, None, site.summary_length):
+        if site.dialect != "feedpub":
+            body, dropped = convert(body, site)
+            found += [
+                finding(
+                    "FP220",
+                    f"template syntax feedpub cannot render is left out of the feeds: {text}",
+                    e.path,
+                    e.body_line + line,
+                )
+                for line, text in dropped
+            ]
+        separator = e.excerpt_separator or site.excerpt_separator
+        if e.summary is None and not derive_summary(body, None, site.summary_length, separator):
             found.append(
                 finding(
                     "FP202",

@@ -182,7 +182,10 @@ def _locate(text: str, key: str, site: Site) -> tuple[str, LocalFile | None]:
     if ".." in name.split("/") or "\\" in name or not name:
         raise MediaError(f"{key} {text!r} may not contain '..' or '\\'")
     url = site.base_url + quote(name, safe="/~!$&'()*+,;=:@")
-    for folder in (site.folder, site.output):
+    folders = [site.folder, site.output]
+    if site.dialect == "hugo":
+        folders.insert(1, site.folder / "static")  # what Hugo copies to the site's root
+    for folder in folders:
         path = folder / name
         try:
             inside = path.resolve().is_relative_to(folder.resolve())
@@ -191,8 +194,9 @@ def _locate(text: str, key: str, site: Site) -> tuple[str, LocalFile | None]:
             stat = None
         if stat is not None:
             return url, (str(path), stat.st_size, stat.st_mtime_ns)
+    places = [_shown(folder) for folder in folders]
     raise MediaError(
-        f"{key} {text!r} is not a file in {_shown(site.folder)} or {_shown(site.output)}; "
+        f"{key} {text!r} is not a file in {', '.join(places[:-1])} or {places[-1]}; "
         "check the name, or give an absolute https:// URL",
         code="FP113",
     )

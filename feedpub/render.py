@@ -85,12 +85,17 @@ def render(entry: Entry, site: Site) -> Rendered:
     """Render what the feeds need of ``entry``; Markdown is rendered only when needed."""
     content = None
     body = read_body(entry, site) if site.full_content or entry.summary is None else ""
+    if site.dialect != "feedpub":
+        from .templates import convert
+
+        body = convert(body, site)[0]
     if site.full_content:
         rendered = markdown_to_html(_MORE.sub("", body))
         content = safe_html(rendered, entry.link, trusted=not site.sanitize)
     summary = entry.summary
     if summary is None:
-        summary = derive_summary(body, content, site.summary_length)
+        separator = entry.excerpt_separator or site.excerpt_separator
+        summary = derive_summary(body, content, site.summary_length, separator)
     else:
         summary = plain_text(summary) if _TITLE_MARKUP.search(summary) else summary
     if content is not None and entry.image is not None:
@@ -264,10 +269,18 @@ def plain_text(fragment: str) -> str:
     return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
 
 
-def derive_summary(markdown: str, content_html: str | None, length: int) -> str:
-    """The text before ``<!--more-->``, else the first paragraph, as plain text of at most
-    ``length`` characters, cut at a word boundary."""
-    match = _MORE.search(markdown)
+def derive_summary(
+    markdown: str, content_html: str | None, length: int, separator: str | None = None
+) -> str:
+    """The text before ``separator`` (default ``<!--more-->``), else the first paragraph, as
+    plain text of at most ``length`` characters, cut at a word boundary."""
+    if separator is not None:
+        cut = markdown.find(separator)
+        match = None
+        if cut > 0:
+            return shorten(plain_text(markdown_to_html(markdown[:cut])), length)
+    else:
+        match = _MORE.search(markdown)
     if match:
         text = plain_text(markdown_to_html(markdown[: match.start()]))
     else:

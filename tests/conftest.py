@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -90,3 +92,15 @@ def make_entry() -> Callable[..., str]:
         return "\n".join(lines)
 
     return make
+
+
+def required_tool(name: str, package: str, why: str) -> str:
+    """The path of the program ``name``; skips the test where it is missing, but fails it when
+    the CI variable is set, so CI never passes without running it (.ci/run installs it)."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (Debian: apt-get install {package})"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must run {why}")
+        pytest.skip(message)
+    return path

@@ -72,3 +72,28 @@ def test_links_prints_the_head_tags(site: SiteDir) -> None:
     every = site.run("links", "--all").stdout.strip().splitlines()
     assert len(every) == 6
     assert "categories/local-news/atom.xml" in every[4]
+
+
+def test_index_page_previews_the_entries_as_a_reader_shows_them(site: SiteDir) -> None:
+    site.entry(
+        "a.md",
+        "---\ntitle: Bridge *opens*\ndate: 2025-01-01 09:30\nauthor: Ann Lee\n"
+        "categories: [Local News, Roads]\nsummary: The new bridge opened.\n---\n"
+        "## Crowds\n\n> It is wide.\n\n<script>alert(1)</script>\n",
+    )
+    site.entry("b.md", "---\ntitle: Older\ndate: 2024-12-01\n---\nOlder body.\n")
+    assert site.run("build").exit_code == 0
+    page = html.fromstring((site.public / "index.html").read_bytes())
+    articles = page.xpath("//section[@id='entries']/article")
+    assert [a.findtext("h3/a") for a in articles] == ["Bridge opens", "Older"]  # newest first
+    first = articles[0]
+    assert first.xpath("h3/a/@href") == ["https://example.org/2025/01/a/"]  # slug: the file name
+    meta = first.find("p[@class='meta']").text_content()
+    assert meta.startswith("By Ann Lee")
+    assert "2025-01-01 09:30 (UTC)" in meta  # BASIC_CONFIG's time zone is UTC
+    assert first.findtext("p[@class='categories']") == "Local News, Roads"
+    assert first.findtext("p[@class='summary']") == "The new bridge opened."
+    content = first.find("div[@class='content']")
+    assert content.findtext("h2") == "Crowds"
+    assert content.find("blockquote").text_content().strip() == "It is wide."
+    assert not page.xpath("//script")  # the same sanitised HTML the feeds carry

@@ -34,7 +34,7 @@ from reader import make_reader
 
 import feedpub
 
-from .conftest import REPO
+from .conftest import REPO, required_tool
 
 FIXTURE = REPO / "tests" / "data" / "tricky"
 SITE = "https://tricky.example.net/"
@@ -436,13 +436,7 @@ def served(public: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def newsboat() -> str:
-    path = shutil.which("newsboat")
-    if path is None:
-        message = "newsboat is not installed (Debian: apt-get install newsboat)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; CI must run the newsboat interop tests")
-        pytest.skip(message)
-    return path
+    return required_tool("newsboat", "newsboat", "the newsboat interop tests")
 
 
 @pytest.fixture(scope="module", params=FORMATS)

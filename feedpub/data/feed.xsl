@@ -6,7 +6,8 @@
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:atom="http://www.w3.org/2005/Atom"
-    exclude-result-prefixes="atom">
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    exclude-result-prefixes="atom dc">
   <xsl:output method="html" encoding="UTF-8" indent="yes"
       doctype-system="about:legacy-compat"/>
 
@@ -40,7 +41,23 @@
   <xsl:template match="item">
     <article>
       <h2><a href="{link}"><xsl:value-of select="title"/></a></h2>
-      <p class="meta"><xsl:value-of select="pubDate"/></p>
+      <p class="meta">
+        <xsl:for-each select="dc:creator | author">
+          <xsl:if test="position() = 1">By </xsl:if>
+          <xsl:value-of select="."/>
+          <xsl:if test="position() != last()">, </xsl:if>
+          <xsl:if test="position() = last()"> · </xsl:if>
+        </xsl:for-each>
+        <xsl:value-of select="pubDate"/>
+      </p>
+      <xsl:if test="category">
+        <p class="meta">
+          <xsl:for-each select="category">
+            <xsl:value-of select="."/>
+            <xsl:if test="position() != last()">, </xsl:if>
+          </xsl:for-each>
+        </p>
+      </xsl:if>
       <p><xsl:value-of select="description"/></p>
     </article>
   </xsl:template>
@@ -48,7 +65,23 @@
   <xsl:template match="atom:entry">
     <article>
       <h2><a href="{atom:link[@rel='alternate']/@href}"><xsl:value-of select="atom:title"/></a></h2>
-      <p class="meta"><xsl:value-of select="atom:published"/></p>
+      <p class="meta">
+        <xsl:for-each select="atom:author/atom:name">
+          <xsl:if test="position() = 1">By </xsl:if>
+          <xsl:value-of select="."/>
+          <xsl:if test="position() != last()">, </xsl:if>
+          <xsl:if test="position() = last()"> · </xsl:if>
+        </xsl:for-each>
+        <xsl:value-of select="atom:published"/>
+      </p>
+      <xsl:if test="atom:category">
+        <p class="meta">
+          <xsl:for-each select="atom:category">
+            <xsl:value-of select="@term"/>
+            <xsl:if test="position() != last()">, </xsl:if>
+          </xsl:for-each>
+        </p>
+      </xsl:if>
       <p><xsl:value-of select="atom:summary"/></p>
     </article>
   </xsl:template>

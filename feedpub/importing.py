@@ -1,0 +1,243 @@
+"""``feedpub init --from jekyll|hugo``: a ``feedpub.toml`` from a Jekyll or Hugo site's own
+configuration, pointing at its content where it lies. Never overwrites; says what it could not
+map. The site's files are only read."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import JSONHandler, YAMLHandler
+
+from .authoring import CONFIG_TEMPLATE, _create
+from .config import CONFIG_NAME
+from .dialects import check_hugo_permalink, check_jekyll_permalink
+from .errors import FeedpubError, display_path
+
+#: Configuration files each tool reads, in the order it looks for them.
+JEKYLL_CONFIGS = ("_config.yml", "_config.yaml", "_config.toml")
+HUGO_CONFIGS = tuple(
+    f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")
+)
+#: Where feedpub writes the feeds of an imported site: a folder the tool itself leaves alone
+#: (Jekyll does not copy folders starting with '_'; Hugo writes to public/).
+OUTPUT = {"jekyll": "_feeds", "hugo": "feeds"}
+
+
+def import_site(folder: Path, tool: str) -> tuple[Path, list[str]]:
+    """Write ``folder/feedpub.toml`` from the ``tool`` ("jekyll" or "hugo") site in
+    ``folder``; returns it and a note for each setting of the site that could not be mapped.
+
+    Raises :class:`FeedpubError` when there is no such site or feedpub.toml already exists."""
+    target = folder / CONFIG_NAME
+    if target.exists():
+        raise FeedpubError(f"{display_path(target)} already exists; init never overwrites a file")
+    names = JEKYLL_CONFIGS if tool == "jekyll" else HUGO_CONFIGS
+    config = next((folder / n for n in names if (folder / n).is_file()), None)
+    if config is None:
+        raise FeedpubError(
+            f"no {tool.capitalize()} configuration ({', '.join(names)}) in this folder; "
+            f"run 'feedpub init --from {tool} PATH' with the site's folder",
+            folder,
+        )
+    data = _read(config)
+    settings, notes = (_from_jekyll if tool == "jekyll" else _from_hugo)(folder, data)
+    _create(target, config_text(settings))
+    return target, [f"{config.name}: {note}" for note in notes]
+
+
+def _read(config: Path) -> dict[str, Any]:
+    try:
+        text = config.read_text(encoding="utf-8-sig")
+        if config.suffix == ".toml":
+            data = tomllib.loads(text)
+        elif config.suffix == ".json":
+            data = JSONHandler().load(text)
+        else:
+            data = YAMLHandler().load(text)
+    except (OSError, UnicodeDecodeError) as e:
+        raise FeedpubError(f"cannot read it ({e})", config, code="FP001") from None
+    except (tomllib.TOMLDecodeError, yaml.YAMLError, ValueError) as e:
+        line = getattr(getattr(e, "problem_mark", None), "line", None)
+        message = " ".join(str(e).split())
+        raise FeedpubError(
+            f"cannot read it ({message})", config, line + 1 if line is not None else None, "FP001"
+        ) from None
+    if not isinstance(data, dict):
+        raise FeedpubError("is not a table of settings", config, code="FP001")
+    return data
+
+
+def _author(value: Any) -> Any:
+    """A site author (text, or a mapping with name, email and uri/url) in feedpub's form."""
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    if isinstance(value, dict):
+        fields = {
+            k: value[k] for k in ("name", "email", "uri", "url") if isinstance(value.get(k), str)
+        }
+        if "url" in fields:
+            fields.setdefault("uri", fields.pop("url"))
+        return fields if fields.get("name") or fields.get("email") else None
+    return None
+
+
+def _from_jekyll(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    settings: dict[str, Any] = {"dialect": "jekyll", "entries": ".", "output": OUTPUT["jekyll"]}
+    notes: list[str] = []
+    url = data.get("url")
+    if isinstance(url, str) and url.startswith(("http://", "https://")):
+        baseurl = data.get("baseurl") if isinstance(data.get("baseurl"), str) else ""
+        below = baseurl.strip("/") + "/" if baseurl.strip("/") else ""
+        settings["base_url"] = url.rstrip("/") + "/" + below  # Jekyll's url + baseurl
+    else:
+        notes.append("no 'url' (the site's address); set base_url in feedpub.toml")
+    for key, target in (("title", "title"), ("description", "description"), ("lang", "language")):
+        if isinstance(data.get(key), str) and data[key].strip():
+            settings[target] = data[key].strip()
+    if isinstance(data.get("timezone"), str):
+        settings["timezone"] = data["timezone"]
+    author = _author(data.get("author"))
+    if author is not None:
+        settings["author"] = author
+    elif data.get("author") is not None:
+        notes.append("author: not text or a mapping with name and email")
+    permalink = data.get("permalink")
+    if isinstance(permalink, str):
+        problems: list[str] = []
+        check_jekyll_permalink(permalink, problems.append)
+        if problems:
+            notes.append(f"permalink: {problems[0]}; Jekyll's default 'date' is used")
+        else:
+            settings["permalink"] = permalink
+    if isinstance(data.get("excerpt_separator"), str) and data["excerpt_separator"].strip():
+        settings["excerpt_separator"] = data["excerpt_separator"]
+    markdown_ext = data.get("markdown_ext")
+    if isinstance(markdown_ext, str):
+        settings["extensions"] = ["." + e.strip() for e in markdown_ext.split(",") if e.strip()]
+    data_dir = data.get("data_dir") if isinstance(data.get("data_dir"), str) else "_data"
+    for name in ("authors.yml", "authors.yaml"):
+        if (folder / data_dir / name).is_file():
+            settings["authors_file"] = f"{data_dir}/{name}"
+            break
+    feed = data.get("feed") if isinstance(data.get("feed"), dict) else {}
+    if isinstance(feed.get("posts_limit"), int):
+        settings["limit"] = feed["posts_limit"]
+    else:
+        settings["limit"] = 10  # jekyll-feed's default
+    if feed.get("excerpt_only") is True:
+        settings["full_content"] = False
+    for key, why in (
+        ("defaults", "front matter defaults are not applied; write those keys in the posts"),
+        ("collections", "only posts (_posts, _drafts) are read, not other collections"),
+        ("future", "use 'feedpub build --future' to include future posts"),
+        ("show_drafts", "use 'feedpub build --drafts' to include drafts"),
+        ("unpublished", "use 'feedpub build --drafts' to include posts with published: false"),
+    ):
+        if data.get(key):
+            notes.append(f"{key}: not mapped ({why})")
+    for key in ("path", "categories", "tags", "collections"):
+        if key in feed:
+            notes.append(f"feed.{key}: not mapped (feedpub writes feeds per category itself)")
+    return settings, notes
+
+
+def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    data = {k.lower(): v for k, v in data.items()}  # Hugo's settings are case-insensitive
+    params = data.get("params") if isinstance(data.get("params"), dict) else {}
+    content = data.get("contentdir") if isinstance(data.get("contentdir"), str) else "content"
+    settings: dict[str, Any] = {"dialect": "hugo", "entries": content, "output": OUTPUT["hugo"]}
+    notes: list[str] = []
+    url = data.get("baseurl")
+    if isinstance(url, str) and url.startswith(("http://", "https://")):
+        settings["base_url"] = url if url.endswith("/") else url + "/"
+    else:
+        notes.append("no absolute 'baseURL' (the site's address); set base_url in feedpub.toml")
+    if isinstance(data.get("title"), str) and data["title"].strip():
+        settings["title"] = data["title"].strip()
+    if isinstance(params.get("description"), str) and params["description"].strip():
+        settings["description"] = params["description"].strip()
+    if isinstance(data.get("languagecode"), str) and data["languagecode"]:
+        settings["language"] = data["languagecode"]
+    if isinstance(data.get("timezone"), str) and data["timezone"]:
+        settings["timezone"] = data["timezone"]
+    author = _author(params.get("author")) or _author(data.get("author"))
+    if author is not None:
+        settings["author"] = author
+    permalinks = data.get("permalinks")
+    if isinstance(permalinks, dict):
+        patterns = (
+            permalinks.get("page") if isinstance(permalinks.get("page"), dict) else permalinks
+        )
+        mapped = {}
+        for section, pattern in patterns.items():
+            problems: list[str] = []
+            if isinstance(pattern, str):
+                check_hugo_permalink(pattern, problems.append)
+            if isinstance(pattern, str) and not problems:
+                mapped[str(section)] = pattern
+            elif not isinstance(pattern, dict):
+                notes.append(
+                    f"permalinks.{section}: not mapped ({problems[0] if problems else pattern!r})"
+                )
+        if mapped:
+            settings["permalinks"] = mapped
+    services = data.get("services") if isinstance(data.get("services"), dict) else {}
+    rss = services.get("rss") if isinstance(services.get("rss"), dict) else {}
+    limit = rss.get("limit", data.get("rsslimit"))
+    if isinstance(limit, int) and limit > 0:
+        settings["limit"] = limit
+    for key, why in (
+        ("uglyurls", "links are written as /section/name/, not /section/name.html"),
+        ("disablepathtolower", "links are lowercased, as Hugo does by default"),
+        ("languages", "one language is read: the content folder's"),
+        ("frontmatter", "Hugo's default date keys are used"),
+        ("taxonomies", "categories, tags and authors are read; other taxonomies are not"),
+        ("enablegitinfo", "lastmod comes from front matter, not from git"),
+        ("builddrafts", "use 'feedpub build --drafts'"),
+        ("buildfuture", "use 'feedpub build --future'"),
+        ("buildexpired", "expired pages are always left out"),
+    ):
+        if data.get(key):
+            notes.append(f"{key}: not mapped ({why})")
+    if not re.match(r"^[A-Za-z]", content) or not (folder / content).is_dir():
+        notes.append(f"contentDir: no folder {content!r}; set entries in feedpub.toml")
+    return settings, notes
+
+
+def config_text(settings: dict[str, Any]) -> str:
+    """feedpub init's commented configuration with ``settings`` set and the rest commented."""
+    text = CONFIG_TEMPLATE.format(
+        title=str(settings.get("title", "My feeds")).replace('"', "'"),
+        base_url=settings.get("base_url", "https://example.com/"),
+    )
+    lines = []
+    done = {"title", "base_url"}
+    for line in text.splitlines():
+        match = re.match(r"^(# )?([a-z_]+) = ", line)
+        key = match.group(2) if match else None
+        if key in settings and key not in done:
+            line = f"{key} = {_toml(settings[key])}"
+            done.add(key)
+        elif key in ("description", "author") and key not in settings:
+            line = "# " + line
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: Any) -> str:
+    """A TOML value: strings, numbers, booleans, lists and one-level tables."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a TOML basic string is JSON's
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    pairs = (f"{json.dumps(str(k), ensure_ascii=False)} = {_toml(v)}" for k, v in value.items())
+    return "{ " + ", ".join(pairs) + " }"

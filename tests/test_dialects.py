@@ -1,0 +1,412 @@
+"""Jekyll and Hugo sites as they are: `init --from`, then `build`, with links and dates checked
+against hand-derived expectations and, where installed, against Jekyll's and Hugo's own feeds."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import textwrap
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+import feedpub
+from feedpub.cli import main
+from feedpub.dialects import hugo_urlize, jekyll_slugify
+from feedpub.templates import convert
+
+from .conftest import REPO, SiteDir
+
+DATA = REPO / "tests" / "data"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _copy(name: str, tmp_path: Path) -> Path:
+    folder = tmp_path / name
+    shutil.copytree(DATA / name, folder)
+    return folder
+
+
+def _init_and_build(folder: Path, tool: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(folder)
+    runner = CliRunner()
+    done = runner.invoke(main, ["init", "--from", tool, "."], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(main, ["build"], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(main, ["check", "--format", "json"], catch_exceptions=False)
+    findings = json.loads(done.stdout)
+    assert not [f for f in findings if f["severity"] == "error"], findings
+    return folder / feedpub.load_site(folder / "feedpub.toml").output.relative_to(folder)
+
+
+def _items(output: Path) -> dict[str, dict[str, object]]:
+    """Each item of the Atom feed by link: its instant, updated, categories and authors."""
+    root = etree.parse(str(output / "atom.xml")).getroot()
+    items = {}
+    for entry in root.iter(f"{ATOM}entry"):
+        link = entry.find(f"{ATOM}link").get("href")
+        items[link] = {
+            "title": entry.findtext(f"{ATOM}title"),
+            "published": datetime.fromisoformat(entry.findtext(f"{ATOM}published")),
+            "updated": datetime.fromisoformat(entry.findtext(f"{ATOM}updated")),
+            "categories": [c.get("term") for c in entry.findall(f"{ATOM}category")],
+            "authors": [
+                (a.findtext(f"{ATOM}name"), a.findtext(f"{ATOM}email"))
+                for a in entry.findall(f"{ATOM}author")
+            ],
+        }
+    return items
+
+
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+# --------------------------------------------------------------------------- Jekyll
+
+#: By hand, from Jekyll's rules: permalink /:categories/:year/:month/:day/:title/ below
+#: url + baseurl; :categories downcased and joined with '/', folders above _posts first;
+#: :title from the file name, case kept; dates in the site's timezone (Europe/Berlin).
+JEKYLL_EXPECTED = {
+    "https://harbour.example.org/blog/data/2024/03/05/Tide-Tables/": {
+        "title": "Tide tables for March",
+        "published": _at("2024-03-05T00:00:00+01:00"),  # no date: from the file name
+        "updated": _at("2024-03-05T00:00:00+01:00"),
+        "categories": ["Data"],
+        "authors": [("Ada Harbour", None)],
+    },
+    "https://harbour.example.org/blog/news/harbour/2024/03/01/welcome-aboard/": {
+        "title": "Welcome aboard",
+        "published": _at("2024-03-01T10:30:00+01:00"),
+        "updated": _at("2024-03-01T10:30:00+01:00"),
+        "categories": ["news", "harbour", "ferries", "timetables"],
+        "authors": [("Jane Doe", "jane@example.org")],  # 'jane' in _data/authors.yml
+    },
+    # 23:30 in London on the 20th is the 21st in Berlin: the link has the 21st, as Jekyll's.
+    "https://harbour.example.org/blog/news/history/2024/02/21/old-pier/": {
+        "title": "The old pier reopens",
+        "published": _at("2024-02-20T23:30:00+00:00"),
+        "updated": _at("2024-02-25T09:00:00+01:00"),
+        "categories": ["news", "History"],
+        "authors": [("Ada Harbour", None)],
+    },
+}
+
+
+def test_jekyll_blog_builds_after_init_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _copy("jekyll-blog", tmp_path)
+    output = _init_and_build(folder, "jekyll", monkeypatch)
+    assert output == folder / "_feeds"
+    items = _items(output)
+    assert items == JEKYLL_EXPECTED  # drafts, published: false and about.md are left out
+    parsed = feedparser.parse((output / "feed.xml").read_bytes())
+    assert not parsed.bozo
+    tide = next(e for e in parsed.entries if "Tide-Tables" in e.link)
+    html = tide.content[0].value
+    assert "{{ tide.height }}" in html  # {% raw %} unwrapped
+    assert '<code class="language-python">' in html  # {% highlight %} → a code block
+    assert 'href="https://harbour.example.org/blog/about/"' in html  # {{ site.url }}…
+    assert "{%" not in html and "include" not in html  # {% include %} left out, never raw
+    welcome = next(e for e in parsed.entries if "welcome" in e.link)
+    assert welcome.summary == "The harbour office has a blog now."  # excerpt_separator
+
+
+def test_jekyll_check_names_the_line_of_a_dropped_tag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _copy("jekyll-blog", tmp_path)
+    _init_and_build(folder, "jekyll", monkeypatch)
+    done = CliRunner().invoke(main, ["check"], catch_exceptions=False)
+    assert (
+        "_posts/2024-03-05-Tide-Tables.markdown:16: warning FP220: template syntax feedpub "
+        "cannot render is left out of the feeds: {% include note.html %}"
+    ) in done.stdout
+
+
+def test_jekyll_drafts_and_unpublished_with_drafts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _copy("jekyll-blog", tmp_path)
+    _init_and_build(folder, "jekyll", monkeypatch)
+    done = CliRunner().invoke(main, ["list", "--drafts", "--format", "json"])
+    rows = {row["title"]: row for row in json.loads(done.stdout)}
+    assert rows["Not ready yet"]["status"] == "draft"  # published: false
+    assert rows["Harbour fees for 2025"]["status"] == "draft"  # in _drafts/
+    assert "About" not in rows  # a page, not a post
+    assert len(rows) == 5  # the editor backup ('…markdown~') is not read
+
+
+def test_init_from_reports_what_it_could_not_map(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _copy("jekyll-blog", tmp_path)
+    config = folder / "_config.yml"
+    config.write_text(config.read_text() + "future: true\ndefaults:\n  - values: {a: 1}\n")
+    monkeypatch.chdir(folder)
+    done = CliRunner().invoke(main, ["init", "--from", "jekyll", "."])
+    assert done.exit_code == 0
+    assert "not mapped: _config.yml: future: not mapped (use 'feedpub build --future'" in (
+        done.stderr
+    )
+    assert "not mapped: _config.yml: defaults:" in done.stderr
+    text = (folder / "feedpub.toml").read_text()
+    for key in feedpub.config.DEFAULTS:  # every setting, set or commented
+        assert f"{key} =" in text, key
+    again = CliRunner().invoke(main, ["init", "--from", "jekyll", "."])
+    assert again.exit_code == 1
+    assert "feedpub.toml already exists; init never overwrites a file" in again.stderr
+    assert (folder / "feedpub.toml").read_text() == text
+
+
+def test_init_from_without_a_site_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    done = CliRunner().invoke(main, ["init", "--from", "hugo", "."])
+    assert done.exit_code == 1
+    assert done.stderr.startswith(".: no Hugo configuration (hugo.toml, hugo.yaml")
+    assert not (tmp_path / "feedpub.toml").exists()
+
+
+@pytest.mark.skipif(
+    shutil.which("jekyll") is None and not os.environ.get("CI"),
+    reason="jekyll (Debian: apt-get install jekyll ruby-jekyll-feed) is not installed",
+)
+def test_jekyll_feed_gives_the_same_links_and_dates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert shutil.which("jekyll"), "CI must install jekyll and ruby-jekyll-feed (.ci/run)"
+    source = _copy("jekyll-blog", tmp_path / "jekyll")
+    subprocess.run(
+        ["jekyll", "build", "--quiet", "-s", str(source), "-d", str(tmp_path / "site")],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "JEKYLL_ENV": "production"},
+    )
+    root = etree.parse(str(tmp_path / "site" / "feed.xml")).getroot()
+    theirs = {
+        e.find(f"{ATOM}link").get("href"): (
+            datetime.fromisoformat(e.findtext(f"{ATOM}published")),
+            datetime.fromisoformat(e.findtext(f"{ATOM}updated")),
+            sorted(c.get("term") for c in e.findall(f"{ATOM}category")),
+        )
+        for e in root.iter(f"{ATOM}entry")
+    }
+    output = _init_and_build(_copy("jekyll-blog", tmp_path / "feedpub"), "jekyll", monkeypatch)
+    ours = {
+        link: (item["published"], item["updated"], sorted(item["categories"]))
+        for link, item in _items(output).items()
+    }
+    assert ours == theirs
+
+
+# --------------------------------------------------------------------------- Hugo
+
+#: By hand, from Hugo's rules: [permalinks] posts = "/:year/:month/:slug/" (slug, else the
+#: title urlized); other sections /section/filename/; a bundle is named by its folder.
+HUGO_EXPECTED = {
+    "https://tides.example.net/2024/04/my-trip-to-the-island/": {
+        "title": "My Trip to the Island!",
+        "published": _at("2024-04-10T14:00:00+00:00"),
+        "updated": _at("2024-04-12T08:00:00+00:00"),
+        "categories": ["Travel"],
+        "authors": [("Rowan Tide", None)],
+    },
+    "https://tides.example.net/notes/quick/": {
+        "title": "Quick note",
+        "published": _at("2024-04-05T12:00:00+00:00"),
+        "updated": _at("2024-04-05T12:00:00+00:00"),
+        "categories": ["notes"],
+        "authors": [("Rowan Tide", None)],
+    },
+    "https://tides.example.net/2024/04/first-light-at-the-quay/": {
+        "title": "First light at the quay",
+        "published": _at("2024-04-02T06:15:00+01:00"),
+        "updated": _at("2024-04-02T06:15:00+01:00"),
+        "categories": ["Weather", "dawn", "quay"],
+        "authors": [("Mira Sand", None)],
+    },
+}
+
+
+def test_hugo_site_builds_after_init_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _copy("hugo-site", tmp_path)
+    output = _init_and_build(folder, "hugo", monkeypatch)
+    assert output == folder / "feeds"
+    # expired, future publishDate, draft, _index.md, the dateless about.md: all left out
+    assert _items(output) == HUGO_EXPECTED
+    parsed = feedparser.parse((output / "feed.xml").read_bytes())
+    assert not parsed.bozo
+    trip = next(e for e in parsed.entries if "island" in e.link)
+    html = trip.content[0].value
+    bundle = "https://tides.example.net/2024/04/my-trip-to-the-island/"
+    assert f'<figure><img alt="The small boat" src="{bundle}boat.jpg"' in html  # figure
+    assert "<figcaption>The boat, at low tide</figcaption>" in html
+    assert f'src="{bundle}pier.jpg"' in html  # relative to the bundle's URL
+    assert '<code class="language-go">' in html  # {{< highlight go >}}
+    assert "youtube" not in html and "{{" not in html  # unknown shortcode left out
+    assert trip.summary == "A day on the island, with photos."
+    first = next(e for e in parsed.entries if "first-light" in e.link)
+    assert first.summary == "The first boats left at dawn."  # <!--more-->
+
+
+def test_hugo_check_warns_about_pages_and_shortcodes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _copy("hugo-site", tmp_path)
+    _init_and_build(folder, "hugo", monkeypatch)
+    done = CliRunner().invoke(main, ["check"], catch_exceptions=False)
+    assert "content/about.md:1: warning FP221: has no date, so it is a page" in done.stdout
+    assert (
+        "content/posts/my-trip/index.md:15: warning FP220: template syntax feedpub cannot "
+        "render is left out of the feeds: {{< youtube w7Ft2ymGmfc >}}"
+    ) in done.stdout
+
+
+@pytest.mark.skipif(
+    shutil.which("hugo") is None and not os.environ.get("CI"),
+    reason="hugo (Debian: apt-get install hugo) is not installed",
+)
+def test_hugo_gives_the_same_links_and_dates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert shutil.which("hugo"), "CI must install hugo (.ci/run)"
+    source = _copy("hugo-site", tmp_path / "hugo")
+    subprocess.run(
+        ["hugo", "--quiet", "-s", str(source), "-d", str(tmp_path / "site")],
+        check=True,
+        capture_output=True,
+    )
+    rss = etree.parse(str(tmp_path / "site" / "index.xml")).getroot()
+    theirs = {
+        item.findtext("link"): parsedate_to_datetime(item.findtext("pubDate"))
+        for item in rss.iter("item")
+        # Hugo lists a page without a date as of the year 1; feedpub leaves it out (FP221).
+        if not item.findtext("pubDate").startswith("Mon, 01 Jan 0001")
+    }
+    output = _init_and_build(_copy("hugo-site", tmp_path / "feedpub"), "hugo", monkeypatch)
+    ours = {link: item["published"] for link, item in _items(output).items()}
+    assert ours == theirs
+    assert len(ours) == 3
+
+
+# --------------------------------------------------------------------------- details
+
+
+def test_toml_and_json_front_matter_errors_name_the_line(site: SiteDir) -> None:
+    site.entry("a.md", '+++\ntitle = "A"\ndate = 2024-01-01\ntags = [oops]\n+++\nBody.\n')
+    site.entry("b.md", '{\n  "title": "B",\n  "date": "2024-01-01",\n}\n\nBody.\n')
+    done = site.run("build")
+    assert done.exit_code == 1
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("entries/a.md:4: front matter is not valid TOML: Invalid value")
+    assert lines[1].startswith("entries/b.md:4: front matter is not valid JSON: Expecting")
+    assert "Traceback" not in done.output
+
+
+def test_toml_front_matter_in_the_plain_dialect(site: SiteDir) -> None:
+    site.entry("a.md", '+++\ntitle = "A"\ndate = 2024-01-02T03:04:05Z\ntags = ["x"]\n+++\nBody.\n')
+    assert site.run("build").exit_code == 0
+    feed = json.loads((site.public / "feed.json").read_text())
+    assert feed["items"][0]["date_published"] == "2024-01-02T03:04:05+00:00"
+    assert feed["items"][0]["url"] == "https://example.org/2024/01/a/"
+
+
+def test_extensions_setting_and_the_default(site: SiteDir, make_entry: object) -> None:
+    text = "---\ntitle: T\ndate: 2024-01-01\n---\nBody.\n"
+    site.entry("a.mdown", text)
+    site.entry("b.md", text)
+    assert site.run("build").exit_code == 0
+    assert len(json.loads((site.public / "feed.json").read_text())["items"]) == 1
+    site.config(site.root.joinpath("feedpub.toml").read_text() + 'extensions = ["md", ".mdown"]\n')
+    assert site.run("build").exit_code == 0
+    assert len(json.loads((site.public / "feed.json").read_text())["items"]) == 2
+
+
+def test_bad_dialect_settings_are_errors_with_lines(site: SiteDir) -> None:
+    site.config(
+        """\
+        base_url = "https://example.org/"
+        dialect = "wordpress"
+        extensions = "md"
+        """
+    )
+    done = site.run("build")
+    assert done.exit_code == 1
+    assert "feedpub.toml:2: dialect must be one of feedpub, jekyll, hugo" in done.stderr
+    assert "feedpub.toml:3: extensions must be a list like" in done.stderr
+    site.config('base_url = "https://example.org/"\ndialect = "jekyll"\npermalink = "/:nope/"\n')
+    done = site.run("build")
+    assert "feedpub.toml:3: permalink uses :nope, which Jekyll does not know" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "pretty", "expected"),
+    [
+        ("Tide-Tables", True, "tide-tables"),  # cased=False lowercases
+        ("Hello, World!", False, "hello-world"),
+        ("Hello, World!", True, "hello,-world!"),  # checked with Jekyll::Utils.slugify
+        ("snake_case name", False, "snake-case-name"),
+        ("Ünïcode café", False, "ünïcode-café"),
+    ],
+)
+def test_jekyll_slugify(text: str, pretty: bool, expected: str) -> None:
+    assert jekyll_slugify(text, pretty=pretty) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("My Trip to the Island!", "my-trip-to-the-island"),
+        ("Next season's timetable", "next-seasons-timetable"),
+        ("C++ & Go", "c++-go"),
+    ],
+)
+def test_hugo_urlize(text: str, expected: str) -> None:
+    assert hugo_urlize(text) == expected
+
+
+def test_templates_are_left_alone_in_the_plain_dialect(site: SiteDir) -> None:
+    plain = feedpub.load_site()
+    body = "{% raw %}x{% endraw %} {{< figure src=a.png >}}"
+    assert convert(body, plain) == (body, [])
+
+
+def test_liquid_conversion_lines(site: SiteDir) -> None:
+    site.config('base_url = "https://example.org/b/"\ndialect = "jekyll"\n')
+    jekyll = feedpub.load_site()
+    body = textwrap.dedent(
+        """\
+
+        {{ "/x.png" | relative_url }} {{ page.title }}
+        {% comment %}gone{% endcomment %}{% if a %}kept{% endif %}
+        """
+    )
+    text, dropped = convert(body, jekyll)
+    assert text == "\n/b/x.png \nkept\n"
+    assert dropped == [(1, "{{ page.title }}"), (2, "{% if a %}"), (2, "{% endif %}")]
+
+
+def test_authors_file_edits_reach_the_feeds_and_builds_stay_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _copy("jekyll-blog", tmp_path)
+    output = _init_and_build(folder, "jekyll", monkeypatch)
+    cold = {p.name: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0  # warm: nothing changed
+    assert {p.name: p.read_bytes() for p in output.rglob("*") if p.is_file()} == cold
+    authors = folder / "_data" / "authors.yml"
+    authors.write_text(authors.read_text().replace("Jane Doe", "Jane Quay"))
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0  # the settings stamp changed
+    names = {a for item in _items(output).values() for a, _ in item["authors"]}
+    assert names == {"Jane Quay", "Ada Harbour"}

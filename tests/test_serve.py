@@ -1,0 +1,349 @@
+"""`feedpub serve`: a real server process on 127.0.0.1, asked over HTTP like a browser or reader.
+
+Each test starts `python -m feedpub serve` in a copy of the sample site (port 0: the system
+picks a free one, and the server prints its address), talks to it with http.client (which
+sends a path exactly as given, `..` included), and stops it with Ctrl-C (SIGINT).
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import queue
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from email.message import Message
+from pathlib import Path
+
+import pytest
+
+from feedpub.serve import inside, not_modified
+
+from .conftest import REPO
+
+SAMPLE = REPO / "entries" / "2025-11-14-ford-xiaomi-ev-partnership-talks.md"
+TITLE = "Ford Explores EV Manufacturing Partnerships"
+
+
+class Served:
+    """A `feedpub serve` process and the lines it prints."""
+
+    def __init__(self, root: Path, *args: str) -> None:
+        self.root = root
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "feedpub", "serve", *args],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        self.port = 0
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, text: str, timeout: float = 20) -> str:
+        """The first line (from now on) containing ``text``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.1)
+            except queue.Empty:
+                if self.process.poll() is not None and self.lines.empty():
+                    break
+                continue
+            self.seen.append(line)
+            if text in line:
+                return line
+        raise AssertionError(f"no line with {text!r} in {timeout} s; output: {self.seen}")
+
+    def started(self) -> Served:
+        line = self.wait_for("serving ")
+        self.port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
+        return self
+
+    def request(
+        self, path: str, method: str = "GET", headers: dict[str, str] | None = None
+    ) -> tuple[int, Message, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request(method, path, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            connection.close()
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise
+
+
+@pytest.fixture
+def sample_site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    shutil.copytree(REPO / "entries", root / "entries")
+    return root
+
+
+@pytest.fixture
+def served(sample_site: Path) -> Iterator[Served]:
+    server = Served(sample_site, "--port", "0")
+    try:
+        yield server.started()
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(
+    ("path", "media_type"),
+    [
+        ("/feed.xml", "application/rss+xml; charset=utf-8"),
+        ("/atom.xml", "application/atom+xml; charset=utf-8"),
+        ("/feed.json", "application/feed+json; charset=utf-8"),
+        ("/categories/business-economy/feed.xml", "application/rss+xml; charset=utf-8"),
+        ("/", "text/html; charset=utf-8"),
+        ("/index.html", "text/html; charset=utf-8"),
+        ("/feed.xsl", "text/xsl; charset=utf-8"),
+    ],
+)
+def test_files_are_served_with_their_media_type(served: Served, path: str, media_type: str) -> None:
+    status, headers, body = served.request(path)
+    assert status == 200
+    assert headers["Content-Type"] == media_type
+    name = "index.html" if path == "/" else path.lstrip("/")
+    assert body == (served.root / "public" / name).read_bytes()
+    assert headers["Content-Length"] == str(len(body))
+
+
+def test_conditional_requests_get_304(served: Served) -> None:
+    status, headers, _ = served.request("/feed.xml")
+    etag, last_modified = headers["ETag"], headers["Last-Modified"]
+    assert status == 200 and etag.startswith('"') and last_modified.endswith(" GMT")
+
+    status, again, body = served.request("/feed.xml", headers={"If-None-Match": etag})
+    assert (status, body) == (304, b"")
+    assert again["ETag"] == etag
+    status, _, body = served.request("/feed.xml", headers={"If-None-Match": f'W/{etag}, "x"'})
+    assert (status, body) == (304, b"")
+    status, _, _ = served.request("/feed.xml", headers={"If-None-Match": '"other"'})
+    assert status == 200
+    status, _, body = served.request("/feed.xml", headers={"If-Modified-Since": last_modified})
+    assert (status, body) == (304, b"")
+    old = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert served.request("/feed.xml", headers={"If-Modified-Since": old})[0] == 200
+    # If-None-Match decides when both are sent (RFC 9110, 13.2.2).
+    both = {"If-None-Match": '"other"', "If-Modified-Since": last_modified}
+    assert served.request("/feed.xml", headers=both)[0] == 200
+
+
+def test_head_sends_the_headers_of_get_without_a_body(served: Served) -> None:
+    _, get_headers, body = served.request("/atom.xml")
+    status, headers, head_body = served.request("/atom.xml", method="HEAD")
+    assert (status, head_body) == (200, b"")
+    for name in ("Content-Type", "Content-Length", "ETag", "Last-Modified"):
+        assert headers[name] == get_headers[name]
+    assert headers["Content-Length"] == str(len(body))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../pyproject.toml",
+        "/%2e%2e/",
+        "/%2e%2e/pyproject.toml",
+        "/%2E%2E/pyproject.toml",
+        "/categories/../../pyproject.toml",
+        "/categories/%2e%2e/%2e%2e/pyproject.toml",
+        "/..%2fpyproject.toml",
+        "/%2e%2e%2fpyproject.toml",
+        "/..\\pyproject.toml",
+        "/.feedpub-manifest.json",
+        "/outside.toml",  # a symlink in public/ to a file outside it
+        "/outside-dir/pyproject.toml",  # a symlink to a folder outside
+        "/no-such-file.xml",
+        "/feed.xml%00.html",
+    ],
+)
+def test_nothing_outside_the_output_folder_can_be_reached(served: Served, path: str) -> None:
+    public = served.root / "public"
+    (public / "outside.toml").symlink_to(served.root / "pyproject.toml")
+    (public / "outside-dir").symlink_to(served.root)
+    status, _, body = served.request(path)
+    assert status == 404
+    assert b"tool.feedpub" not in body
+
+
+def test_a_symlink_within_the_output_folder_is_served(served: Served) -> None:
+    public = served.root / "public"
+    (public / "latest.xml").symlink_to(public / "feed.xml")
+    status, headers, body = served.request("/latest.xml")
+    assert status == 200 and body == (public / "feed.xml").read_bytes()
+    # The type is the target's: the link leads to the RSS feed.
+    assert headers["Content-Type"] == "application/rss+xml; charset=utf-8"
+
+
+def test_an_edited_entry_is_served_within_two_seconds(served: Served) -> None:
+    entry = served.root / "entries" / SAMPLE.name
+    entry.write_text(entry.read_text().replace(TITLE, "Ford Denies Xiaomi Talks"))
+    edited = time.monotonic()
+    while True:
+        _, _, body = served.request("/feed.xml")
+        if b"Ford Denies Xiaomi Talks" in body:
+            break
+        assert time.monotonic() - edited < 2, "the edit was not served within two seconds"
+        time.sleep(0.05)
+    assert TITLE.encode() not in body
+    served.wait_for("changed: entries/")
+
+
+def test_a_broken_entry_keeps_the_last_good_feeds(served: Served) -> None:
+    good = {name: served.request(f"/{name}")[2] for name in ("feed.xml", "atom.xml")}
+    broken = served.root / "entries" / "2025-12-01-broken.md"
+    broken.write_text("---\ntitle: Broken\ndate: not a date\n---\nBody.\n")
+    line = served.wait_for("entries/2025-12-01-broken.md:3:")
+    assert "date" in line
+    served.wait_for("still serving the last good feeds")
+    for name, body in good.items():
+        status, _, now = served.request(f"/{name}")
+        assert (status, now) == (200, body)
+    # Fixing the entry brings it in.
+    broken.write_text("---\ntitle: Mended\ndate: 2025-12-01\n---\nBody.\n")
+    served.wait_for(" feeds in public/")
+    assert b"Mended" in served.request("/feed.xml")[2]
+
+
+def test_settings_changes_rebuild(served: Served) -> None:
+    config = served.root / "pyproject.toml"
+    text = config.read_text()
+    assert 'title = "feedpub sample newsroom"' in text
+    # Written as editors do: a new file renamed over the old one.
+    new = served.root / "pyproject.toml.new"
+    new.write_text(text.replace('title = "feedpub sample newsroom"', 'title = "Renamed Desk"'))
+    new.replace(config)
+    served.wait_for("changed: pyproject.toml")
+    served.wait_for(" feeds in public/")
+    assert b"<title>Renamed Desk</title>" in served.request("/feed.xml")[2]
+
+
+def test_ctrl_c_stops_cleanly(sample_site: Path) -> None:
+    server = Served(sample_site, "--port", "0").started()
+    assert server.request("/feed.xml")[0] == 200
+    assert server.stop() == 0
+    server.wait_for("stopped")
+    assert not any("Traceback" in line for line in server.seen)
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", server.port), timeout=2)
+
+
+def test_default_host_is_this_machine_only_and_a_busy_port_is_a_clear_error(
+    sample_site: Path,
+) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        server = Served(sample_site, "--port", str(port), "--no-watch")
+        assert server.process.wait(timeout=30) == 1
+        line = server.wait_for("cannot serve")
+        assert line.startswith(f"cannot serve on 127.0.0.1:{port}: ")
+        assert "--port" in line
+        assert server.wait_for("feedpub: ") == "feedpub: 1 problem; nothing is served."
+        assert not any("Traceback" in line for line in server.seen)
+
+    free = _free_port()
+    server = Served(sample_site, "--port", str(free), "--no-watch")
+    try:
+        line = server.wait_for("serving ")
+        assert f"http://127.0.0.1:{free}/" in line
+    finally:
+        assert server.stop() == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# ------------------------------------------------------------------ the pieces, without a server
+
+
+def test_inside_refuses_every_way_out(tmp_path: Path) -> None:
+    root = tmp_path / "public"
+    (root / "sub").mkdir(parents=True)
+    (root / "feed.xml").write_text("x")
+    (root / "sub" / "index.html").write_text("x")
+    (tmp_path / "secret").write_text("x")
+    (root / "link").symlink_to(tmp_path / "secret")
+    (root / "loop").symlink_to(root / "loop")
+    assert inside(root, "/feed.xml") == (root / "feed.xml").resolve()
+    assert inside(root, "/sub/") == (root / "sub" / "index.html").resolve()
+    assert inside(root, "/%66eed.xml") == (root / "feed.xml").resolve()  # %66 is "f"
+    for way_out in ("/../secret", "/%2e%2e/secret", "/sub/%2E%2E/../secret", "/link", "/loop"):
+        assert inside(root, way_out) is None, way_out
+    assert inside(root, "feed.xml") is None  # not an absolute path
+    with pytest.raises(UnicodeDecodeError):
+        inside(root, "/%ff")
+
+
+def test_not_modified_follows_rfc_9110() -> None:
+    def headers(**values: str) -> Message:
+        message = Message()
+        for name, value in values.items():
+            message[name.replace("_", "-")] = value
+        return message
+
+    etag, mtime = '"a-1"', 1_700_000_000.5
+    assert not_modified(headers(If_None_Match='"a-1"'), etag, mtime)
+    assert not_modified(headers(If_None_Match="*"), etag, mtime)
+    assert not not_modified(headers(If_None_Match='"b"'), etag, mtime)
+    # Last-Modified has whole seconds: the same second counts as not modified.
+    assert not_modified(headers(If_Modified_Since="Tue, 14 Nov 2023 22:13:20 GMT"), etag, mtime)
+    assert not not_modified(headers(If_Modified_Since="Tue, 14 Nov 2023 22:13:19 GMT"), etag, mtime)
+    assert not not_modified(headers(If_Modified_Since="yesterday"), etag, mtime)
+    assert not not_modified(headers(), etag, mtime)
+
+
+def test_builds_into_the_watched_folder_do_not_start_more_builds(tmp_path: Path) -> None:
+    root = tmp_path / "blog"
+    (root / "_posts").mkdir(parents=True)
+    (root / "feedpub.toml").write_text(
+        'title = "Blog"\nbase_url = "https://blog.example/"\ntimezone = "UTC"\n'
+        'dialect = "jekyll"\nentries = "."\noutput = "_feeds"\n'
+    )
+    post = root / "_posts" / "2025-01-01-hello.md"
+    post.write_text("---\ntitle: Hello\n---\nHi.\n")
+    server = Served(root, "--port", "0").started()
+    try:
+        server.wait_for("watching")
+        time.sleep(1.5)
+        post.write_text("---\ntitle: Hello again\n---\nHi.\n")
+        server.wait_for("changed: _posts/2025-01-01-hello.md")
+        server.wait_for(" feeds in _feeds/")
+        assert b"Hello again" in server.request("/feed.xml")[2]
+        time.sleep(1.5)  # the build wrote _feeds/ and .feedpub-cache/, inside the watched folder
+    finally:
+        server.stop()
+    while not server.lines.empty():
+        server.seen.append(server.lines.get())
+    assert sum(line.startswith("changed:") for line in server.seen) == 1, server.seen
