@@ -44,9 +44,18 @@ SUFFIX_TYPES = {
 }
 
 
-def media_type(path: Path) -> str:
-    """The ``Content-Type`` to send ``path`` with."""
+#: The XML feeds' type for a browser: Chromium shows ``application/rss+xml`` and
+#: ``application/atom+xml`` as plain text, without running the feed's XSL stylesheet.
+BROWSER_XML = "application/xml; charset=utf-8"
+
+
+def media_type(path: Path, accept: str = "") -> str:
+    """The ``Content-Type`` to send ``path`` with to a client that sent ``accept``. A browser
+    (it asks for ``text/html`` first) gets the XML feeds as ``application/xml``, as most web
+    hosts send them, so that it shows the browser view; feed readers get their own types."""
     if path.name in NAMED_TYPES:
+        if "text/html" in accept and path.suffix == ".xml":
+            return BROWSER_XML
         return NAMED_TYPES[path.name]
     if path.suffix.lower() in SUFFIX_TYPES:
         return SUFFIX_TYPES[path.suffix.lower()]
@@ -145,8 +154,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("ETag", etag)
             self.send_header("Last-Modified", email.utils.formatdate(stat.st_mtime, usegmt=True))
             self.send_header("Cache-Control", "no-cache")
+            if found.name in NAMED_TYPES:
+                self.send_header("Vary", "Accept")
             if not fresh:
-                self.send_header("Content-Type", media_type(found))
+                self.send_header("Content-Type", media_type(found, self.headers.get("Accept", "")))
                 self.send_header("Content-Length", str(stat.st_size))
             self.end_headers()
             if with_body and not fresh:

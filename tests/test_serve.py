@@ -135,6 +135,21 @@ def test_files_are_served_with_their_media_type(served: Served, path: str, media
     assert headers["Content-Length"] == str(len(body))
 
 
+def test_a_browser_gets_the_xml_feeds_as_xml_so_it_shows_the_browser_view(served: Served) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    for name in ("feed.xml", "atom.xml"):
+        status, headers, body = served.request(f"/{name}", headers={"Accept": browser})
+        assert status == 200
+        assert headers["Content-Type"] == "application/xml; charset=utf-8"
+        assert headers["Vary"] == "Accept"
+        assert body == (served.root / "public" / name).read_bytes()
+    reader = "application/atom+xml, application/rss+xml;q=0.9, */*;q=0.1"
+    _, headers, _ = served.request("/atom.xml", headers={"Accept": reader})
+    assert headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+    _, headers, _ = served.request("/feed.json", headers={"Accept": browser})
+    assert headers["Content-Type"] == "application/feed+json; charset=utf-8"
+
+
 def test_conditional_requests_get_304(served: Served) -> None:
     status, headers, _ = served.request("/feed.xml")
     etag, last_modified = headers["ETag"], headers["Last-Modified"]

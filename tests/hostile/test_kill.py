@@ -22,7 +22,8 @@ assert spec and spec.loader
 generate = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(generate)
 
-NAMES = ("feed.xml", "atom.xml", "feed.json", ".feedpub-manifest.json")
+# index.html too: its preview shows the entries, so it changes with them.
+NAMES = ("feed.xml", "atom.xml", "feed.json", "index.html", ".feedpub-manifest.json")
 
 
 def _build(site: Path) -> subprocess.Popen[bytes]:
