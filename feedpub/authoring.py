@@ -49,6 +49,12 @@ author = "{title}"
 # authors_file = "_data/authors.yml"
 # Hugo only: a URL pattern per content section.
 # permalinks = {{ posts = "/:year/:month/:slug/" }}
+# WebSub hubs to announce in every feed and notify with 'feedpub ping' (a URL or a list).
+# hub = ["https://pubsubhubbub.appspot.com/"]
+# Complete history (RFC 5005): archive/<n>/feed.xml and atom.xml, oldest first, each holding
+# archive_size entries (default: limit, at most limit); full ones never change.
+# archive = false
+# archive_size = 20
 """
 
 EXAMPLE_ENTRY = """\

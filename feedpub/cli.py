@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from ._version import __version__
-from .build import BuildResult
+from .build import ARCHIVE_FOLDER, BuildResult
 from .build import build as run_build
 from .config import Site, load_site
 from .errors import BuildErrors, ConfigError, FeedpubError, display_path
@@ -67,8 +67,12 @@ def _summary(result: BuildResult, site: Site, started: float) -> None:
     """The line after a build: "12 entries → 6 feeds in public/ (0.21 s)"."""
     count = result.published
     state = "" if result.written else ", unchanged"
+    feeds = _feed_files(result)
+    archive = site.output.resolve() / ARCHIVE_FOLDER
+    archived = sum(1 for p in feeds if p.parent.parent == archive)
+    more = f" and {archived} archive documents" if archived else ""
     _echo(
-        f"{count} entr{'y' if count == 1 else 'ies'} → {len(_feed_files(result))} feeds in "
+        f"{count} entr{'y' if count == 1 else 'ies'} → {len(feeds) - archived} feeds{more} in "
         f"{display_path(site.output)}/ ({time.perf_counter() - started:.2f} s{state})",
         fg="green",
     )
@@ -187,7 +191,8 @@ def build(
     """Build the feeds: OUTPUT/feed.xml (RSS 2.0), atom.xml (Atom 1.0), feed.json (JSON Feed).
 
     The same three are written per category under OUTPUT/categories/<slug>/ (and per
-    tag and author when tag_feeds / author_feeds are on).
+    tag and author when tag_feeds / author_feeds are on), and with archive = true the
+    whole history as RFC 5005 archive documents under OUTPUT/archive/<n>/.
 
     Reads every entry, checks it, and writes the feeds only when every entry is
     correct: on any problem it prints 'file:line: message' for each one, exits
@@ -444,6 +449,53 @@ def clean(config: Path | None, out: Path | None) -> None:
 
 @main.command()
 @_config_option
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Output folder of the build to announce, as for 'build'. [default: public]",
+)
+@click.option("--dry-run", "-n", is_flag=True, help="Print what would be sent; send nothing.")
+def ping(config: Path | None, out: Path | None, dry_run: bool) -> None:
+    """Tell the WebSub hubs ('hub' in the configuration) which feeds changed.
+
+    Sends each hub an HTTP POST with hub.mode=publish and hub.url=<feed URL>
+    for every feed whose file the last 'feedpub build' changed; the hub then
+    fetches the feed and pushes it to its subscribers. Run it after publishing
+    the output folder. A hub that cannot be reached or does not answer with a
+    2xx status is an error (exit status 1).
+
+    Example:
+
+    \b
+        feedpub build && rsync -a public/ host:/var/www/ && feedpub ping
+        feedpub ping --dry-run
+    """
+    from .websub import changed_feeds
+    from .websub import ping as run_ping
+
+    with _user_errors("not every hub was notified"):
+        site = load_site(config, output=out)
+        feeds = changed_feeds(site)
+        if not feeds:
+            click.echo("the last build changed no feed; no hub notified")
+            return
+        if dry_run:
+            for hub in site.hubs:
+                for feed in feeds:
+                    click.echo(f"would notify {hub} of {feed}")
+            return
+        result = run_ping(site, feeds)
+        for hub in site.hubs:
+            count = sum(1 for notified, _ in result.notified if notified == hub)
+            if count:
+                click.echo(f"notified {hub} of {count} feed{'s' if count != 1 else ''}")
+        if result.errors:
+            raise BuildErrors(result.errors)
+
+
+@main.command()
+@_config_option
 @click.option("--all", "every", is_flag=True, help="Also the feeds per category, tag and author.")
 def links(config: Path | None, every: bool) -> None:
     """Print the <link rel="alternate"> tags that announce the feeds.
@@ -465,7 +517,8 @@ def links(config: Path | None, every: bool) -> None:
         site = load_site(config)
         feeds = [("", site.title)]
         if every:
-            feeds = [(p.folder, p.title) for p in plan_feeds(site, scan(site).entries)]
+            plans = plan_feeds(site, scan(site).entries)
+            feeds = [(p.folder, p.title) for p in plans if not p.archive]
     click.echo(link_block(feed_links(site, feeds)))
 
 

@@ -26,6 +26,7 @@ from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 from slugify import slugify
 
 from .errors import BuildErrors, BuildWarning, EntryError, FeedpubError, NotAnEntry
+from .media import LocalFile, Media, MediaError, parse_enclosures, parse_image
 
 if TYPE_CHECKING:
     from .config import Site
@@ -151,6 +152,13 @@ class Entry:
     expiry_date: datetime | None = None
     #: Where this entry's derived summary ends (Jekyll's ``excerpt_separator``), if set.
     excerpt_separator: str | None = None
+    #: The featured image, if any.
+    image: Media | None = None
+    #: Enclosures (podcast episodes, attachments), in the order written.
+    enclosures: tuple[Media, ...] = ()
+    #: Local files the image and enclosures name, with their size and mtime when read: an
+    #: entry is read again when one of them changes.
+    media_files: tuple[LocalFile, ...] = ()
 
     def line_of(self, *keys: str) -> int | None:
         """The line of the first of ``keys`` present in the front matter."""
@@ -639,6 +647,8 @@ def _entry_from_meta(
                 f"draft must be true or false, not {meta['draft']!r}; write 'draft: true'", "draft"
             )
 
+    image, enclosures, media_files = _media(meta, site, problems)
+
     slug = _slug(path, meta, problems)
     link = None
     if published is not None and slug is not None:
@@ -663,7 +673,28 @@ def _entry_from_meta(
         slug=slug,
         link=link,
         id=entry_id,
+        image=image,
+        enclosures=enclosures,
+        media_files=tuple(media_files),
     )
+
+
+def _media(
+    meta: dict[str, Any], site: Site, problems: _Problems
+) -> tuple[Media | None, tuple[Media, ...], list[LocalFile]]:
+    """The featured image and the enclosures, and the local files they name."""
+    image, enclosures, files = None, (), []
+    try:
+        image, found = parse_image(meta.get("image"), site)
+        files += found
+    except MediaError as e:
+        problems.add(str(e), "image", code=e.code)
+    try:
+        enclosures, found = parse_enclosures(meta.get("enclosure"), site)
+        files += found
+    except MediaError as e:
+        problems.add(str(e), "enclosure", code=e.code)
+    return image, enclosures, files
 
 
 def _text(
