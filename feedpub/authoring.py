@@ -43,7 +43,8 @@ author = "{title}"
 # dialect = "feedpub"
 # File endings read as entries (default: .md and .markdown; with jekyll/hugo also .mdown, .mkd).
 # extensions = [".md", ".markdown"]
-# Where a derived summary ends (default: a <!--more--> line, else the first paragraph).
+# Where a derived summary ends. Unset (the default): at a <!--more--> line, else after the
+# first paragraph.
 # excerpt_separator = "<!--more-->"
 # Authors by key, for 'author: jane' in entries (a YAML file like Jekyll's _data/authors.yml).
 # authors_file = "_data/authors.yml"
@@ -80,8 +81,9 @@ def init_site(folder: Path, *, title: str, base_url: str, now: datetime) -> list
     example = folder / str(DEFAULTS["entries"]) / "hello-feeds.md"
     existing = [path for path in (config, example) if path.exists()]
     if existing:
-        names = ", ".join(display_path(path) for path in existing)
-        raise FeedpubError(f"{names} already exist(s); init never overwrites a file", folder)
+        names = " and ".join(display_path(path) for path in existing)
+        verb = "exists" if len(existing) == 1 else "exist"
+        raise FeedpubError(f"{names} already {verb}; init never overwrites a file")
     example.parent.mkdir(parents=True, exist_ok=True)
     _create(config, CONFIG_TEMPLATE.format(title=title.replace('"', "'"), base_url=base_url))
     _create(example, EXAMPLE_ENTRY.format(date=now.strftime("%Y-%m-%d %H:%M")))

@@ -648,12 +648,18 @@ def id_changes(site: Site, entries: tuple[Entry, ...]) -> list[BuildWarning]:
         old = json.loads((site.output / MANIFEST_NAME).read_bytes())["entries"]
     except (OSError, ValueError, KeyError, TypeError):
         return []  # no manifest yet, or one we cannot read: nothing to compare with
+    if not isinstance(old, dict):
+        return []
     warnings = []
     now = current_time()
+    names = {e.path: relative_name(site.entries, e.path) for e in entries}
+    arrived = []
     for e in entries:
         if e.draft or e.date > now:  # readers have not seen it: its id may change freely
             continue
-        record = old.get(relative_name(site.entries, e.path))
+        record = old.get(names[e.path])
+        if record is None:
+            arrived.append(e)
         if isinstance(record, dict) and record.get("id") not in (None, e.id):
             warnings.append(
                 BuildWarning(
@@ -665,7 +671,43 @@ def id_changes(site: Site, entries: tuple[Entry, ...]) -> list[BuildWarning]:
                     e.line_of("id", "slug", "permalink", "link", "date"),
                 )
             )
-    return warnings
+    return warnings + _renamed(site, old, entries, set(names.values()), arrived)
+
+
+def _renamed(
+    site: Site, old: dict[str, Any], entries: tuple[Entry, ...], now: set[str], arrived: list[Entry]
+) -> list[BuildWarning]:
+    """Entry files that are gone while new ones came: a renamed file (another slug) gets a new
+    id, which readers show again as new, unless it keeps the old one with 'id:'."""
+    ids = {e.id for e in entries}
+    gone = [
+        (name, record["id"])
+        for name, record in old.items()
+        if name not in now and isinstance(record, dict) and record.get("id") not in (None, *ids)
+    ]
+    if not gone or not arrived:
+        return []
+    if len(gone) == 1 and len(arrived) == 1:
+        (name, old_id), entry = gone[0], arrived[0]
+        return [
+            BuildWarning(
+                "FP208",
+                f"{name} is gone and this entry is new: if it was renamed, its id changed "
+                f"({old_id} → {entry.id}) and feed readers will show it again as new. To keep "
+                f"the old id, add 'id: {old_id}' to its front matter",
+                entry.path,
+                entry.line_of("id", "slug", "title"),
+            )
+        ]
+    return [
+        BuildWarning(
+            "FP208",
+            f"is gone while new entry files appeared; if it was renamed, its id changed and "
+            f"feed readers will show it again as new: add 'id: {old_id}' to the renamed file",
+            site.entries / name,
+        )
+        for name, old_id in gone
+    ]
 
 
 def build(

@@ -312,8 +312,10 @@ def serve(
         watch = None if no_watch else changes(site, stop)
         if watch is not None:
             next(watch)  # the watch is in place before the build: no edit is missed
-        site = rebuild() or site
+        # Listen first: a busy port is told before a build writes anything.
         server = FeedServer(site.output, host, port, log=lambda line: click.echo(line, err=True))
+        site = rebuild() or site
+        server.root = site.output
     # Ctrl-C (and a plain kill) stop the server, even where the shell started it with SIGINT
     # ignored, as it does for a background job.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -441,7 +443,7 @@ def clean(config: Path | None, out: Path | None) -> None:
     """
     from .cache import remove_cache
 
-    with _user_errors():
+    with _user_errors("nothing was removed"):
         site = load_site(config, output=out, base_url="https://unused.invalid/")
         removed = remove_cache(site)
     click.echo(f"removed {display_path(removed)}" if removed else "no cache to remove")
@@ -513,7 +515,7 @@ def links(config: Path | None, every: bool) -> None:
     from .build import plan_feeds, scan
     from .discovery import feed_links, link_block
 
-    with _user_errors():
+    with _user_errors("no links printed"):
         site = load_site(config)
         feeds = [("", site.title)]
         if every:
@@ -617,6 +619,9 @@ def new(
     from .build import current_time
     from .entry import parse_date
 
+    if not title.strip():
+        raise click.BadParameter("the title is empty; give the entry a title", param_hint="TITLE")
+
     with _user_errors("nothing was written"):
         site = load_site(config, base_url="https://unused.invalid/") if config else None
         site = site or _site_for_new()
@@ -693,7 +698,7 @@ def list_entries(
     """
     from .build import current_time, scan, select
 
-    with _user_errors("nothing was written"):
+    with _user_errors("nothing to list"):
         site = load_site(config)
         entries = scan(site).entries
     now = current_time()
@@ -730,14 +735,17 @@ def list_entries(
         click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
         return
     width = shutil.get_terminal_size((100, 24)).columns
+    # Columns: date, status, what (title, authors, categories), file; the file column is as
+    # wide as the longest name, up to a third of the line (longer names lose their start).
+    files = min(max((len(row["file"]) for row in rows), default=0), max(width // 3, 12))
+    room = max(width - len("2025-01-01  beyond limit  ") - files - 2, 10)
     for row in rows:
-        fixed = f"{row['date'][:10]}  {row['status']:<12}  "
         rest = row["title"]
         if row["authors"]:
             rest += f" \u2014 {', '.join(row['authors'])}"
         if row["categories"]:
             rest += f" [{', '.join(row['categories'])}]"
-        room = max(width - len(fixed) - len(row["file"]) - 2, 10)
         if len(rest) > room:
             rest = rest[: room - 1] + "\u2026"
-        click.echo(f"{fixed}{rest:<{room}}  {row['file']}")
+        file = row["file"] if len(row["file"]) <= files else "\u2026" + row["file"][1 - files :]
+        click.echo(f"{row['date'][:10]}  {row['status']:<12}  {rest:<{room}}  {file}".rstrip())

@@ -43,7 +43,7 @@ def test_init_never_overwrites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     (tmp_path / "feedpub.toml").write_text('title = "mine"\n', encoding="utf-8")
     result = run("init")
     assert result.exit_code == 1
-    assert "feedpub.toml already exist(s); init never overwrites a file" in result.stderr
+    assert result.stderr.startswith("feedpub.toml already exists; init never overwrites a file\n")
     assert (tmp_path / "feedpub.toml").read_text(encoding="utf-8") == 'title = "mine"\n'
     assert not (tmp_path / "entries").exists()  # nothing written at all
 
@@ -121,3 +121,11 @@ def test_init_new_build_from_an_empty_folder(
         for e in feedparser.parse((tmp_path / "site" / "public" / "feed.xml").read_bytes()).entries
     }
     assert len(links) == 3
+
+
+@pytest.mark.parametrize("title", ["", "   "])
+def test_new_refuses_an_empty_title(site: SiteDir, title: str) -> None:
+    result = site.run("new", title)
+    assert result.exit_code == 2
+    assert "the title is empty" in result.stderr
+    assert list(site.entries.iterdir()) == []

@@ -284,6 +284,7 @@ def test_default_host_is_this_machine_only_and_a_busy_port_is_a_clear_error(
         assert "--port" in line
         assert server.wait_for("feedpub: ") == "feedpub: 1 problem; nothing is served."
         assert not any("Traceback" in line for line in server.seen)
+        assert not (sample_site / "public").exists()  # told before anything was built
 
     free = _free_port()
     server = Served(sample_site, "--port", str(free), "--no-watch")
