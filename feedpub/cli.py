@@ -422,14 +422,14 @@ def check(
         raise SystemExit(1)
 
 
+def _out_option(text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The output-folder option of the commands that read a build's results."""
+    return click.option("--out", "-o", type=click.Path(path_type=Path), help=text)
+
+
 @main.command()
 @_config_option
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(path_type=Path),
-    help="Output folder, as for 'build'; the cache lies beside it. [default: public]",
-)
+@_out_option("Output folder, as for 'build'; the cache lies beside it. [default: public]")
 def clean(config: Path | None, out: Path | None) -> None:
     """Delete the build cache (.feedpub-cache/ beside the output folder).
 
@@ -451,12 +451,7 @@ def clean(config: Path | None, out: Path | None) -> None:
 
 @main.command()
 @_config_option
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(path_type=Path),
-    help="Output folder of the build to announce, as for 'build'. [default: public]",
-)
+@_out_option("Output folder of the build to announce, as for 'build'. [default: public]")
 @click.option("--dry-run", "-n", is_flag=True, help="Print what would be sent; send nothing.")
 def ping(config: Path | None, out: Path | None, dry_run: bool) -> None:
     """Tell the WebSub hubs ('hub' in the configuration) which feeds changed.
