@@ -73,6 +73,11 @@ Run `feedpub new "My story"` to start the next one.
 """
 
 
+#: The body of a new entry until its writer replaces it; `feedpub check` warns while it is
+#: there (FP213), so a forgotten one is not published unnoticed.
+PLACEHOLDER = "Write the entry here, in Markdown."
+
+
 def init_site(folder: Path, *, title: str, base_url: str, now: datetime) -> list[Path]:
     """Create ``feedpub.toml`` and ``entries/hello-feeds.md`` in ``folder``; returns them.
 
@@ -115,7 +120,7 @@ def new_entry(
     if draft:
         meta["draft"] = True
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
-    text = f"---\n{front}---\n\nWrite the entry here, in Markdown.\n"
+    text = f"---\n{front}---\n\n{PLACEHOLDER}\n"
     site.entries.mkdir(parents=True, exist_ok=True)
     taken = {DATE_PREFIX.sub("", path.stem) for path in site.entries.iterdir()}
     for number in range(1, 1000):

@@ -19,6 +19,7 @@ from typing import Any
 
 from lxml import etree
 
+from .authoring import PLACEHOLDER
 from .build import (
     ATOM_NAME,
     JSON_NAME,
@@ -212,6 +213,17 @@ def _entry_findings(
                 )
             )
         found += _markdown_file_links(e, body)
+        if PLACEHOLDER in body:
+            line = next(i for i, text in enumerate(body.split("\n")) if PLACEHOLDER in text)
+            found.append(
+                finding(
+                    "FP213",
+                    "still has the text 'feedpub new' put there; write the entry, or mark it "
+                    "'draft: true' until it is ready",
+                    e.path,
+                    e.body_line + line,
+                )
+            )
     return found
 
 
