@@ -351,27 +351,33 @@ def _load_yaml(path: Path, fm: str, first_line: int) -> Any:
         ) from None
     except (ValueError, OverflowError) as e:
         # The YAML is well formed but a value cannot exist, e.g. a date in the year 0.
-        key, line = _impossible_value(fm, first_line)
-        where = f"{key}: " if key else "front matter has an impossible value: "
-        hint = f"; {DATE_HINT}" if "year" in str(e) or "month" in str(e) or "day" in str(e) else ""
-        raise EntryError(f"{where}{e}{hint}", path, line, "FP105" if hint else "FP106") from None
+        key, line, text = _impossible_value(fm, first_line)
+        dated = "year" in str(e) or "month" in str(e) or "day" in str(e)
+        if key and dated:
+            message = f"{key} {text!r} is not a real date ({e}); {DATE_HINT}"
+        else:
+            where = f"{key}: " if key else "front matter has an impossible value: "
+            message = f"{where}{e}" + (f"; {DATE_HINT}" if dated else "")
+        raise EntryError(message, path, line, "FP105" if dated else "FP106") from None
 
 
-def _impossible_value(fm: str, first_line: int) -> tuple[str | None, int | None]:
-    """The key and line of the top-level value PyYAML could not construct (it does not say)."""
+def _impossible_value(fm: str, first_line: int) -> tuple[str | None, int | None, str | None]:
+    """The key, line and text of the top-level value PyYAML could not construct (it does not
+    say which)."""
     try:
         node = yaml.compose(fm, Loader=yaml.CSafeLoader)
     except yaml.YAMLError:
-        return None, None
+        return None, None, None
     if not isinstance(node, yaml.MappingNode):
-        return None, None
+        return None, None, None
     constructor = yaml.constructor.SafeConstructor()
     for key_node, value_node in node.value:
         try:
             constructor.construct_object(value_node, deep=True)
         except (ValueError, OverflowError, yaml.YAMLError):
-            return str(key_node.value), first_line + value_node.start_mark.line
-    return None, None
+            text = value_node.value if isinstance(value_node.value, str) else None
+            return str(key_node.value), first_line + value_node.start_mark.line, text
+    return None, None, None
 
 
 def _scrub(value: Any, depth: int = 0) -> tuple[Any, bool]:
