@@ -301,14 +301,17 @@ def test_hugo_gives_the_same_links_and_dates(
     )
     rss = etree.parse(str(tmp_path / "site" / "index.xml")).getroot()
     theirs = {
-        item.findtext("link"): parsedate_to_datetime(item.findtext("pubDate"))
+        item.findtext("link"): (
+            item.findtext("guid"),
+            parsedate_to_datetime(item.findtext("pubDate")),
+        )
         for item in rss.iter("item")
         # Hugo lists a page without a date as of the year 1; feedpub leaves it out (FP221).
         if not item.findtext("pubDate").startswith("Mon, 01 Jan 0001")
     }
     output = _init_and_build(_copy("hugo-site", tmp_path / "feedpub"), "hugo", monkeypatch)
-    ours = {link: item["published"] for link, item in _items(output).items()}
-    assert ours == theirs
+    ours = {link: (item["id"], item["published"]) for link, item in _items(output).items()}
+    assert ours == theirs  # ids too: Hugo's guid is the permalink, and so is feedpub's id
     assert len(ours) == 3
 
 
