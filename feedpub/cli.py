@@ -323,16 +323,22 @@ def serve(
     try:
         server.start()
         _echo(f"serving {display_path(site.output)}/ at {server.url} (Ctrl-C to stop)", bold=True)
-        if watch is None:
-            while not stop.wait(3600):
-                pass
-        else:
+        while watch is None and not stop.wait(3600):
+            pass
+        while watch is not None:
             click.echo(f"watching {display_path(site.entries)}/ and the settings for changes")
+            watched = site.entries.resolve()
             for changed in watch:
                 names = sorted(display_path(p) for p in changed if p.exists())
                 click.echo(f"changed: {', '.join(names) or 'files removed'}")
                 site = rebuild() or site
                 server.root = site.output
+                if site.entries.resolve() != watched:
+                    break  # the settings name another entries folder: watch that one
+            else:
+                break  # stopped
+            watch = changes(site, stop)
+            next(watch)
     except KeyboardInterrupt:
         pass
     finally:

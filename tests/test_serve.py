@@ -380,3 +380,19 @@ def test_drafts_are_previewed_only_outside_the_published_folder(sample_site: Pat
     finally:
         assert server.stop() == 0
     assert not (sample_site / "public").exists()
+
+
+def test_settings_naming_another_entries_folder_are_followed(served: Served) -> None:
+    stories = served.root / "stories"
+    shutil.copytree(served.root / "entries", stories)
+    config = served.root / "pyproject.toml"
+    text = config.read_text()
+    new = served.root / "pyproject.toml.new"
+    new.write_text(text.replace("[tool.feedpub]\n", '[tool.feedpub]\nentries = "stories"\n'))
+    new.replace(config)
+    served.wait_for("watching stories/")
+    story = stories / SAMPLE.name
+    story.write_text(story.read_text().replace(TITLE, "Stories Folder Title"))
+    served.wait_for("changed: stories/")
+    served.wait_for(" feeds in public/")
+    assert b"Stories Folder Title" in served.request("/feed.xml")[2]
