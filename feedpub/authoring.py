@@ -43,12 +43,19 @@ author = "{title}"
 # dialect = "feedpub"
 # File endings read as entries (default: .md and .markdown; with jekyll/hugo also .mdown, .mkd).
 # extensions = [".md", ".markdown"]
-# Where a derived summary ends (default: a <!--more--> line, else the first paragraph).
+# Where a derived summary ends. Unset (the default): at a <!--more--> line, else after the
+# first paragraph.
 # excerpt_separator = "<!--more-->"
 # Authors by key, for 'author: jane' in entries (a YAML file like Jekyll's _data/authors.yml).
 # authors_file = "_data/authors.yml"
 # Hugo only: a URL pattern per content section.
 # permalinks = {{ posts = "/:year/:month/:slug/" }}
+# WebSub hubs to announce in every feed and notify with 'feedpub ping' (a URL or a list).
+# hub = ["https://pubsubhubbub.appspot.com/"]
+# Complete history (RFC 5005): archive/<n>/feed.xml and atom.xml, oldest first, each holding
+# archive_size entries (default: limit, at most limit); full ones never change.
+# archive = false
+# archive_size = 20
 """
 
 EXAMPLE_ENTRY = """\
@@ -66,6 +73,11 @@ Run `feedpub new "My story"` to start the next one.
 """
 
 
+#: The body of a new entry until its writer replaces it; `feedpub check` warns while it is
+#: there (FP213), so a forgotten one is not published unnoticed.
+PLACEHOLDER = "Write the entry here, in Markdown."
+
+
 def init_site(folder: Path, *, title: str, base_url: str, now: datetime) -> list[Path]:
     """Create ``feedpub.toml`` and ``entries/hello-feeds.md`` in ``folder``; returns them.
 
@@ -74,8 +86,9 @@ def init_site(folder: Path, *, title: str, base_url: str, now: datetime) -> list
     example = folder / str(DEFAULTS["entries"]) / "hello-feeds.md"
     existing = [path for path in (config, example) if path.exists()]
     if existing:
-        names = ", ".join(display_path(path) for path in existing)
-        raise FeedpubError(f"{names} already exist(s); init never overwrites a file", folder)
+        names = " and ".join(display_path(path) for path in existing)
+        verb = "exists" if len(existing) == 1 else "exist"
+        raise FeedpubError(f"{names} already {verb}; init never overwrites a file")
     example.parent.mkdir(parents=True, exist_ok=True)
     _create(config, CONFIG_TEMPLATE.format(title=title.replace('"', "'"), base_url=base_url))
     _create(example, EXAMPLE_ENTRY.format(date=now.strftime("%Y-%m-%d %H:%M")))
@@ -107,7 +120,7 @@ def new_entry(
     if draft:
         meta["draft"] = True
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
-    text = f"---\n{front}---\n\nWrite the entry here, in Markdown.\n"
+    text = f"---\n{front}---\n\n{PLACEHOLDER}\n"
     site.entries.mkdir(parents=True, exist_ok=True)
     taken = {DATE_PREFIX.sub("", path.stem) for path in site.entries.iterdir()}
     for number in range(1, 1000):

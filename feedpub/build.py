@@ -36,6 +36,7 @@ from .errors import (
     NotAnEntry,
     display_path,
 )
+from .media import unchanged as media_unchanged
 from .output import Content, write_outputs
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ OPML_NAME = "feeds.opml"
 XSL_NAME = "feed.xsl"
 #: Hidden file in the output folder remembering each entry's id and link from the last build.
 MANIFEST_NAME = ".feedpub-manifest.json"
+#: Folder of the RFC 5005 archive documents: archive/1/ holds the oldest entries.
+ARCHIVE_FOLDER = "archive"
 #: index.html previews at most this many of the main feed's newest entries.
 PREVIEW_MAX = 50
 
@@ -211,10 +214,11 @@ def scan_all(
                 cached = cache.entry(path, rel, size, mtime_ns, digest(read_file(path, site)))
             except FeedpubError:
                 cached = None
-        if cached is None:
-            stale.append(path)
+        if cached is None or not media_unchanged(cached.entry.media_files):
+            stale.append(path)  # new, edited, or an image or enclosure file changed
             continue
-        found[path], digests[path], warnings[path] = cached.entry, cached.digest, cached.warnings
+        found[path], warnings[path] = cached.entry, cached.warnings
+        digests[path] = _entry_digest(cached.digest, cached.entry)
     advance = progress("Reading", len(stale))
     for path, size, mtime_ns, file_digest, entry, found_warnings, errors, record in _in_parallel(
         _parse_files, site, stale, jobs
@@ -224,7 +228,7 @@ def scan_all(
         if entry is None:
             problems.extend(errors)
             continue
-        found[path], digests[path] = entry, file_digest
+        found[path], digests[path] = entry, _entry_digest(file_digest, entry)
         rel = names[path]
         cache.store_entry(rel, size, mtime_ns, file_digest, record)
     cache.forget_others(set(names.values()))
@@ -237,6 +241,14 @@ def scan_all(
         digests=digests,
         names=names,
     )
+
+
+def _entry_digest(file_digest: str, entry: Entry) -> str:
+    """What an entry's feed items depend on: its file, and the size and time of the local
+    files its image and enclosures name."""
+    if not entry.media_files:
+        return file_digest
+    return digest(json.dumps([file_digest, entry.media_files]).encode())
 
 
 _Parsed = tuple[Path, int, int, str, Entry | None, list[BuildWarning], list[FeedpubError], str]
@@ -344,7 +356,8 @@ def select(
 
 @dataclass(frozen=True)
 class FeedPlan:
-    """One feed of a site (in three formats): where it goes and what it carries."""
+    """One feed of a site (in three formats), or one archive document of the main feed (RSS
+    and Atom): where it goes and what it carries."""
 
     #: Folder in the output folder, "" for the main feed, e.g. "categories/business-economy/".
     folder: str
@@ -352,6 +365,16 @@ class FeedPlan:
     title: str
     #: Its entries, newest first, at most ``limit``.
     entries: list[Entry]
+    #: The number of an RFC 5005 archive document (1: the oldest entries); 0 for a feed.
+    archive: int = 0
+    #: RFC 5005 links, (relation, folder of the document it points to).
+    history: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Its files in the output folder: no JSON Feed for archive documents."""
+        formats = (RSS_NAME, ATOM_NAME) if self.archive else (RSS_NAME, ATOM_NAME, JSON_NAME)
+        return tuple(self.folder + name for name in formats)
 
 
 #: Per-taxonomy feeds: the setting that turns them on, their folder, and what they group by.
@@ -397,7 +420,41 @@ def plan_feeds(
             plans.append(FeedPlan(f"{folder}/{slug}/", title, chosen))
     if problems:
         raise BuildErrors(problems)
+    if site.archive:
+        plans[0], archives = archive_plans(site, plans[0], visible)
+        plans += archives
     return plans
+
+
+def archive_plans(
+    site: Site, main: FeedPlan, visible: list[Entry]
+) -> tuple[FeedPlan, list[FeedPlan]]:
+    """The main feed and its RFC 5005 archive documents: every entry, oldest first, in
+    documents of ``archive_size``; archive/1/ holds the oldest. A full document keeps its
+    entries (and bytes) as newer entries come; after the last full one there is always one
+    more, filling up (possibly empty), so that every full one links to the next without ever
+    changing. No archive before the first one is full: the main feed (``limit`` ≥
+    ``archive_size`` entries) still carries every entry then."""
+    size = site.archive_size
+    if len(visible) < size:
+        return main, []
+    oldest = visible[::-1]
+    count = len(oldest) // size + 1
+
+    def folder(number: int) -> str:
+        return f"{ARCHIVE_FOLDER}/{number}/"
+
+    plans = []
+    for number in range(1, count + 1):
+        links = [("current", main.folder)]
+        if number > 1:
+            links.append(("prev-archive", folder(number - 1)))
+        if number < count:
+            links.append(("next-archive", folder(number + 1)))
+        chosen = oldest[(number - 1) * size : number * size][::-1]  # newest first, as feeds
+        title = f"{site.title} (archive {number})"
+        plans.append(FeedPlan(folder(number), title, chosen, number, tuple(links)))
+    return replace(main, history=(("prev-archive", folder(count)),)), plans
 
 
 @lru_cache(maxsize=4096)
@@ -487,14 +544,20 @@ def feed_outputs(
             # Relative, so the browser view also works where the site is previewed
             # (browsers apply only stylesheets from the feed's own origin).
             stylesheet="../" * plan.folder.count("/") + XSL_NAME if site.browser_view else None,
+            media=any(e.image for e in plan.entries),
+            # Nobody subscribes to an archive document, which never changes once full.
+            hubs=() if plan.archive else site.hubs,
+            archive=bool(plan.archive),
+            # One logical feed: archive documents have the main feed's Atom id.
+            feed_id=site.base_url + ATOM_NAME if plan.archive else None,
         )
-        for name, write in (
-            (RSS_NAME, feeds.write_rss),
-            (ATOM_NAME, feeds.write_atom),
-            (JSON_NAME, feeds.write_json),
-        ):
-            path = plan.folder + name
-            outputs[path] = partial(write, feed, site.base_url + path)
+        writers = {RSS_NAME: feeds.write_rss, ATOM_NAME: feeds.write_atom}
+        writers[JSON_NAME] = feeds.write_json
+        for path in plan.names:
+            name = path.rsplit("/", 1)[-1]
+            history = tuple((rel, site.base_url + to + name) for rel, to in plan.history)
+            document = replace(feed, history=history) if history else feed
+            outputs[path] = partial(writers[name], document, site.base_url + path)
     return outputs
 
 
@@ -529,6 +592,7 @@ def manifest(
     entries: tuple[Entry, ...],
     outputs: list[str],
     index_html: str | None = None,
+    archives: dict[str, str] | None = None,
     names: Mapping[Path, str] | None = None,
 ) -> bytes:
     """The manifest of this build: each entry file (relative to the entries folder, as in
@@ -543,6 +607,8 @@ def manifest(
         # The hash of the index.html written, so that a page someone else put in its place
         # is recognised and never overwritten.
         "index_html": index_html,
+        # The entries of each full archive document (a hash of their ids), see archive_changes.
+        "archives": archives or {},
     }
     return manifest_bytes(data)
 
@@ -551,6 +617,36 @@ def manifest_bytes(data: dict[str, Any]) -> bytes:
     """The manifest file's bytes for ``data`` (see :func:`manifest`)."""
     # No indent: the C encoder is much faster, and nobody needs to read this file.
     return (json.dumps(data, ensure_ascii=False) + "\n").encode()
+
+
+def full_archives(site: Site, plans: list[FeedPlan]) -> dict[str, str]:
+    """Each full archive document's folder → a hash of the ids of its entries."""
+    return {
+        plan.folder: digest(json.dumps([e.id for e in plan.entries]).encode())
+        for plan in plans
+        if plan.archive and len(plan.entries) == site.archive_size
+    }
+
+
+def archive_changes(site: Site, plans: list[FeedPlan]) -> list[BuildWarning]:
+    """Archive documents that were full at the last build and now hold other entries: readers
+    and caches take a full one never to change, so they may miss what did."""
+    before = _read_manifest(site).get("archives")
+    if not isinstance(before, dict):
+        return []
+    now = full_archives(site, plans)
+    return [
+        BuildWarning(
+            "FP212",
+            f"archive document {folder.split('/')[1]} now holds other entries than the last "
+            "build's (an entry dated before its newest was added or removed, or had its date "
+            "changed); readers that fetched it before may not see that. Date new entries "
+            "after the archived ones",
+            site.output / folder,
+        )
+        for folder, hashed in sorted(before.items())
+        if now.get(folder) != hashed
+    ]
 
 
 def previous_outputs(site: Site) -> list[str]:
@@ -571,12 +667,19 @@ def id_changes(
         old = json.loads((site.output / MANIFEST_NAME).read_bytes())["entries"]
     except (OSError, ValueError, KeyError, TypeError):
         return []  # no manifest yet, or one we cannot read: nothing to compare with
+    if not isinstance(old, dict):
+        return []
     warnings = []
     now = current_time()
+    name = names.__getitem__ if names else partial(relative_name, site.entries)
+    named = {e.path: name(e.path) for e in entries}
+    arrived = []
     for e in entries:
         if e.draft or e.date > now:  # readers have not seen it: its id may change freely
             continue
-        record = old.get(names[e.path] if names else relative_name(site.entries, e.path))
+        record = old.get(named[e.path])
+        if record is None:
+            arrived.append(e)
         if isinstance(record, dict) and record.get("id") not in (None, e.id):
             warnings.append(
                 BuildWarning(
@@ -588,7 +691,43 @@ def id_changes(
                     e.line_of("id", "slug", "permalink", "link", "date"),
                 )
             )
-    return warnings
+    return warnings + _renamed(site, old, entries, set(named.values()), arrived)
+
+
+def _renamed(
+    site: Site, old: dict[str, Any], entries: tuple[Entry, ...], now: set[str], arrived: list[Entry]
+) -> list[BuildWarning]:
+    """Entry files that are gone while new ones came: a renamed file (another slug) gets a new
+    id, which readers show again as new, unless it keeps the old one with 'id:'."""
+    ids = {e.id for e in entries}
+    gone = [
+        (name, record["id"])
+        for name, record in old.items()
+        if name not in now and isinstance(record, dict) and record.get("id") not in (None, *ids)
+    ]
+    if not gone or not arrived:
+        return []
+    if len(gone) == 1 and len(arrived) == 1:
+        (name, old_id), entry = gone[0], arrived[0]
+        return [
+            BuildWarning(
+                "FP208",
+                f"{name} is gone and this entry is new: if it was renamed, its id changed "
+                f"({old_id} → {entry.id}) and feed readers will show it again as new. To keep "
+                f"the old id, add 'id: {old_id}' to its front matter",
+                entry.path,
+                entry.line_of("id", "slug", "title"),
+            )
+        ]
+    return [
+        BuildWarning(
+            "FP208",
+            f"is gone while new entry files appeared; if it was renamed, its id changed and "
+            f"feed readers will show it again as new: add 'id: {old_id}' to the renamed file",
+            site.entries / name,
+        )
+        for name, old_id in gone
+    ]
 
 
 def build(
@@ -625,6 +764,8 @@ def build(
         last = store.last_build()
         if last and _still_current(site, last, key, now):
             # Nothing that a feed depends on changed since the last build: done.
+            if last.get("changed_feeds"):
+                store.save_build({**last, "changed_feeds": []})  # 'feedpub ping': nothing new
             lap("scan")
             return BuildResult(
                 scanned=last["scanned"],
@@ -670,18 +811,22 @@ def build(
                 outputs[name] = None
         preview = rendered_items(site, chosen[:PREVIEW_MAX], scanned.digests, store)
         warnings += _discovery(site, plans, outputs, preview)
+        warnings += archive_changes(site, plans)
         page = outputs.get(INDEX_NAME)
         outputs[MANIFEST_NAME] = manifest(
             site,
             scanned.entries,
             list(outputs),
             index_html=digest(page) if isinstance(page, bytes) else None,
+            archives=full_archives(site, plans),
             names=scanned.names,
         )
         # Feeds no longer made go; an index.html not written now is someone else's: it stays.
         gone = [n for n in previous_outputs(site) if n not in outputs and n != INDEX_NAME]
         written, unchanged = write_outputs(site.output, outputs, remove=gone)
         lap("write")
+        target = site.output.resolve()
+        changed = {path.relative_to(target).as_posix() for path in written}
         hits = store.hits
         upcoming = upcoming_moments(scanned.entries, drafts=drafts, future=future, now=now)
         store.save_build(
@@ -689,7 +834,10 @@ def build(
                 "key": key,
                 "horizon": min(upcoming).isoformat() if upcoming else None,
                 "outputs": {name: list(_stat(site.output / name)) for name in sorted(outputs)},
+                "media": sorted({f for e in scanned.entries for f in e.media_files}),
                 "feeds": keys,
+                # The feeds whose bytes this build changed, for 'feedpub ping'.
+                "changed_feeds": sorted(changed & set(_subscribable(plans))),
                 # What delta_build() starts from: the settings and each feed's entries.
                 "settings": settings,
                 "plans": [
@@ -731,6 +879,11 @@ def upcoming_moments(
     ]
 
 
+def _subscribable(plans: list[FeedPlan]) -> list[str]:
+    """The files of every feed one can subscribe to (archive documents are not)."""
+    return [name for plan in plans if not plan.archive for name in plan.names]
+
+
 def _discovery(
     site: Site,
     plans: list[FeedPlan],
@@ -742,7 +895,7 @@ def _discovery(
     site's own home page, say) is left alone, with a warning."""
     from .discovery import feed_links, index_html, opml
 
-    links = feed_links(site, [(plan.folder, plan.title) for plan in plans])
+    links = feed_links(site, [(plan.folder, plan.title) for plan in plans if not plan.archive])
     outputs[OPML_NAME] = opml(site, links)
     if site.browser_view:
         outputs[XSL_NAME] = (resources.files("feedpub") / "data" / XSL_NAME).read_bytes()
@@ -784,21 +937,17 @@ def _feed_keys(site: Site, plans: list[FeedPlan], scanned: Scan) -> dict[str, st
     for plan in plans:
         carried_entries = [(scanned.names[e.path], scanned.digests[e.path]) for e in plan.entries]
         empty = None if plan.entries else str(newest)  # an empty feed takes the newest date
-        keys.update(feed_keys(site, plan.folder, plan.title, carried_entries, empty))
+        keys.update(feed_keys(site, plan, carried_entries, empty))
     return keys
 
 
 def feed_keys(
-    site: Site,
-    folder: str,
-    title: str,
-    carried_entries: list[tuple[str, str]],
-    empty: str | None = None,
+    site: Site, plan: FeedPlan, carried_entries: list[tuple[str, str]], empty: str | None = None
 ) -> dict[str, str]:
     """The key of each file of one feed (see :func:`_feed_keys`): ``carried_entries`` are
     the name and content hash of each entry it carries."""
-    key = digest(json.dumps([str(site), title, carried_entries, empty]).encode())
-    return {folder + name: key for name in (RSS_NAME, ATOM_NAME, JSON_NAME)}
+    key = digest(json.dumps([str(site), plan.title, carried_entries, empty, plan.history]).encode())
+    return dict.fromkeys(plan.names, key)
 
 
 def _same_stat(site: Site, name: str, stats: dict[str, Any]) -> bool:
@@ -816,7 +965,12 @@ def _stat(path: Path) -> tuple[int, int]:
 def _still_current(site: Site, last: dict[str, Any], key: str, now: datetime) -> bool:
     """Whether the last build's outputs are still what this build would write: same inputs
     and settings, no future entry come due since, and the outputs untouched."""
-    return last.get("key") == key and not come_due(last, now) and outputs_untouched(site, last)
+    return (
+        last.get("key") == key
+        and not come_due(last, now)
+        and outputs_untouched(site, last)
+        and media_untouched(last)
+    )
 
 
 def come_due(last: dict[str, Any], now: datetime) -> bool:
@@ -836,4 +990,13 @@ def outputs_untouched(site: Site, last: dict[str, Any]) -> bool:
             for name, expected in last["outputs"].items()
         )
     except (OSError, TypeError, ValueError, AttributeError, KeyError):
+        return False
+
+
+def media_untouched(last: dict[str, Any]) -> bool:
+    """Whether the local image and enclosure files of the ``last`` build's entries are as
+    they were then."""
+    try:
+        return media_unchanged(tuple(last.get("media", ())))
+    except (TypeError, ValueError):
         return False

@@ -27,6 +27,7 @@ from ._version import __version__
 from .config import Site
 from .entry import Author, Entry, shared
 from .errors import BuildWarning
+from .media import Media
 
 #: Folder name of the cache, created beside the output folder.
 CACHE_DIR = ".feedpub-cache"
@@ -40,6 +41,34 @@ CREATE TABLE IF NOT EXISTS rendered (
     path TEXT PRIMARY KEY, digest TEXT, title TEXT, summary TEXT, html TEXT
 );
 """
+
+
+def _stamp(site: Site) -> str:
+    """What the cached values depend on besides the files: version and settings."""
+    ignored = {"output", "config_path", "limit", "title", "description", "language"}
+    ignored |= {"hubs", "archive", "archive_size"}  # feeds only, not entries
+    settings = {k: str(v) for k, v in asdict(site).items() if k not in ignored}
+    settings["entries"] = str(site.entries.resolve())
+    return json.dumps([_SCHEMA, __version__, settings], sort_keys=True)
+
+
+def recorded_build(site: Site) -> dict[str, Any] | None:
+    """What the last build of ``site`` recorded in its cache (see :meth:`Cache.save_build`),
+    read without changing anything; ``None`` when there is no cache, or it was made by
+    another feedpub version or with other settings."""
+    path = site.output.resolve().parent / CACHE_DIR / "cache.sqlite"
+    if not path.is_file():
+        return None
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            rows = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            connection.close()
+        record = json.loads(rows["last_build"]) if rows.get("stamp") == _stamp(site) else None
+    except (sqlite3.Error, KeyError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def remove_cache(site: Site) -> Path | None:
@@ -140,7 +169,7 @@ class Cache:
         db = self._db
         db.execute("PRAGMA journal_mode=WAL" if self.folder else "PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=NORMAL")
-        stamp = self._stamp()
+        stamp = _stamp(self._site)
         try:
             row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
         except sqlite3.OperationalError:  # a new file: no tables yet
@@ -152,13 +181,6 @@ class Cache:
             db.executescript(_TABLES)
             db.execute("INSERT INTO meta VALUES ('stamp', ?)", (stamp,))
         db.execute("BEGIN")
-
-    def _stamp(self) -> str:
-        """What the cached values depend on besides the files: version and settings."""
-        ignored = {"output", "config_path", "limit", "title", "description", "language"}
-        settings = {k: str(v) for k, v in asdict(self._site).items() if k not in ignored}
-        settings["entries"] = str(self._site.entries.resolve())
-        return json.dumps([_SCHEMA, __version__, settings], sort_keys=True)
 
     def _run(self, sql: str, params: Any = (), *, many: bool = False) -> sqlite3.Cursor:
         """Run a statement; a cache that fails (damaged file, lost journal, full disk) is
@@ -342,6 +364,9 @@ def cache_record(entry: Entry, warnings: list[BuildWarning]) -> str:
             entry.id,
             entry.key_lines,
             entry.body_line,
+            _media_record(entry.image) if entry.image else None,
+            [_media_record(m) for m in entry.enclosures],
+            entry.media_files,
             entry.publish_date.isoformat() if entry.publish_date else None,
             entry.expiry_date.isoformat() if entry.expiry_date else None,
             entry.excerpt_separator,
@@ -380,6 +405,9 @@ def _from_record(path: Path, file_digest: str, text: str) -> Cached:
         entry_id,
         key_lines,
         body_line,
+        image,
+        enclosures,
+        media_files,
         publish_date,
         expiry_date,
         excerpt_separator,
@@ -399,12 +427,19 @@ def _from_record(path: Path, file_digest: str, text: str) -> Cached:
         id=str(entry_id),
         key_lines=shared(tuple((str(k), int(n)) for k, n in key_lines)),
         body_line=int(body_line),
+        image=Media(*image) if image else None,
+        enclosures=tuple(Media(*m) for m in enclosures),
+        media_files=tuple((str(n), int(size), int(ns)) for n, size, ns in media_files),
         publish_date=_instant(publish_date),
         expiry_date=_instant(expiry_date),
         excerpt_separator=excerpt_separator,
     )
     found = tuple(BuildWarning(str(c), str(message), path, line) for c, message, line in warnings)
     return Cached(file_digest, entry, found)
+
+
+def _media_record(media: Media) -> list[Any]:
+    return [media.url, media.type, media.length, media.title, media.width, media.height]
 
 
 def _instant(text: str | None) -> datetime | None:

@@ -16,10 +16,10 @@ from typing import Any
 import click
 
 from ._version import __version__
-from .build import BuildResult
+from .build import ARCHIVE_FOLDER, BuildResult
 from .build import build as run_build
 from .config import Site, load_site
-from .errors import BuildErrors, FeedpubError, display_path
+from .errors import BuildErrors, ConfigError, FeedpubError, display_path
 
 
 @contextmanager
@@ -67,8 +67,12 @@ def _summary(result: BuildResult, site: Site, started: float) -> None:
     """The line after a build: "12 entries → 6 feeds in public/ (0.21 s)"."""
     count = result.published
     state = "" if result.written else ", unchanged"
+    feeds = _feed_files(result)
+    archive = site.output.resolve() / ARCHIVE_FOLDER
+    archived = sum(1 for p in feeds if p.parent.parent == archive)
+    more = f" and {archived} archive documents" if archived else ""
     _echo(
-        f"{count} entr{'y' if count == 1 else 'ies'} → {len(_feed_files(result))} feeds in "
+        f"{count} entr{'y' if count == 1 else 'ies'} → {len(feeds) - archived} feeds{more} in "
         f"{display_path(site.output)}/ ({time.perf_counter() - started:.2f} s{state})",
         fg="green",
     )
@@ -187,7 +191,8 @@ def build(
     """Build the feeds: OUTPUT/feed.xml (RSS 2.0), atom.xml (Atom 1.0), feed.json (JSON Feed).
 
     The same three are written per category under OUTPUT/categories/<slug>/ (and per
-    tag and author when tag_feeds / author_feeds are on).
+    tag and author when tag_feeds / author_feeds are on), and with archive = true the
+    whole history as RFC 5005 archive documents under OUTPUT/archive/<n>/.
 
     Reads every entry, checks it, and writes the feeds only when every entry is
     correct: on any problem it prints 'file:line: message' for each one, exits
@@ -227,6 +232,7 @@ def build(
 @_site_options
 @click.option(
     "--host",
+    metavar="ADDRESS",
     default="127.0.0.1",
     show_default=True,
     help="Address to listen on. Only this machine can connect to 127.0.0.1; use 0.0.0.0 "
@@ -236,6 +242,7 @@ def build(
     "--port",
     "-p",
     type=click.IntRange(0, 65535),
+    metavar="N",
     default=8000,
     show_default=True,
     help="Port to listen on; 0 picks a free one.",
@@ -261,6 +268,9 @@ def serve(
     Last-Modified (a reader asking again gets '304 Not Modified'); nothing
     outside the output folder can be reached.
 
+    With --drafts or --future, give --out too: drafts must not land in the
+    folder you publish.
+
     Watches the entries and the settings, and builds again on every change.
     A build that fails prints its 'file:line: message' lines and the last
     good feeds stay served until the entry is fixed. Ctrl-C stops.
@@ -269,7 +279,7 @@ def serve(
 
     \b
         feedpub serve
-        feedpub serve --drafts --future --port 8080
+        feedpub serve --drafts --future --out preview --port 8080
         feedpub serve --host 0.0.0.0 --no-watch
     """
     import threading
@@ -291,11 +301,21 @@ def serve(
     stop = threading.Event()
     with _user_errors("nothing is served"):
         site = load_site(config, base_url=base_url, entries=entries, output=out)
+        if (drafts or future) and out is None:
+            flags = " ".join(f for f, on in (("--drafts", drafts), ("--future", future)) if on)
+            raise ConfigError(
+                f"{flags} would write unpublished entries into {display_path(site.output)}/, "
+                f"the folder you publish; preview them elsewhere: "
+                f"feedpub serve {flags} --out preview",
+                code="FP006",
+            )
         watch = None if no_watch else changes(site, stop)
         if watch is not None:
             next(watch)  # the watch is in place before the build: no edit is missed
-        site = rebuild() or site
+        # Listen first: a busy port is told before a build writes anything.
         server = FeedServer(site.output, host, port, log=lambda line: click.echo(line, err=True))
+        site = rebuild() or site
+        server.root = site.output
     # Ctrl-C (and a plain kill) stop the server, even where the shell started it with SIGINT
     # ignored, as it does for a background job.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -303,16 +323,22 @@ def serve(
     try:
         server.start()
         _echo(f"serving {display_path(site.output)}/ at {server.url} (Ctrl-C to stop)", bold=True)
-        if watch is None:
-            while not stop.wait(3600):
-                pass
-        else:
+        while watch is None and not stop.wait(3600):
+            pass
+        while watch is not None:
             click.echo(f"watching {display_path(site.entries)}/ and the settings for changes")
+            watched = site.entries.resolve()
             for changed in watch:
                 names = sorted(display_path(p) for p in changed if p.exists())
                 click.echo(f"changed: {', '.join(names) or 'files removed'}")
                 site = rebuild() or site
                 server.root = site.output
+                if site.entries.resolve() != watched:
+                    break  # the settings name another entries folder: watch that one
+            else:
+                break  # stopped
+            watch = changes(site, stop)
+            next(watch)
     except KeyboardInterrupt:
         pass
     finally:
@@ -402,14 +428,14 @@ def check(
         raise SystemExit(1)
 
 
+def _out_option(text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The output-folder option of the commands that read a build's results."""
+    return click.option("--out", "-o", type=click.Path(path_type=Path), help=text)
+
+
 @main.command()
 @_config_option
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(path_type=Path),
-    help="Output folder, as for 'build'; the cache lies beside it. [default: public]",
-)
+@_out_option("Output folder, as for 'build'; the cache lies beside it. [default: public]")
 def clean(config: Path | None, out: Path | None) -> None:
     """Delete the build cache (.feedpub-cache/ beside the output folder).
 
@@ -423,10 +449,52 @@ def clean(config: Path | None, out: Path | None) -> None:
     """
     from .cache import remove_cache
 
-    with _user_errors():
+    with _user_errors("nothing was removed"):
         site = load_site(config, output=out, base_url="https://unused.invalid/")
         removed = remove_cache(site)
     click.echo(f"removed {display_path(removed)}" if removed else "no cache to remove")
+
+
+@main.command()
+@_config_option
+@_out_option("Output folder of the build to announce, as for 'build'. [default: public]")
+@click.option("--dry-run", "-n", is_flag=True, help="Print what would be sent; send nothing.")
+def ping(config: Path | None, out: Path | None, dry_run: bool) -> None:
+    """Tell the WebSub hubs ('hub' in the configuration) which feeds changed.
+
+    Sends each hub an HTTP POST with hub.mode=publish and hub.url=<feed URL>
+    for every feed whose file the last 'feedpub build' changed; the hub then
+    fetches the feed and pushes it to its subscribers. Run it after publishing
+    the output folder. A hub that cannot be reached or does not answer with a
+    2xx status is an error (exit status 1).
+
+    Example:
+
+    \b
+        feedpub build && rsync -a public/ host:/var/www/ && feedpub ping
+        feedpub ping --dry-run
+    """
+    from .websub import changed_feeds
+    from .websub import ping as run_ping
+
+    with _user_errors("not every hub was notified"):
+        site = load_site(config, output=out)
+        feeds = changed_feeds(site)
+        if not feeds:
+            click.echo("the last build changed no feed; no hub notified")
+            return
+        if dry_run:
+            for hub in site.hubs:
+                for feed in feeds:
+                    click.echo(f"would notify {hub} of {feed}")
+            return
+        result = run_ping(site, feeds)
+        for hub in site.hubs:
+            count = sum(1 for notified, _ in result.notified if notified == hub)
+            if count:
+                click.echo(f"notified {hub} of {count} feed{'s' if count != 1 else ''}")
+        if result.errors:
+            raise BuildErrors(result.errors)
 
 
 @main.command()
@@ -448,11 +516,12 @@ def links(config: Path | None, every: bool) -> None:
     from .build import plan_feeds, scan
     from .discovery import feed_links, link_block
 
-    with _user_errors():
+    with _user_errors("no links printed"):
         site = load_site(config)
         feeds = [("", site.title)]
         if every:
-            feeds = [(p.folder, p.title) for p in plan_feeds(site, scan(site).entries)]
+            plans = plan_feeds(site, scan(site).entries)
+            feeds = [(p.folder, p.title) for p in plans if not p.archive]
     click.echo(link_block(feed_links(site, feeds)))
 
 
@@ -551,6 +620,9 @@ def new(
     from .build import current_time
     from .entry import parse_date
 
+    if not title.strip():
+        raise click.BadParameter("the title is empty; give the entry a title", param_hint="TITLE")
+
     with _user_errors("nothing was written"):
         site = load_site(config, base_url="https://unused.invalid/") if config else None
         site = site or _site_for_new()
@@ -627,7 +699,7 @@ def list_entries(
     """
     from .build import current_time, scan, select
 
-    with _user_errors("nothing was written"):
+    with _user_errors("nothing to list"):
         site = load_site(config)
         entries = scan(site).entries
     now = current_time()
@@ -664,14 +736,17 @@ def list_entries(
         click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
         return
     width = shutil.get_terminal_size((100, 24)).columns
+    # Columns: date, status, what (title, authors, categories), file; the file column is as
+    # wide as the longest name, up to a third of the line (longer names lose their start).
+    files = min(max((len(row["file"]) for row in rows), default=0), max(width // 3, 12))
+    room = max(width - len("2025-01-01  beyond limit  ") - files - 2, 10)
     for row in rows:
-        fixed = f"{row['date'][:10]}  {row['status']:<12}  "
         rest = row["title"]
         if row["authors"]:
             rest += f" \u2014 {', '.join(row['authors'])}"
         if row["categories"]:
             rest += f" [{', '.join(row['categories'])}]"
-        room = max(width - len(fixed) - len(row["file"]) - 2, 10)
         if len(rest) > room:
             rest = rest[: room - 1] + "\u2026"
-        click.echo(f"{fixed}{rest:<{room}}  {row['file']}")
+        file = row["file"] if len(row["file"]) <= files else "\u2026" + row["file"][1 - files :]
+        click.echo(f"{row['date'][:10]}  {row['status']:<12}  {rest:<{room}}  {file}".rstrip())

@@ -45,6 +45,9 @@ DEFAULTS: dict[str, Any] = {
     "max_entry_size": "8 MiB",
     "max_front_matter_size": "64 KiB",
     "max_categories": 200,
+    "hub": [],
+    "archive": False,
+    "archive_size": None,
     "dialect": "feedpub",
     "extensions": None,
     "excerpt_separator": None,
@@ -106,6 +109,15 @@ class Site:
     max_front_matter_size: int = 64 << 10
     #: Most categories plus tags in one entry.
     max_categories: int = 200
+    #: WebSub hubs announced in every feed (``rel="hub"``) and notified by ``feedpub ping``.
+    hubs: tuple[str, ...] = ()
+    #: Write RFC 5005 archive documents (``archive/<n>/``) beside the main feed.
+    archive: bool = False
+    #: Entries per archive document; at most ``limit``.
+    archive_size: int = 20
+    #: The site's folder (the settings file's, else the current one): a path given as an
+    #: entry's ``image`` or ``enclosure`` is a file in it, or in the output folder.
+    folder: Path = Path()
     #: The file the settings came from, if any.
     config_path: Path | None = None
     #: Whose conventions entries follow: "feedpub", "jekyll" or "hugo" (feedpub/dialects.py).
@@ -229,10 +241,11 @@ def load_site(
         "category_feeds",
         "tag_feeds",
         "author_feeds",
+        "archive",
     ):
         if not isinstance(values[key], bool):
             problem(key, f"{key} must be true or false, not {values[key]!r}")
-            values[key] = True
+            values[key] = DEFAULTS[key]
 
     dialect = values["dialect"]
     if dialect not in DIALECTS:
@@ -251,6 +264,29 @@ def load_site(
             problem("authors_file", f"authors_file: {e}")
     permalinks = _permalinks(values["permalinks"], lambda m: problem("permalinks", m))
     url = _base_url(values["base_url"], url_problem, config)
+    hubs = _hubs(values["hub"], lambda message: problem("hub", message))
+    archive_size = values["archive_size"]
+    if archive_size is None:
+        archive_size = values["limit"]
+    elif isinstance(archive_size, bool) or not isinstance(archive_size, int) or archive_size < 1:
+        problem(
+            "archive_size",
+            f"archive_size must be a whole number of 1 or more, not {archive_size!r}",
+        )
+        archive_size = values["limit"]
+    if values["archive"] is True:
+        if values["limit"] == 0:
+            problem(
+                "archive",
+                "archive = true needs a limit of 1 or more: with limit = 0 the main feed "
+                "already carries every entry",
+            )
+        elif archive_size > values["limit"]:
+            problem(
+                "archive_size",
+                f"archive_size ({archive_size}) must be at most limit ({values['limit']}): "
+                "until the first archive document is full, the main feed carries the history",
+            )
     zone = ZoneInfo("UTC")
     try:
         zone = ZoneInfo(values["timezone"])
@@ -324,6 +360,10 @@ def load_site(
         max_entry_size=sizes["max_entry_size"],
         max_front_matter_size=sizes["max_front_matter_size"],
         max_categories=values["max_categories"],
+        hubs=hubs,
+        archive=values["archive"],
+        archive_size=archive_size or 1,
+        folder=folder,
         config_path=config,
         dialect=dialect,
         extensions=extensions,
@@ -397,6 +437,22 @@ def _base_url(value: Any, problem: Callable[..., None], config: Path | None) -> 
         )
         return None
     return value if value.endswith("/") else value + "/"
+
+
+def _hubs(value: Any, problem: Callable[[str], None]) -> tuple[str, ...]:
+    """The ``hub`` setting: one URL or a list of them, each an absolute http(s) URL."""
+    items = value if isinstance(value, list) else [value]
+    hubs: list[str] = []
+    for item in items:
+        if not isinstance(item, str) or not re.match(r"^https?://[^/\s?#]+[^\s]*$", item.strip()):
+            problem(
+                f"hub must be a URL or a list of URLs like https://pubsubhubbub.appspot.com/, "
+                f"not {item!r}"
+            )
+            continue
+        if item.strip() not in hubs:
+            hubs.append(item.strip())
+    return tuple(hubs)
 
 
 _UNITS = {"": 1, "b": 1, "kb": 1000, "kib": 1024, "mb": 1000**2, "mib": 1024**2}

@@ -30,16 +30,19 @@ from .build import (
     BuildResult,
     FeedPlan,
     Listing,
+    _entry_digest,
     _ours,
     _parse_files,
     _read_manifest,
     _slug,
     _stat,
+    _subscribable,
     carried,
     come_due,
     feed_keys,
     feed_outputs,
     manifest_bytes,
+    media_untouched,
     outputs_untouched,
     render_into,
     rendered_items,
@@ -89,6 +92,7 @@ def delta_build(
         plans = [(str(f), str(t), [str(rel) for rel in rels]) for f, t, rels in last["plans"]]
         feeds = {str(name): str(value) for name, value in last["feeds"].items()}
         scanned = int(last["scanned"])
+        media = {(str(name), int(size), int(ns)) for name, size, ns in last.get("media", ())}
         old_warnings = _recorded_warnings(last["warnings"], set(listing.paths))
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
@@ -96,11 +100,13 @@ def delta_build(
         not plans
         or not plans[0][2]  # an empty main feed takes its date from every entry
         or old_warnings is None
+        or site.archive  # archive documents: the full path places every entry
         or listing.problems
         or store.problem
         or INDEX_NAME not in last.get("outputs", {})  # ours to write, and written last time
         or come_due(last, now)
         or not outputs_untouched(site, last)
+        or not media_untouched(last)  # an image or enclosure file changed
     ):
         return None
 
@@ -151,10 +157,13 @@ def delta_build(
             before = store.entries({rel: path}).get(rel)
             if before is None or _placement(before.entry) != _placement(entry):
                 return None
+            if before.entry.media_files != entry.media_files:
+                return None  # the media files the build depends on changed
             edited[rel] = entry
         else:
             added[rel] = entry
-        digests[path] = file_digest
+            media.update(entry.media_files)
+        digests[path] = _entry_digest(file_digest, entry)
         fresh_rows.append((rel, size, mtime_ns, file_digest, record))
 
     # Each new entry joins the feeds it qualifies for, all of which exist already.
@@ -187,7 +196,7 @@ def delta_build(
     if len(from_cache) != len(wanted):
         return None
     entries = {rel: c.entry for rel, c in from_cache.items()} | edited | added
-    digests.update((c.entry.path, c.digest) for c in from_cache.values())
+    digests.update((c.entry.path, _entry_digest(c.digest, c.entry)) for c in from_cache.values())
     for i, rels in joining.items():
         folder, title, before = plans[i]
         newest = sorted(
@@ -262,17 +271,22 @@ def delta_build(
         carried_entries = [
             (rel, digests[e.path]) for rel, e in zip(rels, plan.entries, strict=True)
         ]
-        feeds.update(feed_keys(site, plan.folder, plan.title, carried_entries))
+        feeds.update(feed_keys(site, plan, carried_entries))
     upcoming = upcoming_moments(added.values(), drafts=drafts, future=future, now=now)
     if last.get("horizon"):
         upcoming.append(datetime.fromisoformat(last["horizon"]))
+    target = site.output.resolve()
+    changed = {path.relative_to(target).as_posix() for path in written}
+    subscribable = _subscribable([FeedPlan(folder, title, []) for folder, title, _ in plans])
     store.save_build(
         {
             **last,
             "key": key,
             "horizon": min(upcoming).isoformat() if upcoming else None,
             "outputs": {name: list(_stat(site.output / name)) for name in sorted(outputs)},
+            "media": sorted(media),
             "feeds": feeds,
+            "changed_feeds": sorted(changed & set(subscribable)),
             "plans": [list(plan) for plan in plans],
             "scanned": scanned + len(added),
             "published": len(plans[0][2]),

@@ -13,6 +13,7 @@ feeds.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable
@@ -305,6 +306,11 @@ def _jekyll(
         url = _PLACEHOLDER.sub(lambda m: _escape(values.get(m.group(1), "")), template)
         # Jekyll's URL#sanitize_url: no '..', no './', no '//'.
         url = re.sub("/+", "/", ("/" + url).replace("..", "/").replace("./", ""))
+        if meta.get("id") is None:
+            # jekyll-feed's <id> (Jekyll's Document#id): the post's URL folder joined with its
+            # slug as written. The same id, so readers moving over see no post again as new.
+            folder = posixpath.dirname(url.rstrip("/")) or "/"
+            extra["id"] = site.base_url.rstrip("/") + posixpath.join(folder, raw_slug)
         return site_url(site, url, "permalink" if given else None, problems)
 
     return meta, link, extra

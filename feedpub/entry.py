@@ -26,6 +26,7 @@ from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 from slugify import slugify
 
 from .errors import BuildErrors, BuildWarning, EntryError, FeedpubError, NotAnEntry
+from .media import LocalFile, Media, MediaError, parse_enclosures, parse_image
 
 if TYPE_CHECKING:
     from .config import Site
@@ -151,6 +152,13 @@ class Entry:
     expiry_date: datetime | None = None
     #: Where this entry's derived summary ends (Jekyll's ``excerpt_separator``), if set.
     excerpt_separator: str | None = None
+    #: The featured image, if any.
+    image: Media | None = None
+    #: Enclosures (podcast episodes, attachments), in the order written.
+    enclosures: tuple[Media, ...] = ()
+    #: Local files the image and enclosures name, with their size and mtime when read: an
+    #: entry is read again when one of them changes.
+    media_files: tuple[LocalFile, ...] = ()
 
     def line_of(self, *keys: str) -> int | None:
         """The line of the first of ``keys`` present in the front matter."""
@@ -352,27 +360,33 @@ def _load_yaml(path: Path, fm: str, first_line: int) -> Any:
         ) from None
     except (ValueError, OverflowError) as e:
         # The YAML is well formed but a value cannot exist, e.g. a date in the year 0.
-        key, line = _impossible_value(fm, first_line)
-        where = f"{key}: " if key else "front matter has an impossible value: "
-        hint = f"; {DATE_HINT}" if "year" in str(e) or "month" in str(e) or "day" in str(e) else ""
-        raise EntryError(f"{where}{e}{hint}", path, line, "FP105" if hint else "FP106") from None
+        key, line, text = _impossible_value(fm, first_line)
+        dated = "year" in str(e) or "month" in str(e) or "day" in str(e)
+        if key and dated:
+            message = f"{key} {text!r} is not a real date ({e}); {DATE_HINT}"
+        else:
+            where = f"{key}: " if key else "front matter has an impossible value: "
+            message = f"{where}{e}" + (f"; {DATE_HINT}" if dated else "")
+        raise EntryError(message, path, line, "FP105" if dated else "FP106") from None
 
 
-def _impossible_value(fm: str, first_line: int) -> tuple[str | None, int | None]:
-    """The key and line of the top-level value PyYAML could not construct (it does not say)."""
+def _impossible_value(fm: str, first_line: int) -> tuple[str | None, int | None, str | None]:
+    """The key, line and text of the top-level value PyYAML could not construct (it does not
+    say which)."""
     try:
         node = yaml.compose(fm, Loader=yaml.CSafeLoader)
     except yaml.YAMLError:
-        return None, None
+        return None, None, None
     if not isinstance(node, yaml.MappingNode):
-        return None, None
+        return None, None, None
     constructor = yaml.constructor.SafeConstructor()
     for key_node, value_node in node.value:
         try:
             constructor.construct_object(value_node, deep=True)
         except (ValueError, OverflowError, yaml.YAMLError):
-            return str(key_node.value), first_line + value_node.start_mark.line
-    return None, None
+            text = value_node.value if isinstance(value_node.value, str) else None
+            return str(key_node.value), first_line + value_node.start_mark.line, text
+    return None, None, None
 
 
 def _scrub(value: Any, depth: int = 0) -> tuple[Any, bool]:
@@ -648,6 +662,8 @@ def _entry_from_meta(
                 f"draft must be true or false, not {meta['draft']!r}; write 'draft: true'", "draft"
             )
 
+    image, enclosures, media_files = _media(meta, site, problems)
+
     slug = _slug(path, meta, problems)
     link = None
     if published is not None and slug is not None:
@@ -672,7 +688,28 @@ def _entry_from_meta(
         slug=slug,
         link=link,
         id=entry_id,
+        image=image,
+        enclosures=enclosures,
+        media_files=tuple(media_files),
     )
+
+
+def _media(
+    meta: dict[str, Any], site: Site, problems: _Problems
+) -> tuple[Media | None, tuple[Media, ...], list[LocalFile]]:
+    """The featured image and the enclosures, and the local files they name."""
+    image, enclosures, files = None, (), []
+    try:
+        image, found = parse_image(meta.get("image"), site)
+        files += found
+    except MediaError as e:
+        problems.add(str(e), "image", code=e.code)
+    try:
+        enclosures, found = parse_enclosures(meta.get("enclosure"), site)
+        files += found
+    except MediaError as e:
+        problems.add(str(e), "enclosure", code=e.code)
+    return image, enclosures, files
 
 
 def _text(

@@ -53,6 +53,10 @@ CODES: dict[str, tuple[str, str]] = {
     "FP109": ("error", "two entries have the same link"),
     "FP110": ("error", "an entry is over a limit (max_entry_size, max_front_matter_size, ...)"),
     "FP111": ("error", "two categories, tags or authors make the same URL slug, or none"),
+    "FP112": ("error", "an image or enclosure cannot be used (its form, URL or media type)"),
+    "FP113": ("error", "an image or enclosure names a file of the site that does not exist"),
+    "FP114": ("error", "a WebSub hub could not be notified"),
+    "FP115": ("error", "feedpub ping has no hub, or no build to announce"),
     "FP120": ("error", "front matter is not valid TOML or JSON"),
     "FP201": ("warning", "characters that XML cannot carry were removed"),
     "FP202": ("warning", "an entry has no summary and no text to make one from"),
@@ -65,6 +69,8 @@ CODES: dict[str, tuple[str, str]] = {
     "FP209": ("warning", "an entry has no author, and the site has none"),
     "FP210": ("warning", "the cache cannot be used; the build ran without it"),
     "FP211": ("warning", "an index.html that feedpub did not write is in the output folder"),
+    "FP212": ("warning", "a full archive document now holds other entries than before"),
+    "FP213": ("warning", "an entry still has the placeholder text 'feedpub new' wrote"),
     "FP220": ("warning", "template syntax feedpub cannot render was left out"),
     "FP221": ("warning", "a file is not a post by Jekyll's or Hugo's rules"),
     "FP301": ("error", "a built feed is not well-formed XML"),
@@ -75,6 +81,8 @@ CODES: dict[str, tuple[str, str]] = {
     "FP306": ("error", "a built RSS item has a wrong author element"),
     "FP307": ("warning", "a title still looks like HTML to feed validators"),
     "FP308": ("warning", "content has scripts or event handlers (sanitize = false)"),
+    "FP309": ("error", "a built feed has a wrong enclosure, attachment or Media RSS element"),
+    "FP310": ("error", "a built feed has wrong archive (RFC 5005) or hub links"),
 }
 
 

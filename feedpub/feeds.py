@@ -20,18 +20,24 @@ from datetime import datetime
 from typing import Any, BinaryIO
 
 from feedgen.entry import FeedEntry
+from feedgen.ext.base import BaseExtension
 from feedgen.ext.dc import DcEntryExtension
+from feedgen.ext.media import MediaEntryExtension, MediaExtension
 from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
 from lxml import etree
 
 from ._version import __version__
 from .entry import Author
+from .media import Media
 from .render import Rendered
 
 GENERATOR_URI = "https://pypi.org/project/feedpub/"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
+#: RFC 5005 (Feed Paging and Archiving): the namespace of fh:archive.
+HISTORY_NS = "http://purl.org/syndication/history/1.0"
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,17 @@ class Feed:
     updated: datetime
     #: URL of an XSL stylesheet for browsers (RSS and Atom), or ``None``.
     stylesheet: str | None = None
+    #: Whether some item has a featured image (the Media RSS namespace is declared then).
+    media: bool = False
+    #: WebSub hubs (``rel="hub"`` links, JSON Feed ``hubs``).
+    hubs: tuple[str, ...] = ()
+    #: RFC 5005 links of this format's file, (relation, URL): ``current``, ``prev-archive``,
+    #: ``next-archive``.
+    history: tuple[tuple[str, str], ...] = ()
+    #: An RFC 5005 archive document (``fh:archive``): its entries never change.
+    archive: bool = False
+    #: Atom feed ``id``; ``None``: the file's own URL. Archive documents take the main feed's.
+    feed_id: str | None = None
 
 
 def rss(feed: Feed, self_url: str) -> bytes:
@@ -90,7 +107,7 @@ def write_rss(feed: Feed, self_url: str, handle: BinaryIO) -> None:
 def write_atom(feed: Feed, self_url: str, handle: BinaryIO) -> None:
     """Write ``feed`` as Atom 1.0, published at ``self_url``, to ``handle``."""
     fg = _generator(feed, self_url)
-    fg.id(self_url)
+    fg.id(feed.feed_id or self_url)
     fg.subtitle(feed.description)
     for author in feed.authors:
         fg.author(_person(author))
@@ -115,6 +132,8 @@ def write_json(feed: Feed, self_url: str, handle: BinaryIO) -> None:
     if feed.language:
         document["language"] = feed.language
     document["authors"] = [_json_person(a) for a in feed.authors]
+    if feed.hubs:
+        document["hubs"] = [{"type": "WebSub", "url": hub} for hub in feed.hubs]
     document["items"] = _Items(_json_item(item) for item in feed.items())
     buffer: list[str] = []
     size = 0
@@ -165,7 +184,20 @@ def _json_item(item: Rendered) -> dict[str, Any]:
     terms = [*entry.categories, *(t for t in entry.tags if t not in entry.categories)]
     if terms:
         data["tags"] = terms
+    if entry.image:
+        data["image"] = entry.image.url
+    if entry.enclosures:
+        data["attachments"] = [_json_attachment(m) for m in entry.enclosures]
     return data
+
+
+def _json_attachment(media: Media) -> dict[str, Any]:
+    attachment: dict[str, Any] = {"url": media.url, "mime_type": media.type}
+    if media.title:
+        attachment["title"] = media.title
+    if media.length is not None:
+        attachment["size_in_bytes"] = media.length
+    return attachment
 
 
 def _json_person(author: Author) -> dict[str, str]:
@@ -193,6 +225,11 @@ def _rss_item(item: Rendered) -> etree._Element:
         # Readers take RSS <description> as HTML: escape the plain-text summary once more,
         # or "a <b> c" and "AT&amp;T" would come out as markup and entities.
         fe.summary(html.escape(item.summary, quote=False))
+    if entry.enclosures:
+        # RSS allows one enclosure per item (validators flag a second): the first one. The
+        # spec wants a length; 0 stands for "unknown" (a URL not on this site, with no length).
+        first = entry.enclosures[0]
+        fe.enclosure(first.url, str(first.length or 0), first.type)
     return fe.rss_entry()
 
 
@@ -202,7 +239,21 @@ def _atom_entry(item: Rendered) -> etree._Element:
         fe.summary(item.summary)
     for author in item.entry.authors:
         fe.author(_person(author))
-    return fe.atom_entry()
+    for media in item.entry.enclosures:
+        link = {"href": media.url, "rel": "enclosure", "type": media.type}
+        if media.length is not None:
+            link["length"] = str(media.length)
+        if media.title:
+            link["title"] = media.title
+        fe.link(link)
+    element = fe.atom_entry()
+    # feedgen 1.0 writes only the href of an entry's links (lkiesow/python-feedgen#135), so an
+    # enclosure would read as an alternate link: put back what it dropped.
+    for written, data in zip(element.iter("link"), fe.link(), strict=True):
+        for key in ("rel", "type", "hreflang", "title", "length"):
+            if data.get(key):
+                written.set(key, data[key])
+    return element
 
 
 def _stream(
@@ -259,19 +310,20 @@ def _replay(
             for item in items:
                 xf.write("\n" + "  " * depth)
                 etree.indent(item, space="  ", level=depth)
-                _write_item(xf, item)
+                _write_item(xf, item, namespace)
             xf.write(closing or "\n" + "  " * (depth - 1))
 
 
-def _write_item(xf: Any, item: etree._Element) -> None:
+def _write_item(xf: Any, item: etree._Element, namespace: str = "") -> None:
     """Write one item. Elements without a namespace are serialised whole (fast, in C); an
     Atom entry has none (it takes the root's default namespace, as feedgen intends), an RSS
-    item a few (content:encoded, dc:creator), which go through the writer to use the root's
-    prefixes."""
+    item a few (content:encoded, dc:creator, media:content), which go through the writer to
+    use the root's prefixes."""
     if not any("}" in element.tag for element in item.iter()):
         xf.write(item)
         return
-    with xf.element(item.tag, dict(item.attrib)):
+    tag = item.tag if "}" in item.tag else namespace + item.tag
+    with xf.element(tag, dict(item.attrib)):
         if item.text:
             xf.write(item.text)
         for child in item:
@@ -281,11 +333,47 @@ def _write_item(xf: Any, item: etree._Element) -> None:
                 xf.write(child)  # its tail (indentation) is written with it
 
 
+class _LinksExtension(BaseExtension):
+    """The hub and RFC 5005 links, and ``fh:archive``. feedgen writes Atom links itself but
+    only the self link into RSS: the others become ``atom:link`` elements of the channel."""
+
+    def __init__(self) -> None:
+        #: (relation, URL) of each link RSS needs besides the self link.
+        self.links: list[tuple[str, str]] = []
+        #: Mark the document as an archive document.
+        self.archive = False
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"fh": HISTORY_NS} if self.archive else {}
+
+    def extend_rss(self, feed: etree._Element) -> etree._Element:
+        channel = feed.find("channel")
+        for rel, href in self.links:
+            xml_elem(f"{{{ATOM_NS}}}link", channel, href=href, rel=rel)
+        if self.archive:
+            xml_elem(f"{{{HISTORY_NS}}}archive", channel)
+        return feed
+
+    def extend_atom(self, feed: etree._Element) -> etree._Element:
+        if self.archive:
+            xml_elem(f"{{{HISTORY_NS}}}archive", feed)
+        return feed
+
+
 def _generator(feed: Feed, self_url: str) -> FeedGenerator:
     fg = FeedGenerator()
     fg.title(feed.title)
     # feedgen takes the RSS channel <link> from the *last* link added: self first, site last.
     fg.link(href=self_url, rel="self")
+    links = [*(("hub", hub) for hub in feed.hubs), *feed.history]
+    for rel, href in links:
+        fg.link(href=href, rel=rel)
+    if links or feed.archive:
+        fg.register_extension("history", _LinksExtension)
+        fg.history.links = links
+        fg.history.archive = feed.archive
+    if feed.media:
+        fg.register_extension("media", MediaExtension, MediaEntryExtension)
     fg.link(href=feed.home_url, rel="alternate", type="text/html")
     if feed.language:
         fg.language(feed.language)
@@ -311,6 +399,21 @@ def _entry(item: Rendered) -> FeedEntry:
         # type="html": escaped HTML, valid in Atom and in RSS content:encoded (CDATA would
         # break on a "]]>" in a code block).
         fe.content(item.content_html, type="html")
+    image = entry.image
+    if image is not None:
+        # Media RSS, in RSS and Atom alike; group=None puts them in the item, not a media:group.
+        content = {"url": image.url, "medium": "image", "group": None}
+        for key, value in (
+            ("type", image.type),
+            ("fileSize", image.length),
+            ("width", image.width),
+            ("height", image.height),
+        ):
+            if value is not None:
+                content[key] = str(value)
+        fe.register_extension("media", MediaEntryExtension, atom=True, rss=True)
+        fe.media.content(content)
+        fe.media.thumbnail(url=image.url, group=None)
     return fe
 
 

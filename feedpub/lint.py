@@ -19,10 +19,12 @@ from typing import Any
 
 from lxml import etree
 
+from .authoring import PLACEHOLDER
 from .build import (
     ATOM_NAME,
     JSON_NAME,
     RSS_NAME,
+    archive_changes,
     carried,
     current_time,
     feed_outputs,
@@ -41,12 +43,19 @@ from .templates import convert
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
+MEDIA = "{http://search.yahoo.com/mrss/}"
+FH_ARCHIVE = "{http://purl.org/syndication/history/1.0}archive"
+#: RFC 5005 relations feedpub writes: archive documents have all three, the main feed only
+#: prev-archive.
+HISTORY_RELS = ("current", "prev-archive", "next-archive")
 
 _RFC822 = re.compile(
     r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
     r"\d{4} \d{2}:\d{2}:\d{2} ([+-]\d{4}|GMT|UT)$"
 )
 _RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+_MIME = re.compile(r"^[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*$")
+_WEB_URL = re.compile(r"^https?://[^/\s]+")
 _RSS_AUTHOR = re.compile(r"^[^@\s()]+@[^@\s()]+\.[^@\s()]+( \([^()]+\))?$")
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _HTML_URL = re.compile(r"""\b(href|src|poster|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
@@ -118,6 +127,7 @@ def check(
             except FeedpubError as e:
                 plans = []
                 findings += from_problem(e)
+            findings += [f for w in archive_changes(site, plans) for f in from_problem(w)]
             render_into(site, carried(plans), scanned.digests, cache, None)
             outputs = feed_outputs(site, scanned.entries, plans, scanned.digests, cache)
             linters = {RSS_NAME: lint_rss, ATOM_NAME: lint_atom, JSON_NAME: lint_json}
@@ -203,6 +213,17 @@ def _entry_findings(
                 )
             )
         found += _markdown_file_links(e, body)
+        if PLACEHOLDER in body:
+            line = next(i for i, text in enumerate(body.split("\n")) if PLACEHOLDER in text)
+            found.append(
+                finding(
+                    "FP213",
+                    "still has the text 'feedpub new' put there; write the entry, or mark it "
+                    "'draft: true' until it is ready",
+                    e.path,
+                    e.body_line + line,
+                )
+            )
     return found
 
 
@@ -300,6 +321,9 @@ def lint_rss(data: bytes, path: Path, self_url: str) -> list[Finding]:
         )
     if not _absolute(channel.findtext("link")):
         found.append(finding("FP303", "channel link is not an absolute URL", path, line))
+    found += _link_findings(
+        channel.findall(f"{ATOM}link"), channel.find(FH_ARCHIVE) is not None, path, line
+    )
     for date in channel.iter("lastBuildDate", "pubDate"):
         if not _RFC822.match(date.text or ""):
             found.append(
@@ -332,6 +356,95 @@ def lint_rss(data: bytes, path: Path, self_url: str) -> list[Finding]:
         for markup in (item.findtext(CONTENT_ENCODED), item.findtext("description")):
             if markup:
                 found += _html_findings(markup, path, line)
+        enclosures = item.findall("enclosure")
+        if len(enclosures) > 1:
+            found.append(
+                finding(
+                    "FP309", f"item has {len(enclosures)} enclosures; RSS allows one", path, line
+                )
+            )
+        for enclosure in enclosures:
+            found += _enclosure_findings(
+                enclosure.get("url"),
+                enclosure.get("type"),
+                enclosure.get("length"),
+                True,
+                path,
+                line,
+            )
+        found += _media_findings(item, path)
+    return found
+
+
+def _link_findings(
+    links: list[etree._Element], archive: bool, path: Path, line: int | None
+) -> list[Finding]:
+    """The hub and RFC 5005 links of a feed: absolute, and the ones its kind of document has."""
+    found = []
+    rels: dict[str, int] = defaultdict(int)
+    for link in links:
+        rel = link.get("rel", "alternate")
+        rels[rel] += 1
+        if rel in ("hub", *HISTORY_RELS) and not _WEB_URL.match(link.get("href") or ""):
+            found.append(
+                finding(
+                    "FP303", f"{rel} link {link.get('href')!r} is not an absolute URL", path, line
+                )
+            )
+    for rel in HISTORY_RELS:
+        if rels[rel] > 1:
+            found.append(finding("FP310", f"{rels[rel]} links rel={rel}; one at most", path, line))
+    if archive:
+        if not rels["current"]:
+            found.append(finding("FP310", "archive document has no link rel=current", path, line))
+        if not rels["prev-archive"] and not rels["next-archive"]:
+            found.append(
+                finding("FP310", "archive document links to no other archive document", path, line)
+            )
+    else:
+        for rel in ("current", "next-archive"):
+            if rels[rel]:
+                found.append(
+                    finding("FP310", f"link rel={rel} in a feed that is no fh:archive", path, line)
+                )
+    return found
+
+
+def _enclosure_findings(
+    url: str | None,
+    kind: str | None,
+    length: str | None,
+    rss: bool,
+    path: Path,
+    line: int | None,
+) -> list[Finding]:
+    """An RSS enclosure (every attribute required) or an Atom enclosure link (type and length
+    optional; its href is checked with every other link)."""
+    found = []
+    if rss and not _WEB_URL.match(url or ""):
+        found.append(finding("FP303", f"enclosure URL {url!r} is not an absolute URL", path, line))
+    if (kind is not None or rss) and not _MIME.match(kind or ""):
+        found.append(finding("FP309", f"enclosure type {kind!r} is not a media type", path, line))
+    if (length is not None or rss) and not (length or "").isdigit():
+        found.append(
+            finding("FP309", f"enclosure length {length!r} is not a number of bytes", path, line)
+        )
+    return found
+
+
+def _media_findings(item: etree._Element, path: Path) -> list[Finding]:
+    """Media RSS elements (featured images), in an RSS item or an Atom entry."""
+    found = []
+    for element in item.iter(f"{MEDIA}content", f"{MEDIA}thumbnail"):
+        tag = "media:" + element.tag.removeprefix(MEDIA)
+        line = element.sourceline
+        if not _WEB_URL.match(element.get("url") or ""):
+            found.append(finding("FP303", f"{tag} url is not an absolute URL", path, line))
+        kind, size = element.get("type"), element.get("fileSize")
+        if kind is not None and not _MIME.match(kind):
+            found.append(finding("FP309", f"{tag} type {kind!r} is not a media type", path, line))
+        if size is not None and not size.isdigit():
+            found.append(finding("FP309", f"{tag} fileSize {size!r} is not a number", path, line))
     return found
 
 
@@ -350,6 +463,7 @@ def lint_atom(data: bytes, path: Path, self_url: str) -> list[Finding]:
     if not any(link.get("rel") == "self" and link.get("href") == self_url for link in links):
         found.append(finding("FP302", f"feed has no link rel=self to {self_url}", path, line))
     feed_author = root.find(f"{ATOM}author") is not None
+    found += _link_findings(links, root.find(FH_ARCHIVE) is not None, path, line)
     for element in root.iter(f"{ATOM}updated", f"{ATOM}published"):
         if not _RFC3339.match(element.text or ""):
             tag = element.tag.removeprefix(ATOM)
@@ -383,6 +497,16 @@ def lint_atom(data: bytes, path: Path, self_url: str) -> list[Finding]:
         content = entry.find(f"{ATOM}content")
         if content is not None and content.get("type") == "html" and content.text:
             found += _html_findings(content.text, path, line)
+        for link in entry.findall(f"{ATOM}link"):
+            if link.get("rel") == "enclosure":
+                found += _enclosure_findings(
+                    link.get("href"), link.get("type"), link.get("length"), False, path, line
+                )
+            elif link.get("rel") in HISTORY_RELS or link.get("rel") == "hub":
+                found.append(
+                    finding("FP310", f"link rel={link.get('rel')} in an entry", path, line)
+                )
+        found += _media_findings(entry, path)
     return found
 
 
@@ -404,6 +528,12 @@ def lint_json(data: bytes, path: Path, self_url: str) -> list[Finding]:
     for key in ("home_page_url", "feed_url"):
         if key in document and not _absolute(document[key]):
             found.append(finding("FP303", f"{key} is not an absolute URL", path))
+    hubs = document.get("hubs", [])
+    for hub in hubs if isinstance(hubs, list) else [hubs]:
+        if not isinstance(hub, dict) or not hub.get("type") or not hub.get("url"):
+            found.append(finding("FP302", "each of hubs needs a type and a url", path))
+        elif not _WEB_URL.match(str(hub["url"])):
+            found.append(finding("FP303", f"hub url {hub['url']!r} is not an absolute URL", path))
     items = document.get("items")
     if not isinstance(items, list):
         return [*found, finding("FP302", "feed has no items list", path)]
@@ -429,4 +559,26 @@ def lint_json(data: bytes, path: Path, self_url: str) -> list[Finding]:
         if item.get("content_html"):
             found += _html_findings(item["content_html"], path, None)
         found += _title_findings(item.get("title"), path, None)
+        if "image" in item and not _WEB_URL.match(str(item["image"])):
+            found.append(finding("FP303", f"{where} image is not an absolute URL", path))
+        found += _attachment_findings(item.get("attachments", []), where, path)
+    return found
+
+
+def _attachment_findings(attachments: Any, where: str, path: Path) -> list[Finding]:
+    """JSON Feed attachments: each an object with a url and a mime_type (both required)."""
+    if not isinstance(attachments, list):
+        return [finding("FP309", f"{where} attachments is not a list", path)]
+    found = []
+    for attachment in attachments:
+        if not isinstance(attachment, dict) or "url" not in attachment:
+            found.append(finding("FP302", f"{where} has an attachment without url", path))
+            continue
+        if not _WEB_URL.match(str(attachment["url"])):
+            found.append(finding("FP303", f"{where} attachment url is not absolute", path))
+        if not _MIME.match(str(attachment.get("mime_type", ""))):
+            found.append(finding("FP309", f"{where} attachment has no valid mime_type", path))
+        size = attachment.get("size_in_bytes")
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
+            found.append(finding("FP309", f"{where} attachment size_in_bytes is wrong", path))
     return found

@@ -16,6 +16,7 @@ from cmarkgfm import _cmark, cmark
 from cmarkgfm.cmark import Options
 
 from .entry import XML_ILLEGAL, Entry, read_body
+from .media import Media
 
 if TYPE_CHECKING:
     from .config import Site
@@ -89,14 +90,16 @@ def render(entry: Entry, site: Site) -> Rendered:
 
         body = convert(body, site)[0]
     if site.full_content:
-        html = markdown_to_html(_MORE.sub("", body))
-        content = safe_html(html, entry.link, trusted=not site.sanitize)
+        rendered = markdown_to_html(_MORE.sub("", body))
+        content = safe_html(rendered, entry.link, trusted=not site.sanitize)
     summary = entry.summary
     if summary is None:
         separator = entry.excerpt_separator or site.excerpt_separator
         summary = derive_summary(body, content, site.summary_length, separator)
     else:
         summary = plain_text(summary) if _TITLE_MARKUP.search(summary) else summary
+    if content is not None and entry.image is not None:
+        content = image_on_top(entry.image, content)  # after the summary: it is no paragraph
     # Numeric references such as &#7; render to characters XML cannot carry: drop them.
     return Rendered(
         entry=entry,
@@ -104,6 +107,21 @@ def render(entry: Entry, site: Site) -> Rendered:
         summary=xml_text(summary),
         content_html=xml_text(content) if content is not None else None,
     )
+
+
+def image_on_top(image: Media, content: str) -> str:
+    """``content`` with the featured image in a paragraph at its top, so that readers without
+    Media RSS show it too; unchanged when the content already shows that image."""
+    source = html.escape(image.url)
+    if f'src="{source}"' in content:
+        return content
+    size = "".join(
+        f' {name}="{value}"'
+        for name, value in (("width", image.width), ("height", image.height))
+        if value
+    )
+    tag = f'<p><img src="{source}" alt="{html.escape(image.title or "")}"{size}></p>\n'
+    return safe_html(tag, image.url) + content
 
 
 def xml_text(text: str) -> str:

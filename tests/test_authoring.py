@@ -43,7 +43,7 @@ def test_init_never_overwrites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     (tmp_path / "feedpub.toml").write_text('title = "mine"\n', encoding="utf-8")
     result = run("init")
     assert result.exit_code == 1
-    assert "feedpub.toml already exist(s); init never overwrites a file" in result.stderr
+    assert result.stderr.startswith("feedpub.toml already exists; init never overwrites a file\n")
     assert (tmp_path / "feedpub.toml").read_text(encoding="utf-8") == 'title = "mine"\n'
     assert not (tmp_path / "entries").exists()  # nothing written at all
 
@@ -107,6 +107,17 @@ def test_init_new_build_from_an_empty_folder(
     feed = feedparser.parse((tmp_path / "site" / "public" / "feed.xml").read_bytes())
     assert feed.bozo == 0
     assert [e.title for e in feed.entries] == ["Hello", "Hello, feeds"]
+    # The new entry's placeholder body is published as it is: check says so (FP213) ...
+    checked = run("check", "--strict")
+    assert checked.exit_code == 1
+    new_file = tmp_path / "site" / first.stdout.strip()
+    assert checked.stdout == (
+        f"{first.stdout.strip()}:9: warning FP213: still has the text 'feedpub new' put there; "
+        "write the entry, or mark it 'draft: true' until it is ready\n"
+    )
+    # ... until the writer writes it.
+    text = new_file.read_text(encoding="utf-8")
+    new_file.write_text(text.replace("Write the entry here, in Markdown.", "Hi."), "utf-8")
     assert run("check", "--strict").exit_code == 0
     files = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
     assert run("init", ".").exit_code == 1
@@ -121,3 +132,11 @@ def test_init_new_build_from_an_empty_folder(
         for e in feedparser.parse((tmp_path / "site" / "public" / "feed.xml").read_bytes()).entries
     }
     assert len(links) == 3
+
+
+@pytest.mark.parametrize("title", ["", "   "])
+def test_new_refuses_an_empty_title(site: SiteDir, title: str) -> None:
+    result = site.run("new", title)
+    assert result.exit_code == 2
+    assert "the title is empty" in result.stderr
+    assert list(site.entries.iterdir()) == []

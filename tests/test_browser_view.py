@@ -35,6 +35,7 @@ def test_feeds_point_at_the_stylesheet_which_renders_a_page(site: SiteDir) -> No
         page = str(transform(etree.fromstring(data).getroottree()))
         assert "Bridge opens" in page
         assert "The new bridge opened." in page
+        assert '<div class="content"><p>Body.</p>' in page  # the full text, as HTML
         assert "To subscribe, copy its address into your feed reader" in page
         assert f"https://example.org/{name}" in page  # the feed's own address to copy
 

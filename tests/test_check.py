@@ -329,6 +329,53 @@ def test_fp208_id_changed_since_last_build(site, change, new_lines, line, new_id
     no_findings(site)  # the new build's manifest has the new id
 
 
+def test_fp208_a_renamed_entry_file(site):
+    site.config(AUTHORED)
+    site.entry("2025-05-01-new-bridge.md", post("title: Bridge", "date: 2025-05-01"))
+    site.entry("other.md", post("title: Other", "date: 2025-04-01"))
+    assert site.run("build").exit_code == 0
+    (site.entries / "2025-05-01-new-bridge.md").rename(site.entries / "2025-05-01-bridge.md")
+    found = only_warning(site, "FP208", "entries/2025-05-01-bridge.md:2")  # title's line
+    assert found["message"].startswith("2025-05-01-new-bridge.md is gone and this entry is new")
+    assert (
+        "(https://example.org/2025/05/new-bridge/ → https://example.org/2025/05/bridge/)"
+        in (found["message"])
+    )
+    assert "'id: https://example.org/2025/05/new-bridge/'" in found["message"]
+    # Keeping the old id is the fix the message gives: then nothing to warn about.
+    site.entry(
+        "2025-05-01-bridge.md",
+        post("title: Bridge", "date: 2025-05-01", "id: https://example.org/2025/05/new-bridge/"),
+    )
+    no_findings(site)
+
+
+def test_fp208_several_renamed_or_removed_files_are_each_named(site):
+    site.config(AUTHORED)
+    for name in ("a", "b", "c"):
+        site.entry(f"{name}.md", post(f"title: {name}", "date: 2025-05-01"))
+    assert site.run("build").exit_code == 0
+    for name in ("a", "b"):
+        (site.entries / f"{name}.md").rename(site.entries / f"{name}-renamed.md")
+    status, found = json_findings(site)
+    assert status == 0
+    assert brief(found) == [
+        ("FP208", "warning", "entries/a.md", None),
+        ("FP208", "warning", "entries/b.md", None),
+    ]
+    assert "add 'id: https://example.org/2025/05/a/'" in found[0]["message"]
+    # A removal alone (no new file) is no rename: nothing to say.
+    (site.entries / "a-renamed.md").unlink()
+    (site.entries / "b-renamed.md").unlink()
+    assert site.run("build").exit_code == 0
+    (site.entries / "c.md").unlink()
+    site.entry("d.md", post("title: d", "date: 2025-05-01"))
+    assert site.run("build").exit_code == 0
+    (site.entries / "d.md").unlink()
+    site.entry("e.md", post("title: e", "date: 2025-05-01", "draft: true"))
+    assert "FP208" not in site.run("build").output  # a draft is not seen by readers yet
+
+
 @pytest.mark.parametrize(
     ("config", "author", "expected"),
     [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -33,6 +34,7 @@ COUNT = 40
 LIMIT = 5
 NOW = 1767225600  # 2026-01-01 UTC, 'now' for every build (SOURCE_DATE_EPOCH)
 LATER = 1785542400  # 2026-08-01 UTC
+FEED_FILES = ("feed.xml", "atom.xml", "feed.json")
 
 
 class Site:
@@ -74,26 +76,34 @@ class Site:
         shutil.rmtree(twin, ignore_errors=True)
         shutil.copytree(self.root, twin)
         self.scans = 0
+        before = public(self.root)
         delta = self.run(self.root, *args)
         took_delta = self.scans == 0
         full = self.run(twin, "--no-cache", *args)
         assert delta == full
-        assert public(self.root) == public(twin)
+        after = public(self.root)
+        assert after == public(twin)
         if delta[0] == 0:
-            self.check_record(*args)
+            changed = {name for name, data in after.items() if before.get(name) != data}
+            self.check_record(changed, *args)
         return took_delta
 
-    def check_record(self, *args: str) -> None:
+    def check_record(self, changed: set[str], *args: str) -> None:
         """What this build recorded for the next one is what a full build records (which,
-        its bytes being the same, leaves every output untouched)."""
+        its bytes being the same, leaves every output untouched), but for the feeds it
+        changed (for 'feedpub ping')."""
         cache = self.root / ".feedpub-cache"
-        recorded = last_build(cache)
+        recorded = json.loads(last_build(cache))
+        feeds = {n for n in changed if n.rsplit("/", 1)[-1] in FEED_FILES and "archive/" not in n}
+        assert recorded.pop("changed_feeds") == sorted(feeds)
         kept = self.root.parent / "kept-cache"
         shutil.rmtree(kept, ignore_errors=True)
         cache.rename(kept)
         try:
             assert self.run(self.root, *args)[0] == 0
-            assert last_build(cache) == recorded
+            again = json.loads(last_build(cache))
+            assert again.pop("changed_feeds") == []
+            assert again == recorded
         finally:
             shutil.rmtree(cache)
             kept.rename(cache)
@@ -270,3 +280,28 @@ def test_a_failed_build_leaves_no_record_to_build_on(site: Site) -> None:
     broken.write_text(text, encoding="utf-8")  # mended as it was: only the moved entry changed
     assert not site.build_both_ways()
     assert moved.stem[11:].encode() in (site.root / "public" / "feed.xml").read_bytes()
+
+
+def test_local_media_files(site: Site) -> None:
+    """An entry's image is part of its feed items: its file's size and time too."""
+    (site.root / "img").mkdir()
+    image = site.root / "img" / "cover.jpg"
+    image.write_bytes(b"j" * 777)
+    new_entry(site, "pictured.md", "2025-06-01", "image: img/cover.jpg")
+    assert site.build_both_ways()
+    append(site.entries / "pictured.md")
+    assert site.build_both_ways()
+    image.write_bytes(b"j" * 778)
+    append(site.files()[-1])
+    assert not site.build_both_ways()
+    assert b'fileSize="778"' in (site.root / "public" / "feed.xml").read_bytes()
+
+
+def test_archives_take_the_full_path(site: Site) -> None:
+    append(site.root / "feedpub.toml", "archive = true\narchive_size = 5\n")
+    assert not site.build_both_ways()
+    append(site.files()[-1])
+    assert not site.build_both_ways()
+    new_entry(site, "zz-new.md", "2025-06-01")
+    assert not site.build_both_ways()
+    assert (site.root / "public" / "archive" / "8" / "feed.xml").is_file()

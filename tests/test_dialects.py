@@ -58,6 +58,7 @@ def _items(output: Path) -> dict[str, dict[str, object]]:
             "published": datetime.fromisoformat(entry.findtext(f"{ATOM}published")),
             "updated": datetime.fromisoformat(entry.findtext(f"{ATOM}updated")),
             "categories": [c.get("term") for c in entry.findall(f"{ATOM}category")],
+            "id": entry.findtext(f"{ATOM}id"),
             "authors": [
                 (a.findtext(f"{ATOM}name"), a.findtext(f"{ATOM}email"))
                 for a in entry.findall(f"{ATOM}author")
@@ -108,6 +109,11 @@ def test_jekyll_blog_builds_after_init_from(
     output = _init_and_build(folder, "jekyll", monkeypatch)
     assert output == folder / "_feeds"
     items = _items(output)
+    # Ids by Jekyll's rule (Document#id: the URL's folder joined with the slug as written):
+    # with this site's /:categories/:year/:month/:day/:title/, the link without its last "/".
+    assert {link: item.pop("id") for link, item in items.items()} == {
+        link: link.removesuffix("/") for link in JEKYLL_EXPECTED
+    }
     assert items == JEKYLL_EXPECTED  # drafts, published: false and about.md are left out
     parsed = feedparser.parse((output / "feed.xml").read_bytes())
     assert not parsed.bozo
@@ -196,6 +202,7 @@ def test_jekyll_feed_gives_the_same_links_and_dates(
     root = etree.parse(str(tmp_path / "site" / "feed.xml")).getroot()
     theirs = {
         e.find(f"{ATOM}link").get("href"): (
+            e.findtext(f"{ATOM}id"),
             datetime.fromisoformat(e.findtext(f"{ATOM}published")),
             datetime.fromisoformat(e.findtext(f"{ATOM}updated")),
             sorted(c.get("term") for c in e.findall(f"{ATOM}category")),
@@ -204,10 +211,10 @@ def test_jekyll_feed_gives_the_same_links_and_dates(
     }
     output = _init_and_build(_copy("jekyll-blog", tmp_path / "feedpub"), "jekyll", monkeypatch)
     ours = {
-        link: (item["published"], item["updated"], sorted(item["categories"]))
+        link: (item["id"], item["published"], item["updated"], sorted(item["categories"]))
         for link, item in _items(output).items()
     }
-    assert ours == theirs
+    assert ours == theirs  # ids too: readers moving over must not see every post again
 
 
 # --------------------------------------------------------------------------- Hugo
@@ -244,7 +251,12 @@ def test_hugo_site_builds_after_init_from(tmp_path: Path, monkeypatch: pytest.Mo
     output = _init_and_build(folder, "hugo", monkeypatch)
     assert output == folder / "feeds"
     # expired, future publishDate, draft, _index.md, the dateless about.md: all left out
-    assert _items(output) == HUGO_EXPECTED
+    items = _items(output)
+    assert {link: item.pop("id") for link, item in items.items()} == {
+        link: link
+        for link in HUGO_EXPECTED  # Hugo's RSS guid is the permalink
+    }
+    assert items == HUGO_EXPECTED
     parsed = feedparser.parse((output / "feed.xml").read_bytes())
     assert not parsed.bozo
     trip = next(e for e in parsed.entries if "island" in e.link)
@@ -289,14 +301,17 @@ def test_hugo_gives_the_same_links_and_dates(
     )
     rss = etree.parse(str(tmp_path / "site" / "index.xml")).getroot()
     theirs = {
-        item.findtext("link"): parsedate_to_datetime(item.findtext("pubDate"))
+        item.findtext("link"): (
+            item.findtext("guid"),
+            parsedate_to_datetime(item.findtext("pubDate")),
+        )
         for item in rss.iter("item")
         # Hugo lists a page without a date as of the year 1; feedpub leaves it out (FP221).
         if not item.findtext("pubDate").startswith("Mon, 01 Jan 0001")
     }
     output = _init_and_build(_copy("hugo-site", tmp_path / "feedpub"), "hugo", monkeypatch)
-    ours = {link: item["published"] for link, item in _items(output).items()}
-    assert ours == theirs
+    ours = {link: (item["id"], item["published"]) for link, item in _items(output).items()}
+    assert ours == theirs  # ids too: Hugo's guid is the permalink, and so is feedpub's id
     assert len(ours) == 3
 
 

@@ -52,3 +52,21 @@ def test_table_fits_the_terminal_and_writes_nothing(site: SiteDir) -> None:
     assert lines[0].endswith("entries/new.md")
     assert all(len(line) <= 100 for line in lines)  # the default width when not a terminal
     assert not site.public.exists()
+
+
+def test_table_columns_line_up(site: SiteDir, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "90")
+    site.config(BASIC_CONFIG)
+    site.entry("a.md", "---\ntitle: Short\ndate: 2025-03-01\n---\nx\n")
+    site.entry(
+        "2025-01-01-a-much-longer-file-name.md",
+        "---\ntitle: A title long enough to be cut somewhere on a ninety-column line\n"
+        "date: 2025-01-01\nauthor: Bob\n---\nx\n",
+    )
+    lines = site.run("list").stdout.splitlines()
+    assert len(lines) == 2 and all(len(line) <= 90 for line in lines)
+    # the file column starts at one place (a cut name starts with "\u2026")
+    assert lines[0].index("entries/a.md") == lines[1].rindex("\u2026"), lines
+    assert lines[0].endswith("entries/a.md")
+    assert lines[1].endswith("longer-file-name.md")  # a long name loses its start, not its end
+    assert "\u2026" in lines[1]  # the title is cut to fit

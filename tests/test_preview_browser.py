@@ -100,3 +100,8 @@ def test_a_feed_opened_in_the_browser_is_a_readable_page(
     assert TITLE in text
     assert "By Emily Carter" in text
     assert "Business & Economy" in text
+    # The full text, as HTML: its heading is a heading, and no markup shows as text.
+    heading = browser.find_element(By.XPATH, "//div[@class='content']/h2")
+    assert heading.text == "Industry Voices React"
+    assert "Michael Rodriguez" in text
+    assert "<blockquote>" not in text and "<p>" not in text

@@ -284,6 +284,7 @@ def test_default_host_is_this_machine_only_and_a_busy_port_is_a_clear_error(
         assert "--port" in line
         assert server.wait_for("feedpub: ") == "feedpub: 1 problem; nothing is served."
         assert not any("Traceback" in line for line in server.seen)
+        assert not (sample_site / "public").exists()  # told before anything was built
 
     free = _free_port()
     server = Served(sample_site, "--port", str(free), "--no-watch")
@@ -362,3 +363,36 @@ def test_builds_into_the_watched_folder_do_not_start_more_builds(tmp_path: Path)
     while not server.lines.empty():
         server.seen.append(server.lines.get())
     assert sum(line.startswith("changed:") for line in server.seen) == 1, server.seen
+
+
+def test_drafts_are_previewed_only_outside_the_published_folder(sample_site: Path) -> None:
+    server = Served(sample_site, "--drafts", "--port", "0")
+    assert server.process.wait(timeout=30) == 1
+    line = server.wait_for("--drafts would write")
+    assert "feedpub serve --drafts --out preview" in line
+    assert not (sample_site / "public").exists()  # nothing built, nothing served
+    (sample_site / "entries" / "2025-12-01-draft.md").write_text(
+        "---\ntitle: Draft story\ndate: 2025-12-01\ndraft: true\n---\nNot yet.\n"
+    )
+    server = Served(sample_site, "--drafts", "--out", "preview", "--port", "0").started()
+    try:
+        assert b"Draft story" in server.request("/feed.xml")[2]
+    finally:
+        assert server.stop() == 0
+    assert not (sample_site / "public").exists()
+
+
+def test_settings_naming_another_entries_folder_are_followed(served: Served) -> None:
+    stories = served.root / "stories"
+    shutil.copytree(served.root / "entries", stories)
+    config = served.root / "pyproject.toml"
+    text = config.read_text()
+    new = served.root / "pyproject.toml.new"
+    new.write_text(text.replace("[tool.feedpub]\n", '[tool.feedpub]\nentries = "stories"\n'))
+    new.replace(config)
+    served.wait_for("watching stories/")
+    story = stories / SAMPLE.name
+    story.write_text(story.read_text().replace(TITLE, "Stories Folder Title"))
+    served.wait_for("changed: stories/")
+    served.wait_for(" feeds in public/")
+    assert b"Stories Folder Title" in served.request("/feed.xml")[2]

@@ -7,7 +7,8 @@
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:atom="http://www.w3.org/2005/Atom"
     xmlns:dc="http://purl.org/dc/elements/1.1/"
-    exclude-result-prefixes="atom dc">
+    xmlns:content="http://purl.org/rss/1.0/modules/content/"
+    exclude-result-prefixes="atom dc content">
   <xsl:output method="html" encoding="UTF-8" indent="yes"
       doctype-system="about:legacy-compat"/>
 
@@ -24,6 +25,9 @@
           .hint code { word-break: break-all; }
           article { border-top: 1px solid #ddd; padding: 1rem 0; }
           .meta { color: #666; font-size: .9rem; }
+          .summary { font-style: italic; }
+          .content img { max-width: 100%; height: auto; }
+          blockquote { border-left: 3px solid #ccc; margin-left: 0; padding-left: 1rem; color: #444; }
         </style>
       </head>
       <body>
@@ -34,6 +38,13 @@
           <code><xsl:value-of select="rss/channel/atom:link[@rel='self']/@href | atom:feed/atom:link[@rel='self']/@href"/></code>
         </p>
         <xsl:apply-templates select="rss/channel/item | atom:feed/atom:entry"/>
+        <script>
+          // The full text is HTML carried as text. Browsers that honour disable-output-escaping
+          // (Chromium, Safari) show it as HTML; Firefox hands it over as text: parse it here.
+          for (const div of document.querySelectorAll("div.content")) {
+            if (!div.firstElementChild) div.innerHTML = div.textContent;
+          }
+        </script>
       </body>
     </html>
   </xsl:template>
@@ -58,7 +69,10 @@
           </xsl:for-each>
         </p>
       </xsl:if>
-      <p><xsl:value-of select="description"/></p>
+      <p class="summary"><xsl:value-of select="description"/></p>
+      <xsl:if test="content:encoded">
+        <div class="content"><xsl:value-of select="content:encoded" disable-output-escaping="yes"/></div>
+      </xsl:if>
     </article>
   </xsl:template>
 
@@ -82,7 +96,10 @@
           </xsl:for-each>
         </p>
       </xsl:if>
-      <p><xsl:value-of select="atom:summary"/></p>
+      <p class="summary"><xsl:value-of select="atom:summary"/></p>
+      <xsl:if test="atom:content[@type='html']">
+        <div class="content"><xsl:value-of select="atom:content" disable-output-escaping="yes"/></div>
+      </xsl:if>
     </article>
   </xsl:template>
 </xsl:stylesheet>

@@ -1,0 +1,108 @@
+"""``feedpub ping``: tell the site's WebSub hubs which feeds the last build changed.
+
+A hub learns of a new version of a feed from a "publish" request, the form every public hub
+takes (Google's, Superfeedr's): an HTTP POST of ``hub.mode=publish`` and ``hub.url=<feed URL>``
+as ``application/x-www-form-urlencoded``. The hub then fetches the feed and pushes it to the
+subscribers. Which feeds changed comes from the build's record in the cache.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlencode
+from urllib.request import Request, urlopen
+
+from ._version import __version__
+from .cache import CACHE_DIR, recorded_build
+from .config import Site
+from .errors import FeedpubError
+
+#: Seconds to wait for a hub's answer.
+TIMEOUT = 10.0
+
+
+class HubError(FeedpubError):
+    """A hub could not be notified."""
+
+    code = "FP114"
+
+
+@dataclass(frozen=True)
+class PingResult:
+    """What ``feedpub ping`` did."""
+
+    #: (hub, feed URL) of each notification a hub accepted.
+    notified: tuple[tuple[str, str], ...]
+    #: Why each hub that was not notified was not.
+    errors: tuple[HubError, ...]
+
+
+def changed_feeds(site: Site) -> list[str]:
+    """URLs of the feeds whose bytes the last build changed, in a stable order.
+
+    Raises :class:`FeedpubError` (FP115) when the site names no hub, or no build of it is
+    recorded (never built, built with ``--no-cache``, or built with other settings)."""
+    if not site.hubs:
+        raise FeedpubError(
+            'no hub to notify; add hub = "https://…/" to the configuration',
+            site.config_path,
+            code="FP115",
+        )
+    record = recorded_build(site)
+    if record is None:
+        raise FeedpubError(
+            f"no build of these settings is recorded in {CACHE_DIR}/; run 'feedpub build' "
+            "(without --no-cache) first",
+            site.config_path,
+            code="FP115",
+        )
+    names = record.get("changed_feeds", [])
+    return [site.base_url + name for name in names if isinstance(name, str)]
+
+
+def ping(site: Site, feeds: list[str], *, timeout: float = TIMEOUT) -> PingResult:
+    """Notify every hub of ``site`` of each of ``feeds``. A hub that cannot be reached is
+    not asked again for the other feeds; the other hubs are."""
+    notified: list[tuple[str, str]] = []
+    errors: list[HubError] = []
+    for hub in site.hubs:
+        for feed in feeds:
+            try:
+                publish(hub, feed, timeout=timeout)
+            except HubError as e:
+                errors.append(e)
+                if isinstance(e.__cause__, URLError | OSError):
+                    break  # down: every other request would wait as long
+                continue
+            notified.append((hub, feed))
+    return PingResult(tuple(notified), tuple(errors))
+
+
+def publish(hub: str, feed: str, *, timeout: float = TIMEOUT) -> None:
+    """POST ``hub.mode=publish`` and ``hub.url=feed`` to ``hub``; raises :class:`HubError`
+    unless the hub answers with a 2xx status."""
+    request = Request(
+        hub,
+        data=urlencode({"hub.mode": "publish", "hub.url": feed}).encode("ascii"),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "User-Agent": f"feedpub/{__version__}",
+        },
+        method="POST",
+    )
+    try:
+        with urlopen(request, timeout=timeout) as response:
+            status, reason = response.status, response.reason
+    except HTTPError as e:
+        status, reason = e.code, e.reason
+    except (URLError, OSError) as e:
+        why = e.reason if isinstance(e, URLError) else e
+        if isinstance(why, socket.timeout | TimeoutError):
+            why = f"no answer in {timeout:g} s"
+        elif isinstance(why, OSError) and why.strerror:
+            why = why.strerror
+        raise HubError(f"hub {hub} cannot be reached ({why}); {feed} was not announced") from e
+    if not 200 <= status < 300:
+        raise HubError(f"hub {hub} answered {status} {reason} for {feed}; it was not announced")
