@@ -267,6 +267,9 @@ def delta_build(
         if text in noted
         for w in (new_warnings[text] if text in new_warnings else old_warnings[text])
     ]
+    found = list(warnings)
+    if store.problem:  # the cache failed on the way: what the full path says then
+        warnings.append(BuildWarning("FP210", store.problem))
     for rels, plan in again:
         carried_entries = [
             (rel, digests[e.path]) for rel, e in zip(rels, plan.entries, strict=True)
@@ -291,7 +294,7 @@ def delta_build(
             "scanned": scanned + len(added),
             "published": len(plans[0][2]),
             "warnings": [
-                [w.code, w.message, str(w.path) if w.path else None, w.line] for w in warnings
+                [w.code, w.message, str(w.path) if w.path else None, w.line] for w in found
             ],
         }
     )

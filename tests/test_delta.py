@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import random
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -305,3 +306,29 @@ def test_archives_take_the_full_path(site: Site) -> None:
     new_entry(site, "zz-new.md", "2025-06-01")
     assert not site.build_both_ways()
     assert (site.root / "public" / "archive" / "8" / "feed.xml").is_file()
+
+
+def test_random_series_of_changes(site: Site) -> None:
+    """Edits, additions, moves and removals in a fixed pseudo-random order: whichever path
+    each build takes, it writes what a full build writes."""
+    rng = random.Random(6)
+    categories = ["Politics", "Science", "World", "Local", "Health"]
+    took = []
+    for step in range(12):
+        files = site.files()
+        kind = rng.choice(["edit", "edit", "add", "add", "retitle", "move", "remove"])
+        target = rng.choice(files)
+        if kind == "edit":
+            append(target, f"\nStep {step}.\n")
+        elif kind == "retitle":
+            replace_line(target, "title:", f"title: Step {step}")
+        elif kind == "add":
+            day = rng.choice(["2010-01-01", "2015-01-01 10:00:00", "2015-01-02", "2025-06-01"])
+            chosen = rng.sample(categories, rng.randint(0, 2))
+            new_entry(site, f"2015-01-09-{step:06d}-step.md", day, f"categories: {chosen}")
+        elif kind == "move":
+            replace_line(target, "date:", f"date: 2015-01-0{rng.randint(1, 3)} 0{step % 10}:00:00")
+        else:
+            target.unlink()
+        took.append(site.build_both_ways())
+    assert any(took) and not all(took)
