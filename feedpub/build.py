@@ -425,8 +425,12 @@ def archive_plans(
     documents of ``archive_size``; archive/1/ holds the oldest. A full document keeps its
     entries (and bytes) as newer entries come; after the last full one there is always one
     more, filling up (possibly empty), so that every full one links to the next without ever
-    changing. No archive before the first one is full: the main feed (``limit`` ≥
-    ``archive_size`` entries) still carries every entry then."""
+    changing. Only full documents are archives (fh:archive), and the main feed's prev-archive
+    names the newest full one: RFC 5005 readers stop at the first archive they already hold,
+    so an archive whose entries still changed would hide the new ones from them. The filling
+    one links back to the newest full one; its entries are in the main feed already (fewer
+    than ``archive_size`` ≤ ``limit``). No archive before the first one is full: the main
+    feed still carries every entry then."""
     size = site.archive_size
     if len(visible) < size:
         return main, []
@@ -438,7 +442,8 @@ def archive_plans(
 
     plans = []
     for number in range(1, count + 1):
-        links = [("current", main.folder)]
+        # The filling one is no archive yet: no "current" (which only archives have).
+        links = [("current", main.folder)] if number < count else []
         if number > 1:
             links.append(("prev-archive", folder(number - 1)))
         if number < count:
@@ -446,7 +451,7 @@ def archive_plans(
         chosen = oldest[(number - 1) * size : number * size][::-1]  # newest first, as feeds
         title = f"{site.title} (archive {number})"
         plans.append(FeedPlan(folder(number), title, chosen, number, tuple(links)))
-    return replace(main, history=(("prev-archive", folder(count)),)), plans
+    return replace(main, history=(("prev-archive", folder(count - 1)),)), plans
 
 
 @lru_cache(maxsize=4096)
@@ -539,7 +544,8 @@ def feed_outputs(
             media=any(e.image for e in plan.entries),
             # Nobody subscribes to an archive document, which never changes once full.
             hubs=() if plan.archive else site.hubs,
-            archive=bool(plan.archive),
+            # An archive only once full: until then its entries still change.
+            archive=bool(plan.archive) and len(plan.entries) == site.archive_size,
             # One logical feed: archive documents have the main feed's Atom id.
             feed_id=site.base_url + ATOM_NAME if plan.archive else None,
         )
