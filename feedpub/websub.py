@@ -8,6 +8,7 @@ subscribers. Which feeds changed comes from the build's record in the cache.
 
 from __future__ import annotations
 
+import http.client
 import socket
 from dataclasses import dataclass
 from urllib.error import HTTPError, URLError
@@ -63,8 +64,9 @@ def changed_feeds(site: Site) -> list[str]:
 
 
 def ping(site: Site, feeds: list[str], *, timeout: float = TIMEOUT) -> PingResult:
-    """Notify every hub of ``site`` of each of ``feeds``. A hub that cannot be reached is
-    not asked again for the other feeds; the other hubs are."""
+    """Notify every hub of ``site`` of each of ``feeds``. A hub that cannot be reached, or
+    does not answer as an HTTP server, is not asked again for the other feeds; the other hubs
+    are."""
     notified: list[tuple[str, str]] = []
     errors: list[HubError] = []
     for hub in site.hubs:
@@ -73,8 +75,8 @@ def ping(site: Site, feeds: list[str], *, timeout: float = TIMEOUT) -> PingResul
                 publish(hub, feed, timeout=timeout)
             except HubError as e:
                 errors.append(e)
-                if isinstance(e.__cause__, URLError | OSError):
-                    break  # down: every other request would wait as long
+                if isinstance(e.__cause__, URLError | OSError | http.client.HTTPException):
+                    break  # down, or no HTTP server: every other request would fail as well
                 continue
             notified.append((hub, feed))
     return PingResult(tuple(notified), tuple(errors))
@@ -97,6 +99,10 @@ def publish(hub: str, feed: str, *, timeout: float = TIMEOUT) -> None:
             status, reason = response.status, response.reason
     except HTTPError as e:
         status, reason = e.code, e.reason
+    except (http.client.HTTPException, ValueError) as e:  # not HTTP, or a URL urllib refuses
+        raise HubError(
+            f"hub {hub} did not answer as an HTTP server ({e!r}); {feed} was not announced"
+        ) from e
     except (URLError, OSError) as e:
         why = e.reason if isinstance(e, URLError) else e
         if isinstance(why, socket.timeout | TimeoutError):

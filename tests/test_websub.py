@@ -196,3 +196,38 @@ def test_a_hub_setting_that_is_no_url(site: SiteDir) -> None:
     result = site.run("build")
     assert result.exit_code == 1
     assert result.stderr.startswith("feedpub.toml:5: hub must be a URL or a list of URLs")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1/", "http://hub.example.com:port/", "http://hüb.example/"]
+)
+def test_hub_urls_urllib_cannot_send_to_are_setting_errors(site: SiteDir, url: str) -> None:
+    site.config(BASIC_CONFIG + f"hub = {json.dumps(url)}\n")
+    site.entry("a.md", "---\ntitle: A\ndate: 2025-01-01\n---\nA.\n")
+    result = site.run("build")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("feedpub.toml:5: hub must be a URL or a list of URLs")
+
+
+def test_a_hub_that_does_not_speak_http_is_one_line_and_exit_1(site: SiteDir, hubs) -> None:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/"
+
+        def answer_garbage() -> None:
+            connection, _ = server.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"HELLO garbage\r\n\r\n")
+
+        _site(site, url)
+        assert site.run("build").exit_code == 0
+        thread = threading.Thread(target=answer_garbage, daemon=True)
+        thread.start()
+        result = site.run("ping")
+        thread.join(timeout=10)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"hub {url} did not answer as an HTTP server (")
+    assert result.stderr.splitlines()[-1] == "feedpub: 1 problem; not every hub was notified."
+    assert "Traceback" not in result.output
