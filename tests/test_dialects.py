@@ -8,12 +8,14 @@ import os
 import shutil
 import subprocess
 import textwrap
+import tomllib
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import feedparser
 import pytest
+import yaml
 from click.testing import CliRunner
 from lxml import etree
 
@@ -172,6 +174,30 @@ def test_init_from_reports_what_it_could_not_map(
     assert again.exit_code == 1
     assert "feedpub.toml already exists; init never overwrites a file" in again.stderr
     assert (folder / "feedpub.toml").read_text() == text
+
+
+@pytest.mark.parametrize(
+    ("kind", "file", "line"),
+    [
+        ("jekyll", "_config.yml", "title: 'Notes on C:\\Windows \"here\"'\n"),
+        ("hugo", "hugo.toml", 'title = "Line1\\nLine2 \\\\ \\"q\\""\n'),
+    ],
+)
+def test_init_from_writes_any_title_as_toml_reads_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, file: str, line: str
+) -> None:
+    folder = _copy("jekyll-blog" if kind == "jekyll" else "hugo-site", tmp_path)
+    config = folder / file
+    text = config.read_text()
+    key = "title:" if kind == "jekyll" else "title ="
+    start = text.index(key)
+    config.write_text(text[:start] + line + text[text.index("\n", start) + 1 :])
+    expected = yaml.safe_load(line)["title"] if kind == "jekyll" else tomllib.loads(line)["title"]
+    monkeypatch.chdir(folder)
+    assert CliRunner().invoke(main, ["init", "--from", kind, "."]).exit_code == 0
+    written = tomllib.loads((folder / "feedpub.toml").read_text(encoding="utf-8"))
+    assert written["title"] == expected
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
 
 
 def test_init_from_without_a_site_is_one_line(
