@@ -93,6 +93,14 @@ JEKYLL_EXPECTED = {
         "categories": ["news", "harbour", "ferries", "timetables"],
         "authors": [("Jane Doe", "jane@example.org")],  # 'jane' in _data/authors.yml
     },
+    # A permalink of its own: the link is that path below url + baseurl.
+    "https://harbour.example.org/blog/about-the-harbour/": {
+        "title": "Hello there",
+        "published": _at("2024-02-10T09:00:00+01:00"),
+        "updated": _at("2024-02-10T09:00:00+01:00"),
+        "categories": [],
+        "authors": [("Ada Harbour", None)],
+    },
     # 23:30 in London on the 20th is the 21st in Berlin: the link has the 21st, as Jekyll's.
     "https://harbour.example.org/blog/news/history/2024/02/21/old-pier/": {
         "title": "The old pier reopens",
@@ -112,10 +120,13 @@ def test_jekyll_blog_builds_after_init_from(
     assert output == folder / "_feeds"
     items = _items(output)
     # Ids by Jekyll's rule (Document#id: the URL's folder joined with the slug as written):
-    # with this site's /:categories/:year/:month/:day/:title/, the link without its last "/".
-    assert {link: item.pop("id") for link, item in items.items()} == {
-        link: link.removesuffix("/") for link in JEKYLL_EXPECTED
-    }
+    # with this site's /:categories/:year/:month/:day/:title/, the link without its last "/";
+    # with a permalink of its own (/about-the-harbour/), the folder "/" and the file's slug.
+    ids = {link: link.removesuffix("/") for link in JEKYLL_EXPECTED}
+    ids["https://harbour.example.org/blog/about-the-harbour/"] = (
+        "https://harbour.example.org/blog/hello-there"
+    )
+    assert {link: item.pop("id") for link, item in items.items()} == ids
     assert items == JEKYLL_EXPECTED  # drafts, published: false and about.md are left out
     parsed = feedparser.parse((output / "feed.xml").read_bytes())
     assert not parsed.bozo
@@ -151,7 +162,7 @@ def test_jekyll_drafts_and_unpublished_with_drafts(
     assert rows["Not ready yet"]["status"] == "draft"  # published: false
     assert rows["Harbour fees for 2025"]["status"] == "draft"  # in _drafts/
     assert "About" not in rows  # a page, not a post
-    assert len(rows) == 5  # the editor backup ('…markdown~') is not read
+    assert len(rows) == 6  # the editor backup ('…markdown~') is not read
 
 
 def test_init_from_reports_what_it_could_not_map(
