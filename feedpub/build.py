@@ -527,6 +527,9 @@ def feed_outputs(
     """Every feed file, by name in the output folder, streamed from the rendered entries."""
     from . import feeds  # feedgen and lxml: loaded only when feeds are written
 
+    # An empty feed (an archive document just begun) is as new as the newest entry readers
+    # can see: a draft's or a future entry's date must not show, nor its edits rewrite it.
+    shown = max((e.modified for plan in plans for e in plan.entries), default=None)
     outputs: dict[str, Content] = {}
     for plan in plans:
         feed = feeds.Feed(
@@ -537,7 +540,9 @@ def feed_outputs(
             authors=site.authors or (Author(name=site.title),),
             items=rendered_items(site, plan.entries, digests, cache),
             # Feed-level dates come from the entries, never the clock: builds are reproducible.
-            updated=max(e.modified for e in (plan.entries or entries)),
+            updated=max(e.modified for e in plan.entries)
+            if plan.entries
+            else shown or max(e.modified for e in entries),
             # Relative, so the browser view also works where the site is previewed
             # (browsers apply only stylesheets from the feed's own origin).
             stylesheet="../" * plan.folder.count("/") + XSL_NAME if site.browser_view else None,

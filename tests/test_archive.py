@@ -258,3 +258,14 @@ def test_a_reader_that_stops_at_archives_it_has_misses_nothing(site: SiteDir, na
         visit()
         expected = {f"https://example.org/2025/01/e{day:02}/" for day in range(1, days[-1] + 1)}
         assert known == expected, days
+
+
+def test_an_empty_document_takes_no_date_from_drafts(site: SiteDir) -> None:
+    site.config(CONFIG)
+    _entries(site, 1, 2)  # archive/1 full, archive/2 begun and empty
+    site.entry("d.md", "---\ntitle: D\ndate: 2031-05-06\ndraft: true\n---\nNot yet.\n")
+    assert site.run("build").exit_code == 0
+    atom = etree.parse(str(site.public / "archive" / "2" / "atom.xml")).getroot()
+    assert atom.findtext(f"{ATOM}updated") == "2025-01-02T00:00:00+00:00"  # E2: newest shown
+    rss = etree.parse(str(site.public / "archive" / "2" / "feed.xml")).getroot()
+    assert rss.findtext("channel/lastBuildDate") == "Thu, 02 Jan 2025 00:00:00 +0000"
