@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import textwrap
 import tomllib
 from datetime import datetime
@@ -462,3 +463,52 @@ def test_authors_file_edits_reach_the_feeds_and_builds_stay_byte_identical(
     assert CliRunner().invoke(main, ["build"]).exit_code == 0  # the settings stamp changed
     names = {a for item in _items(output).values() for a, _ in item["authors"]}
     assert names == {"Jane Quay", "Ada Harbour"}
+
+
+def test_template_escapes_inside_highlighted_code_show_as_the_tools_show_them(
+    site: SiteDir,
+) -> None:
+    site.config('base_url = "https://example.org/"\ndialect = "jekyll"\n')
+    jekyll = feedpub.load_site()
+    body = "{% highlight liquid %}\n{% raw %}{{ page.title }}{% endraw %}\n{% endhighlight %}\n"
+    assert convert(body, jekyll) == ("```liquid\n{{ page.title }}\n```\n\n", [])
+    site.config('base_url = "https://example.org/"\ndialect = "hugo"\n')
+    hugo = feedpub.load_site()
+    body = (
+        '{{< highlight go-html-template >}}\n{{</* figure src="x.png" */>}}\n{{< /highlight >}}\n'
+    )
+    assert convert(body, hugo) == ('```go-html-template\n{{< figure src="x.png" >}}\n```\n\n', [])
+
+
+@pytest.mark.parametrize(
+    ("dialect", "unit"),
+    [
+        ("jekyll", "{{ a\n"),  # no }} anywhere after it
+        ("jekyll", "{% raw %}\n"),  # no endraw
+        ("jekyll", "{% highlight ruby %}\n"),  # no endhighlight
+        ("hugo", "{{< highlight go >}}\n"),  # no /highlight
+        ("hugo", "{{</* x\n"),  # an escape never closed
+        ("hugo", "{{< x\n"),
+    ],
+)
+def test_unclosed_template_tokens_cost_one_pass(site: SiteDir, dialect: str, unit: str) -> None:
+    """A hostile or broken body of many unclosed tokens: the end of each kind is looked for
+    once (it took 11 s for 24 KB when every token looked to the end of the body again). In a
+    process of its own, so that a regression fails here instead of hanging the suite (a
+    regular expression holds the interpreter until it is done)."""
+    site.config(f'base_url = "https://example.org/"\ndialect = "{dialect}"\n')
+    program = (
+        "import sys, feedpub\n"
+        "from feedpub.templates import convert\n"
+        f"text, dropped = convert({unit!r} * 20_000, feedpub.load_site())\n"
+        "print(len(text), len(dropped))\n"
+    )
+    try:  # a hang guard, not a speed target: one pass takes milliseconds
+        done = subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, text=True, timeout=60
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("convert() did not finish in 60 s")
+    assert done.returncode == 0, done.stderr
+    length, dropped = map(int, done.stdout.split())
+    assert length <= len(unit) * 20_000 and dropped <= 20_000
