@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from slugify import slugify
 
-from .cache import Cache, cache_record, digest
+from .cache import Cache, cache_record, digest, save_unannounced, unannounced
 from .config import Site
 from .entry import Author, Entry, entry_files, parse_entry, read_file, relative_name
 from .errors import (
@@ -755,8 +755,6 @@ def build(
         last = store.last_build()
         if last and _still_current(site, last, key, now):
             # Nothing that a feed depends on changed since the last build: done.
-            if last.get("changed_feeds"):
-                store.save_build({**last, "changed_feeds": []})  # 'feedpub ping': nothing new
             lap("scan")
             return BuildResult(
                 scanned=last["scanned"],
@@ -809,6 +807,11 @@ def build(
         lap("write")
         target = site.output.resolve()
         changed = {path.relative_to(target).as_posix() for path in written}
+        if site.hubs:  # for 'feedpub ping': every feed changed since hubs were last told
+            fresh = changed & set(_subscribable(plans))
+            before = unannounced(site)
+            if fresh or before is None:
+                save_unannounced(site, fresh | set(before or ()))
         hits = store.hits
         upcoming = [
             moment
@@ -827,8 +830,6 @@ def build(
                 "outputs": {name: list(_stat(site.output / name)) for name in sorted(outputs)},
                 "media": sorted({f for e in scanned.entries for f in e.media_files}),
                 "feeds": keys,
-                # The feeds whose bytes this build changed, for 'feedpub ping'.
-                "changed_feeds": sorted(changed & set(_subscribable(plans))),
                 "scanned": len(scanned.entries),
                 "published": len(chosen),
                 "warnings": [

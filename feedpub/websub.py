@@ -16,9 +16,9 @@ from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
 from ._version import __version__
-from .cache import CACHE_DIR, recorded_build
+from .cache import CACHE_DIR, save_unannounced, unannounced
 from .config import Site
-from .errors import FeedpubError
+from .errors import FeedpubError, display_path
 
 #: Seconds to wait for a hub's answer.
 TIMEOUT = 10.0
@@ -41,26 +41,37 @@ class PingResult:
 
 
 def changed_feeds(site: Site) -> list[str]:
-    """URLs of the feeds whose bytes the last build changed, in a stable order.
+    """URLs of the feeds whose bytes changed since the hubs were last told (by builds since
+    the last ``feedpub ping`` that reached every hub), in a stable order.
 
-    Raises :class:`FeedpubError` (FP115) when the site names no hub, or no build of it is
-    recorded (never built, built with ``--no-cache``, or built with other settings)."""
+    Raises :class:`FeedpubError` (FP115) when the site names no hub, or no build of its
+    output folder with a hub is recorded."""
     if not site.hubs:
         raise FeedpubError(
             'no hub to notify; add hub = "https://…/" to the configuration',
             site.config_path,
             code="FP115",
         )
-    record = recorded_build(site)
-    if record is None:
+    names = unannounced(site)
+    if names is None:
         raise FeedpubError(
-            f"no build of these settings is recorded in {CACHE_DIR}/; run 'feedpub build' "
-            "(without --no-cache) first",
+            f"no build of {display_path(site.output)}/ with a hub is recorded in {CACHE_DIR}/; "
+            "run 'feedpub build' first",
             site.config_path,
             code="FP115",
         )
-    names = record.get("changed_feeds", [])
-    return [site.base_url + name for name in names if isinstance(name, str)]
+    return [site.base_url + name for name in names]
+
+
+def announced(site: Site, result: PingResult) -> None:
+    """Forget the feeds every hub was told of; the others are announced by the next ping."""
+    told = {
+        feed
+        for feed in {f for _, f in result.notified}
+        if all((hub, feed) in result.notified for hub in site.hubs)
+    }
+    names = unannounced(site) or []
+    save_unannounced(site, [n for n in names if site.base_url + n not in told])
 
 
 def ping(site: Site, feeds: list[str], *, timeout: float = TIMEOUT) -> PingResult:
