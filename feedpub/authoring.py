@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,16 @@ Run `feedpub new "My story"` to start the next one.
 """
 
 
+def config_template(title: str, base_url: str) -> str:
+    """:data:`CONFIG_TEMPLATE` for a site: the values escaped as in a TOML basic string (JSON's
+    escapes are TOML's), so that any title gives a file TOML reads back as written."""
+
+    def escaped(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)[1:-1]
+
+    return CONFIG_TEMPLATE.format(title=escaped(title), base_url=escaped(base_url))
+
+
 #: The body of a new entry until its writer replaces it; `feedpub check` warns while it is
 #: there (FP213), so a forgotten one is not published unnoticed.
 PLACEHOLDER = "Write the entry here, in Markdown."
@@ -90,7 +101,7 @@ def init_site(folder: Path, *, title: str, base_url: str, now: datetime) -> list
         verb = "exists" if len(existing) == 1 else "exist"
         raise FeedpubError(f"{names} already {verb}; init never overwrites a file")
     example.parent.mkdir(parents=True, exist_ok=True)
-    _create(config, CONFIG_TEMPLATE.format(title=title.replace('"', "'"), base_url=base_url))
+    _create(config, config_template(title, base_url))
     _create(example, EXAMPLE_ENTRY.format(date=now.strftime("%Y-%m-%d %H:%M")))
     return [config, example]
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from slugify import slugify
 
-from .cache import Cache, cache_record, digest
+from .cache import Cache, cache_record, digest, save_unannounced, unannounced
 from .config import Site
 from .entry import (
     Author,
@@ -433,8 +433,12 @@ def archive_plans(
     documents of ``archive_size``; archive/1/ holds the oldest. A full document keeps its
     entries (and bytes) as newer entries come; after the last full one there is always one
     more, filling up (possibly empty), so that every full one links to the next without ever
-    changing. No archive before the first one is full: the main feed (``limit`` ≥
-    ``archive_size`` entries) still carries every entry then."""
+    changing. Only full documents are archives (fh:archive), and the main feed's prev-archive
+    names the newest full one: RFC 5005 readers stop at the first archive they already hold,
+    so an archive whose entries still changed would hide the new ones from them. The filling
+    one links back to the newest full one; its entries are in the main feed already (fewer
+    than ``archive_size`` ≤ ``limit``). No archive before the first one is full: the main
+    feed still carries every entry then."""
     size = site.archive_size
     if len(visible) < size:
         return main, []
@@ -446,7 +450,8 @@ def archive_plans(
 
     plans = []
     for number in range(1, count + 1):
-        links = [("current", main.folder)]
+        # The filling one is no archive yet: no "current" (which only archives have).
+        links = [("current", main.folder)] if number < count else []
         if number > 1:
             links.append(("prev-archive", folder(number - 1)))
         if number < count:
@@ -454,7 +459,7 @@ def archive_plans(
         chosen = oldest[(number - 1) * size : number * size][::-1]  # newest first, as feeds
         title = f"{site.title} (archive {number})"
         plans.append(FeedPlan(folder(number), title, chosen, number, tuple(links)))
-    return replace(main, history=(("prev-archive", folder(count)),)), plans
+    return replace(main, history=(("prev-archive", folder(count - 1)),)), plans
 
 
 @lru_cache(maxsize=4096)
@@ -530,6 +535,9 @@ def feed_outputs(
     """Every feed file, by name in the output folder, streamed from the rendered entries."""
     from . import feeds  # feedgen and lxml: loaded only when feeds are written
 
+    # An empty feed (an archive document just begun) is as new as the newest entry readers
+    # can see: a draft's or a future entry's date must not show, nor its edits rewrite it.
+    shown = max((e.modified for plan in plans for e in plan.entries), default=None)
     outputs: dict[str, Content] = {}
     for plan in plans:
         feed = feeds.Feed(
@@ -540,14 +548,17 @@ def feed_outputs(
             authors=site.authors or (Author(name=site.title),),
             items=rendered_items(site, plan.entries, digests, cache),
             # Feed-level dates come from the entries, never the clock: builds are reproducible.
-            updated=max(e.modified for e in (plan.entries or entries)),
+            updated=max(e.modified for e in plan.entries)
+            if plan.entries
+            else shown or max(e.modified for e in entries),
             # Relative, so the browser view also works where the site is previewed
             # (browsers apply only stylesheets from the feed's own origin).
             stylesheet="../" * plan.folder.count("/") + XSL_NAME if site.browser_view else None,
             media=any(e.image for e in plan.entries),
             # Nobody subscribes to an archive document, which never changes once full.
             hubs=() if plan.archive else site.hubs,
-            archive=bool(plan.archive),
+            # An archive only once full: until then its entries still change.
+            archive=bool(plan.archive) and len(plan.entries) == site.archive_size,
             # One logical feed: archive documents have the main feed's Atom id.
             feed_id=site.base_url + ATOM_NAME if plan.archive else None,
         )
@@ -764,8 +775,6 @@ def build(
         last = store.last_build()
         if last and _still_current(site, last, key, now):
             # Nothing that a feed depends on changed since the last build: done.
-            if last.get("changed_feeds"):
-                store.save_build({**last, "changed_feeds": []})  # 'feedpub ping': nothing new
             lap("scan")
             return BuildResult(
                 scanned=last["scanned"],
@@ -825,8 +834,7 @@ def build(
         gone = [n for n in previous_outputs(site) if n not in outputs and n != INDEX_NAME]
         written, unchanged = write_outputs(site.output, outputs, remove=gone)
         lap("write")
-        target = site.output.resolve()
-        changed = {path.relative_to(target).as_posix() for path in written}
+        note_unannounced(site, written, plans)
         hits = store.hits
         upcoming = upcoming_moments(scanned.entries, drafts=drafts, future=future, now=now)
         store.save_build(
@@ -836,8 +844,6 @@ def build(
                 "outputs": {name: list(_stat(site.output / name)) for name in sorted(outputs)},
                 "media": sorted({f for e in scanned.entries for f in e.media_files}),
                 "feeds": keys,
-                # The feeds whose bytes this build changed, for 'feedpub ping'.
-                "changed_feeds": sorted(changed & set(_subscribable(plans))),
                 # What delta_build() starts from: the settings and each feed's entries.
                 "settings": settings,
                 "plans": [
@@ -877,6 +883,19 @@ def upcoming_moments(
         )
         if moment is not None and moment > now
     ]
+
+
+def note_unannounced(site: Site, written: list[Path], plans: list[FeedPlan]) -> None:
+    """For 'feedpub ping': add the feeds among ``written`` to those changed since the hubs
+    were last told."""
+    if not site.hubs:
+        return
+    target = site.output.resolve()
+    changed = {path.relative_to(target).as_posix() for path in written}
+    fresh = changed & set(_subscribable(plans))
+    before = unannounced(site)
+    if fresh or before is None:
+        save_unannounced(site, fresh | set(before or ()))
 
 
 def _subscribable(plans: list[FeedPlan]) -> list[str]:

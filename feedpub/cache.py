@@ -52,25 +52,6 @@ def _stamp(site: Site) -> str:
     return json.dumps([_SCHEMA, __version__, settings], sort_keys=True)
 
 
-def recorded_build(site: Site) -> dict[str, Any] | None:
-    """What the last build of ``site`` recorded in its cache (see :meth:`Cache.save_build`),
-    read without changing anything; ``None`` when there is no cache, or it was made by
-    another feedpub version or with other settings."""
-    path = site.output.resolve().parent / CACHE_DIR / "cache.sqlite"
-    if not path.is_file():
-        return None
-    try:
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-        try:
-            rows = dict(connection.execute("SELECT key, value FROM meta").fetchall())
-        finally:
-            connection.close()
-        record = json.loads(rows["last_build"]) if rows.get("stamp") == _stamp(site) else None
-    except (sqlite3.Error, KeyError, ValueError):
-        return None
-    return record if isinstance(record, dict) else None
-
-
 def remove_cache(site: Site) -> Path | None:
     """Delete the site's cache folder (and staging folders a killed build left); returns the
     cache folder if there was one."""
@@ -82,6 +63,35 @@ def remove_cache(site: Site) -> Path | None:
         return None
     shutil.rmtree(folder)
     return folder
+
+
+def _unannounced_file(site: Site) -> Path:
+    """Where the feeds changed since the last ``feedpub ping`` are kept: in the cache folder,
+    one file per output folder (a preview built beside the site must not mix in)."""
+    output = site.output.resolve()
+    return output.parent / CACHE_DIR / f"unannounced-{digest(str(output).encode())[:12]}.json"
+
+
+def unannounced(site: Site) -> list[str] | None:
+    """The feed files (names in the output folder) changed since hubs were last told of them,
+    or ``None`` when no build of this output folder with a hub recorded any."""
+    try:
+        names = json.loads(_unannounced_file(site).read_bytes())
+    except (OSError, ValueError):
+        return None
+    return sorted(n for n in names if isinstance(n, str)) if isinstance(names, list) else None
+
+
+def save_unannounced(site: Site, names: set[str] | list[str]) -> None:
+    """Replace the list of feeds to announce (atomically: a temp file renamed into place)."""
+    path = _unannounced_file(site)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ignore = path.parent / ".gitignore"
+    if not ignore.is_file():
+        ignore.write_text("*\n", encoding="utf-8")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(sorted(set(names))) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def digest(data: bytes) -> str:

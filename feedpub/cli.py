@@ -463,10 +463,12 @@ def ping(config: Path | None, out: Path | None, dry_run: bool) -> None:
     """Tell the WebSub hubs ('hub' in the configuration) which feeds changed.
 
     Sends each hub an HTTP POST with hub.mode=publish and hub.url=<feed URL>
-    for every feed whose file the last 'feedpub build' changed; the hub then
-    fetches the feed and pushes it to its subscribers. Run it after publishing
-    the output folder. A hub that cannot be reached or does not answer with a
-    2xx status is an error (exit status 1).
+    for every feed whose file a 'feedpub build' changed since the hubs were
+    last told (the last build's changes, and any earlier ones a ping missed);
+    the hub then fetches the feed and pushes it to its subscribers. Run it
+    after publishing the output folder. A hub that cannot be reached or does
+    not answer with a 2xx status is an error (exit status 1), and those feeds
+    are announced again by the next ping.
 
     Example:
 
@@ -474,14 +476,14 @@ def ping(config: Path | None, out: Path | None, dry_run: bool) -> None:
         feedpub build && rsync -a public/ host:/var/www/ && feedpub ping
         feedpub ping --dry-run
     """
-    from .websub import changed_feeds
+    from .websub import announced, changed_feeds
     from .websub import ping as run_ping
 
     with _user_errors("not every hub was notified"):
         site = load_site(config, output=out)
         feeds = changed_feeds(site)
         if not feeds:
-            click.echo("the last build changed no feed; no hub notified")
+            click.echo("no feed changed since the hubs were last notified; none notified")
             return
         if dry_run:
             for hub in site.hubs:
@@ -489,6 +491,7 @@ def ping(config: Path | None, out: Path | None, dry_run: bool) -> None:
                     click.echo(f"would notify {hub} of {feed}")
             return
         result = run_ping(site, feeds)
+        announced(site, result)
         for hub in site.hubs:
             count = sum(1 for notified, _ in result.notified if notified == hub)
             if count:

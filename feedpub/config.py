@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -444,7 +445,7 @@ def _hubs(value: Any, problem: Callable[[str], None]) -> tuple[str, ...]:
     items = value if isinstance(value, list) else [value]
     hubs: list[str] = []
     for item in items:
-        if not isinstance(item, str) or not re.match(r"^https?://[^/\s?#]+[^\s]*$", item.strip()):
+        if not isinstance(item, str) or not _hub_url(item.strip()):
             problem(
                 f"hub must be a URL or a list of URLs like https://pubsubhubbub.appspot.com/, "
                 f"not {item!r}"
@@ -453,6 +454,18 @@ def _hubs(value: Any, problem: Callable[[str], None]) -> tuple[str, ...]:
         if item.strip() not in hubs:
             hubs.append(item.strip())
     return tuple(hubs)
+
+
+def _hub_url(text: str) -> bool:
+    """An absolute http(s) URL that urllib can send a request to (ASCII, a valid host)."""
+    if not re.match(r"^https?://[^/\s?#]+[^\s]*$", text) or not text.isascii():
+        return False
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        return False
+    return bool(parts.hostname)
 
 
 _UNITS = {"": 1, "b": 1, "kb": 1000, "kib": 1024, "mb": 1000**2, "mib": 1024**2}

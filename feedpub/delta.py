@@ -36,13 +36,13 @@ from .build import (
     _read_manifest,
     _slug,
     _stat,
-    _subscribable,
     carried,
     come_due,
     feed_keys,
     feed_outputs,
     manifest_bytes,
     media_untouched,
+    note_unannounced,
     outputs_untouched,
     render_into,
     rendered_items,
@@ -278,9 +278,7 @@ def delta_build(
     upcoming = upcoming_moments(added.values(), drafts=drafts, future=future, now=now)
     if last.get("horizon"):
         upcoming.append(datetime.fromisoformat(last["horizon"]))
-    target = site.output.resolve()
-    changed = {path.relative_to(target).as_posix() for path in written}
-    subscribable = _subscribable([FeedPlan(folder, title, []) for folder, title, _ in plans])
+    note_unannounced(site, written, [FeedPlan(folder, title, []) for folder, title, _ in plans])
     store.save_build(
         {
             **last,
@@ -289,7 +287,6 @@ def delta_build(
             "outputs": {name: list(_stat(site.output / name)) for name in sorted(outputs)},
             "media": sorted(media),
             "feeds": feeds,
-            "changed_feeds": sorted(changed & set(subscribable)),
             "plans": [list(plan) for plan in plans],
             "scanned": scanned + len(added),
             "published": len(plans[0][2]),

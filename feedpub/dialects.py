@@ -274,6 +274,13 @@ def _jekyll(
     if isinstance(separator, str) and separator:
         extra["excerpt_separator"] = separator
 
+    def jekyll_id(url: str) -> None:
+        if meta.get("id") is None:
+            # jekyll-feed's <id> (Jekyll's Document#id): the post's URL folder joined with its
+            # slug as written. The same id, so readers moving over see no post again as new.
+            folder = posixpath.dirname(url.rstrip("/")) or "/"
+            extra["id"] = site.base_url.rstrip("/") + posixpath.join(folder, raw_slug)
+
     def link(
         path: Path,
         meta: dict[str, Any],
@@ -284,6 +291,8 @@ def _jekyll(
     ) -> str | None:
         given = meta.get("permalink")
         if isinstance(given, str) and (given.startswith(("http:", "https:")) or ":" not in given):
+            if not given.startswith(("http:", "https:")):
+                jekyll_id("/" + given.lstrip("/"))
             return given_link(given, "permalink", site, problems)
         template = given if isinstance(given, str) else site.permalink
         template = JEKYLL_STYLES.get(template, template)
@@ -306,11 +315,7 @@ def _jekyll(
         url = _PLACEHOLDER.sub(lambda m: _escape(values.get(m.group(1), "")), template)
         # Jekyll's URL#sanitize_url: no '..', no './', no '//'.
         url = re.sub("/+", "/", ("/" + url).replace("..", "/").replace("./", ""))
-        if meta.get("id") is None:
-            # jekyll-feed's <id> (Jekyll's Document#id): the post's URL folder joined with its
-            # slug as written. The same id, so readers moving over see no post again as new.
-            folder = posixpath.dirname(url.rstrip("/")) or "/"
-            extra["id"] = site.base_url.rstrip("/") + posixpath.join(folder, raw_slug)
+        jekyll_id(url)
         return site_url(site, url, "permalink" if given else None, problems)
 
     return meta, link, extra

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import JSONHandler, YAMLHandler
 
-from .authoring import CONFIG_TEMPLATE, _create
+from .authoring import _create, config_template
 from .config import CONFIG_NAME
 from .dialects import check_hugo_permalink, check_jekyll_permalink
 from .errors import FeedpubError, display_path
@@ -211,9 +211,9 @@ def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list
 
 def config_text(settings: dict[str, Any]) -> str:
     """feedpub init's commented configuration with ``settings`` set and the rest commented."""
-    text = CONFIG_TEMPLATE.format(
-        title=str(settings.get("title", "My feeds")).replace('"', "'"),
-        base_url=settings.get("base_url", "https://example.com/"),
+    text = config_template(
+        str(settings.get("title", "My feeds")),
+        str(settings.get("base_url", "https://example.com/")),
     )
     lines = []
     done = {"title", "base_url"}

@@ -86,6 +86,11 @@ def parse_image(value: Any, site: Site) -> tuple[Media | None, list[LocalFile]]:
     url, local = _locate(fields["url"], "image", site)
     files = [local] if local else []
     kind = fields["type"] or _TYPES.guess_type(urlsplit(url).path)[0]
+    if kind is not None and not str(kind).startswith("image/"):
+        raise MediaError(
+            f"image {fields['url']!r} is {kind}, not an image; a sound or video file goes "
+            "in 'enclosure'"
+        )
     size = local[1] if local else None
     return Media(
         url=url,

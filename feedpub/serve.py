@@ -137,7 +137,8 @@ class _Handler(BaseHTTPRequestHandler):
         if found.name == "index.html" and not url_path.endswith(("/", ".html")):
             # A folder asked for without its slash: relative links in its page need the slash.
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-            self.send_header("Location", url_path + "/")
+            # One leading slash: "//host/x/" would send the browser to another host.
+            self.send_header("Location", "/" + url_path.lstrip("/") + "/")
             self.send_header("Content-Length", "0")
             self.end_headers()
             return

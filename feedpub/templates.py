@@ -19,27 +19,26 @@ from urllib.parse import urljoin, urlsplit
 if TYPE_CHECKING:
     from .config import Site
 
-_LIQUID = re.compile(
-    r"""
-      \{%-?\s*raw\s*-?%\}(?P<raw>.*?)\{%-?\s*endraw\s*-?%\}
-    | \{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}
-    | \{%-?\s*highlight\s+(?P<lang>[\w+\#.-]+)[^%]*?-?%\}\n?(?P<code>.*?)
-      \{%-?\s*endhighlight\s*-?%\}
-    | \{\{-?\s*(?P<expr>.*?)\s*-?\}\}
-    | \{%-?\s*(?P<tag>.*?)\s*-?%\}
-    """,
-    re.DOTALL | re.VERBOSE,
-)
-_HUGO = re.compile(
-    r"""
-      \{\{(?P<eopen>[<%])/\*(?P<escaped>.*?)\*/(?P<eclose>[>%])\}\}
-    | \{\{[<%]-?\s*highlight\s+(?P<lang>[\w+\#.-]+)[^>%]*?-?[>%]\}\}\n?(?P<code>.*?)
-      \{\{[<%]-?\s*/highlight\s*-?[>%]\}\}
-    | \{\{[<%]-?\s*figure\s+(?P<args>.*?)-?[>%]\}\}
-    | \{\{[<%]-?\s*(?P<name>/?[\w./-]*)(?P<rest>.*?)-?[>%]\}\}
-    """,
-    re.DOTALL | re.VERBOSE,
-)
+#: Where a template token starts: Liquid's {{ and {%, Hugo's {{< and {{%.
+_LIQUID_OPEN = re.compile(r"\{[{%]")
+_HUGO_OPEN = re.compile(r"\{\{[<%]")
+#: Where one ends (Liquid and Hugo allow '-' to trim the whitespace around it).
+_LIQUID_TAG_END = re.compile(r"-?%\}")
+_LIQUID_EXPR_END = re.compile(r"-?\}\}")
+_HUGO_END = re.compile(r"-?[>%]\}\}")
+_HUGO_ESCAPED_END = re.compile(r"\*/[>%]\}\}")
+#: The tag that closes each Liquid block, and Hugo's highlight.
+_LIQUID_BLOCK_END = {
+    name: re.compile(r"\{%-?\s*end" + name + r"\s*-?%\}")
+    for name in ("raw", "comment", "highlight")
+}
+_HUGO_HIGHLIGHT_END = re.compile(r"\{\{[<%]-?\s*/highlight\s*-?[>%]\}\}")
+_LIQUID_TAG = re.compile(r"-?\s*(\w*)(.*?)\s*-?$", re.DOTALL)
+_HUGO_TAG = re.compile(r"-?\s*(/?[\w./-]*)(.*?)-?$", re.DOTALL)
+_LANGUAGE = re.compile(r"\s+([\w+#.-]+)")
+#: Escapes that show template syntax as text inside a highlighted block.
+_LIQUID_RAW_TAG = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
+_HUGO_ESCAPE = re.compile(r"\{\{([<%])/\*")
 _URL_FILTER = re.compile(
     r"""^(["'])(?P<path>[^"']*)\1\s*\|\s*(?P<filter>relative_url|absolute_url)$"""
 )
@@ -53,22 +52,135 @@ def has_templates(body: str) -> bool:
 
 def convert(body: str, site: Site) -> tuple[str, list[tuple[int, str]]]:
     """``body`` with its template syntax handled (see the module's description), and what was
-    left out: each as (0-based line in ``body``, the text left out)."""
+    left out: each as (0-based line in ``body``, the text left out).
+
+    One pass from left to right: each token's end is looked for once, and where an end is
+    missing it is remembered, so a body of a thousand unclosed ``{{`` costs one scan, not a
+    thousand."""
     if site.dialect == "feedpub" or not has_templates(body):
         return body, []
+    scan = _Scanner(body)
+    opener, token = (
+        (_LIQUID_OPEN, _liquid_token) if site.dialect == "jekyll" else (_HUGO_OPEN, _hugo_token)
+    )
+    parts: list[str] = []
     dropped: list[tuple[int, str]] = []
-    pattern, handle = (_LIQUID, _liquid) if site.dialect == "jekyll" else (_HUGO, _hugo)
-
-    def replace(match: re.Match[str]) -> str:
-        result = handle(match, site)
+    done = line_at = line = 0
+    position = 0
+    while (found := opener.search(body, position)) is not None:
+        start = found.start()
+        handled = token(scan, start, site)
+        if handled is None:  # no end: text, but another token may start inside it ({{%…%})
+            position = start + 1
+            continue
+        end, result = handled
+        parts.append(body[done:start])
         if result is None:
-            dropped.append((body.count("\n", 0, match.start()), " ".join(match.group().split())))
-            return ""
-        if result.startswith("\n") and match.start() and body[match.start() - 1] != "\n":
-            return "\n" + result
-        return result.lstrip("\n") if result.startswith("\n") else result
+            line += body.count("\n", line_at, start)
+            line_at = start
+            dropped.append((line, " ".join(body[start:end].split())))
+        elif result.startswith("\n") and start and body[start - 1] != "\n":
+            parts.append("\n" + result)
+        else:
+            parts.append(result.lstrip("\n") if result.startswith("\n") else result)
+        done = position = end
+    parts.append(body[done:])
+    return "".join(parts), dropped
 
-    return pattern.sub(replace, body), dropped
+
+class _Scanner:
+    """Searches ``body`` for the end of a token, remembering from where an end is missing."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.missing: dict[re.Pattern[str], int] = {}
+
+    def find(self, pattern: re.Pattern[str], start: int) -> re.Match[str] | None:
+        if start >= self.missing.get(pattern, len(self.body) + 1):
+            return None
+        found = pattern.search(self.body, start)
+        if found is None:
+            self.missing[pattern] = min(start, self.missing.get(pattern, start))
+        return found
+
+
+#: A token handled: where it ends, and its replacement (``None``: left out, reported).
+_Token = tuple[int, str | None]
+
+
+def _liquid_token(scan: _Scanner, start: int, site: Site) -> _Token | None:
+    body = scan.body
+    if body.startswith("{{", start):
+        close = scan.find(_LIQUID_EXPR_END, start + 2)
+        if close is None:
+            return None
+        expression = body[start + 2 : close.start()].removeprefix("-").strip()
+        return close.end(), _liquid_expression(expression, site)
+    close = scan.find(_LIQUID_TAG_END, start + 2)
+    if close is None:
+        return None
+    tag = _LIQUID_TAG.match(body[start + 2 : close.start()])
+    name, arguments = (tag.group(1), tag.group(2)) if tag else ("", "")
+    block_end = _LIQUID_BLOCK_END.get(name)
+    language = _LANGUAGE.match(arguments) if name == "highlight" else None
+    if block_end is None or (name == "highlight" and language is None):
+        return close.end(), None  # any other tag: left out
+    end = scan.find(block_end, close.end())
+    if end is None:
+        return close.end(), None
+    inner = body[close.end() : end.start()]
+    if name == "raw":
+        return end.end(), inner
+    if name == "comment":
+        return end.end(), ""
+    assert language is not None
+    code = _LIQUID_RAW_TAG.sub("", inner.removeprefix("\n"))  # {% raw %} shows code as text
+    return end.end(), _fence(language.group(1), code)
+
+
+def _hugo_token(scan: _Scanner, start: int, site: Site) -> _Token | None:
+    body = scan.body
+    if body.startswith("/*", start + 3):  # {{</* x */>}}: the shortcode as text
+        close = scan.find(_HUGO_ESCAPED_END, start + 5)
+        if close is None:
+            return None
+        text = body[start + 5 : close.start()]
+        return close.end(), "{{" + body[start + 2] + text + close.group()[2] + "}}"
+    close = scan.find(_HUGO_END, start + 3)
+    if close is None:
+        return None
+    tag = _HUGO_TAG.match(body[start + 3 : close.start()])
+    name, arguments = (tag.group(1), tag.group(2)) if tag else ("", "")
+    if name == "figure":
+        return close.end(), _figure(arguments)
+    language = _LANGUAGE.match(arguments) if name == "highlight" else None
+    if language is None:
+        return close.end(), None  # any other shortcode: left out (text between a pair stays)
+    end = scan.find(_HUGO_HIGHLIGHT_END, close.end())
+    if end is None:
+        return close.end(), None
+    code = _shortcodes_as_text(body[close.end() : end.start()].removeprefix("\n"))
+    return end.end(), _fence(language.group(1), code)
+
+
+def _shortcodes_as_text(code: str) -> str:
+    """``{{</* x */>}}`` in a highlighted block as Hugo shows it: ``{{< x >}}``."""
+    scan = _Scanner(code)
+    parts: list[str] = []
+    done = position = 0
+    while (found := _HUGO_ESCAPE.search(code, position)) is not None:
+        close = scan.find(_HUGO_ESCAPED_END, found.end())
+        if close is None:
+            break
+        parts += [
+            code[done : found.start()],
+            "{{" + found.group(1),
+            code[found.end() : close.start()],
+        ]
+        parts.append(close.group()[2] + "}}")
+        done = position = close.end()
+    parts.append(code[done:])
+    return "".join(parts)
 
 
 def _fence(language: str, code: str) -> str:
@@ -78,14 +190,8 @@ def _fence(language: str, code: str) -> str:
     return f"\n{fence}{language}\n{code.rstrip(chr(10))}\n{fence}\n"
 
 
-def _liquid(match: re.Match[str], site: Site) -> str | None:
-    if match.group("raw") is not None:
-        return match.group("raw")
-    if match.group("code") is not None:
-        return _fence(match.group("lang"), match.group("code"))
-    expression = match.group("expr")
-    if expression is None:
-        return "" if match.group("tag") is None else None  # a comment block goes silently
+def _liquid_expression(expression: str, site: Site) -> str | None:
+    """A Liquid ``{{ … }}`` feedpub can fill in (the site's address), else ``None``."""
     parts = urlsplit(site.base_url)
     base_path = parts.path.rstrip("/")
     if expression == "site.url":
@@ -98,16 +204,6 @@ def _liquid(match: re.Match[str], site: Site) -> str | None:
         if url.group("filter") == "relative_url":
             return base_path + "/" + path.lstrip("/")
         return urljoin(site.base_url, path.lstrip("/"))
-    return None
-
-
-def _hugo(match: re.Match[str], site: Site) -> str | None:
-    if match.group("escaped") is not None:
-        return "{{" + match.group("eopen") + match.group("escaped") + match.group("eclose") + "}}"
-    if match.group("code") is not None:
-        return _fence(match.group("lang"), match.group("code"))
-    if match.group("args") is not None:
-        return _figure(match.group("args"))
     return None
 
 

@@ -8,6 +8,7 @@ subscribers. Which feeds changed comes from the build's record in the cache.
 
 from __future__ import annotations
 
+import http.client
 import socket
 from dataclasses import dataclass
 from urllib.error import HTTPError, URLError
@@ -15,9 +16,9 @@ from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
 from ._version import __version__
-from .cache import CACHE_DIR, recorded_build
+from .cache import CACHE_DIR, save_unannounced, unannounced
 from .config import Site
-from .errors import FeedpubError
+from .errors import FeedpubError, display_path
 
 #: Seconds to wait for a hub's answer.
 TIMEOUT = 10.0
@@ -40,31 +41,43 @@ class PingResult:
 
 
 def changed_feeds(site: Site) -> list[str]:
-    """URLs of the feeds whose bytes the last build changed, in a stable order.
+    """URLs of the feeds whose bytes changed since the hubs were last told (by builds since
+    the last ``feedpub ping`` that reached every hub), in a stable order.
 
-    Raises :class:`FeedpubError` (FP115) when the site names no hub, or no build of it is
-    recorded (never built, built with ``--no-cache``, or built with other settings)."""
+    Raises :class:`FeedpubError` (FP115) when the site names no hub, or no build of its
+    output folder with a hub is recorded."""
     if not site.hubs:
         raise FeedpubError(
             'no hub to notify; add hub = "https://…/" to the configuration',
             site.config_path,
             code="FP115",
         )
-    record = recorded_build(site)
-    if record is None:
+    names = unannounced(site)
+    if names is None:
         raise FeedpubError(
-            f"no build of these settings is recorded in {CACHE_DIR}/; run 'feedpub build' "
-            "(without --no-cache) first",
+            f"no build of {display_path(site.output)}/ with a hub is recorded in {CACHE_DIR}/; "
+            "run 'feedpub build' first",
             site.config_path,
             code="FP115",
         )
-    names = record.get("changed_feeds", [])
-    return [site.base_url + name for name in names if isinstance(name, str)]
+    return [site.base_url + name for name in names]
+
+
+def announced(site: Site, result: PingResult) -> None:
+    """Forget the feeds every hub was told of; the others are announced by the next ping."""
+    told = {
+        feed
+        for feed in {f for _, f in result.notified}
+        if all((hub, feed) in result.notified for hub in site.hubs)
+    }
+    names = unannounced(site) or []
+    save_unannounced(site, [n for n in names if site.base_url + n not in told])
 
 
 def ping(site: Site, feeds: list[str], *, timeout: float = TIMEOUT) -> PingResult:
-    """Notify every hub of ``site`` of each of ``feeds``. A hub that cannot be reached is
-    not asked again for the other feeds; the other hubs are."""
+    """Notify every hub of ``site`` of each of ``feeds``. A hub that cannot be reached, or
+    does not answer as an HTTP server, is not asked again for the other feeds; the other hubs
+    are."""
     notified: list[tuple[str, str]] = []
     errors: list[HubError] = []
     for hub in site.hubs:
@@ -73,8 +86,8 @@ def ping(site: Site, feeds: list[str], *, timeout: float = TIMEOUT) -> PingResul
                 publish(hub, feed, timeout=timeout)
             except HubError as e:
                 errors.append(e)
-                if isinstance(e.__cause__, URLError | OSError):
-                    break  # down: every other request would wait as long
+                if isinstance(e.__cause__, URLError | OSError | http.client.HTTPException):
+                    break  # down, or no HTTP server: every other request would fail as well
                 continue
             notified.append((hub, feed))
     return PingResult(tuple(notified), tuple(errors))
@@ -97,6 +110,10 @@ def publish(hub: str, feed: str, *, timeout: float = TIMEOUT) -> None:
             status, reason = response.status, response.reason
     except HTTPError as e:
         status, reason = e.code, e.reason
+    except (http.client.HTTPException, ValueError) as e:  # not HTTP, or a URL urllib refuses
+        raise HubError(
+            f"hub {hub} did not answer as an HTTP server ({e!r}); {feed} was not announced"
+        ) from e
     except (URLError, OSError) as e:
         why = e.reason if isinstance(e, URLError) else e
         if isinstance(why, socket.timeout | TimeoutError):

@@ -66,7 +66,9 @@ def test_layout_links_and_contents(site: SiteDir) -> None:
     assert not (archive / "1" / "feed.json").exists()  # JSON Feed has no archives
     base = "https://example.org/"
     for name, atom in (("feed.xml", False), ("atom.xml", True)):
-        assert _links(site.public / name, atom) == {"prev-archive": f"{base}archive/3/{name}"}
+        # The newest *full* document: readers stop at an archive they hold, so one whose
+        # entries still change would hide the new ones from them.
+        assert _links(site.public / name, atom) == {"prev-archive": f"{base}archive/2/{name}"}
         assert _links(archive / "1" / name, atom) == {
             "current": base + name,
             "next-archive": f"{base}archive/2/{name}",
@@ -76,14 +78,13 @@ def test_layout_links_and_contents(site: SiteDir) -> None:
             "prev-archive": f"{base}archive/1/{name}",
             "next-archive": f"{base}archive/3/{name}",
         }
-        assert _links(archive / "3" / name, atom) == {
-            "current": base + name,
-            "prev-archive": f"{base}archive/2/{name}",
-        }
+        assert _links(archive / "3" / name, atom) == {"prev-archive": f"{base}archive/2/{name}"}
         assert etree.parse(str(site.public / name)).find(f".//{FH_ARCHIVE}") is None
-        for number in (1, 2, 3):
+        for number in (1, 2):
             document = etree.parse(str(archive / str(number) / name))
             assert document.find(f".//{FH_ARCHIVE}") is not None
+        # Filling up: not an archive yet (its entries are in the main feed).
+        assert etree.parse(str(archive / "3" / name)).find(f".//{FH_ARCHIVE}") is None
     atom = etree.parse(str(archive / "2" / "atom.xml")).getroot()
     assert atom.findtext(f"{ATOM}id") == "https://example.org/atom.xml"  # one logical feed
     assert atom.findtext(f"{ATOM}title") == "Arch (archive 2)"
@@ -165,7 +166,7 @@ def test_no_archive_before_the_first_one_is_full(site: SiteDir) -> None:
     assert _titles(site.public / "archive" / "1" / "feed.xml") == ["E2", "E1"]
     assert _titles(site.public / "archive" / "2" / "feed.xml") == []
     assert _links(site.public / "feed.xml", False) == {
-        "prev-archive": "https://example.org/archive/2/feed.xml"
+        "prev-archive": "https://example.org/archive/1/feed.xml"  # the full one
     }
 
 
@@ -227,5 +228,44 @@ def test_lint_finds_broken_history_links(site: SiteDir) -> None:
     main = (site.public / "feed.xml").read_bytes()
     wrong = main.replace(b'rel="prev-archive"', b'rel="next-archive"')
     assert "FP310" in {f.code for f in lint_rss(wrong, Path("f.xml"), f"{base}feed.xml")}
-    relative = main.replace(f'href="{base}archive/3/feed.xml"'.encode(), b'href="archive/3/"')
+    relative = main.replace(f'href="{base}archive/2/feed.xml"'.encode(), b'href="archive/2/"')
+    assert relative != main
     assert "FP303" in {f.code for f in lint_rss(relative, Path("f.xml"), f"{base}feed.xml")}
+
+
+@pytest.mark.parametrize("name", ["feed.xml", "atom.xml"])
+def test_a_reader_that_stops_at_archives_it_has_misses_nothing(site: SiteDir, name: str) -> None:
+    """RFC 5005 section 4.2 as a reader does it over time: each visit walks prev-archive from
+    the subscription document and stops at the first archive document it already fetched (an
+    archive's entries do not change), keeping every entry it met."""
+    site.config(CONFIG)
+    known: set[str] = set()
+    fetched: set[str] = set()
+
+    def visit() -> None:
+        url = f"https://example.org/{name}"
+        while url and url not in fetched:  # an archive it has: not fetched again
+            parsed = feedparser.parse(site.public / url.removeprefix("https://example.org/"))
+            assert parsed.bozo == 0
+            known.update(e.id for e in parsed.entries)
+            if url != f"https://example.org/{name}":
+                fetched.add(url)
+            url = next((x.href for x in parsed.feed.links if x.rel == "prev-archive"), None)
+
+    for days in ((1, 2, 3, 4, 5), (6,), (7, 8), (9,), (10, 11, 12), (13, 14, 15, 16, 17)):
+        _entries(site, *days)
+        assert site.run("build").exit_code == 0
+        visit()
+        expected = {f"https://example.org/2025/01/e{day:02}/" for day in range(1, days[-1] + 1)}
+        assert known == expected, days
+
+
+def test_an_empty_document_takes_no_date_from_drafts(site: SiteDir) -> None:
+    site.config(CONFIG)
+    _entries(site, 1, 2)  # archive/1 full, archive/2 begun and empty
+    site.entry("d.md", "---\ntitle: D\ndate: 2031-05-06\ndraft: true\n---\nNot yet.\n")
+    assert site.run("build").exit_code == 0
+    atom = etree.parse(str(site.public / "archive" / "2" / "atom.xml")).getroot()
+    assert atom.findtext(f"{ATOM}updated") == "2025-01-02T00:00:00+00:00"  # E2: newest shown
+    rss = etree.parse(str(site.public / "archive" / "2" / "feed.xml")).getroot()
+    assert rss.findtext("channel/lastBuildDate") == "Thu, 02 Jan 2025 00:00:00 +0000"

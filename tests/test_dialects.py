@@ -7,13 +7,16 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import textwrap
+import tomllib
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import feedparser
 import pytest
+import yaml
 from click.testing import CliRunner
 from lxml import etree
 
@@ -91,6 +94,14 @@ JEKYLL_EXPECTED = {
         "categories": ["news", "harbour", "ferries", "timetables"],
         "authors": [("Jane Doe", "jane@example.org")],  # 'jane' in _data/authors.yml
     },
+    # A permalink of its own: the link is that path below url + baseurl.
+    "https://harbour.example.org/blog/about-the-harbour/": {
+        "title": "Hello there",
+        "published": _at("2024-02-10T09:00:00+01:00"),
+        "updated": _at("2024-02-10T09:00:00+01:00"),
+        "categories": [],
+        "authors": [("Ada Harbour", None)],
+    },
     # 23:30 in London on the 20th is the 21st in Berlin: the link has the 21st, as Jekyll's.
     "https://harbour.example.org/blog/news/history/2024/02/21/old-pier/": {
         "title": "The old pier reopens",
@@ -110,10 +121,13 @@ def test_jekyll_blog_builds_after_init_from(
     assert output == folder / "_feeds"
     items = _items(output)
     # Ids by Jekyll's rule (Document#id: the URL's folder joined with the slug as written):
-    # with this site's /:categories/:year/:month/:day/:title/, the link without its last "/".
-    assert {link: item.pop("id") for link, item in items.items()} == {
-        link: link.removesuffix("/") for link in JEKYLL_EXPECTED
-    }
+    # with this site's /:categories/:year/:month/:day/:title/, the link without its last "/";
+    # with a permalink of its own (/about-the-harbour/), the folder "/" and the file's slug.
+    ids = {link: link.removesuffix("/") for link in JEKYLL_EXPECTED}
+    ids["https://harbour.example.org/blog/about-the-harbour/"] = (
+        "https://harbour.example.org/blog/hello-there"
+    )
+    assert {link: item.pop("id") for link, item in items.items()} == ids
     assert items == JEKYLL_EXPECTED  # drafts, published: false and about.md are left out
     parsed = feedparser.parse((output / "feed.xml").read_bytes())
     assert not parsed.bozo
@@ -149,7 +163,7 @@ def test_jekyll_drafts_and_unpublished_with_drafts(
     assert rows["Not ready yet"]["status"] == "draft"  # published: false
     assert rows["Harbour fees for 2025"]["status"] == "draft"  # in _drafts/
     assert "About" not in rows  # a page, not a post
-    assert len(rows) == 5  # the editor backup ('…markdown~') is not read
+    assert len(rows) == 6  # the editor backup ('…markdown~') is not read
 
 
 def test_init_from_reports_what_it_could_not_map(
@@ -172,6 +186,30 @@ def test_init_from_reports_what_it_could_not_map(
     assert again.exit_code == 1
     assert "feedpub.toml already exists; init never overwrites a file" in again.stderr
     assert (folder / "feedpub.toml").read_text() == text
+
+
+@pytest.mark.parametrize(
+    ("kind", "file", "line"),
+    [
+        ("jekyll", "_config.yml", "title: 'Notes on C:\\Windows \"here\"'\n"),
+        ("hugo", "hugo.toml", 'title = "Line1\\nLine2 \\\\ \\"q\\""\n'),
+    ],
+)
+def test_init_from_writes_any_title_as_toml_reads_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, file: str, line: str
+) -> None:
+    folder = _copy("jekyll-blog" if kind == "jekyll" else "hugo-site", tmp_path)
+    config = folder / file
+    text = config.read_text()
+    key = "title:" if kind == "jekyll" else "title ="
+    start = text.index(key)
+    config.write_text(text[:start] + line + text[text.index("\n", start) + 1 :])
+    expected = yaml.safe_load(line)["title"] if kind == "jekyll" else tomllib.loads(line)["title"]
+    monkeypatch.chdir(folder)
+    assert CliRunner().invoke(main, ["init", "--from", kind, "."]).exit_code == 0
+    written = tomllib.loads((folder / "feedpub.toml").read_text(encoding="utf-8"))
+    assert written["title"] == expected
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
 
 
 def test_init_from_without_a_site_is_one_line(
@@ -425,3 +463,52 @@ def test_authors_file_edits_reach_the_feeds_and_builds_stay_byte_identical(
     assert CliRunner().invoke(main, ["build"]).exit_code == 0  # the settings stamp changed
     names = {a for item in _items(output).values() for a, _ in item["authors"]}
     assert names == {"Jane Quay", "Ada Harbour"}
+
+
+def test_template_escapes_inside_highlighted_code_show_as_the_tools_show_them(
+    site: SiteDir,
+) -> None:
+    site.config('base_url = "https://example.org/"\ndialect = "jekyll"\n')
+    jekyll = feedpub.load_site()
+    body = "{% highlight liquid %}\n{% raw %}{{ page.title }}{% endraw %}\n{% endhighlight %}\n"
+    assert convert(body, jekyll) == ("```liquid\n{{ page.title }}\n```\n\n", [])
+    site.config('base_url = "https://example.org/"\ndialect = "hugo"\n')
+    hugo = feedpub.load_site()
+    body = (
+        '{{< highlight go-html-template >}}\n{{</* figure src="x.png" */>}}\n{{< /highlight >}}\n'
+    )
+    assert convert(body, hugo) == ('```go-html-template\n{{< figure src="x.png" >}}\n```\n\n', [])
+
+
+@pytest.mark.parametrize(
+    ("dialect", "unit"),
+    [
+        ("jekyll", "{{ a\n"),  # no }} anywhere after it
+        ("jekyll", "{% raw %}\n"),  # no endraw
+        ("jekyll", "{% highlight ruby %}\n"),  # no endhighlight
+        ("hugo", "{{< highlight go >}}\n"),  # no /highlight
+        ("hugo", "{{</* x\n"),  # an escape never closed
+        ("hugo", "{{< x\n"),
+    ],
+)
+def test_unclosed_template_tokens_cost_one_pass(site: SiteDir, dialect: str, unit: str) -> None:
+    """A hostile or broken body of many unclosed tokens: the end of each kind is looked for
+    once (it took 11 s for 24 KB when every token looked to the end of the body again). In a
+    process of its own, so that a regression fails here instead of hanging the suite (a
+    regular expression holds the interpreter until it is done)."""
+    site.config(f'base_url = "https://example.org/"\ndialect = "{dialect}"\n')
+    program = (
+        "import sys, feedpub\n"
+        "from feedpub.templates import convert\n"
+        f"text, dropped = convert({unit!r} * 20_000, feedpub.load_site())\n"
+        "print(len(text), len(dropped))\n"
+    )
+    try:  # a hang guard, not a speed target: one pass takes milliseconds
+        done = subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, text=True, timeout=60
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("convert() did not finish in 60 s")
+    assert done.returncode == 0, done.stderr
+    length, dropped = map(int, done.stdout.split())
+    assert length <= len(unit) * 20_000 and dropped <= 20_000

@@ -166,6 +166,13 @@ def test_a_changed_file_changes_the_length_on_the_next_build(site: SiteDir) -> N
         (["image: javascript:alert(1)"], 4, "FP112", "must be an http(s) URL"),
         (["enclosure: ../secret.mp3"], 4, "FP112", "may not contain '..'"),
         (["image:", "  url: https://x.example/a.png", "  type: png"], 4, "FP112", "not a media"),
+        (["image: https://x.example/episode.mp3"], 4, "FP112", "is audio/mpeg, not an image"),
+        (
+            ["image:", "  url: https://x.example/a", "  type: video/mp4"],
+            4,
+            "FP112",
+            "is video/mp4, not an image",
+        ),
     ],
     ids=[
         "missing-file",
@@ -177,6 +184,8 @@ def test_a_changed_file_changes_the_length_on_the_next_build(site: SiteDir) -> N
         "javascript",
         "dot-dot",
         "bad-type",
+        "sound-as-image",
+        "video-type-as-image",
     ],
 )
 def test_mistakes_are_one_line_each(site: SiteDir, lines, where, code, words) -> None:

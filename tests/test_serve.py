@@ -396,3 +396,14 @@ def test_settings_naming_another_entries_folder_are_followed(served: Served) -> 
     served.wait_for("changed: stories/")
     served.wait_for(" feeds in public/")
     assert b"Stories Folder Title" in served.request("/feed.xml")[2]
+
+
+def test_a_folder_without_its_slash_is_redirected_on_this_site(served: Served) -> None:
+    sub = served.root / "public" / "blog"
+    sub.mkdir()
+    (sub / "index.html").write_text("<p>blog</p>")
+    for path in ("/blog", "//blog", "///blog"):
+        status, headers, _ = served.request(path)
+        assert status == 301
+        assert headers["Location"] == "/blog/"  # never //blog/: another host to a browser
+    assert served.request("/blog/")[2] == b"<p>blog</p>"

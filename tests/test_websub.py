@@ -123,22 +123,41 @@ def test_ping_announces_every_feed_the_first_build_wrote(site: SiteDir, hubs) ->
     assert sorted(hubs[0].announced()) == sorted(hubs[1].announced()) == ALL_FEEDS
 
 
-def test_ping_announces_only_what_the_last_build_changed(site: SiteDir, hubs) -> None:
+def test_ping_announces_what_changed_since_the_hubs_were_last_told(site: SiteDir, hubs) -> None:
     hubs.append(Hub())
     _site(site, hubs[0].url)
     assert site.run("build").exit_code == 0
+    assert site.run("ping").exit_code == 0
+    assert sorted(hubs[0].announced()) == ALL_FEEDS
+    hubs[0].requests.clear()
     site.entry("a.md", "---\ntitle: A\ndate: 2025-01-01\ncategories: [Red]\n---\nA, edited.\n")
     assert site.run("build").exit_code == 0
+    assert site.run("build").exit_code == 0  # a build that changes nothing loses nothing
+    assert site.run("build", "--drafts", "--out", "preview").exit_code == 0  # nor a preview
+    assert site.run("ping", "--dry-run").exit_code == 0  # nor a dry run
+    assert hubs[0].requests == []
     assert site.run("ping").exit_code == 0
     red = [f"https://example.org/categories/red/{n}" for n in ("feed.xml", "atom.xml")]
     json_feeds = ["https://example.org/feed.json", "https://example.org/categories/red/feed.json"]
     assert sorted(hubs[0].announced()) == sorted([*MAIN, *red, *json_feeds])
     hubs[0].requests.clear()
-    assert site.run("build").exit_code == 0  # nothing changed since
-    result = site.run("ping")
+    result = site.run("ping")  # told already
     assert result.exit_code == 0
-    assert result.stdout == "the last build changed no feed; no hub notified\n"
+    assert result.stdout == "no feed changed since the hubs were last notified; none notified\n"
     assert hubs[0].requests == []
+
+
+def test_a_failed_ping_is_sent_again_by_the_next(site: SiteDir, hubs) -> None:
+    hubs += [Hub(), Hub(status=503)]
+    _site(site, hubs[0].url, hubs[1].url)
+    assert site.run("build").exit_code == 0
+    assert site.run("ping").exit_code == 1
+    hubs[1].status = 204
+    for hub in hubs:
+        hub.requests.clear()
+    assert site.run("ping").exit_code == 0  # every feed again: the second hub was not told
+    assert sorted(hubs[1].announced()) == ALL_FEEDS
+    assert site.run("ping").stdout.startswith("no feed changed")
 
 
 def test_dry_run_sends_nothing(site: SiteDir, hubs) -> None:
@@ -185,9 +204,9 @@ def test_ping_without_hub_or_without_a_build(site: SiteDir) -> None:
     site.config(BASIC_CONFIG + 'hub = "https://hub.example.com/"\n')
     result = site.run("ping")
     assert result.exit_code == 1
-    assert "no build of these settings is recorded in .feedpub-cache/" in result.stderr
+    assert "no build of public/ with a hub is recorded in .feedpub-cache/" in result.stderr
     assert site.run("build", "--no-cache").exit_code == 0
-    assert site.run("ping").exit_code == 1  # still nothing recorded
+    assert site.run("ping", "--dry-run").exit_code == 0  # a build without the cache counts
 
 
 def test_a_hub_setting_that_is_no_url(site: SiteDir) -> None:
@@ -196,3 +215,38 @@ def test_a_hub_setting_that_is_no_url(site: SiteDir) -> None:
     result = site.run("build")
     assert result.exit_code == 1
     assert result.stderr.startswith("feedpub.toml:5: hub must be a URL or a list of URLs")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1/", "http://hub.example.com:port/", "http://hüb.example/"]
+)
+def test_hub_urls_urllib_cannot_send_to_are_setting_errors(site: SiteDir, url: str) -> None:
+    site.config(BASIC_CONFIG + f"hub = {json.dumps(url)}\n")
+    site.entry("a.md", "---\ntitle: A\ndate: 2025-01-01\n---\nA.\n")
+    result = site.run("build")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("feedpub.toml:5: hub must be a URL or a list of URLs")
+
+
+def test_a_hub_that_does_not_speak_http_is_one_line_and_exit_1(site: SiteDir, hubs) -> None:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/"
+
+        def answer_garbage() -> None:
+            connection, _ = server.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"HELLO garbage\r\n\r\n")
+
+        _site(site, url)
+        assert site.run("build").exit_code == 0
+        thread = threading.Thread(target=answer_garbage, daemon=True)
+        thread.start()
+        result = site.run("ping")
+        thread.join(timeout=10)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"hub {url} did not answer as an HTTP server (")
+    assert result.stderr.splitlines()[-1] == "feedpub: 1 problem; not every hub was notified."
+    assert "Traceback" not in result.output
