@@ -309,7 +309,7 @@ def test_hugo_site_builds_after_init_from(tmp_path: Path, monkeypatch: pytest.Mo
     html = trip.content[0].value
     bundle = "https://tides.example.net/2024/04/my-trip-to-the-island/"
     assert f'<figure><img alt="The small boat" src="{bundle}boat.jpg"' in html  # figure
-    assert "<figcaption>The boat, at low tide</figcaption>" in html
+    assert "<figcaption><p>The boat, at low tide</p></figcaption>" in html  # as Hugo's
     assert f'src="{bundle}pier.jpg"' in html  # relative to the bundle's URL
     assert '<code class="language-go">' in html  # {{< highlight go >}}
     assert "youtube" not in html and "{{" not in html  # unknown shortcode left out
