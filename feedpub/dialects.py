@@ -369,15 +369,22 @@ def check_hugo_permalink(pattern: str, problem: Callable[[str], None]) -> None:
 
 
 def hugo_urlize(text: str) -> str:
-    """Hugo's ``urlize`` (PathSpec.MakePathSanitized): letters, digits, marks and ``./_#+~-@``
-    kept, runs of spaces made one ``-``, everything else dropped, lowercased."""
+    """Hugo's ``urlize`` (PathSpec.MakePathSanitized) as Hugo 0.111 does it: letters, digits,
+    marks and ``./_#~-@`` kept; ``+`` becomes ``-``; no ``-`` twice in a row; spaces become
+    one ``-`` before what follows; everything else dropped; lowercased. ("C++ & Go" → "c-go",
+    "C++ Go+" → "c-go-", as Hugo writes them.)"""
     out: list[str] = []
     hyphen = False
     for ch in text:
-        if ch in "./\\_#+~-@" or ch.isalnum() or unicodedata.category(ch).startswith("M"):
-            if hyphen:
+        if ch == "+":
+            ch = "-"
+        if ch in "./\\_#~-@" or ch.isalnum() or unicodedata.category(ch).startswith("M"):
+            follows_hyphen = bool(out) and out[-1] == "-"
+            if ch == "-" and follows_hyphen:
+                continue
+            if hyphen and not follows_hyphen and ch != "-":
                 out.append("-")
-                hyphen = False
+            hyphen = False
             out.append(ch)
         elif out and ch.isspace():
             hyphen = True
@@ -431,7 +438,11 @@ def _hugo(
     if isinstance(given_slug, (int, float)) and not isinstance(given_slug, bool):
         given_slug = str(given_slug)
     slug_text = given_slug if isinstance(given_slug, str) and given_slug.strip() else None
-    meta["slug"] = hugo_urlize(slug_text or filename).strip("./") or None
+    # The entry's own slug (a name, not the link): Hugo keeps '+#@' in URLs, which feedpub's
+    # slugs do not hold; the link below keeps them, '#' escaped.
+    meta["slug"] = (
+        re.sub(r"[^\w.~-]+", "-", hugo_urlize(slug_text or filename)).strip("./-") or None
+    )
     if meta["slug"] is None:
         problems.identity(f"cannot make a URL slug from {filename!r}; add 'slug'", "slug")
         meta.pop("slug")
@@ -469,6 +480,7 @@ def _hugo(
             }
             url = re.sub(r":([a-z]+)", lambda m: values.get(m.group(1), m.group()), pattern)
         url = re.sub("/+", "/", hugo_urlize(url))
-        return site_url(site, quote(url, safe="/%~:@!$&'()*+,;=#"), None, problems)
+        # '#' escaped: Hugo writes it as it is, which makes the rest of the link a fragment.
+        return site_url(site, quote(url, safe="/%~:@!$&'()*+,;="), None, problems)
 
     return meta, link, extra

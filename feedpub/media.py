@@ -186,18 +186,23 @@ def _locate(text: str, key: str, site: Site) -> tuple[str, LocalFile | None]:
     name = text.lstrip("/")
     if ".." in name.split("/") or "\\" in name or not name:
         raise MediaError(f"{key} {text!r} may not contain '..' or '\\'")
-    url = site.base_url + quote(name, safe="/~!$&'()*+,;=:@")
-    folders = [site.folder, site.output]
-    if site.dialect == "hugo":
-        folders.insert(1, site.folder / "static")  # what Hugo copies to the site's root
+    # Folders published at the site's root: the output folder, and Hugo's static/.
+    roots = [site.output] + ([site.folder / "static"] if site.dialect == "hugo" else [])
+    folders = [site.folder, *roots]
     for folder in folders:
         path = folder / name
         try:
-            inside = path.resolve().is_relative_to(folder.resolve())
+            real = path.resolve()
+            inside = real.is_relative_to(folder.resolve())
             stat = path.stat() if inside and path.is_file() else None
         except OSError:
             stat = None
         if stat is not None:
+            # Named through a root (static/img/a.png): its URL is below the root (img/a.png).
+            for root in roots:
+                if folder == site.folder and real.is_relative_to(root.resolve()):
+                    name = real.relative_to(root.resolve()).as_posix()
+            url = site.base_url + quote(name, safe="/~!$&'()*+,;=:@")
             return url, (str(path), stat.st_size, stat.st_mtime_ns)
     places = [_shown(folder) for folder in folders]
     raise MediaError(

@@ -219,7 +219,12 @@ def _figure(arguments: str) -> str | None:
     image = f'<img src="{attribute(values["src"])}" alt="{attribute(values.get("alt", ""))}">'
     if values.get("link"):
         image = f'<a href="{attribute(values["link"])}">{image}</a>'
-    caption = " ".join(v for v in (values.get("title"), values.get("caption")) if v)
+    # As Hugo's own figure template: the title a heading, the caption a paragraph.
+    caption = "".join(
+        f"<{tag}>{attribute(values[key])}</{tag}>"
+        for key, tag in (("title", "h4"), ("caption", "p"))
+        if values.get(key)
+    )
     if caption:
-        image += f"<figcaption>{attribute(caption)}</figcaption>"
+        image += f"<figcaption>{caption}</figcaption>"
     return f"\n\n<figure>{image}</figure>\n\n"

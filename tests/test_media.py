@@ -16,7 +16,7 @@ from lxml import etree
 
 from feedpub.lint import lint_atom, lint_rss
 
-from .conftest import SiteDir
+from .conftest import BASIC_CONFIG, SiteDir
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 MEDIA = "{http://search.yahoo.com/mrss/}"
@@ -223,3 +223,27 @@ def test_lint_finds_broken_enclosures_and_media(site: SiteDir) -> None:
         assert code in {f.code for f in lint_rss(data, Path("feed.xml"), rss_url)}, code
     broken = atom.replace(b'length="12345"', b'length="big"')
     assert "FP309" in {f.code for f in lint_atom(broken, Path("atom.xml"), atom_url)}
+
+
+@pytest.mark.parametrize(
+    ("dialect", "folder", "written"),
+    [
+        ("feedpub", "public", "public/episodes/ep.mp3"),  # through the output folder
+        ("hugo", "static", "static/episodes/ep.mp3"),  # through Hugo's static/
+    ],
+)
+def test_a_path_through_a_folder_published_at_the_root_has_the_root_url(
+    site: SiteDir, dialect: str, folder: str, written: str
+) -> None:
+    site.config(BASIC_CONFIG + f'dialect = "{dialect}"\n')
+    (site.root / folder / "episodes").mkdir(parents=True)
+    (site.root / folder / "episodes" / "ep.mp3").write_bytes(b"m" * 10)
+    front = f"title: E\ndate: 2025-01-02\nenclosure: {written}\n"
+    if dialect == "hugo":
+        site.entry("posts/e.md", f"---\n{front}---\nE.\n")
+    else:
+        site.entry("e.md", f"---\n{front}---\nE.\n")
+    assert site.run("build").exit_code == 0
+    enclosure = etree.parse(str(site.public / "feed.xml")).find("channel/item/enclosure")
+    assert enclosure.get("url") == "https://example.org/episodes/ep.mp3"  # what is served
+    assert enclosure.get("length") == "10"
