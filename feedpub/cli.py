@@ -106,6 +106,13 @@ def _site_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+#: The site's address, for the commands that make URLs.
+_base_url_option = click.option(
+    "--base-url",
+    metavar="URL",
+    help="The site's address, e.g. https://example.com/ (overrides 'base_url').",
+)
+
 _SITE_OPTIONS = [
     click.option(
         "--config",
@@ -125,11 +132,7 @@ _SITE_OPTIONS = [
         type=click.Path(path_type=Path),
         help="Output folder (overrides 'output'). [default: public]",
     ),
-    click.option(
-        "--base-url",
-        metavar="URL",
-        help="The site's address, e.g. https://example.com/ (overrides 'base_url').",
-    ),
+    _base_url_option,
     click.option("--drafts", is_flag=True, help="Include entries marked 'draft: true'."),
     click.option("--future", is_flag=True, help="Include entries dated in the future."),
 ]
@@ -502,8 +505,9 @@ def ping(config: Path | None, out: Path | None, dry_run: bool) -> None:
 
 @main.command()
 @_config_option
+@_base_url_option
 @click.option("--all", "every", is_flag=True, help="Also the feeds per category, tag and author.")
-def links(config: Path | None, every: bool) -> None:
+def links(config: Path | None, base_url: str | None, every: bool) -> None:
     """Print the <link rel="alternate"> tags that announce the feeds.
 
     Paste them into the <head> of your site's pages, so browsers and feed
@@ -520,7 +524,7 @@ def links(config: Path | None, every: bool) -> None:
     from .discovery import feed_links, link_block
 
     with _user_errors("no links printed"):
-        site = load_site(config)
+        site = load_site(config, base_url=base_url)
         feeds = [("", site.title)]
         if every:
             plans = plan_feeds(site, scan(site).entries)
@@ -679,6 +683,7 @@ def _site_for_new() -> Any:
     help="table: one line per entry, fitted to the terminal; json: an array of objects.",
 )
 @_config_option
+@_base_url_option
 def list_entries(
     drafts: bool,
     future: bool,
@@ -686,6 +691,7 @@ def list_entries(
     author: str | None,
     output_format: str,
     config: Path | None,
+    base_url: str | None,
 ) -> None:
     """List the entries and what the main feed does with each, newest first.
 
@@ -703,7 +709,7 @@ def list_entries(
     from .build import current_time, scan, select
 
     with _user_errors("nothing to list"):
-        site = load_site(config)
+        site = load_site(config, base_url=base_url)
         entries = scan(site).entries
     now = current_time()
     in_feed = {e.path for e in select(entries, limit=site.limit, now=now)}

@@ -70,3 +70,15 @@ def test_table_columns_line_up(site: SiteDir, monkeypatch) -> None:
     assert lines[0].endswith("entries/a.md")
     assert lines[1].endswith("longer-file-name.md")  # a long name loses its start, not its end
     assert "\u2026" in lines[1]  # the title is cut to fit
+
+
+def test_base_url_option_where_no_settings_name_one(site: SiteDir) -> None:
+    site.config('title = "T"\n')
+    site.entry("a.md", "---\ntitle: A\ndate: 2025-01-01\n---\nx\n")
+    missing = site.run("list")
+    assert missing.exit_code == 1
+    assert "pass --base-url" in missing.stderr
+    rows = _rows(site, "--base-url", "https://other.example/")
+    assert rows[0]["link"] == "https://other.example/2025/01/a/"
+    links = site.run("links", "--base-url", "https://other.example/")
+    assert 'href="https://other.example/feed.xml"' in links.stdout
