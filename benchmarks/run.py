@@ -90,8 +90,12 @@ class Run:
 
 def measure(command: list[str], cwd: Path) -> Run:
     """Run ``command`` and return its wall time and peak RSS (its own and its children's)."""
+    # As an installed feedpub runs: its compiled modules kept (pip compiles them at install);
+    # a PYTHONDONTWRITEBYTECODE=1 in the environment (set on some machines) would make every
+    # run of this editable checkout compile feedpub again.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)

@@ -14,8 +14,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from slugify import slugify
-
 from .cache import Cache, cache_record, digest, save_unannounced, unannounced
 from .config import Site
 from .entry import (
@@ -465,6 +463,8 @@ def archive_plans(
 @lru_cache(maxsize=4096)
 def _slug(name: str) -> str:
     """The URL slug of a category, tag or author name (names repeat across many entries)."""
+    from slugify import slugify  # only where feeds are planned
+
     return slugify(name)
 
 

@@ -16,7 +16,6 @@ import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
@@ -779,6 +778,8 @@ def _date_from_text(text: str) -> datetime:
         except ValueError:
             pass
     try:
+        from email.utils import parsedate_to_datetime  # RFC 822 dates are rare
+
         return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         raise ValueError(f"{text!r} is not a date; {DATE_HINT}") from None

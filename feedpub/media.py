@@ -7,6 +7,7 @@ must exist. Files are only looked up (``stat``), never read.
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 import os
 import re
@@ -27,25 +28,30 @@ ENCLOSURE_FIELDS = ("url", "path", "type", "length", "title")
 _MIME = re.compile(r"^[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
-# Python's own table, never the system's /etc/mime.types: the same file gets the same type on
-# every machine. Types common in feeds that older Pythons lack are added.
-_TYPES = mimetypes.MimeTypes()
-for _extension, _type in {
-    ".m4a": "audio/mp4",
-    ".m4b": "audio/mp4",
-    ".m4v": "video/mp4",
-    ".ogg": "audio/ogg",
-    ".oga": "audio/ogg",
-    ".ogv": "video/ogg",
-    ".opus": "audio/opus",
-    ".flac": "audio/flac",
-    ".aac": "audio/aac",
-    ".webm": "video/webm",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".epub": "application/epub+zip",
-}.items():
-    _TYPES.add_type(_type, _extension)
+
+@functools.cache
+def _types() -> mimetypes.MimeTypes:
+    """Python's own table, never the system's /etc/mime.types: the same file gets the same type
+    on every machine. Types common in feeds that older Pythons lack are added. Made when first
+    needed: most builds have no media to look up."""
+    types = mimetypes.MimeTypes()
+    for extension, kind in {
+        ".m4a": "audio/mp4",
+        ".m4b": "audio/mp4",
+        ".m4v": "video/mp4",
+        ".ogg": "audio/ogg",
+        ".oga": "audio/ogg",
+        ".ogv": "video/ogg",
+        ".opus": "audio/opus",
+        ".flac": "audio/flac",
+        ".aac": "audio/aac",
+        ".webm": "video/webm",
+        ".webp": "image/webp",
+        ".avif": "image/avif",
+        ".epub": "application/epub+zip",
+    }.items():
+        types.add_type(kind, extension)
+    return types
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +91,7 @@ def parse_image(value: Any, site: Site) -> tuple[Media | None, list[LocalFile]]:
     fields = _fields(value, "image", IMAGE_FIELDS)
     url, local = _locate(fields["url"], "image", site)
     files = [local] if local else []
-    kind = fields["type"] or _TYPES.guess_type(urlsplit(url).path)[0]
+    kind = fields["type"] or _types().guess_type(urlsplit(url).path)[0]
     if kind is not None and not str(kind).startswith("image/"):
         raise MediaError(
             f"image {fields['url']!r} is {kind}, not an image; a sound or video file goes "
@@ -113,7 +119,7 @@ def parse_enclosures(value: Any, site: Site) -> tuple[tuple[Media, ...], list[Lo
             continue
         fields = _fields(item, "enclosure", ENCLOSURE_FIELDS)
         url, local = _locate(fields["url"], "enclosure", site)
-        kind = fields["type"] or _TYPES.guess_type(urlsplit(url).path)[0]
+        kind = fields["type"] or _types().guess_type(urlsplit(url).path)[0]
         if kind is None:
             raise MediaError(
                 f"enclosure: cannot tell the media type of {fields['url']!r} from its name; "
