@@ -650,7 +650,16 @@ def new(
         )
     click.echo(display_path(path))
     if edit:
-        click.edit(filename=str(path))
+        try:
+            click.edit(filename=str(path))
+        except click.ClickException as e:  # no such editor, or it failed
+            _echo(
+                f"{display_path(path)}: written, but the editor did not run ({e.message}); "
+                "set EDITOR or VISUAL to your editor's command",
+                err=True,
+                fg="red",
+            )
+            raise SystemExit(1) from None
 
 
 def _site_for_new() -> Any:

@@ -140,3 +140,17 @@ def test_new_refuses_an_empty_title(site: SiteDir, title: str) -> None:
     assert result.exit_code == 2
     assert "the title is empty" in result.stderr
     assert list(site.entries.iterdir()) == []
+
+
+def test_new_edit_with_an_editor_that_cannot_run(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EDITOR", "no-such-editor-anywhere")
+    monkeypatch.delenv("VISUAL", raising=False)
+    result = site.run("new", "Story", "--edit")
+    assert result.exit_code == 1
+    written = result.stdout.strip()
+    assert (site.root / written).is_file()  # the entry is kept
+    assert result.stderr.startswith(f"{written}: written, but the editor did not run (")
+    assert "set EDITOR or VISUAL" in result.stderr
+    assert "Traceback" not in result.output
