@@ -33,6 +33,9 @@ def import_site(folder: Path, tool: str) -> tuple[Path, list[str]]:
     ``folder``; returns it and a note for each setting of the site that could not be mapped.
 
     Raises :class:`FeedpubError` when there is no such site or feedpub.toml already exists."""
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise FeedpubError(f"{what}; give the folder of the {tool.capitalize()} site", folder)
     target = folder / CONFIG_NAME
     if target.exists():
         raise FeedpubError(f"{display_path(target)} already exists; init never overwrites a file")

@@ -220,6 +220,12 @@ def test_init_from_without_a_site_is_one_line(
     assert done.exit_code == 1
     assert done.stderr.startswith(".: no Hugo configuration (hugo.toml, hugo.yaml")
     assert not (tmp_path / "feedpub.toml").exists()
+    missing = CliRunner().invoke(main, ["init", "--from", "jekyll", "no-such-site"])
+    assert missing.exit_code == 1
+    assert missing.stderr.startswith(
+        "no-such-site: does not exist; give the folder of the Jekyll site\n"
+    )
+    assert not (tmp_path / "no-such-site").exists()  # nothing made
 
 
 @pytest.mark.skipif(
