@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from ._version import __version__
-from .build import ARCHIVE_FOLDER, BuildResult
+from .build import ARCHIVE_FOLDER, ATOM_NAME, JSON_NAME, RSS_NAME, BuildResult
 from .build import build as run_build
 from .config import Site, load_site
 from .errors import BuildErrors, ConfigError, FeedpubError, display_path
@@ -356,7 +356,7 @@ def _interrupt() -> None:
 
 def _feed_files(result: BuildResult) -> list[Path]:
     """The feed files among a build's outputs (not the index, stylesheet or reading list)."""
-    return [p for p in result.outputs if p.name in ("feed.xml", "atom.xml", "feed.json")]
+    return [p for p in result.outputs if p.name in (RSS_NAME, ATOM_NAME, JSON_NAME)]
 
 
 @main.command()

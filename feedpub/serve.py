@@ -24,14 +24,11 @@ from urllib.parse import unquote, urlsplit
 
 from ._version import __version__
 from .config import CONFIG_NAME, PYPROJECT_NAME, Site
+from .discovery import FORMATS
 from .errors import ConfigError, FeedpubError, display_path
 
-#: Media types by file name, then by suffix; text is always UTF-8.
-NAMED_TYPES = {
-    "feed.xml": "application/rss+xml; charset=utf-8",
-    "atom.xml": "application/atom+xml; charset=utf-8",
-    "feed.json": "application/feed+json; charset=utf-8",
-}
+#: Media types by file name (the feed formats'), then by suffix; text is always UTF-8.
+NAMED_TYPES = {name: f"{media_type}; charset=utf-8" for name, media_type, _ in FORMATS}
 SUFFIX_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".xml": "application/xml; charset=utf-8",
@@ -46,7 +43,7 @@ SUFFIX_TYPES = {
 
 #: The XML feeds' type for a browser: Chromium shows ``application/rss+xml`` and
 #: ``application/atom+xml`` as plain text, without running the feed's XSL stylesheet.
-BROWSER_XML = "application/xml; charset=utf-8"
+BROWSER_XML = SUFFIX_TYPES[".xml"]
 
 
 def media_type(path: Path, accept: str = "") -> str:
