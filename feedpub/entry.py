@@ -14,7 +14,7 @@ import re
 import string
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -24,6 +24,7 @@ import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 from slugify import slugify
 
+from . import yamlevents
 from .errors import BuildErrors, BuildWarning, EntryError, FeedpubError, NotAnEntry
 from .media import LocalFile, Media, MediaError, parse_enclosures, parse_image
 
@@ -70,6 +71,7 @@ XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CONTROL_BYTES = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
 _OTHER_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_PLAIN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _EMAIL = re.compile(r"^[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+$")
 _NAME_EMAIL = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>]+)>$")
 _EMAIL_NAME = re.compile(r"^(?P<email>\S+@\S+)\s+\((?P<name>[^()]+)\)$")
@@ -330,6 +332,9 @@ def _load_other(path: Path, fm: str, first_line: int, handler: BaseHandler) -> A
 
 
 def _load_yaml(path: Path, fm: str, first_line: int) -> Any:
+    simple = yamlevents.load(fm)  # the usual flat front matter, built faster
+    if simple is not None:
+        return simple
     try:
         return _YAML_HANDLER.load(fm)
     except yaml.MarkedYAMLError as e:
@@ -454,11 +459,15 @@ def _key_lines(fm: str, first_line: int, handler: BaseHandler = _YAML_HANDLER) -
 def read_file(path: Path, site: Site) -> bytes:
     """The bytes of an entry file, at most ``max_entry_size`` of them."""
     try:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        # os.open/os.read, not open(): the io stack costs more than the read itself here
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            size = os.fstat(fd).st_size
             too_big = size > site.max_entry_size
             # read(size + 1), not read(limit): Python would allocate the whole limit each time
-            data = b"" if too_big else handle.read(size + 1)
+            data = b"" if too_big else _read_all(fd, size + 1)
+        finally:
+            os.close(fd)
     except OSError as e:
         raise EntryError(f"cannot read the file ({e.strerror})", path) from None
     if too_big or len(data) > site.max_entry_size:
@@ -471,10 +480,25 @@ def read_file(path: Path, site: Site) -> bytes:
     return data
 
 
+def _read_all(fd: int, size: int) -> bytes:
+    """Up to ``size`` bytes of ``fd``: a single read is enough for a regular file, but a
+    read may return less (a file growing meanwhile, a pipe)."""
+    data = os.read(fd, size)
+    while len(data) < size:
+        more = os.read(fd, size - len(data))
+        if not more:
+            break
+        data += more
+    return data
+
+
 def _file_text(path: Path, data: bytes, warnings: list[BuildWarning] | None = None) -> str:
     """The file's text, without the characters XML cannot carry (with a warning for them)."""
     text = _decode(path, data)
-    if data.translate(None, _OTHER_BYTES) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:
+    # U+FFFE and U+FFFF are not ASCII; isascii() is much faster than searching for them.
+    if data.translate(None, _OTHER_BYTES) or (
+        not data.isascii() and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data)
+    ):
         bad = XML_ILLEGAL.search(text)
         if bad and warnings is not None:
             line = text.count("\n", 0, bad.start()) + 1
@@ -533,7 +557,9 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
             "FP102",
         )
     key_lines = _key_lines(fm, first_line, handler)
-    for key in list(meta):
+    # The text holds no such characters (see _file_text): only an escape can make one, and
+    # YAML, TOML and JSON escapes all start with a backslash.
+    for key in list(meta) if "\\" in fm else ():
         value, changed = _scrub(meta[key])
         if changed:  # e.g. title: "\a" — a YAML escape makes what the file could not hold
             meta[key] = value
@@ -556,12 +582,12 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
             e.warnings = [*warnings, *e.warnings]
             raise
         known = dialects.KNOWN_KEYS[site.dialect]
-    entry = _entry_from_meta(path, meta, site, problems, link)
+    extra.update(key_lines=shared(tuple(key_lines.items())), body_line=body_line)
+    entry = _entry_from_meta(path, meta, site, problems, link, extra)
     warnings.extend(_likely_typos(path, meta, key_lines, known))
     if problems.errors:
         raise BuildErrors(problems.errors, warnings)
     assert entry is not None
-    entry = replace(entry, key_lines=shared(tuple(key_lines.items())), body_line=body_line, **extra)
     if entry.summary and len(entry.summary) > site.summary_length:
         warnings.append(
             BuildWarning(
@@ -608,8 +634,16 @@ LinkMaker = Callable[[Path, dict[str, Any], "Site", datetime, str, "_Problems"],
 
 
 def _entry_from_meta(
-    path: Path, meta: dict[str, Any], site: Site, problems: _Problems, make_link: LinkMaker
+    path: Path,
+    meta: dict[str, Any],
+    site: Site,
+    problems: _Problems,
+    make_link: LinkMaker,
+    fields: dict[str, Any],
 ) -> Entry | None:
+    """The entry ``meta`` describes, with ``fields`` for the rest of :class:`Entry` (read
+    when it is made: ``make_link`` may add to them), or ``None`` when it has problems, which
+    are added to ``problems``."""
     title = _text(meta, "title", problems, required=True)
     if title is not None and not title:
         problems.add("title is empty; give the entry a title", "title", code="FP104")
@@ -686,10 +720,10 @@ def _entry_from_meta(
         draft=draft,
         slug=slug,
         link=link,
-        id=entry_id,
         image=image,
         enclosures=enclosures,
         media_files=tuple(media_files),
+        **{"id": entry_id, **fields},  # a dialect may set the id its generator gives
     )
 
 
@@ -878,7 +912,9 @@ def _terms(meta: dict[str, Any], keys: Iterable[str], problems: _Problems) -> tu
 def _slug(path: Path, meta: dict[str, Any], problems: _Problems) -> str | None:
     value = meta.get("slug")
     if value is None:
-        slug = slugify(DATE_PREFIX.sub("", path.stem))
+        stem = DATE_PREFIX.sub("", path.stem)
+        # A stem that is a slug already (the usual case) is what slugify would return.
+        slug = stem if _PLAIN_SLUG.match(stem) else slugify(stem)
         if not slug:
             problems.identity(
                 f"cannot make a URL slug from the file name {path.name!r}; add 'slug: my-story'",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 from datetime import datetime
 
@@ -401,3 +402,20 @@ def test_bom_and_crlf(site, bom, newline):
     _, atom = build(site)
     assert atom.entries[0].title == "Hello"
     assert atom.entries[0].summary == "Para one."
+
+
+def test_a_file_name_that_is_a_slug_already_is_taken_as_slugify_would_make_it():
+    """entry.py skips python-slugify for stems like ``my-story-2``; it must agree with it."""
+    from slugify import slugify
+
+    from feedpub.entry import _PLAIN_SLUG
+
+    rng = random.Random(7)
+    alphabet = "abz09-_A. é"
+    taken = 0
+    for _ in range(20_000):
+        stem = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        if _PLAIN_SLUG.match(stem):
+            taken += 1
+            assert slugify(stem) == stem
+    assert taken > 1_000

@@ -1,0 +1,170 @@
+"""The quick front matter path gives exactly what PyYAML's loader gives, or declines."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime
+
+import pytest
+import yaml
+
+from feedpub import yamlevents
+
+sys_random = random.Random(20261125)
+
+# Pieces a writer puts in front matter, with YAML's traps among them: values that resolve to
+# booleans, numbers, nulls and dates (YAML 1.1, as PyYAML reads it), quotes, escapes, colons,
+# comments, anchors and aliases, tags, merge keys, nested mappings and block scalars.
+KEYS = ["title", "date", "author", "tags", "yes", "on", "1", "~", "<<", "=", "'quoted key'", "a b"]
+SCALARS = [
+    "Hello",
+    "Hello world",
+    '"Quoted: with colon"',
+    "'single ''quoted'''",
+    '"escape \\t and \\u00e9"',
+    "yes",
+    "No",
+    "on",
+    "off",
+    "true",
+    "False",
+    "~",
+    "null",
+    "",
+    "12",
+    "0x1F",
+    "0o17",
+    "017",
+    "1_000",
+    "3.5",
+    ".inf",
+    "-.Inf",
+    ".nan",
+    "1e3",
+    "190:20:30",
+    "2025-05-01",
+    "2025-05-01 10:00:00",
+    "2025-05-01T10:00:00+02:00",
+    "2025-13-45",
+    "0000-01-01",
+    "=",
+    "<<",
+    "- not a list",
+    "a # comment",
+    "a#b",
+    "Tom & Jerry",
+    "Ünïcode ✓",
+    "&anchor value",
+    "*alias",
+    "!!str 12",
+    "!custom x",
+    "! x",
+    "[a, b, 'c d', 2]",
+    "[]",
+    "{name: X, email: x@example.org}",
+    "{}",
+    "|\n  block\n  text",
+    ">-\n  folded\n  text",
+    "multi\n  line plain",
+    "[unclosed",
+    '"unclosed',
+    "a: b",
+]
+ITEMS = ["a", "2", "yes", '"q"', "{name: A}", "[x]", "&x y", "*x", "- nested", ""]
+
+
+def random_document(rng: random.Random) -> str:
+    lines = []
+    for _ in range(rng.randint(0, 6)):
+        key = rng.choice(KEYS)
+        if rng.random() < 0.25:
+            indent = rng.choice(["", "  "])
+            items = [f"{indent}- {rng.choice(ITEMS)}" for _ in range(rng.randint(0, 3))]
+            lines.append(f"{key}:")
+            lines += items
+        elif rng.random() < 0.1:
+            lines.append(f"{key}:\n  name: {rng.choice(SCALARS[:4])}\n  email: a@b.c")
+        else:
+            lines.append(f"{key}: {rng.choice(SCALARS)}")
+        if rng.random() < 0.05:
+            lines.append(rng.choice(["# comment", "---", "...", "%YAML 1.1", "  indented: x"]))
+    return "\n".join(lines)
+
+
+def full_load(text: str):
+    """What PyYAML's loader gives, or the error type it raises."""
+    try:
+        return yaml.load(text, Loader=yaml.CSafeLoader)
+    except Exception as e:  # any failure: the quick path must decline
+        return type(e)
+
+
+def same(a, b) -> bool:
+    """Equal, and of the same types all the way down (1 == True == 1.0 in Python)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(
+            same(k, j) and same(a[k], b[j]) for k, j in zip(a, b, strict=True)
+        )
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and a != a:
+        return b != b  # NaN
+    if isinstance(a, datetime):
+        return a == b and a.tzinfo == b.tzinfo
+    return a == b
+
+
+def test_random_documents_load_as_pyyaml_loads_them_or_are_declined():
+    taken = 0
+    for _ in range(20_000):
+        text = random_document(sys_random)
+        quick = yamlevents.load(text)
+        if quick is None:
+            continue
+        taken += 1
+        expected = full_load(text)
+        assert same(quick, expected), text
+    # Most documents use only the simple shapes: the quick path must take them.
+    assert taken > 3_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: Hello\ndate: 2025-05-01 10:00:00\ntags: [a, b]\ncategories:\n  - Business\n",
+        'title: "Quoted: title"\nauthor: Jane <jane@example.org>\ndraft: yes\n',
+        "title: T\nauthors:\n  - name: A\n    email: a@example.org\n  - B\n",
+        "title: T\ndate: 2025-05-01\nweight: 3\nscore: 1.5\nsummary: ~\n",
+    ],
+)
+def test_usual_front_matter_takes_the_quick_path(text):
+    quick = yamlevents.load(text)
+    assert quick is not None
+    assert same(quick, full_load(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x\n",  # anchors and aliases
+        "base: &b {x: 1}\nother:\n  <<: *b\n",  # merge keys
+        "title: !!str 12\n",  # tags
+        "? [complex]\n: key\n",  # a list as a key
+        "title: x\n---\ntitle: y\n",  # two documents: the loader's error
+        "- a\n- b\n",  # a list, not a mapping
+        "title: [unclosed\n",  # invalid: the loader gives the message
+        "a:\n  b:\n    c:\n      d: 1\n",  # deeper than front matter nests
+        "",  # empty: the loader says None
+    ],
+)
+def test_other_documents_are_left_to_the_full_loader(text):
+    assert yamlevents.load(text) is None
+
+
+def test_dates_and_times_are_pyyaml_s():
+    loaded = yamlevents.load("a: 2025-05-01\nb: 2025-05-01 10:00:00 +02:00\n")
+    assert loaded == full_load("a: 2025-05-01\nb: 2025-05-01 10:00:00 +02:00\n")
+    assert type(loaded["a"]) is date
+    assert loaded["b"].utcoffset().total_seconds() == 7200
