@@ -17,7 +17,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +31,7 @@ from .media import Media
 
 #: Folder name of the cache, created beside the output folder.
 CACHE_DIR = ".feedpub-cache"
-_SCHEMA = 5
+_SCHEMA = 6
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (
@@ -95,8 +95,14 @@ def save_unannounced(site: Site, names: set[str] | list[str]) -> None:
 
 
 def digest(data: bytes) -> str:
-    """Content hash of an entry file."""
+    """A hash of ``data`` for keys kept in the manifest (which outlives the cache)."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def content_hash(data: bytes) -> str:
+    """Content hash of an entry file. SHA-256, which processors compute in hardware: twice
+    as fast as BLAKE2 on a 10 KB entry, which matters in a cold build of many entries."""
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -211,6 +217,26 @@ class Cache:
         fresh = self._throw_away(self._site)
         self._db, self.folder, self._rows = fresh._db, None, {}
 
+    def shared_reads(self) -> Callable[[], None] | None:
+        """Commit what this build stored so far, so that other processes see it, and return
+        what a forked process runs to read the cache through its own connection (SQLite
+        connections must not cross fork()); ``None`` for a throw-away cache."""
+        if self.folder is None:
+            return None
+        try:
+            self._db.execute("COMMIT")
+            self._db.execute("BEGIN")
+        except sqlite3.Error:
+            return None
+        path = self.folder / "cache.sqlite"
+
+        def reopen() -> None:
+            self._inherited = self._db  # the parent's: never used, nor closed, here
+            self._db = sqlite3.connect(path, isolation_level=None)
+            self.folder = None  # should reading fail here, never delete the parent's files
+
+        return reopen
+
     def close(self) -> None:
         """Save what this build added, and close."""
         with contextlib.suppress(sqlite3.Error):
@@ -258,11 +284,13 @@ class Cache:
         self, rel: str, size: int, mtime_ns: int, file_digest: str, record: str
     ) -> None:
         """Remember a freshly parsed entry (``record`` from :func:`cache_record`)."""
-        self._forget_build()
-        self._run(
-            "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)",
-            (rel, size, mtime_ns, file_digest, record),
-        )
+        self.store_entries([(rel, size, mtime_ns, file_digest, record)])
+
+    def store_entries(self, rows: list[tuple[str, int, int, str, str]]) -> None:
+        """Remember freshly parsed entries: (path, size, mtime, content hash, record) each."""
+        if rows:
+            self._forget_build()
+            self._run("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows, many=True)
 
     def restat(self, rel: str, size: int, mtime_ns: int) -> None:
         """Record a new size and mtime for an entry whose content hash is unchanged."""
