@@ -100,12 +100,15 @@ def render(entry: Entry, site: Site) -> Rendered:
         summary = plain_text(summary) if _TITLE_MARKUP.search(summary) else summary
     if content is not None and entry.image is not None:
         content = image_on_top(entry.image, content)  # after the summary: it is no paragraph
-    # Numeric references such as &#7; render to characters XML cannot carry: drop them.
+    # Numeric references such as &#7; render to characters XML cannot carry: drop them. The
+    # file's text holds none itself (see entry.py), so without a "&#" there is nothing to do.
+    if content is not None and "&#" in body:
+        content = xml_text(content)
     return Rendered(
         entry=entry,
         title=xml_text(title_text(entry.title)),
         summary=xml_text(summary),
-        content_html=xml_text(content) if content is not None else None,
+        content_html=content,
     )
 
 
