@@ -14,7 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .cache import Cache, cache_record, digest, save_unannounced, unannounced
+from . import output
+from .cache import Cache, cache_record, content_hash, digest, save_unannounced, unannounced
 from .config import Site
 from .entry import (
     Author,
@@ -35,7 +36,7 @@ from .errors import (
     display_path,
 )
 from .media import unchanged as media_unchanged
-from .output import Content, write_outputs
+from .output import Content, Sharing, write_outputs
 
 if TYPE_CHECKING:
     from .render import Rendered
@@ -209,7 +210,7 @@ def scan_all(
         cached = cache.entry(path, rel, size, mtime_ns, None)
         if cached is None and cache.has(rel):  # touched? compare the content hash
             try:
-                cached = cache.entry(path, rel, size, mtime_ns, digest(read_file(path, site)))
+                cached = cache.entry(path, rel, size, mtime_ns, content_hash(read_file(path, site)))
             except FeedpubError:
                 cached = None
         if cached is None or not media_unchanged(cached.entry.media_files):
@@ -218,17 +219,22 @@ def scan_all(
         found[path], warnings[path] = cached.entry, cached.warnings
         digests[path] = _entry_digest(cached.digest, cached.entry)
     advance = progress("Reading", len(stale))
+    rows: list[tuple[str, int, int, str, str]] = []
     for path, size, mtime_ns, file_digest, entry, found_warnings, errors, record in _in_parallel(
         _parse_files, site, stale, jobs
     ):
         advance(1)
-        warnings[path] = tuple(found_warnings)
+        if found_warnings:
+            warnings[path] = tuple(found_warnings)
         if entry is None:
             problems.extend(errors)
             continue
         found[path], digests[path] = entry, _entry_digest(file_digest, entry)
-        rel = names[path]
-        cache.store_entry(rel, size, mtime_ns, file_digest, record)
+        rows.append((names[path], size, mtime_ns, file_digest, record))
+        if len(rows) >= 1000:  # in batches: one statement per entry costs more
+            cache.store_entries(rows)
+            rows = []
+    cache.store_entries(rows)
     cache.forget_others(set(names.values()))
     entries = [found[p] for p in paths if p in found]
     problems.extend(_duplicates(entries))
@@ -236,8 +242,10 @@ def scan_all(
         entries=tuple(entries),
         warnings=tuple(w for p in paths for w in warnings.get(p, ())),
         problems=tuple(problems),
-        digests=digests,
-        names=names,
+        # Keyed by the entries' own paths: an entry parsed in a worker process has a copy of
+        # the listing's, which can then go (a site of 100,000 entries: 40 MB).
+        digests={e.path: digests[e.path] for e in entries},
+        names={e.path: names[e.path] for e in entries},
     )
 
 
@@ -263,7 +271,7 @@ def _parse_files(site: Site, paths: list[Path]) -> list[_Parsed]:
             stat = path.stat()  # before reading: a file changed meanwhile is read again next time
             size, mtime_ns = stat.st_size, stat.st_mtime_ns
             data = read_file(path, site)
-            file_digest = digest(data)
+            file_digest = content_hash(data)
             entry, warnings = parse_entry(path, data, site)
             record = cache_record(entry, warnings)  # here, so workers share the work
         except BuildErrors as e:
@@ -284,8 +292,7 @@ def _in_parallel(
     """``work(site, chunk)`` over chunks of ``items``, results in order; in worker processes
     when there are enough items and cores for that to pay. Only a few chunks are under way at
     a time, so results (rendered HTML) never pile up in memory."""
-    if jobs is None:
-        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    jobs = _jobs(jobs)
     size = max(16, min(256, len(items) // (jobs * 8)))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     if jobs <= 1 or len(items) < PARALLEL_MIN:
@@ -305,6 +312,13 @@ def _in_parallel(
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+
+
+def _jobs(jobs: int | None) -> int:
+    """``jobs``, or by default one per core this process may use."""
+    if jobs is None:
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    return jobs
 
 
 def _duplicates(entries: list[Entry]) -> list[FeedpubError]:
@@ -572,6 +586,19 @@ def feed_outputs(
     return outputs
 
 
+def sharing(plans: list[FeedPlan], cache: Cache, jobs: int | None) -> Sharing | None:
+    """How to write the feeds of ``plans`` in several processes when they are large (their
+    items are read from ``cache`` in each)."""
+    jobs = _jobs(jobs)
+    if jobs < 2 or sum(len(plan.entries) for plan in plans) * 3 < output.SHARING_MIN:
+        return None
+    in_child = cache.shared_reads()
+    if in_child is None:
+        return None
+    weights = {name: len(plan.entries) for plan in plans for name in plan.names}
+    return Sharing(jobs, weights, in_child)
+
+
 def rendered_items(
     site: Site, chosen: list[Entry], digests: Mapping[Path, str], cache: Cache
 ) -> Callable[[], Iterator[Rendered]]:
@@ -610,10 +637,10 @@ def manifest(
     ``names`` when given) → id and link, and the output files it wrote (so a feed no longer
     made is removed next time)."""
     name = names.__getitem__ if names else partial(relative_name, site.entries)
-    records = {name(e.path): {"id": e.id, "link": e.link} for e in entries}
+    records = sorted((name(e.path), e) for e in entries)
     data = {
         "feedpub_manifest": 1,
-        "entries": dict(sorted(records.items())),
+        "entries": {rel: {"id": e.id, "link": e.link} for rel, e in records},
         "outputs": sorted(outputs),
         # The hash of the index.html written, so that a page someone else put in its place
         # is recognised and never overwritten.
@@ -797,6 +824,7 @@ def build(
             if result is not None:
                 return replace(result, timings=tuple(timings))
         scanned = scan_all(site, store, jobs, listing, progress)
+        del listing  # what it holds for each file is not needed any more
         if scanned.problems:
             raise BuildErrors(scanned.problems, scanned.warnings)
         warnings = list(scanned.warnings) + id_changes(site, scanned.entries, scanned.names)
@@ -832,7 +860,9 @@ def build(
         )
         # Feeds no longer made go; an index.html not written now is someone else's: it stays.
         gone = [n for n in previous_outputs(site) if n not in outputs and n != INDEX_NAME]
-        written, unchanged = write_outputs(site.output, outputs, remove=gone)
+        written, unchanged = write_outputs(
+            site.output, outputs, remove=gone, sharing=sharing(plans, store, jobs)
+        )
         lap("write")
         note_unannounced(site, written, plans)
         hits = store.hits

@@ -47,9 +47,10 @@ from .build import (
     render_into,
     rendered_items,
     select,
+    sharing,
     upcoming_moments,
 )
-from .cache import Cache, digest
+from .cache import Cache, content_hash, digest
 from .config import Site
 from .entry import Entry, read_file
 from .errors import BuildWarning, FeedpubError
@@ -125,7 +126,7 @@ def delta_build(
             if row[0] == size and row[1] == mtime_ns:
                 continue
             try:
-                if digest(read_file(Path(text), site)) == row[2]:
+                if content_hash(read_file(Path(text), site)) == row[2]:
                     touched.append((rel, size, mtime_ns))  # touched, not changed
                     continue
             except FeedpubError:
@@ -257,7 +258,9 @@ def delta_build(
         outputs[MANIFEST_NAME] = manifest_bytes(manifest)
     else:
         outputs[MANIFEST_NAME] = None
-    written, unchanged = write_outputs(site.output, outputs)
+    written, unchanged = write_outputs(
+        site.output, outputs, sharing=sharing([plan for _, plan in again], store, None)
+    )
     lap("write")
 
     noted = new_warnings.keys() | old_warnings.keys()

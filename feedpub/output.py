@@ -15,11 +15,14 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import pickle
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 
 from .errors import OutputError
 
@@ -32,25 +35,49 @@ _RENAME_EXCHANGE = 2
 _CHUNK = 1 << 20
 
 
+@dataclass(frozen=True)
+class Sharing:
+    """How to write large outputs side by side in forked processes (Linux only)."""
+
+    #: Processes to use, this one included.
+    jobs: int
+    #: The cost of writing each output (e.g. its number of items); unnamed ones cost 1.
+    weights: Mapping[str, int]
+    #: Run first in each forked process (e.g. to open its own database connection).
+    in_child: Callable[[], None] | None = None
+
+
+#: Below this total weight (of all outputs) everything is written by one process: forking
+#: would cost more than it saves.
+SHARING_MIN = 2000
+
+
 def write_outputs(
-    folder: Path, outputs: Mapping[str, Content | None], remove: Iterable[str] = ()
+    folder: Path,
+    outputs: Mapping[str, Content | None],
+    remove: Iterable[str] = (),
+    sharing: Sharing | None = None,
 ) -> tuple[list[Path], list[Path]]:
     """Write ``outputs`` (relative name → content; ``None``: keep the file as it is) into
     ``folder`` and delete the files named in ``remove`` (outputs of an earlier build that this
-    one no longer makes), atomically as a whole.
+    one no longer makes), atomically as a whole. With ``sharing``, large outputs are written
+    by several processes at once.
 
     Returns the paths written and the paths left alone because their bytes were already
     there. Raises :class:`OutputError` when the folder cannot be written; then nothing changed.
     """
     try:
-        return _write_outputs(folder, outputs, remove)
+        return _write_outputs(folder, outputs, remove, sharing)
     except OSError as e:
         where = Path(e.filename) if e.filename else folder
         raise OutputError(f"cannot write the output ({e.strerror or e})", where) from None
 
 
 def _write_outputs(
-    folder: Path, outputs: Mapping[str, Content | None], remove: Iterable[str]
+    folder: Path,
+    outputs: Mapping[str, Content | None],
+    remove: Iterable[str],
+    sharing: Sharing | None,
 ) -> tuple[list[Path], list[Path]]:
     target = folder.resolve()  # a link to the output folder: swap the folder it leads to
     if target.exists() and not target.is_dir():
@@ -73,10 +100,11 @@ def _write_outputs(
             _prune(stage, {stage / p.relative_to(target) for p in removed})
         written: list[Path] = []
         unchanged = list(kept)
-        for name, content in outputs.items():
-            staged = stage / names[name].relative_to(target)
+        staged_files = {name: stage / names[name].relative_to(target) for name in outputs}
+        for staged in staged_files.values():
             staged.parent.mkdir(parents=True, exist_ok=True)
-            _write_file(staged, content)
+        _write_files({staged_files[n]: c for n, c in outputs.items()}, sharing, staged_files)
+        for staged in staged_files.values():
             current = target / staged.relative_to(stage)
             if _same_file_bytes(staged, current):
                 staged.unlink()
@@ -160,6 +188,92 @@ def _link_or_copy(source: Path, destination: Path) -> None:
         os.link(source, destination)
     except OSError:
         shutil.copy2(source, destination)
+
+
+def _write_files(
+    files: dict[Path, Content], sharing: Sharing | None, names: Mapping[str, Path]
+) -> None:
+    """Write ``files``; with ``sharing``, the heaviest in forked processes alongside."""
+    groups = _share(files, sharing, names) if sharing else [list(files)]
+    children: list[tuple[int, int]] = []
+    try:
+        for group in groups[1:]:
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: write its group, report how it went, and leave
+                os.close(read_end)
+                _child(group, files, sharing, write_end)
+            os.close(write_end)
+            children.append((pid, read_end))
+        for path in groups[0]:
+            _write_file(path, files[path])
+    finally:
+        failures = [_wait(pid, read_end) for pid, read_end in children]
+    for failure in failures:
+        if failure is not None:
+            raise failure
+
+
+def _share(
+    files: dict[Path, Content], sharing: Sharing, names: Mapping[str, Path]
+) -> list[list[Path]]:
+    """``files`` in groups of about equal weight, one per process, heaviest first; one group
+    when sharing does not pay (few or small outputs, or no fork() here)."""
+    weight = {path: 1 for path in files}
+    for name, path in names.items():
+        weight[path] = max(1, sharing.weights.get(name, 1))
+    if (
+        sharing.jobs < 2
+        or sum(weight.values()) < SHARING_MIN
+        or not sys.platform.startswith("linux")  # fork() is safe to use on Linux
+    ):
+        return [list(files)]
+    # One group more than processes: three feeds of one size on two cores take 1.5 times
+    # one feed's time, not twice (the system shares the cores out).
+    count = sharing.jobs + 1
+    groups: list[list[Path]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for path in sorted(files, key=lambda p: -weight[p]):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(path)
+        loads[lightest] += weight[path]
+    return [group for group in groups if group] or [[]]
+
+
+def _child(
+    group: list[Path], files: dict[Path, Content], sharing: Sharing | None, report: int
+) -> NoReturn:
+    status = 0
+    try:
+        if sharing and sharing.in_child:
+            sharing.in_child()
+        for path in group:
+            _write_file(path, files[path])
+        message = b""
+    except BaseException as e:  # every failure goes back to the parent
+        status = 1
+        try:
+            message = pickle.dumps(e)
+        except Exception:  # an exception that cannot be pickled
+            message = pickle.dumps(RuntimeError(f"writing {group[0].name} failed: {e!r}"))
+    try:
+        with open(report, "wb") as pipe:
+            pipe.write(message)
+    finally:
+        os._exit(status)  # no cleanup: the parent's open files and database are not ours
+
+
+def _wait(pid: int, read_end: int) -> BaseException | None:
+    """Wait for a writing child; the exception it failed with, if it did."""
+    with open(read_end, "rb") as pipe:
+        message = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if message:
+        error = pickle.loads(message)
+        return error if isinstance(error, BaseException) else RuntimeError(repr(error))
+    if os.waitstatus_to_exitcode(status) != 0:
+        return RuntimeError(f"a process writing outputs ended with status {status}")
+    return None
 
 
 def _write_file(path: Path, content: Content) -> None:

@@ -276,3 +276,29 @@ def test_feeds_whose_entries_did_not_change_are_not_made_again(tmp_path, monkeyp
     feedpub.build(site, now=NOW)
     assert made == ["https://example.org/categories/y/feed.xml"]
     assert b"<title>B</title>" in (sitedir.public / "categories" / "y" / "feed.xml").read_bytes()
+
+
+def test_feeds_written_by_several_processes_are_byte_identical(site, tmp_path, monkeypatch):
+    """Large feeds are written side by side in forked processes, each reading the cache
+    through its own connection: the bytes must be those of a serial build."""
+    from feedpub import output
+
+    reference = cold_copy(site, tmp_path)
+    forks = []
+    real_fork = os.fork
+
+    def counting_fork() -> int:
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(output, "SHARING_MIN", 0)
+    monkeypatch.setattr(output.os, "fork", counting_fork)
+    build(site, jobs=2)
+    assert len(forks) >= 2  # three feeds: two written by forked processes
+    assert feeds(site) == reference
+    # A warm build after an edit (the delta path) shares the writing too.
+    edit(sorted((site / "entries").glob("*.md"))[5])
+    forks.clear()
+    build(site, jobs=2)
+    assert forks
+    assert feeds(site) == cold_copy(site, tmp_path)
