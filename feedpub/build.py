@@ -63,6 +63,9 @@ PREVIEW_MAX = 50
 
 #: Below this many files to parse (or entries to render), one process is faster than several.
 PARALLEL_MIN = 200
+#: The same for rendering, which comes after the scan: the workers are forked from a process
+#: that then holds every entry, which costs more than rendering a few hundred saves.
+RENDER_PARALLEL_MIN = 1000
 
 #: Reports progress: called with a stage's name and its number of steps, it returns a
 #: function to call with the number of steps done since the last call.
@@ -195,18 +198,19 @@ def scan_all(
     Raises :class:`ConfigError` when there is no entries folder or no entry in it.
     """
     listing = listing or list_entries(site)
-    paths = [Path(p) for p in listing.paths]
-    names = {path: listing.names[text] for path, text in zip(paths, listing.paths, strict=True)}
-    found: dict[Path, Entry] = {}
-    digests: dict[Path, str] = {}
-    warnings: dict[Path, tuple[BuildWarning, ...]] = {}
+    # Keyed by the listing's path strings: the entries hold the only Path objects (a site of
+    # 100,000 entries would otherwise keep a second one for each, 40 MB).
+    found: dict[str, Entry] = {}
+    digests: dict[str, str] = {}
+    warnings: dict[str, tuple[BuildWarning, ...]] = {}
     problems: list[FeedpubError] = list(listing.problems)
-    stale: list[Path] = []
-    for path, text in zip(paths, listing.paths, strict=True):
+    stale: list[str] = []
+    for text in listing.paths:
         if text not in listing.stats:
             continue
-        rel = names[path]
+        rel = listing.names[text]
         size, mtime_ns = listing.stats[text]
+        path = Path(text)
         cached = cache.entry(path, rel, size, mtime_ns, None)
         if cached is None and cache.has(rel):  # touched? compare the content hash
             try:
@@ -214,38 +218,43 @@ def scan_all(
             except FeedpubError:
                 cached = None
         if cached is None or not media_unchanged(cached.entry.media_files):
-            stale.append(path)  # new, edited, or an image or enclosure file changed
+            stale.append(text)  # new, edited, or an image or enclosure file changed
             continue
-        found[path], warnings[path] = cached.entry, cached.warnings
-        digests[path] = _entry_digest(cached.digest, cached.entry)
+        found[text], warnings[text] = cached.entry, cached.warnings
+        digests[text] = _entry_digest(cached.digest, cached.entry)
     advance = progress("Reading", len(stale))
     rows: list[tuple[str, int, int, str, str]] = []
-    for path, size, mtime_ns, file_digest, entry, found_warnings, errors, record in _in_parallel(
-        _parse_files, site, stale, jobs
-    ):
+    results = _in_parallel(_parse_named, site, stale, jobs)
+    for text, parsed in zip(stale, results, strict=True):  # results come in order
+        _, size, mtime_ns, file_digest, entry, found_warnings, errors, record = parsed
         advance(1)
         if found_warnings:
-            warnings[path] = tuple(found_warnings)
+            warnings[text] = tuple(found_warnings)
         if entry is None:
             problems.extend(errors)
             continue
-        found[path], digests[path] = entry, _entry_digest(file_digest, entry)
-        rows.append((names[path], size, mtime_ns, file_digest, record))
+        found[text], digests[text] = entry, _entry_digest(file_digest, entry)
+        rows.append((listing.names[text], size, mtime_ns, file_digest, record))
         if len(rows) >= 1000:  # in batches: one statement per entry costs more
             cache.store_entries(rows)
             rows = []
     cache.store_entries(rows)
-    cache.forget_others(set(names.values()))
-    entries = [found[p] for p in paths if p in found]
+    cache.forget_others(set(listing.names.values()))
+    entries: list[Entry] = []
+    names: dict[Path, str] = {}
+    entry_digests: dict[Path, str] = {}
+    for text in listing.paths:
+        entry = found.get(text)
+        if entry is not None:
+            entries.append(entry)
+            names[entry.path], entry_digests[entry.path] = listing.names[text], digests[text]
     problems.extend(_duplicates(entries))
     return Scan(
         entries=tuple(entries),
-        warnings=tuple(w for p in paths for w in warnings.get(p, ())),
+        warnings=tuple(w for text in listing.paths for w in warnings.get(text, ())),
         problems=tuple(problems),
-        # Keyed by the entries' own paths: an entry parsed in a worker process has a copy of
-        # the listing's, which can then go (a site of 100,000 entries: 40 MB).
-        digests={e.path: digests[e.path] for e in entries},
-        names={e.path: names[e.path] for e in entries},
+        digests=entry_digests,
+        names=names,
     )
 
 
@@ -284,6 +293,11 @@ def _parse_files(site: Site, paths: list[Path]) -> list[_Parsed]:
             errors = [EntryError(f"cannot read the file ({e.strerror})", path)]
         results.append((path, size, mtime_ns, file_digest, entry, warnings, errors, record))
     return results
+
+
+def _parse_named(site: Site, texts: list[str]) -> list[_Parsed]:
+    """:func:`_parse_files` of the files named by ``texts`` (for worker processes)."""
+    return _parse_files(site, [Path(text) for text in texts])
 
 
 def _in_parallel(
@@ -518,6 +532,8 @@ def render_into(
     done = cache.rendered_digests()
     missing = [e for e in chosen if done.get(_rel(site, e)) != digests.get(e.path, "")]
     advance = progress("Rendering", len(missing))
+    if len(missing) < RENDER_PARALLEL_MIN:
+        jobs = 1
     for rel, title, summary, html in _in_parallel(_render_entries, site, missing, jobs):
         advance(1)
         cache.store_rendered(rel, digests.get(site.entries / rel, ""), title, summary, html)

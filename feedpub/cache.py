@@ -131,6 +131,7 @@ class Cache:
         self.hits = 0
         self._rows: dict[str, tuple[Any, ...]] | None = None
         self._build_forgotten = False
+        self._pending = 0
 
     # ------------------------------------------------------------------ opening
 
@@ -291,6 +292,15 @@ class Cache:
         if rows:
             self._forget_build()
             self._run("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows, many=True)
+            self._pending += len(rows)
+            if self._pending >= 5000 and self.folder is not None:
+                # Commit now and then: one transaction of 100,000 entries made every insert
+                # slower (its pages spill to the write-ahead log again and again); the
+                # last build's record is gone already, so no half-done state is trusted.
+                self._pending = 0
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("COMMIT")
+                    self._db.execute("BEGIN")
 
     def restat(self, rel: str, size: int, mtime_ns: int) -> None:
         """Record a new size and mtime for an entry whose content hash is unchanged."""

@@ -16,6 +16,7 @@ import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
@@ -436,6 +437,8 @@ def _yaml_hint(error: yaml.MarkedYAMLError, source: str) -> str:
 _TOP_KEY = re.compile(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#'"\-?:][^:]*?))\s*:(?:\s|$)""")
 
 
+#: How lines start that hold no top-level YAML key: indented, list items, comments, empty.
+_NOT_A_YAML_KEY = frozenset(["", " ", "\t", "-", "#"])
 _TOML_KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
 _JSON_KEY = re.compile(r"""^\s*"((?:[^"\\]|\\.)+)"()()\s*:""")
 
@@ -447,6 +450,8 @@ def _key_lines(fm: str, first_line: int, handler: BaseHandler = _YAML_HANDLER) -
     if handler is not _YAML_HANDLER:
         pattern = _JSON_KEY if handler is _JSON_HANDLER else _TOML_KEY
     for number, text in enumerate(fm.split("\n")):
+        if pattern is _TOP_KEY and text[:1] in _NOT_A_YAML_KEY:
+            continue  # (the pattern would not match: a quicker no)
         if pattern is _TOML_KEY and text.lstrip().startswith("["):
             break  # a [table]: what follows is not top level
         match = pattern.match(text)
@@ -830,15 +835,7 @@ def _author(value: Any) -> Author:
     if isinstance(value, Author):  # from an authors_file
         return value
     if isinstance(value, str):
-        text = " ".join(value.split())
-        match = _NAME_EMAIL.match(text) or _EMAIL_NAME.match(text)
-        if match:
-            name, email = match["name"].strip(), match["email"].strip()
-            _check_email(email)
-            return Author(name=name or email, email=email)
-        if _EMAIL.match(text):
-            return Author(name=text, email=text)
-        return Author(name=text)
+        return _author_text(value)
     if isinstance(value, dict):
         unknown = set(value) - {"name", "email", "uri", "url", "description", "role"}
         if unknown:
@@ -867,6 +864,19 @@ def _author(value: Any) -> Author:
     raise ValueError(
         f"an author is 'Name <email>' or a mapping with name and email, not {_kind(value)}"
     )
+
+
+@lru_cache(maxsize=1024)  # a site has a few authors, named in thousands of entries
+def _author_text(value: str) -> Author:
+    text = " ".join(value.split())
+    match = _NAME_EMAIL.match(text) or _EMAIL_NAME.match(text)
+    if match:
+        name, email = match["name"].strip(), match["email"].strip()
+        _check_email(email)
+        return Author(name=name or email, email=email)
+    if _EMAIL.match(text):
+        return Author(name=text, email=text)
+    return Author(name=text)
 
 
 def _check_email(email: str) -> None:

@@ -11,6 +11,7 @@ import importlib.util
 import os
 import shutil
 import sqlite3
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,7 +63,10 @@ def edit(path: Path, text: str = "\nEdited paragraph.\n") -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
-def test_cold_warm_parallel_serial_and_uncached_builds_are_byte_identical(site, tmp_path):
+def test_cold_warm_parallel_serial_and_uncached_builds_are_byte_identical(
+    site, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(sys.modules["feedpub.build"], "RENDER_PARALLEL_MIN", 0)  # workers too
     reference = cold_copy(site, tmp_path)
     first = build(site, jobs=2)
     assert first.cache_hits == 0
