@@ -123,7 +123,9 @@ def hugo_site(site: Path) -> Path:
     return root
 
 
-def bench(count: int, workdir: Path, with_hugo: bool) -> list[str]:
+def bench(
+    count: int, workdir: Path, with_hugo: bool, workloads: tuple[str, ...] = ("full", "typical")
+) -> list[str]:
     site = generate.generate(workdir / f"site-{count}", count)
     # "full" is what Hugo builds too: the main feeds with every entry, no per-category feeds.
     (site / "full.toml").write_text(
@@ -148,7 +150,7 @@ def bench(count: int, workdir: Path, with_hugo: bool) -> list[str]:
         "| --- | --- | ---: | ---: | ---: | ---: |",
     ]
     hugo = None
-    if with_hugo:
+    if with_hugo and "full" in workloads:
         root = hugo_site(site)
         hugo = measure(["hugo", "--quiet", "--destination", str(site / "hugo-public")], root)
         lines.append(
@@ -156,7 +158,7 @@ def bench(count: int, workdir: Path, with_hugo: bool) -> list[str]:
             f"| {hugo.seconds / floor.seconds:.1f} | 1.00 |"
         )
     entries = sorted((site / "entries").iterdir())
-    for workload in ("full", "typical"):
+    for workload in workloads:
         config = f"{workload}.toml"
         shutil.rmtree(site / ".feedpub-cache", ignore_errors=True)
         steps = {"cold": measure(feedpub(site, config), site)}
@@ -189,6 +191,12 @@ def main() -> None:
     parser.add_argument("--entries", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even if installed")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    parser.add_argument(
+        "--workload",
+        choices=["full", "typical"],
+        action="append",
+        help="only this workload (repeatable; default: both)",
+    )
     args = parser.parse_args()
     with_hugo = not args.no_hugo and shutil.which("hugo") is not None
     if not with_hugo and not args.no_hugo:
@@ -198,7 +206,8 @@ def main() -> None:
         workdir = args.keep or Path(temp)
         workdir.mkdir(parents=True, exist_ok=True)
         for count in args.entries:
-            print("\n".join(bench(count, workdir, with_hugo)), flush=True)
+            workloads = tuple(args.workload or ("full", "typical"))
+            print("\n".join(bench(count, workdir, with_hugo, workloads)), flush=True)
 
 
 if __name__ == "__main__":
