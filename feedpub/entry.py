@@ -333,9 +333,6 @@ def _load_other(path: Path, fm: str, first_line: int, handler: BaseHandler) -> A
 
 
 def _load_yaml(path: Path, fm: str, first_line: int) -> Any:
-    simple = yamlevents.load(fm)  # the usual flat front matter, built faster
-    if simple is not None:
-        return simple
     try:
         return _YAML_HANDLER.load(fm)
     except yaml.MarkedYAMLError as e:
@@ -547,7 +544,12 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
             first_line,
             "FP110",
         )
-    if handler is _YAML_HANDLER:
+    key_lines = None
+    quick = yamlevents.load_with_lines(fm) if handler is _YAML_HANDLER else None
+    if quick is not None:  # the usual flat front matter, built faster
+        meta, lines = quick
+        key_lines = {key: first_line + line for key, line in lines.items()}
+    elif handler is _YAML_HANDLER:
         meta = _load_yaml(path, fm, first_line)
     else:
         meta = _load_other(path, fm, first_line, handler)
@@ -561,7 +563,8 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
             first_line + 1,
             "FP102",
         )
-    key_lines = _key_lines(fm, first_line, handler)
+    if key_lines is None:
+        key_lines = _key_lines(fm, first_line, handler)
     # The text holds no such characters (see _file_text): only an escape can make one, and
     # YAML, TOML and JSON escapes all start with a backslash.
     for key in list(meta) if "\\" in fm else ():

@@ -214,15 +214,19 @@ def safe_html(fragment: str, base: str, *, trusted: bool = False) -> str:
 
     ``data:`` URLs survive only as image sources. ``trusted`` keeps scripts, styles, iframes and
     presentational attributes (never event handlers or ``javascript:`` URLs)."""
-    _base.url = base
+    if base != _base.url:
+        _base.url, _base.joined = base, {}
     return (_TRUSTED_CLEANER if trusted else _CLEANER).clean(fragment)
 
 
 class _Base:
     """The URL relative links are resolved against, for the entry being cleaned: the cleaners
-    are built once (much faster than configuring nh3 per call) and read it from here."""
+    are built once (much faster than configuring nh3 per call) and read it from here; with
+    the URLs already resolved against it (an entry often links one page several times)."""
 
-    url = ""
+    def __init__(self) -> None:
+        self.url = ""
+        self.joined: dict[str, str] = {}
 
 
 _base = _Base()
@@ -233,7 +237,10 @@ def _absolute(tag: str, attribute: str, value: str) -> str | None:
         if value.lstrip().lower().startswith("data:"):
             return value if (tag, attribute) in _IMAGE_SOURCES else None
         if attribute in _URL_ATTRIBUTES:
-            return urljoin(_base.url, value.strip())
+            joined = _base.joined.get(value)
+            if joined is None:
+                joined = _base.joined[value] = urljoin(_base.url, value.strip())
+            return joined
         if attribute == "srcset":
             return ", ".join(
                 _srcset_item(_base.url, item) for item in value.split(",") if item.strip()

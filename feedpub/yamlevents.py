@@ -53,7 +53,15 @@ class _Declined(Exception):
 def load(text: str) -> dict[Any, Any] | None:
     """The mapping ``text`` holds, exactly as ``yaml.load(text, Loader=yaml.CSafeLoader)``
     gives it; ``None`` when the document is not a simple mapping (see the module docstring)."""
+    loaded = load_with_lines(text)
+    return loaded[0] if loaded else None
+
+
+def load_with_lines(text: str) -> tuple[dict[Any, Any], dict[str, int]] | None:
+    """:func:`load`, and the line (0-based) of each top-level key as written (first
+    occurrence; ``yes:`` is "yes", though its key is ``True``)."""
     parser = CParser(text)
+    lines: dict[str, int] = {}
     try:
         get = parser.get_event
         if type(get()) is not StreamStartEvent:
@@ -61,17 +69,19 @@ def load(text: str) -> dict[Any, Any] | None:
         start = get()
         if type(start) is not DocumentStartEvent or start.explicit or start.tags:
             return None
-        result = _mapping(get, get(), 0)
+        result = _mapping(get, get(), 0, lines)
         if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
             return None  # e.g. a second document: the full loader says what is wrong
-        return result
+        return result, lines
     except (_Declined, yaml.YAMLError, ValueError, TypeError, OverflowError):
         return None
     finally:
         parser.dispose()
 
 
-def _mapping(get: Callable[[], Any], start: Any, depth: int) -> dict[Any, Any]:
+def _mapping(
+    get: Callable[[], Any], start: Any, depth: int, lines: dict[str, int] | None = None
+) -> dict[Any, Any]:
     if type(start) is not MappingStartEvent or start.anchor or start.tag is not None:
         raise _Declined
     result: dict[Any, Any] = {}
@@ -83,6 +93,8 @@ def _mapping(get: Callable[[], Any], start: Any, depth: int) -> dict[Any, Any]:
         if kind is not ScalarEvent:
             raise _Declined  # a list or a mapping as a key, or an alias
         key = _scalar(event)
+        if lines is not None:
+            lines.setdefault(event.value, event.start_mark.line)
         event = get()
         result[key] = _scalar(event) if type(event) is ScalarEvent else _node(get, event, depth)
 

@@ -168,3 +168,20 @@ def test_dates_and_times_are_pyyaml_s():
     assert loaded == full_load("a: 2025-05-01\nb: 2025-05-01 10:00:00 +02:00\n")
     assert type(loaded["a"]) is date
     assert loaded["b"].utcoffset().total_seconds() == 7200
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: Hello\ndate: 2025-05-01\ntags:\n  - a\n  - b\n# a comment\nsummary: S\n",
+        '"quoted": 1\n\'single\': 2\nplain key: 3\ntitle: a\ntitle: again\n',
+        "author:\n  name: A\n  email: a@example.org\ndraft: yes\n",
+    ],
+)
+def test_key_lines_are_those_the_line_scan_finds(text):
+    """Messages name the line of a key; the quick path reads it from the parser."""
+    from feedpub.entry import _key_lines
+
+    loaded = yamlevents.load_with_lines(text)
+    assert loaded is not None
+    assert loaded[1] == _key_lines(text, 0)
