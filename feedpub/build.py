@@ -24,6 +24,7 @@ from .entry import (
     entry_files,
     parse_entry,
     read_file,
+    read_file_stat,
     relative_name,
     relative_names,
 )
@@ -278,9 +279,7 @@ def _parse_files(site: Site, paths: list[Path]) -> list[_Parsed]:
         size = mtime_ns = 0
         file_digest = record = ""
         try:
-            stat = path.stat()  # before reading: a file changed meanwhile is read again next time
-            size, mtime_ns = stat.st_size, stat.st_mtime_ns
-            data = read_file(path, site)
+            data, size, mtime_ns = read_file_stat(path, site)
             file_digest = content_hash(data)
             entry, warnings = parse_entry(path, data, site)
             record = cache_record(entry, warnings)  # here, so workers share the work

@@ -460,11 +460,18 @@ def _key_lines(fm: str, first_line: int, handler: BaseHandler = _YAML_HANDLER) -
 
 def read_file(path: Path, site: Site) -> bytes:
     """The bytes of an entry file, at most ``max_entry_size`` of them."""
+    return read_file_stat(path, site)[0]
+
+
+def read_file_stat(path: Path, site: Site) -> tuple[bytes, int, int]:
+    """:func:`read_file`, and the file's size and modification time (ns) as they were when
+    it was opened: should it change meanwhile, its next build reads it again."""
     try:
         # os.open/os.read, not open(): the io stack costs more than the read itself here
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         try:
-            size = os.fstat(fd).st_size
+            stat = os.fstat(fd)
+            size = stat.st_size
             too_big = size > site.max_entry_size
             # read(size + 1), not read(limit): Python would allocate the whole limit each time
             data = b"" if too_big else _read_all(fd, size + 1)
@@ -479,7 +486,7 @@ def read_file(path: Path, site: Site) -> bytes:
             path,
             code="FP110",
         )
-    return data
+    return data, size, stat.st_mtime_ns
 
 
 def _read_all(fd: int, size: int) -> bytes:

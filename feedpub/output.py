@@ -49,7 +49,7 @@ class Sharing:
 
 #: Below this total weight (of all outputs) everything is written by one process: forking
 #: would cost more than it saves.
-SHARING_MIN = 2000
+SHARING_MIN = 400
 
 
 def write_outputs(
