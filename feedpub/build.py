@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache, partial
-from importlib import resources
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
@@ -1011,6 +1010,8 @@ def _discovery(
     links = feed_links(site, [(plan.folder, plan.title) for plan in plans if not plan.archive])
     outputs[OPML_NAME] = opml(site, links)
     if site.browser_view:
+        from importlib import resources
+
         outputs[XSL_NAME] = (resources.files("feedpub") / "data" / XSL_NAME).read_bytes()
     page = site.output / INDEX_NAME
     if page.exists() and not _ours(page, _read_manifest(site).get("index_html")):

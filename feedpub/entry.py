@@ -23,7 +23,6 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
-from slugify import slugify
 
 from . import yamlevents
 from .errors import BuildErrors, BuildWarning, EntryError, FeedpubError, NotAnEntry
@@ -934,7 +933,12 @@ def _slug(path: Path, meta: dict[str, Any], problems: _Problems) -> str | None:
     if value is None:
         stem = DATE_PREFIX.sub("", path.stem)
         # A stem that is a slug already (the usual case) is what slugify would return.
-        slug = stem if _PLAIN_SLUG.match(stem) else slugify(stem)
+        if _PLAIN_SLUG.match(stem):
+            slug = stem
+        else:
+            from slugify import slugify  # (with its transliteration tables: when needed)
+
+            slug = slugify(stem)
         if not slug:
             problems.identity(
                 f"cannot make a URL slug from the file name {path.name!r}; add 'slug: my-story'",
