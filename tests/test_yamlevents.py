@@ -174,7 +174,7 @@ def test_dates_and_times_are_pyyaml_s():
     "text",
     [
         "title: Hello\ndate: 2025-05-01\ntags:\n  - a\n  - b\n# a comment\nsummary: S\n",
-        '"quoted": 1\n\'single\': 2\nplain key: 3\ntitle: a\ntitle: again\n',
+        "\"quoted\": 1\n'single': 2\nplain key: 3\ntitle: a\ntitle: again\n",
         "author:\n  name: A\n  email: a@example.org\ndraft: yes\n",
     ],
 )
