@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
@@ -329,7 +330,8 @@ def _in_parallel(
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    # gc.freeze: what a worker inherits is never garbage, so its collections skip it.
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=gc.freeze) as pool:
         pending: deque[Future[list[R]]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(work, site, chunk))
@@ -556,9 +558,14 @@ def render_into(
     advance = progress("Rendering", len(missing))
     if len(missing) < RENDER_PARALLEL_MIN:
         jobs = 1
+    rows: list[tuple[str, str, str, str, str | None]] = []
     for rel, title, summary, html in _in_parallel(_render_entries, site, missing, jobs):
         advance(1)
-        cache.store_rendered(rel, digests.get(site.entries / rel, ""), title, summary, html)
+        rows.append((rel, digests.get(site.entries / rel, ""), title, summary, html))
+        if len(rows) >= 200:  # in batches, and never many pages of HTML held at once
+            cache.store_rendered_many(rows)
+            rows = []
+    cache.store_rendered_many(rows)
     return len(missing)
 
 

@@ -387,10 +387,12 @@ class Cache:
         self, rel: str, file_digest: str, title: str, summary: str, html: str | None
     ) -> None:
         """Remember what an entry rendered to."""
-        self._run(
-            "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?, ?)",
-            (rel, file_digest, title, summary, html),
-        )
+        self.store_rendered_many([(rel, file_digest, title, summary, html)])
+
+    def store_rendered_many(self, rows: list[tuple[str, str, str, str, str | None]]) -> None:
+        """Remember what entries rendered to: (path, content hash, title, summary, HTML)."""
+        if rows:
+            self._run("INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?, ?)", rows, many=True)
 
 
 def cache_record(entry: Entry, warnings: list[BuildWarning]) -> str:
