@@ -7,6 +7,7 @@ import html
 import re
 from copy import deepcopy
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
@@ -239,7 +240,7 @@ def _absolute(tag: str, attribute: str, value: str) -> str | None:
         if attribute in _URL_ATTRIBUTES:
             joined = _base.joined.get(value)
             if joined is None:
-                joined = _base.joined[value] = urljoin(_base.url, value.strip())
+                joined = _base.joined[value] = join_url(_base.url, value.strip())
             return joined
         if attribute == "srcset":
             return ", ".join(
@@ -268,9 +269,51 @@ _TRUSTED_CLEANER = nh3.Cleaner(
 )
 
 
+#: An http(s) URL with a plain host (and port) and a path, nothing after it.
+_SIMPLE_BASE = re.compile(r"(https?)://([A-Za-z0-9.-]+(?::[0-9]+)?)(/[^?#;\s\\]*)\Z")
+#: A relative path: no scheme, host, query, fragment or parameters.
+_SIMPLE_PATH = re.compile(r"[^/:?#;\s\\][^:?#;\s\\]*\Z")
+
+
+def join_url(base: str, url: str) -> str:
+    """``urljoin(base, url)``. An entry's links are mostly relative paths (``../other/``,
+    ``image.png``) against its page's URL: for those the result is computed here, by the
+    steps urljoin takes for them, at a tenth of its cost (a test compares the two on many
+    URLs); anything else is urljoin's."""
+    parts = _base_parts(base)
+    if parts is None or not _SIMPLE_PATH.match(url):
+        return urljoin(base, url)
+    scheme, netloc, folder = parts
+    segments = [*folder, *url.split("/")]
+    segments[1:-1] = filter(None, segments[1:-1])  # urljoin drops empty segments inside
+    resolved: list[str] = []
+    for segment in segments:
+        if segment == "..":
+            if resolved:
+                resolved.pop()
+        elif segment != ".":
+            resolved.append(segment)
+    if segments[-1] in (".", ".."):
+        resolved.append("")
+    path = "/".join(resolved) or "/"
+    return f"{scheme}://{netloc}{path if path.startswith('/') else '/' + path}"
+
+
+@lru_cache(maxsize=256)
+def _base_parts(base: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """Scheme, host and the folder's path segments of a simple ``base`` (else ``None``)."""
+    match = _SIMPLE_BASE.match(base)
+    if match is None:
+        return None
+    segments = match.group(3).split("/")
+    if segments[-1] != "":
+        del segments[-1]  # the page's own name: not part of the folder
+    return match.group(1), match.group(2), tuple(segments)
+
+
 def _srcset_item(base: str, item: str) -> str:
     url, _, descriptor = item.strip().partition(" ")
-    joined = urljoin(base, url)
+    joined = join_url(base, url)
     return f"{joined} {descriptor.strip()}" if descriptor.strip() else joined
 
 
