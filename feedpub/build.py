@@ -637,11 +637,11 @@ def sharing(plans: list[FeedPlan], cache: Cache, jobs: int | None) -> Sharing | 
     jobs = _jobs(jobs)
     if jobs < 2 or sum(len(plan.entries) for plan in plans) * 3 < output.SHARING_MIN:
         return None
-    in_child = cache.shared_reads()
-    if in_child is None:
+    reads = cache.shared_reads()
+    if reads is None:
         return None
     weights = {name: len(plan.entries) for plan in plans for name in plan.names}
-    return Sharing(jobs, weights, in_child)
+    return Sharing(jobs, weights, *reads)
 
 
 def rendered_items(

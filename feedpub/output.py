@@ -45,6 +45,8 @@ class Sharing:
     weights: Mapping[str, int]
     #: Run first in each forked process (e.g. to open its own database connection).
     in_child: Callable[[], None] | None = None
+    #: Run last in one forked process, alongside the others' writing (e.g. housekeeping).
+    aside: Callable[[], None] | None = None
 
 
 #: Below this total weight (of all outputs) everything is written by one process: forking
@@ -197,12 +199,12 @@ def _write_files(
     groups = _share(files, sharing, names) if sharing else [list(files)]
     children: list[tuple[int, int]] = []
     try:
-        for group in groups[1:]:
+        for number, group in enumerate(groups[1:], 1):
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: write its group, report how it went, and leave
                 os.close(read_end)
-                _child(group, files, sharing, write_end)
+                _child(group, files, sharing, write_end, last=number == len(groups) - 1)
             os.close(write_end)
             children.append((pid, read_end))
         for path in groups[0]:
@@ -237,11 +239,17 @@ def _share(
         lightest = loads.index(min(loads))
         groups[lightest].append(path)
         loads[lightest] += weight[path]
-    return [group for group in groups if group] or [[]]
+    # Heaviest first: this process takes it; the lightest, last, has time for the aside.
+    filled = sorted((g for g in groups if g), key=lambda g: -sum(weight[p] for p in g))
+    return filled or [[]]
 
 
 def _child(
-    group: list[Path], files: dict[Path, Content], sharing: Sharing | None, report: int
+    group: list[Path],
+    files: dict[Path, Content],
+    sharing: Sharing | None,
+    report: int,
+    last: bool = False,
 ) -> NoReturn:
     status = 0
     try:
@@ -249,6 +257,8 @@ def _child(
             sharing.in_child()
         for path in group:
             _write_file(path, files[path])
+        if last and sharing and sharing.aside:
+            sharing.aside()
         message = b""
     except BaseException as e:  # every failure goes back to the parent
         status = 1

@@ -4,6 +4,7 @@ build's failure, with the outputs left as they were."""
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 from typing import BinaryIO
 
@@ -72,3 +73,19 @@ def test_a_failure_in_a_writing_process_fails_the_build_and_changes_nothing(
         "c.xml": b"old c",
     }
     assert [p.name for p in tmp_path.iterdir()] == ["public"]  # no staging folder left
+
+
+def test_the_aside_runs_once_in_a_writing_process(tmp_path: Path):
+    """Housekeeping (the cache's checkpoint) runs beside the writing, in one child only."""
+    marks = tmp_path / "marks"
+    marks.mkdir()
+
+    def aside() -> None:
+        (marks / str(os.getpid())).touch()
+
+    outputs = {f"feed{i}.xml": writer(f"<item>{i}</item>\n", 200) for i in range(4)}
+    sharing = Sharing(2, dict.fromkeys(outputs, 50), None, aside)
+    write_outputs(tmp_path / "out", outputs, sharing=sharing)
+    made = [p.name for p in marks.iterdir()]
+    assert len(made) == 1
+    assert made[0] != str(os.getpid())  # not this process
