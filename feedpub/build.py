@@ -341,17 +341,6 @@ def _in_parallel(
             yield from pending.popleft().result()
 
 
-def _release_memory() -> None:
-    """Give the memory freed by the scan back to the system (glibc keeps freed blocks for
-    reuse: after reading 100,000 entries' results from workers, tens of MB)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
-
-
 def _jobs(jobs: int | None) -> int:
     """``jobs``, or by default one per core this process may use."""
     if jobs is None:
@@ -894,7 +883,6 @@ def build(
                 return replace(result, timings=tuple(timings))
         scanned = scan_all(site, store, jobs, listing, progress)
         del listing  # what it holds for each file is not needed any more
-        _release_memory()
         if scanned.problems:
             raise BuildErrors(scanned.problems, scanned.warnings)
         warnings = list(scanned.warnings) + id_changes(site, scanned.entries, scanned.names)
