@@ -433,6 +433,8 @@ def _yaml_hint(error: yaml.MarkedYAMLError, source: str) -> str:
 _TOP_KEY = re.compile(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#'"\-?:][^:]*?))\s*:(?:\s|$)""")
 
 
+#: What YAML reads as a line break besides "\n" (file lines are counted by "\n" alone).
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 #: How lines start that hold no top-level YAML key: indented, list items, comments, empty.
 _NOT_A_YAML_KEY = frozenset(["", " ", "\t", "-", "#"])
 _TOML_KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
@@ -554,7 +556,8 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
     quick = yamlevents.load_with_lines(fm) if handler is _YAML_HANDLER else None
     if quick is not None:  # the usual flat front matter, built faster
         meta, lines = quick
-        key_lines = {key: first_line + line for key, line in lines.items()}
+        if not _OTHER_BREAKS.search(fm):  # YAML counts those as line breaks too
+            key_lines = {key: first_line + line for key, line in lines.items()}
     elif handler is _YAML_HANDLER:
         meta = _load_yaml(path, fm, first_line)
     else:

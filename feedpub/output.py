@@ -201,16 +201,24 @@ def _write_files(
     try:
         for number, group in enumerate(groups[1:], 1):
             read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the child: write its group, report how it went, and leave
+            try:
+                pid = os.fork()
+            except OSError:
                 os.close(read_end)
-                _child(group, files, sharing, write_end, last=number == len(groups) - 1)
+                os.close(write_end)
+                raise
+            if pid == 0:  # the child: write its group, report how it went, and leave
+                try:
+                    os.close(read_end)
+                    _child(group, files, sharing, write_end, last=number == len(groups) - 1)
+                finally:
+                    os._exit(1)  # whatever happens, never back into the parent's code
             os.close(write_end)
             children.append((pid, read_end))
         for path in groups[0]:
             _write_file(path, files[path])
     finally:
-        failures = [_wait(pid, read_end) for pid, read_end in children]
+        failures = [_wait(pid, read_end) for pid, read_end in children]  # every one of them
     for failure in failures:
         if failure is not None:
             raise failure
@@ -262,10 +270,7 @@ def _child(
         message = b""
     except BaseException as e:  # every failure goes back to the parent
         status = 1
-        try:
-            message = pickle.dumps(e)
-        except Exception:  # an exception that cannot be pickled
-            message = pickle.dumps(RuntimeError(f"writing {group[0].name} failed: {e!r}"))
+        message = _pickled(e)
     try:
         with open(report, "wb") as pipe:
             pipe.write(message)
@@ -273,16 +278,39 @@ def _child(
         os._exit(status)  # no cleanup: the parent's open files and database are not ours
 
 
+def _pickled(error: BaseException) -> bytes:
+    """``error`` pickled for the parent, or a stand-in saying what it was."""
+    try:
+        message = pickle.dumps(error)
+        pickle.loads(message)  # some exceptions pickle but cannot be made again
+        return message
+    except Exception:  # anything: the stand-in below says what failed
+        try:
+            text = f"{type(error).__name__}: {error}"
+        except Exception:  # not even its text can be had
+            text = type(error).__name__
+        return pickle.dumps(RuntimeError(f"a process writing outputs failed: {text}"))
+
+
 def _wait(pid: int, read_end: int) -> BaseException | None:
     """Wait for a writing child; the exception it failed with, if it did."""
-    with open(read_end, "rb") as pipe:
-        message = pipe.read()
-    _, status = os.waitpid(pid, 0)
+    try:
+        with open(read_end, "rb") as pipe:
+            message = pipe.read()
+    finally:
+        _, status = os.waitpid(pid, 0)
     if message:
-        error = pickle.loads(message)
-        return error if isinstance(error, BaseException) else RuntimeError(repr(error))
-    if os.waitstatus_to_exitcode(status) != 0:
-        return RuntimeError(f"a process writing outputs ended with status {status}")
+        try:
+            error = pickle.loads(message)
+        except Exception:  # _pickled() checked it; never lose the failure
+            error = None
+        if isinstance(error, BaseException):
+            return error
+        return RuntimeError("a process writing outputs failed")
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:  # killed, e.g. by the system when out of memory: an OSError, for the user
+        how = f"was killed by signal {-code}" if code < 0 else f"ended with exit code {code}"
+        return OSError(f"a process writing outputs {how}")
     return None
 
 

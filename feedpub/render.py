@@ -270,9 +270,10 @@ _TRUSTED_CLEANER = nh3.Cleaner(
 
 
 #: An http(s) URL with a plain host (and port) and a path, nothing after it.
-_SIMPLE_BASE = re.compile(r"(https?)://([A-Za-z0-9.-]+(?::[0-9]+)?)(/[^?#;\s\\]*)\Z")
-#: A relative path: no scheme, host, query, fragment or parameters.
-_SIMPLE_PATH = re.compile(r"[^/:?#;\s\\][^:?#;\s\\]*\Z")
+_SIMPLE_BASE = re.compile(r"(https?)://([A-Za-z0-9.-]+(?::[0-9]+)?)(/[^?#;\x00-\x20\\]*)\Z")
+#: A relative path: no scheme, host, query, fragment, parameters, controls or spaces (urljoin
+#: strips some of those, and drops tabs and line breaks).
+_SIMPLE_PATH = re.compile(r"[^/:?#;\x00-\x20\\][^:?#;\x00-\x20\\]*\Z")
 
 
 def join_url(base: str, url: str) -> str:

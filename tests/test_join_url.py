@@ -28,7 +28,7 @@ BASES = [
     "https://x.org/a/b#f",
 ]
 SIMPLE = ["..", ".", "", "a", "b.png", "%20", "ü", "~", "...", "x-y_z"]
-ODD = ["x y", "a:b", "?q", "#f", ";p", "//", "\\", "http:", "\t"]
+ODD = ["x y", "a:b", "?q", "#f", ";p", "//", "\\", "http:", "\t", "\x01", " ", "\x1f"]
 
 
 def test_join_url_agrees_with_urljoin():
@@ -48,7 +48,7 @@ def test_join_url_agrees_with_urljoin():
             continue
         assert join_url(base, url) == expected, (base, url)
         fast += bool(_base_parts(base) and _SIMPLE_PATH.match(url))
-    assert fast > 30_000  # the computed path is the one taken for most links
+    assert fast > 25_000  # the computed path is taken for the usual links
 
 
 @pytest.mark.parametrize(
@@ -62,6 +62,9 @@ def test_join_url_agrees_with_urljoin():
         ),
         ("https://example.org/a/", "../../../x", "https://example.org/x"),
         ("https://example.org/a/page.html", ".", "https://example.org/a/"),
+        # urljoin strips leading control characters and spaces (a "&#1;" in an href)
+        ("https://ex.org/a/b/", "\x01..", "https://ex.org/a/"),
+        ("https://ex.org/a/b/", " x", "https://ex.org/a/b/x"),
     ],
 )
 def test_relative_links(base, url, expected):

@@ -89,3 +89,24 @@ def test_the_aside_runs_once_in_a_writing_process(tmp_path: Path):
     made = [p.name for p in marks.iterdir()]
     assert len(made) == 1
     assert made[0] != str(os.getpid())  # not this process
+
+
+class Unrebuildable(Exception):
+    """Pickles, but cannot be unpickled (its __init__ takes other arguments)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+
+
+def test_a_failure_that_cannot_be_sent_back_is_still_the_build_s_failure(tmp_path: Path):
+    folder = tmp_path / "public"
+    write_outputs(folder, {"a.xml": b"old a", "b.xml": b"old b", "c.xml": b"old c"})
+    outputs = {
+        "a.xml": writer("new a"),
+        "b.xml": failing(Unrebuildable("b.xml", "broken")),
+        "c.xml": writer("new c"),
+    }
+    with pytest.raises(RuntimeError, match=r"Unrebuildable: b\.xml: broken"):
+        write_outputs(folder, outputs, sharing=Sharing(2, dict.fromkeys(outputs, 100)))
+    assert (folder / "b.xml").read_bytes() == b"old b"
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]

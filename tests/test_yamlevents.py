@@ -185,3 +185,22 @@ def test_key_lines_are_those_the_line_scan_finds(text):
     loaded = yamlevents.load_with_lines(text)
     assert loaded is not None
     assert loaded[1] == _key_lines(text, 0)
+
+
+def test_key_lines_count_file_lines_when_yaml_sees_other_line_breaks(tmp_path):
+    """libyaml also breaks lines at U+2028, U+2029, NEL and a lone CR: messages must still
+    name the file's line."""
+    from feedpub.config import load_site
+    from feedpub.entry import read_entry
+
+    (tmp_path / "entries").mkdir()
+    (tmp_path / "feedpub.toml").write_text(
+        'title = "T"\nbase_url = "https://example.org/"\ndescription = "d"\n', encoding="utf-8"
+    )
+    path = tmp_path / "entries" / "post.md"
+    path.write_text(
+        '---\ntitle: "a\u2028b"\ndate: 2025-05-01\ntitel: typo\n---\nBody\n', encoding="utf-8"
+    )
+    _, warnings = read_entry(path, load_site(tmp_path / "feedpub.toml"))
+    typo = [w for w in warnings if w.code == "FP203"]
+    assert typo and typo[0].line == 4
