@@ -177,7 +177,7 @@ class _ProgressBar:
     "-j",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Processes for parsing and rendering large sites. [default: one per core]",
+    help="Processes for parsing, rendering and writing large sites. [default: one per core]",
 )
 def build(
     config: Path | None,
