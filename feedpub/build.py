@@ -624,13 +624,11 @@ def sharing(plans: list[FeedPlan], cache: Cache, jobs: int | None) -> Sharing | 
     """How to write the feeds of ``plans`` in several processes when they are large (their
     items are read from ``cache`` in each)."""
     jobs = _jobs(jobs)
-    if jobs < 2 or sum(len(plan.entries) for plan in plans) * 3 < output.SHARING_MIN:
-        return None
-    reads = cache.shared_reads()
-    if reads is None:
-        return None
     weights = {name: len(plan.entries) for plan in plans for name in plan.names}
-    return Sharing(jobs, weights, *reads)
+    if jobs < 2 or sum(weights.values()) < output.SHARING_MIN:
+        return None  # (checked before the commit shared_reads makes, which it would waste)
+    reads = cache.shared_reads()
+    return Sharing(jobs, weights, *reads) if reads else None
 
 
 def rendered_items(

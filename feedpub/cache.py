@@ -231,8 +231,7 @@ class Cache:
             return None
         try:
             self._db.execute("PRAGMA wal_autocheckpoint=0")  # the commit alone, no copy
-            self._db.execute("COMMIT")
-            self._db.execute("BEGIN")
+            self._commit()
         except sqlite3.Error:
             return None
         path = self.folder / "cache.sqlite"
@@ -247,6 +246,11 @@ class Cache:
                 self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
         return reopen, checkpoint
+
+    def _commit(self) -> None:
+        """Commit what is stored so far and go on in a new transaction."""
+        self._db.execute("COMMIT")
+        self._db.execute("BEGIN")
 
     def close(self) -> None:
         """Save what this build added, and close."""
@@ -291,14 +295,9 @@ class Cache:
         """Whether the cache holds an entry for this path at all."""
         return self._rows is not None and rel in self._rows
 
-    def store_entry(
-        self, rel: str, size: int, mtime_ns: int, file_digest: str, record: str
-    ) -> None:
-        """Remember a freshly parsed entry (``record`` from :func:`cache_record`)."""
-        self.store_entries([(rel, size, mtime_ns, file_digest, record)])
-
     def store_entries(self, rows: list[tuple[str, int, int, str, str]]) -> None:
-        """Remember freshly parsed entries: (path, size, mtime, content hash, record) each."""
+        """Remember freshly parsed entries: (path, size, mtime, content hash, record from
+        :func:`cache_record`) each."""
         if rows:
             self._forget_build()
             self._run("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows, many=True)
@@ -309,8 +308,7 @@ class Cache:
                 # last build's record is gone already, so no half-done state is trusted.
                 self._pending = 0
                 with contextlib.suppress(sqlite3.Error):
-                    self._db.execute("COMMIT")
-                    self._db.execute("BEGIN")
+                    self._commit()
 
     def restat(self, rel: str, size: int, mtime_ns: int) -> None:
         """Record a new size and mtime for an entry whose content hash is unchanged."""
@@ -392,12 +390,6 @@ class Cache:
             for rel, file_digest in part:
                 row = rows.get(rel)
                 yield (row[1], row[2], row[3]) if row and row[0] == file_digest else None
-
-    def store_rendered(
-        self, rel: str, file_digest: str, title: str, summary: str, html: str | None
-    ) -> None:
-        """Remember what an entry rendered to."""
-        self.store_rendered_many([(rel, file_digest, title, summary, html)])
 
     def store_rendered_many(self, rows: list[tuple[str, str, str, str, str | None]]) -> None:
         """Remember what entries rendered to: (path, content hash, title, summary, HTML)."""

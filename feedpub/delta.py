@@ -231,8 +231,7 @@ def delta_build(
     lap("scan")
 
     # Nothing can fail from here on but writing.
-    for row in fresh_rows:
-        store.store_entry(*row)
+    store.store_entries(fresh_rows)
     for rel, size, mtime_ns in touched:
         store.restat(rel, size, mtime_ns)
     again = [
