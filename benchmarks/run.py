@@ -14,6 +14,11 @@ time and peak memory (RSS) of:
   with the ratio feedpub/Hugo from the same run.
 
 Every command runs in its own process, as a user would run it; times are wall-clock seconds.
+Each step is measured ``--repeat`` times (default 3) and the best run is shown, the read
+floor's and Hugo's as well: on a shared machine a run is slowed at random by others' work,
+never sped up, so the fastest is the least disturbed (as ``timeit`` advises). Each repetition
+starts from the same state: a cold build without the cache and the outputs, an edit or an
+addition of its own before each warm build.
 "Cold" means without feedpub's cache, not with files unread: the entries are read once (untimed)
 before each timed command, as for the read floor, so that every number is taken with the
 files in the system's page cache (on this shared machine they are otherwise dropped now and
@@ -29,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,7 +134,11 @@ def hugo_site(site: Path) -> Path:
 
 
 def bench(
-    count: int, workdir: Path, with_hugo: bool, workloads: tuple[str, ...] = ("full", "typical")
+    count: int,
+    workdir: Path,
+    with_hugo: bool,
+    workloads: tuple[str, ...] = ("full", "typical"),
+    repeat: int = 3,
 ) -> list[str]:
     site = generate.generate(workdir / f"site-{count}", count)
     # "full" is what Hugo builds too: the main feeds with every entry, no per-category feeds.
@@ -145,11 +155,17 @@ def bench(
         encoding="utf-8",
     )
     read_all = [sys.executable, "-c", READ_FLOOR, "entries"]
-    floor = min((measure(read_all, site) for _ in range(3)), key=lambda r: r.seconds)
+    floor = best(measure(read_all, site) for _ in range(repeat))
 
-    def timed(command: list[str], cwd: Path) -> Run:
-        measure(read_all, site)  # the entries in the page cache, as for the floor
-        return measure(command, cwd)
+    def timed(command: list[str], cwd: Path, before: Callable[[int], None] | None = None) -> Run:
+        """The best of ``repeat`` runs of ``command``, each after ``before(i)`` (untimed)."""
+        runs = []
+        for i in range(repeat):
+            if before:
+                before(i)
+            measure(read_all, site)  # the entries in the page cache, as for the floor
+            runs.append(measure(command, cwd))
+        return best(runs)
 
     lines = [f"### {count:,} entries", "", f"read floor: {floor}", ""]
     lines += [
@@ -159,26 +175,19 @@ def bench(
     hugo = None
     if with_hugo and "full" in workloads:
         root = hugo_site(site)
-        hugo = timed(["hugo", "--quiet", "--destination", str(site / "hugo-public")], root)
+        out = site / "hugo-public"
+        hugo = timed(
+            ["hugo", "--quiet", "--destination", str(out)],
+            root,
+            lambda _: shutil.rmtree(out, ignore_errors=True),
+        )
         lines.append(
             f"| full | Hugo {_hugo_version()} | {hugo.seconds:.2f} s | {hugo.peak_mib:.0f} MiB "
             f"| {hugo.seconds / floor.seconds:.1f} | 1.00 |"
         )
     entries = sorted((site / "entries").iterdir())
     for workload in workloads:
-        config = f"{workload}.toml"
-        shutil.rmtree(site / ".feedpub-cache", ignore_errors=True)
-        steps = {"cold": timed(feedpub(site, config), site)}
-        steps["warm, no change"] = timed(feedpub(site, config), site)
-        edited = entries[len(entries) // 2]
-        edited.write_text(edited.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
-        steps["warm, one edited"] = timed(feedpub(site, config), site)
-        added = site / "entries" / f"9999-12-31-added-{workload}.md"
-        added.write_text(
-            "---\ntitle: Added\ndate: 2025-06-01 00:00:00\n---\nNew entry.\n", encoding="utf-8"
-        )
-        os.utime(added)
-        steps["warm, one added"] = timed(feedpub(site, config), site)
+        steps = _steps(site, workload, entries, timed)
         for step, run in steps.items():
             versus = f"{run.seconds / hugo.seconds:.2f}" if hugo and workload == "full" else ""
             lines.append(
@@ -186,6 +195,42 @@ def bench(
                 f"| {run.seconds / floor.seconds:.1f} | {versus} |"
             )
     return [*lines, ""]
+
+
+def _steps(
+    site: Path, workload: str, entries: list[Path], timed: Callable[..., Run]
+) -> dict[str, Run]:
+    """The four builds of one workload, each from the state the one before left."""
+    command = feedpub(site, f"{workload}.toml")
+    output = site / ("public" if workload == "full" else "public-typical")
+
+    def cold(_: int) -> None:
+        shutil.rmtree(site / ".feedpub-cache", ignore_errors=True)
+        shutil.rmtree(output, ignore_errors=True)
+
+    def edit(i: int) -> None:
+        edited = entries[len(entries) // 2]
+        text = edited.read_text(encoding="utf-8")
+        edited.write_text(f"{text}\nEdited ({workload}, {i}).\n", encoding="utf-8")
+
+    def add(i: int) -> None:
+        added = site / "entries" / f"9999-12-31-added-{workload}-{i}.md"
+        added.write_text(
+            f"---\ntitle: Added {i}\ndate: 2025-06-01 00:00:0{i % 10}\n---\nNew entry.\n",
+            encoding="utf-8",
+        )
+
+    return {
+        "cold": timed(command, site, cold),
+        "warm, no change": timed(command, site),
+        "warm, one edited": timed(command, site, edit),
+        "warm, one added": timed(command, site, add),
+    }
+
+
+def best(runs: Iterable[Run]) -> Run:
+    """The fastest of ``runs``."""
+    return min(runs, key=lambda r: r.seconds)
 
 
 def _hugo_version() -> str:
@@ -204,6 +249,9 @@ def main() -> None:
         action="append",
         help="only this workload (repeatable; default: both)",
     )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each step, the best shown (default 3)"
+    )
     args = parser.parse_args()
     with_hugo = not args.no_hugo and shutil.which("hugo") is not None
     if not with_hugo and not args.no_hugo:
@@ -214,7 +262,8 @@ def main() -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         for count in args.entries:
             workloads = tuple(args.workload or ("full", "typical"))
-            print("\n".join(bench(count, workdir, with_hugo, workloads)), flush=True)
+            lines = bench(count, workdir, with_hugo, workloads, max(1, args.repeat))
+            print("\n".join(lines), flush=True)
 
 
 if __name__ == "__main__":

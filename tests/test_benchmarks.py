@@ -10,7 +10,11 @@ from .conftest import REPO
 
 def test_benchmark_runner_prints_every_step_for_both_workloads() -> None:
     done = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--entries", "30", "--no-hugo"],
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "run.py"),
+            *("--entries", "30", "--no-hugo", "--repeat", "2"),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
