@@ -7,6 +7,7 @@ collected and raised together, each naming the file and the line of the key it i
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import os
@@ -17,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
@@ -170,6 +172,14 @@ class Entry:
     def modified(self) -> datetime:
         """When the entry last changed: ``updated``, else ``date``."""
         return self.updated or self.date
+
+    def __reduce__(self) -> tuple[type[Entry], tuple[Any, ...]]:
+        # Pickled (to and from worker processes) as its fields in order: the dataclass's own
+        # way sets them one by one in a generic loop, which costs a third more.
+        return (Entry, _entry_fields(self))
+
+
+_entry_fields = attrgetter(*(field.name for field in dataclasses.fields(Entry)))
 
 
 # --------------------------------------------------------------------------- finding files
