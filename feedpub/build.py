@@ -41,6 +41,8 @@ from .media import unchanged as media_unchanged
 from .output import Content, Sharing, write_outputs
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from .render import Rendered
 
 T = TypeVar("T")
@@ -65,9 +67,12 @@ PREVIEW_MAX = 50
 
 #: Below this many files to parse (or entries to render), one process is faster than several.
 PARALLEL_MIN = 200
-#: The same for rendering, which comes after the scan: the workers are forked from a process
-#: that then holds every entry, which costs more than rendering a few hundred saves.
+#: The same for rendering when no workers were started for the scan: new ones would be forked
+#: from a process that then holds every entry, which costs more than rendering a few hundred
+#: saves.
 RENDER_PARALLEL_MIN = 1000
+#: ... and when the scan's workers are there: they render in parallel from this many on.
+RENDER_WORKERS_MIN = 32
 
 #: Reports progress: called with a stage's name and its number of steps, it returns a
 #: function to call with the number of steps done since the last call.
@@ -193,9 +198,11 @@ def scan_all(
     jobs: int | None = None,
     listing: Listing | None = None,
     progress: Progress = _no_progress,
+    workers: Workers | None = None,
 ) -> Scan:
     """Read every entry file, taking unchanged ones from ``cache``; parse the others in
-    ``jobs`` processes (default: one per core) when there are many. Collects every problem.
+    ``jobs`` processes (default: one per core; or in ``workers``) when there are many.
+    Collects every problem.
 
     Raises :class:`ConfigError` when there is no entries folder or no entry in it.
     """
@@ -211,6 +218,9 @@ def scan_all(
         if text not in listing.stats:
             continue
         rel = listing.names[text]
+        if not cache.has(rel):  # (a cold build makes no Path here: its workers make them)
+            stale.append(text)
+            continue
         size, mtime_ns = listing.stats[text]
         path = Path(text)
         cached = cache.entry(path, rel, size, mtime_ns, None)
@@ -226,20 +236,21 @@ def scan_all(
         digests[text] = _entry_digest(cached.digest, cached.entry)
     advance = progress("Reading", len(stale))
     rows: list[tuple[str, int, int, str, str]] = []
-    results = _in_parallel(_parse_named, site, stale, jobs)
-    for text, parsed in zip(stale, results, strict=True):  # results come in order
-        _, size, mtime_ns, file_digest, entry, found_warnings, errors, record = parsed
-        advance(1)
-        if found_warnings:
-            warnings[text] = tuple(found_warnings)
-        if entry is None:
-            problems.extend(errors)
-            continue
-        found[text], digests[text] = entry, _entry_digest(file_digest, entry)
-        rows.append((listing.names[text], size, mtime_ns, file_digest, record))
-        if len(rows) >= 1000:  # in batches: one statement per entry costs more
-            cache.store_entries(rows)
-            rows = []
+    with Workers(jobs) as own:
+        results = (workers or own).map(_parse_named, site, stale, PARALLEL_MIN)
+        for text, parsed in zip(stale, results, strict=True):  # results come in order
+            _, size, mtime_ns, file_digest, entry, found_warnings, errors, record = parsed
+            advance(1)
+            if found_warnings:
+                warnings[text] = tuple(found_warnings)
+            if entry is None:
+                problems.extend(errors)
+                continue
+            found[text], digests[text] = entry, _entry_digest(file_digest, entry)
+            rows.append((listing.names[text], size, mtime_ns, file_digest, record))
+            if len(rows) >= 1000:  # in batches: one statement per entry costs more
+                cache.store_entries(rows)
+                rows = []
     cache.store_entries(rows)
     cache.forget_others(set(listing.names.values()))
     entries: list[Entry] = []
@@ -312,33 +323,67 @@ def _parse_named(site: Site, texts: list[str]) -> list[_Parsed]:
     return _parse_files(site, paths)
 
 
-def _in_parallel(
-    work: Callable[[Site, list[T]], list[R]], site: Site, items: list[T], jobs: int | None
-) -> Iterator[R]:
-    """``work(site, chunk)`` over chunks of ``items``, results in order; in worker processes
-    when there are enough items and cores for that to pay. Only a few chunks are under way at
-    a time, so results (rendered HTML) never pile up in memory."""
-    jobs = _jobs(jobs)
-    size = max(16, min(256, len(items) // (jobs * 8)))
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    if jobs <= 1 or len(items) < PARALLEL_MIN:
-        for chunk in chunks:
-            yield from work(site, chunk)
-        return
-    import multiprocessing  # only for large sites: starting workers pays off there
-    from concurrent.futures import Future, ProcessPoolExecutor
+class Workers:
+    """Worker processes for reading and rendering entries, kept for the stages of a build.
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    # gc.freeze: what a worker inherits is never garbage, so its collections skip it.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=gc.freeze) as pool:
+    They start on first use, which is before the build holds its entries: rendering in them
+    after the scan does not copy every entry into each. ``close()`` (or ``with``) stops them."""
+
+    def __init__(self, jobs: int | None) -> None:
+        #: Processes to use (default: one per core).
+        self.jobs = _jobs(jobs)
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def started(self) -> bool:
+        """Whether the worker processes are running."""
+        return self._pool is not None
+
+    def map(
+        self, work: Callable[[Site, list[T]], list[R]], site: Site, items: list[T], least: int
+    ) -> Iterator[R]:
+        """``work(site, chunk)`` over chunks of ``items``, results in order; in the worker
+        processes when there are at least ``least`` items and several cores. Only a few chunks
+        are under way at a time, so results (rendered HTML) never pile up in memory."""
+        size = max(16, min(256, len(items) // (self.jobs * 8)))
+        chunks = [items[i : i + size] for i in range(0, len(items), size)]
+        if self.jobs <= 1 or len(items) < least:
+            for chunk in chunks:
+                yield from work(site, chunk)
+            return
+        pool = self._start()
         pending: deque[Future[list[R]]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(work, site, chunk))
-            if len(pending) > jobs * 2:
+            if len(pending) > self.jobs * 2:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            import multiprocessing  # only for large sites: starting workers pays off there
+            from concurrent.futures import ProcessPoolExecutor
+
+            from . import render  # noqa: F401 (loaded once here, not in every worker)
+
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            # gc.freeze: what a worker inherits is never garbage: its collections skip it.
+            self._pool = ProcessPoolExecutor(self.jobs, context, initializer=gc.freeze)
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the worker processes, if started."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _jobs(jobs: int | None) -> int:
@@ -540,20 +585,25 @@ def render_into(
     cache: Cache,
     jobs: int | None,
     progress: Progress = _no_progress,
+    workers: Workers | None = None,
 ) -> int:
-    """Render every chosen entry not rendered yet into ``cache``; returns how many."""
+    """Render every chosen entry not rendered yet into ``cache``; returns how many. In
+    parallel when there are many, in ``workers`` if they were started (by the scan)."""
     done = cache.rendered_digests()
     missing = [e for e in chosen if done.get(_rel(site, e)) != digests.get(e.path, "")]
     advance = progress("Rendering", len(missing))
-    if len(missing) < RENDER_PARALLEL_MIN:
-        jobs = 1
     rows: list[tuple[str, str, str, str, str | None]] = []
-    for rel, title, summary, html in _in_parallel(_render_entries, site, missing, jobs):
-        advance(1)
-        rows.append((rel, digests.get(site.entries / rel, ""), title, summary, html))
-        if len(rows) >= 200:  # in batches, and never many pages of HTML held at once
-            cache.store_rendered_many(rows)
-            rows = []
+    with Workers(jobs) as own:
+        if workers is not None and workers.started:
+            results = workers.map(_render_entries, site, missing, RENDER_WORKERS_MIN)
+        else:
+            results = own.map(_render_entries, site, missing, RENDER_PARALLEL_MIN)
+        for rel, title, summary, html in results:
+            advance(1)
+            rows.append((rel, digests.get(site.entries / rel, ""), title, summary, html))
+            if len(rows) >= 200:  # in batches, and never many pages of HTML held at once
+                cache.store_rendered_many(rows)
+                rows = []
     cache.store_rendered_many(rows)
     return len(missing)
 
@@ -587,6 +637,7 @@ def feed_outputs(
     # can see: a draft's or a future entry's date must not show, nor its edits rewrite it.
     shown = max((e.modified for plan in plans for e in plan.entries), default=None)
     outputs: dict[str, Content] = {}
+    memo = feeds.ItemMemo()  # an entry's item is made once for all the feeds that carry it
     for plan in plans:
         feed = feeds.Feed(
             title=plan.title,
@@ -610,13 +661,16 @@ def feed_outputs(
             # One logical feed: archive documents have the main feed's Atom id.
             feed_id=site.base_url + ATOM_NAME if plan.archive else None,
         )
-        writers = {RSS_NAME: feeds.write_rss, ATOM_NAME: feeds.write_atom}
-        writers[JSON_NAME] = feeds.write_json
         for path in plan.names:
             name = path.rsplit("/", 1)[-1]
             history = tuple((rel, site.base_url + to + name) for rel, to in plan.history)
             document = replace(feed, history=history) if history else feed
-            outputs[path] = partial(writers[name], document, site.base_url + path)
+            url = site.base_url + path
+            if name == JSON_NAME:
+                outputs[path] = partial(feeds.write_json, document, url)
+            else:
+                write = feeds.write_rss if name == RSS_NAME else feeds.write_atom
+                outputs[path] = partial(write, document, url, memo=memo)
     return outputs
 
 
@@ -879,17 +933,18 @@ def build(
             result = delta_build(site, store, listing, last, key, now, drafts, future, lap)
             if result is not None:
                 return replace(result, timings=tuple(timings))
-        scanned = scan_all(site, store, jobs, listing, progress)
-        del listing  # what it holds for each file is not needed any more
-        if scanned.problems:
-            raise BuildErrors(scanned.problems, scanned.warnings)
-        warnings = list(scanned.warnings) + id_changes(site, scanned.entries, scanned.names)
-        if store.problem:
-            warnings.append(BuildWarning("FP210", store.problem))
-        lap("scan")
-        plans = plan_feeds(site, scanned.entries, drafts=drafts, future=future, now=now)
-        chosen = plans[0].entries
-        render_into(site, carried(plans), scanned.digests, store, jobs, progress)
+        with Workers(jobs) as workers:  # for the scan, and then for rendering
+            scanned = scan_all(site, store, jobs, listing, progress, workers)
+            del listing  # what it holds for each file is not needed any more
+            if scanned.problems:
+                raise BuildErrors(scanned.problems, scanned.warnings)
+            warnings = list(scanned.warnings) + id_changes(site, scanned.entries, scanned.names)
+            if store.problem:
+                warnings.append(BuildWarning("FP210", store.problem))
+            lap("scan")
+            plans = plan_feeds(site, scanned.entries, drafts=drafts, future=future, now=now)
+            chosen = plans[0].entries
+            render_into(site, carried(plans), scanned.digests, store, jobs, progress, workers)
         lap("render")
         outputs: dict[str, Content | None] = dict(
             feed_outputs(site, scanned.entries, plans, scanned.digests, store)

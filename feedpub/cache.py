@@ -271,12 +271,7 @@ class Cache:
     ) -> Cached | None:
         """The cached entry for the file ``path`` (``rel`` in the entries folder) if its size
         and mtime (or, when given, its content hash) are unchanged."""
-        if self._rows is None:  # one query for all rows: much faster than one per file
-            self._rows = {
-                r[0]: r[1:]
-                for r in self._run("SELECT path, size, mtime_ns, digest, record FROM entries")
-            }
-        row = self._rows.get(rel)
+        row = self._all_rows().get(rel)
         if row is None:
             return None
         same_stat = row[0] == size and row[1] == mtime_ns
@@ -293,7 +288,15 @@ class Cache:
 
     def has(self, rel: str) -> bool:
         """Whether the cache holds an entry for this path at all."""
-        return self._rows is not None and rel in self._rows
+        return rel in self._all_rows()
+
+    def _all_rows(self) -> dict[str, tuple[Any, ...]]:
+        if self._rows is None:  # one query for all rows: much faster than one per file
+            self._rows = {
+                r[0]: r[1:]
+                for r in self._run("SELECT path, size, mtime_ns, digest, record FROM entries")
+            }
+        return self._rows
 
     def store_entries(self, rows: list[tuple[str, int, int, str, str]]) -> None:
         """Remember freshly parsed entries: (path, size, mtime, content hash, record from

@@ -77,6 +77,42 @@ def test_cold_warm_parallel_serial_and_uncached_builds_are_byte_identical(
         assert feeds(site) == reference, options
 
 
+RENDERED_BY = ""  # set by the test; forked workers see it too
+
+
+def recording_render(site_settings, entries):
+    """_render_entries, noting which process rendered (the workers are forked: a file)."""
+    with open(RENDERED_BY, "a", encoding="utf-8") as note:
+        note.write(f"{os.getpid()} {len(entries)}\n")
+    return real_render_entries(site_settings, entries)
+
+
+real_render_entries = sys.modules["feedpub.build"]._render_entries
+
+
+def test_a_cold_build_renders_in_the_workers_that_read_the_entries(site, tmp_path, monkeypatch):
+    notes = tmp_path / "rendered-by"
+    monkeypatch.setattr(sys.modules[__name__], "RENDERED_BY", str(notes))
+    monkeypatch.setattr(sys.modules["feedpub.build"], "_render_entries", recording_render)
+    started: list[int] = []
+    workers_class = sys.modules["feedpub.build"].Workers
+    real_start = workers_class._start
+
+    def start(self):
+        if not self.started:
+            started.append(os.getpid())
+        return real_start(self)
+
+    monkeypatch.setattr(workers_class, "_start", start)
+    build(site, jobs=2)
+    assert feeds(site) == cold_copy(site, tmp_path)  # (cold_copy renders in this process)
+    assert len(started) == 1  # one set of workers, for reading and rendering
+    rendered = [line.split() for line in notes.read_text(encoding="utf-8").splitlines()]
+    workers = {int(pid) for pid, _ in rendered if int(pid) != os.getpid()}
+    assert sum(int(n) for pid, n in rendered if int(pid) in workers) == COUNT
+    assert 1 <= len(workers) <= 2
+
+
 def test_warm_build_reads_only_the_changed_entry(site, tmp_path):
     build(site)
     entries = sorted((site / "entries").glob("*.md"))
@@ -267,7 +303,7 @@ def test_feeds_whose_entries_did_not_change_are_not_made_again(tmp_path, monkeyp
     monkeypatch.setattr(
         feedpub.feeds,
         "write_rss",
-        lambda feed, url, handle: made.append(url) or real(feed, url, handle),
+        lambda feed, url, handle, memo=None: made.append(url) or real(feed, url, handle, memo),
     )
     edit(sitedir.entries / "a.md")
     feedpub.build(site, now=NOW)

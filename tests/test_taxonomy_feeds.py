@@ -91,3 +91,80 @@ def test_check_lints_every_category_feed(site: SiteDir) -> None:
     _entries(site)
     result = site.run("check", "--strict")
     assert result.exit_code == 0, result.output
+
+
+def test_an_entry_in_several_feeds_has_its_items_made_once_and_the_same(
+    site: SiteDir, monkeypatch
+) -> None:
+    import feedpub.feeds as feeds
+
+    site.config(BASIC_CONFIG + "tag_feeds = true\nauthor_feeds = true\n")
+    _entries(site)
+    assert site.run("build", "--no-cache").exit_code == 0
+    made_once = site.snapshot()
+    made: list[str] = []
+    real_rss, real_atom, real_get = feeds._rss_item, feeds._atom_entry, feeds.ItemMemo.get
+    monkeypatch.setattr(feeds, "_rss_item", lambda i: made.append(i.title) or real_rss(i))
+    monkeypatch.setattr(feeds, "_atom_entry", lambda i: made.append(i.title) or real_atom(i))
+    # Without the memo, every feed makes its items anew: the files must be the same.
+    monkeypatch.setattr(feeds.ItemMemo, "get", lambda self, kind, item, make: make(item))
+    (site.public / "feed.xml").unlink()  # so that the build writes again
+    assert site.run("build", "--no-cache").exit_code == 0
+    assert site.snapshot().keys() == made_once.keys()
+    for name, (data, _) in site.snapshot().items():
+        assert data == made_once[name][0], name
+    # A is in 5 feeds (main, 2 categories, 1 tag, 1 author), B in 3 (main, 1 category, 1
+    # author): without the memo each of their items was made for each feed, in RSS and Atom.
+    assert sorted(made) == ["A"] * 10 + ["B"] * 6
+    made.clear()
+    monkeypatch.setattr(feeds.ItemMemo, "get", real_get)
+    (site.public / "feed.xml").unlink()
+    assert site.run("build", "--no-cache").exit_code == 0
+    assert sorted(made) == ["A", "A", "B", "B"]  # once per format
+    for name, (data, _) in site.snapshot().items():
+        assert data == made_once[name][0], name
+
+
+def test_the_item_memo_keeps_at_most_its_budget_and_never_a_stale_item() -> None:
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from feedpub.entry import Entry
+    from feedpub.feeds import ItemMemo
+    from feedpub.render import Rendered
+
+    def entry(n: int) -> Entry:
+        return Entry(
+            path=Path(f"{n}.md"),
+            title=f"t{n}",
+            date=datetime(2025, 1, 1, tzinfo=UTC),
+            updated=None,
+            authors=(),
+            categories=(),
+            tags=(),
+            summary=None,
+            draft=False,
+            slug=str(n),
+            link=f"https://example.org/{n}/",
+            id=f"https://example.org/{n}/",
+        )
+
+    memo = ItemMemo(budget=10_000)
+    made: list[str] = []
+    entries = [entry(n) for n in range(20)]
+    for _ in range(2):
+        for e in entries:
+            item = Rendered(entry=e, title=e.title, summary="s", content_html="x" * 3000)
+            element = memo.get(
+                "rss", item, lambda i: made.append(i.title) or etree.Element(i.title)
+            )
+            assert element.tag == e.title
+            assert memo._size <= 10_000 and len(memo._made) <= 3
+    assert made == [f"t{n}" for n in range(20)] * 2  # a budget of ~2.5 items: all made again
+    made.clear()
+    first = Rendered(entry=entries[0], title="old", summary="s", content_html="x")
+    memo.get("rss", first, lambda i: made.append(i.title) or etree.Element("old"))
+    assert memo.get("rss", first, lambda i: etree.Element("never")).tag == "old"
+    edited = Rendered(entry=entries[0], title="new", summary="s", content_html="x")
+    assert memo.get("rss", edited, lambda i: etree.Element("new")).tag == "new"
+    assert memo.get("atom", edited, lambda i: etree.Element("atom")).tag == "atom"
