@@ -759,6 +759,8 @@ def _media(
 ) -> tuple[Media | None, tuple[Media, ...], list[LocalFile]]:
     """The featured image and the enclosures, and the local files they name."""
     image, enclosures, files = None, (), []
+    if "image" not in meta and "enclosure" not in meta:
+        return image, enclosures, files
     try:
         image, found = parse_image(meta.get("image"), site)
         files += found
@@ -849,8 +851,15 @@ def _date_from_text(text: str) -> datetime:
 def parse_authors(value: Any) -> tuple[Author, ...]:
     """Authors from a front matter or config value: ``"Name <email>"``, a mapping with
     ``name``/``email``/``uri``/``description``, or a list of either. Raises :class:`ValueError`."""
+    if type(value) is str:  # the usual "Name <email>": its authors were made before
+        return _authors_of_text(value)
     items = value if isinstance(value, list) else [value]
     return tuple(shared(_author(item)) for item in items if item not in (None, ""))
+
+
+@lru_cache(maxsize=1024)  # a site has a few authors, named in thousands of entries
+def _authors_of_text(value: str) -> tuple[Author, ...]:
+    return (shared(_author_text(value)),) if value else ()
 
 
 def _author(value: Any) -> Author:
@@ -932,13 +941,24 @@ def _terms(meta: dict[str, Any], keys: Iterable[str], problems: _Problems) -> tu
             )
             continue
         for item in items:
-            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            if type(item) is str:  # the usual case: its term was seen before
+                term = _TERMS.get(item)
+                if term is None:
+                    term = _TERMS[item] = shared(" ".join(item.split()))
+                    if len(_TERMS) > 100_000:  # terms that never repeat: stop collecting
+                        _TERMS.clear()
+            elif isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 problems.add(f"each of {key} must be text, not {_kind(item)}", key)
                 continue
-            term = " ".join(str(item).split())
+            else:
+                term = shared(" ".join(str(item).split()))
             if term:
                 found.setdefault(term, None)
-    return tuple(shared(term) for term in found)
+    return tuple(found)
+
+
+#: Each category or tag as written → the term it is (thousands of entries share a few).
+_TERMS: dict[str, str] = {}
 
 
 def _slug(path: Path, meta: dict[str, Any], problems: _Problems) -> str | None:

@@ -12,7 +12,9 @@ full loader, which also gives the error messages.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 import yaml
@@ -33,6 +35,12 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 _STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+#: The usual front matter dates, "2025-05-01" and "2025-05-01 10:00:00" (or with a "T"),
+#: built directly as SafeConstructor builds them (a date; a naive datetime), without its
+#: general pattern, which takes most of the time of a front matter's scalars.
+_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_PLAIN_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}\Z")
 #: Tags whose values are constructed as SafeConstructor does; others (merge keys, "=",
 #: binary, sets, ...) take the full loader.
 _SCALAR_TAGS = frozenset(
@@ -138,5 +146,17 @@ def _scalar(event: ScalarEvent) -> Any:
         return value
     if tag not in _SCALAR_TAGS:
         raise _Declined
+    if tag == _TIMESTAMP:  # (a ValueError, e.g. for month 13, is SafeConstructor's too)
+        if _PLAIN_DATETIME.match(value):
+            return datetime(
+                int(value[:4]),
+                int(value[5:7]),
+                int(value[8:10]),
+                int(value[11:13]),
+                int(value[14:16]),
+                int(value[17:19]),
+            )
+        if _PLAIN_DATE.match(value):
+            return date(int(value[:4]), int(value[5:7]), int(value[8:10]))
     node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
     return SafeConstructor.yaml_constructors[tag](_CONSTRUCTOR, node)

@@ -45,6 +45,16 @@ SCALARS = [
     "2025-05-01",
     "2025-05-01 10:00:00",
     "2025-05-01T10:00:00+02:00",
+    "2025-05-01T10:00:00",
+    "2025-05-01t10:00:00",
+    "2025-5-1 1:00:00",
+    "2025-05-01  10:00:00",
+    "2025-05-01 10:00:00.25",
+    "2025-05-01 10:00:00Z",
+    "2025-02-30 10:00:00",
+    "2025-02-30",
+    "2025-05-01 24:00:00",
+    "12025-05-01 10:00:00",
     "2025-13-45",
     "0000-01-01",
     "=",
@@ -168,6 +178,31 @@ def test_dates_and_times_are_pyyaml_s():
     assert loaded == full_load("a: 2025-05-01\nb: 2025-05-01 10:00:00 +02:00\n")
     assert type(loaded["a"]) is date
     assert loaded["b"].utcoffset().total_seconds() == 7200
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2025-05-01",
+        "2025-12-31 23:59:59",
+        "2025-05-01T10:00:00",
+        "2025-05-01t00:00:00",
+        "0001-01-01 00:00:00",
+        "2024-02-29 12:00:00",
+    ],
+)
+def test_plain_dates_built_directly_are_pyyaml_s(value):
+    # The quick path for the usual dates: the same value, type and (no) time zone.
+    loaded = yamlevents.load(f"d: {value}\n")["d"]
+    expected = full_load(f"d: {value}\n")["d"]
+    assert (loaded, type(loaded)) == (expected, type(expected))
+    assert getattr(loaded, "tzinfo", None) is None
+
+
+@pytest.mark.parametrize("value", ["2025-02-30", "2025-13-01 10:00:00", "2025-05-01 24:00:00"])
+def test_impossible_dates_go_to_the_full_loader_for_its_message(value):
+    assert yamlevents.load(f"d: {value}\n") is None
+    assert full_load(f"d: {value}\n") is ValueError
 
 
 @pytest.mark.parametrize(
