@@ -284,9 +284,10 @@ def _decode(path: Path, data: bytes) -> str:
         ) from None
 
 
-def _split(path: Path, text: str) -> tuple[str, str, int, int, BaseHandler]:
-    """Front matter text, body text, the file lines on which each starts, and the handler of
-    its format: YAML between ``---`` lines, TOML between ``+++`` lines, or a JSON object."""
+def _split(path: Path, text: str) -> tuple[str, int, int, int, BaseHandler]:
+    """Front matter text, where the body starts in ``text``, the file lines on which each
+    starts, and the handler of its format: YAML between ``---`` lines, TOML between ``+++``
+    lines, or a JSON object. (The body is not cut out: reading entries does not need it.)"""
     handler: BaseHandler = _YAML_HANDLER
     boundary = _YAML_HANDLER.FM_BOUNDARY
     opening = boundary.match(text)
@@ -313,7 +314,7 @@ def _split(path: Path, text: str) -> tuple[str, str, int, int, BaseHandler]:
     first_line = text.count("\n", 0, opening.end()) + 1
     body_line = text.count("\n", 0, closing.end()) + 1
     fm = text[opening.end() : closing.start()]
-    return fm, text[closing.end() :], first_line, body_line, handler
+    return fm, closing.end(), first_line, body_line, handler
 
 
 def _load_other(path: Path, fm: str, first_line: int, handler: BaseHandler) -> Any:
@@ -537,7 +538,8 @@ def _file_text(path: Path, data: bytes, warnings: list[BuildWarning] | None = No
 def read_body(entry: Entry, site: Site) -> str:
     """An entry's Markdown body, read again from its file: entries keep no body in memory,
     so memory grows with the number of entries, not with their size."""
-    return _split(entry.path, _file_text(entry.path, read_file(entry.path, site)))[1]
+    text = _file_text(entry.path, read_file(entry.path, site))
+    return text[_split(entry.path, text)[1] :]
 
 
 def read_entry(path: Path, site: Site) -> tuple[Entry, list[BuildWarning]]:
