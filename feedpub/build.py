@@ -6,7 +6,7 @@ import gc
 import json
 import os
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -73,6 +73,10 @@ PARALLEL_MIN = 200
 RENDER_PARALLEL_MIN = 1000
 #: ... and when the scan's workers are there: they render in parallel from this many on.
 RENDER_WORKERS_MIN = 32
+
+#: At most this many entries carried by several feeds have their feed items kept for the
+#: next feed (see :class:`feedpub.feeds.ItemMemo`): a typical site has a few hundred.
+MEMO_MAX = 1000
 
 #: Reports progress: called with a stage's name and its number of steps, it returns a
 #: function to call with the number of steps done since the last call.
@@ -637,7 +641,11 @@ def feed_outputs(
     # can see: a draft's or a future entry's date must not show, nor its edits rewrite it.
     shown = max((e.modified for plan in plans for e in plan.entries), default=None)
     outputs: dict[str, Content] = {}
-    memo = feeds.ItemMemo()  # an entry's item is made once for all the feeds that carry it
+    # The items of an entry that several feeds carry are made once for all of them; unless
+    # there are so many such entries that they could not be kept until their next feed.
+    carried_by = Counter(id(e) for plan in plans for e in plan.entries)
+    repeated = [key for key, count in carried_by.items() if count > 1]
+    memo = feeds.ItemMemo(repeated if len(repeated) <= MEMO_MAX else ())
     for plan in plans:
         feed = feeds.Feed(
             title=plan.title,

@@ -15,7 +15,7 @@ import html
 import io
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO
@@ -96,15 +96,18 @@ def atom(feed: Feed, self_url: str) -> bytes:
 
 
 class ItemMemo:
-    """The RSS and Atom items made so far, for the other feeds that carry the same entry.
+    """The RSS and Atom items of entries that several feeds carry, made once for all of them.
 
     An entry is usually in several feeds (the main one and those of its categories, tags and
     author), and making an item with feedgen takes about three quarters of the time of
-    writing it. One per build (and per process writing feeds); it keeps the items last used,
-    up to about ``budget`` characters of their content, so a feed of every entry does not
-    keep them all."""
+    writing it. One per build (and per process writing feeds). It keeps only the items of
+    the entries it is told are ``repeated`` (keeping an item no other feed asks for only costs
+    memory, and slowed a feed of every entry by a tenth), and of those at most about
+    ``budget`` characters of content, the items last used."""
 
-    def __init__(self, budget: int = 8 << 20) -> None:
+    def __init__(self, repeated: Collection[int] = (), budget: int = 8 << 20) -> None:
+        #: ``id()`` of each entry (alive during the build) whose items are kept.
+        self._repeated = frozenset(repeated)
         self._made: OrderedDict[tuple[str, int], tuple[Rendered, etree._Element]] = OrderedDict()
         self._budget = budget
         self._size = 0
@@ -113,7 +116,9 @@ class ItemMemo:
         self, kind: str, item: Rendered, make: Callable[[Rendered], etree._Element]
     ) -> etree._Element:
         """The ``kind`` item of ``item``, made by ``make`` unless made already."""
-        key = (kind, id(item.entry))  # (the memo holds the entry: its id stays its own)
+        if id(item.entry) not in self._repeated:
+            return make(item)
+        key = (kind, id(item.entry))
         found = self._made.get(key)
         if found is not None and found[0] == item:
             self._made.move_to_end(key)

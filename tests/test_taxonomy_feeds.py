@@ -149,9 +149,9 @@ def test_the_item_memo_keeps_at_most_its_budget_and_never_a_stale_item() -> None
             id=f"https://example.org/{n}/",
         )
 
-    memo = ItemMemo(budget=10_000)
     made: list[str] = []
     entries = [entry(n) for n in range(20)]
+    memo = ItemMemo([id(e) for e in entries], budget=10_000)
     for _ in range(2):
         for e in entries:
             item = Rendered(entry=e, title=e.title, summary="s", content_html="x" * 3000)
@@ -168,3 +168,10 @@ def test_the_item_memo_keeps_at_most_its_budget_and_never_a_stale_item() -> None
     edited = Rendered(entry=entries[0], title="new", summary="s", content_html="x")
     assert memo.get("rss", edited, lambda i: etree.Element("new")).tag == "new"
     assert memo.get("atom", edited, lambda i: etree.Element("atom")).tag == "atom"
+    # An entry no other feed carries: made each time, never kept.
+    alone = Rendered(entry=entry(99), title="alone", summary="s", content_html="x")
+    kept = dict(memo._made)
+    for _ in range(2):
+        memo.get("rss", alone, lambda i: made.append(i.title) or etree.Element("alone"))
+    assert made.count("alone") == 2
+    assert memo._made == kept
