@@ -373,8 +373,7 @@ class Workers:
 
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            # gc.freeze: what a worker inherits is never garbage: its collections skip it.
-            self._pool = ProcessPoolExecutor(self.jobs, context, initializer=gc.freeze)
+            self._pool = ProcessPoolExecutor(self.jobs, context, initializer=_worker_start)
         return self._pool
 
     def close(self) -> None:
@@ -914,7 +913,7 @@ def build(
         clock = time.perf_counter()
 
     now = now or current_time()
-    with Cache.open(site, enabled=cache) as store:
+    with Cache.open(site, enabled=cache) as store, _Heap() as heap:
         listing = list_entries(site)
         key = digest(json.dumps([str(site), drafts, future, listing.fingerprint()]).encode())
         last = store.last_build()
@@ -944,6 +943,7 @@ def build(
         with Workers(jobs) as workers:  # for the scan, and then for rendering
             scanned = scan_all(site, store, jobs, listing, progress, workers)
             del listing  # what it holds for each file is not needed any more
+            heap.settle()
             if scanned.problems:
                 raise BuildErrors(scanned.problems, scanned.warnings)
             warnings = list(scanned.warnings) + id_changes(site, scanned.entries, scanned.names)
@@ -1016,6 +1016,41 @@ def build(
         cache_hits=hits,
         timings=tuple(timings),
     )
+
+
+def _worker_start() -> None:
+    # What a worker inherits is never garbage: its collections skip it (gc.freeze). And it
+    # collects, even if forked while the build had paused collecting (see _Heap).
+    gc.freeze()
+    gc.enable()
+
+
+class _Heap:
+    """Python's cycle collector during a build. A build makes objects that live until it ends
+    (an entry for every file, read in the scan) and next to no garbage cycles, yet the
+    collector went over them again and again: 0.13 s of a cold build of 10,000 entries. So it
+    is off during the scan, and what the scan made is then set aside (``gc.freeze``) until
+    the build ends, when it becomes collectable again."""
+
+    def __enter__(self) -> _Heap:
+        self._collecting = gc.isenabled()
+        self._froze = False
+        gc.disable()
+        return self
+
+    def settle(self) -> None:
+        """The scan is done: collect again, but not what lives until the build ends."""
+        if gc.get_freeze_count() == 0:  # (never unfreeze what someone else froze)
+            gc.freeze()
+            self._froze = True
+        if self._collecting:
+            gc.enable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._froze:
+            gc.unfreeze()
+        if self._collecting:
+            gc.enable()
 
 
 def upcoming_moments(

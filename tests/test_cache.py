@@ -342,3 +342,35 @@ def test_feeds_written_by_several_processes_are_byte_identical(site, tmp_path, m
     build(site, jobs=2)
     assert forks
     assert feeds(site) == cold_copy(site, tmp_path)
+
+
+def test_a_build_leaves_the_cycle_collector_as_it_found_it(site, tmp_path):
+    import gc
+
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    build(site, jobs=2)  # cold: collecting is paused for the scan, its entries then frozen
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        edit(sorted((site / "entries").glob("*.md"))[0])
+        build(site, jobs=2)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    (site / "entries" / "bad.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    with pytest.raises(feedpub.FeedpubError):
+        build(site, jobs=2)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_workers_collect_even_when_forked_while_collecting_is_paused():
+    import gc
+
+    gc.disable()
+    try:
+        sys.modules["feedpub.build"]._worker_start()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
