@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import os
 import shutil
@@ -10,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +91,21 @@ def main() -> None:
 
     Run 'feedpub COMMAND --help' for a command's options.
     """
+    _register_at_exit()
+
+
+@cache  # once, however many commands this process runs (tests run many)
+def _register_at_exit() -> None:
+    atexit.register(_at_exit)
+
+
+def _at_exit() -> None:
+    """The command is done and the process ends. Python's last cycle collection, at exit,
+    would go over everything the command held (an entry for every file) only to free it: 30
+    of the 50 ms a build of 10,000 entries took to exit. Frozen (gc.freeze), they are freed
+    all the same, without that collection. (Every file feedpub writes is closed, and synced,
+    before its command ends.)"""
+    gc.freeze()
 
 
 #: The settings-file option of the commands that need no other site option.

@@ -82,3 +82,26 @@ def test_build_options_override_the_config(site: SiteDir, tmp_path) -> None:
     assert self_link.get("href") == "https://b.example/x/feed.xml"
     assert channel.find("item").findtext("link") == "https://b.example/x/2025/01/x/"
     assert not site.public.exists()
+
+
+def test_commands_set_aside_what_they_held_when_the_process_ends(site, monkeypatch) -> None:
+    # Python's last collection at exit would go over every entry a build held; frozen, they
+    # are freed without it. The hook is registered once, however many commands run.
+    import atexit
+    import gc
+
+    from feedpub import cli
+
+    registered: list[object] = []
+    monkeypatch.setattr(atexit, "register", registered.append)
+    cli._register_at_exit.cache_clear()
+    site.run("build")  # (whether it succeeds or not)
+    site.run("build")
+    assert registered == [cli._at_exit]
+    cli._register_at_exit.cache_clear()
+    assert gc.get_freeze_count() == 0
+    try:
+        cli._at_exit()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
