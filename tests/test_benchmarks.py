@@ -46,3 +46,22 @@ def test_generator_is_deterministic(tmp_path) -> None:
     for name in files:
         a = (tmp_path / "a" / "entries" / name).read_bytes()
         assert a == (tmp_path / "b" / "entries" / name).read_bytes()
+
+
+def test_sync_floor_copies_and_syncs_the_feed_files_and_leaves_them(tmp_path) -> None:
+    public = tmp_path / "public"
+    public.mkdir()
+    for name, size in (("feed.xml", 300_000), ("atom.xml", 200_000), ("feed.json", 100_000)):
+        (public / name).write_bytes(b"x" * size)
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "sync_floor.py"), str(public), "--repeat", "2"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("1 MiB of feeds copied and synced in ")
+    assert done.stdout.rstrip().endswith("s (best of 2)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]  # its copies are gone
+    assert (public / "atom.xml").read_bytes() == b"x" * 200_000
