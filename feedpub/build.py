@@ -941,6 +941,7 @@ def build(
             if result is not None:
                 return replace(result, timings=tuple(timings))
         with Workers(jobs) as workers:  # for the scan, and then for rendering
+            heap.pause()
             scanned = scan_all(site, store, jobs, listing, progress, workers)
             del listing  # what it holds for each file is not needed any more
             heap.settle()
@@ -1035,8 +1036,11 @@ class _Heap:
     def __enter__(self) -> _Heap:
         self._collecting = gc.isenabled()
         self._froze = False
-        gc.disable()
         return self
+
+    def pause(self) -> None:
+        """The scan begins: no collections until :meth:`settle`."""
+        gc.disable()
 
     def settle(self) -> None:
         """The scan is done: collect again, but not what lives until the build ends."""

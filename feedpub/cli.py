@@ -104,7 +104,7 @@ def _at_exit() -> None:
     would go over everything the command held (an entry for every file) only to free it: 30
     of the 50 ms a build of 10,000 entries took to exit. Frozen (gc.freeze), they are freed
     all the same, without that collection. (Every file feedpub writes is closed, and synced,
-    before its command ends.)"""
+    before its command ends; and Python never promised ``__del__`` for what is left at exit.)"""
     gc.freeze()
 
 

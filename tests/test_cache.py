@@ -344,12 +344,25 @@ def test_feeds_written_by_several_processes_are_byte_identical(site, tmp_path, m
     assert feeds(site) == cold_copy(site, tmp_path)
 
 
-def test_a_build_leaves_the_cycle_collector_as_it_found_it(site, tmp_path):
+def test_a_build_leaves_the_cycle_collector_as_it_found_it(site, tmp_path, monkeypatch):
     import gc
 
+    import feedpub.delta  # (else loaded by the first warm build)
+
+    collecting: list[bool] = []  # while the outputs are written, on either path
+    for module in ("feedpub.build", "feedpub.delta"):
+        real = sys.modules[module].write_outputs
+        monkeypatch.setattr(
+            sys.modules[module],
+            "write_outputs",
+            lambda *a, real=real, **k: collecting.append(gc.isenabled()) or real(*a, **k),
+        )
     assert gc.isenabled() and gc.get_freeze_count() == 0
     build(site, jobs=2)  # cold: collecting is paused for the scan, its entries then frozen
     assert gc.isenabled() and gc.get_freeze_count() == 0
+    edit(sorted((site / "entries").glob("*.md"))[1])
+    assert build(site, jobs=2).cache_hits == COUNT - 1  # (a warm build: the delta path)
+    assert collecting == [True, True]
     gc.disable()
     try:
         edit(sorted((site / "entries").glob("*.md"))[0])
