@@ -228,7 +228,7 @@ def scan_all(
         size, mtime_ns = listing.stats[text]
         path = Path(text)
         cached = cache.entry(path, rel, size, mtime_ns, None)
-        if cached is None and cache.has(rel):  # touched? compare the content hash
+        if cached is None:  # touched? compare the content hash
             try:
                 cached = cache.entry(path, rel, size, mtime_ns, content_hash(read_file(path, site)))
             except FeedpubError:
