@@ -590,3 +590,93 @@ def test_rss_parser(rss_parser: tuple[str, Any], item: Item) -> None:
         assert "categories" not in entry
         assert entry["summary"] == item.summary
         check_content(entry["content"], item)
+
+
+# --------------------------------------------------------------------------- 5. gofeed
+
+GOFEED = Path("/usr/share/gocode/src/github.com/mmcdole/gofeed")  # Debian's package
+
+
+@pytest.fixture(scope="module")
+def gofeed(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """tests/go/parse.go built against Debian's gofeed (golang-github-mmcdole-gofeed-dev),
+    in GOPATH mode: Debian's Go libraries, nothing fetched."""
+    go = required_tool(
+        "go", "golang-go golang-github-mmcdole-gofeed-dev", "the gofeed interop tests"
+    )
+    if not (GOFEED / "parser.go").is_file():
+        message = (
+            "gofeed is not installed (Debian: apt-get install golang-github-mmcdole-gofeed-dev)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must run the gofeed interop tests")
+        pytest.skip(message)
+    work = tmp_path_factory.mktemp("gofeed")
+    env = dict(os.environ, GO111MODULE="off", GOPATH=str(GOFEED.parents[3]), GOFLAGS="")
+    env["GOPROXY"] = "off"
+    if not any(env.get(name) for name in ("GOCACHE", "XDG_CACHE_HOME", "HOME")):
+        env["GOCACHE"] = str(work / "cache")
+    program = work / "parse"
+    done = subprocess.run(
+        [go, "build", "-o", str(program), str(REPO / "tests" / "go" / "parse.go")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,  # a first build compiles gofeed and its dependencies
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return str(program)
+
+
+@pytest.fixture(scope="module", params=FORMATS)
+def gofeed_feed(request: pytest.FixtureRequest, gofeed: str, public: Path) -> tuple[str, Any]:
+    """One feed file as gofeed's universal Feed (tests/go/parse.go prints it)."""
+    fmt = request.param
+    done = subprocess.run(
+        [gofeed, str(public / FILES[fmt])],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    feed = json.loads(done.stdout)
+    assert feed["feedType"] == fmt
+    assert [i["guid"] for i in feed["items"]] == [i.id for i in ITEMS]
+    return fmt, feed
+
+
+def _go_person(name: str, email: str | None = None) -> dict[str, str]:
+    return {"name": name, "email": email} if email else {"name": name}  # empty: left out
+
+
+def test_gofeed_feed(gofeed_feed: tuple[str, Any]) -> None:
+    fmt, feed = gofeed_feed
+    assert feed["title"] == TITLE
+    assert feed["link"] == BASE
+    assert feed["feedLink"] == BASE + FILES[fmt]
+    # RSS: the channel's dc:creator; Atom: the feed's <author>.
+    expected = _go_person(DESK.name, DESK.email if fmt == "atom" else None)
+    assert feed["authors"] == [expected]
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=ITEM_IDS)
+def test_gofeed(gofeed_feed: tuple[str, Any], item: Item) -> None:
+    fmt, feed = gofeed_feed
+    entry = by_id({i["guid"]: i for i in feed["items"]}, item)
+    assert entry["title"] == item.title
+    assert entry["link"] == item.link
+    assert datetime.fromisoformat(entry["publishedParsed"]) == item.published
+    assert entry["categories"] == list(item.categories)
+    # `description` is the RSS <description> (HTML: shown as its text) or the Atom summary.
+    description = entry["description"]
+    assert (html.unescape(description) if fmt == "rss" else description) == item.summary
+    check_content(entry["content"], item)
+    if fmt == "rss":
+        # gofeed takes an RSS item's author from <author>, else the *first* dc:creator: one
+        # dc:creator names every author.
+        assert entry["authors"] == [_go_person(item.rss_creator)]
+    else:
+        # Atom: every author, with name and e-mail (gofeed's Person has no URI).
+        assert entry["authors"] == [_go_person(a.name, a.email) for a in item.authors]
