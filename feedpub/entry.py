@@ -109,7 +109,7 @@ class Author:
 
     #: The name readers see.
     name: str
-    #: E-mail address; RSS can only name an author by e-mail (else feedpub writes dc:creator).
+    #: E-mail address (Atom `email`; RSS names authors in dc:creator, with no e-mail).
     email: str | None = None
     #: Home page of the person (Atom ``uri``).
     uri: str | None = None
