@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from .entry import PERMALINK_FIELDS, Author, parse_authors, permalink_fields
+from .entry import PERMALINK_FIELDS, XML_ILLEGAL, Author, parse_authors, permalink_fields
 from .errors import BuildErrors, ConfigError, FeedpubError, display_path
 
 CONFIG_NAME = "feedpub.toml"
@@ -66,6 +66,8 @@ DEFAULT_EXTENSIONS = {
 }
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+#: An absolute http(s) address with a host, no spaces, control characters, query or fragment.
+_BASE_URL = re.compile(r"^https?://[^/\s?#\x00-\x1f\x7f]+(/[^\s?#\x00-\x1f\x7f]*)?$")
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,14 @@ def load_site(
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(DEFAULTS)}"
             problem(key, f"unknown setting '{key}'; {hint}", "FP002")
     values = {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS}}
+    for key, value in settings.items():
+        bad = _xml_illegal(value)
+        if bad is not None:
+            problem(
+                key,
+                f"{key} has the control character U+{ord(bad):04X}, which feeds cannot carry; "
+                "remove it",
+            )
 
     def url_problem(message: str, code: str = "FP003") -> None:
         if base_url is None:
@@ -432,12 +442,27 @@ def _base_url(value: Any, problem: Callable[..., None], config: Path | None) -> 
     if not isinstance(value, str):
         return None
     value = value.strip()
-    if not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
+    if not is_base_url(value):
         problem(
             f"base_url '{value}' is not an absolute web address; write e.g. https://example.com/"
         )
         return None
     return value if value.endswith("/") else value + "/"
+
+
+def is_base_url(text: str) -> bool:
+    """Whether ``text`` can be a site's ``base_url``: an absolute http(s) address with a host,
+    without spaces, control characters, a query or a fragment."""
+    return _BASE_URL.match(text) is not None
+
+
+def _xml_illegal(value: Any) -> str | None:
+    """The first character XML cannot carry in a setting's text, looking into lists and tables."""
+    if isinstance(value, str):
+        found = XML_ILLEGAL.search(value)
+        return found.group() if found else None
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return next((bad for item in items if (bad := _xml_illegal(item)) is not None), None)
 
 
 def _hubs(value: Any, problem: Callable[[str], None]) -> tuple[str, ...]:
