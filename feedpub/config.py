@@ -143,12 +143,39 @@ def find_config(folder: Path) -> Path | None:
     candidate = folder / PYPROJECT_NAME
     if candidate.is_file():
         try:
-            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            data = candidate.read_bytes()
+        except OSError:
             return candidate  # let load_site report what is wrong with it
-        if "feedpub" in data.get("tool", {}):
-            return candidate
+        try:
+            if "feedpub" in tomllib.loads(data.decode("utf-8-sig")).get("tool", {}):
+                return candidate
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+            # Some other project's broken file is none of ours; one naming feedpub may be
+            # the site's, and load_site says what is wrong with it.
+            return candidate if b"feedpub" in data else None
     return None
+
+
+def find_site_config(start: Path) -> Path | None:
+    """The settings of the site ``start`` lies in: :func:`find_config` in ``start``, else in
+    the nearest parent folder that has them, as git looks for ``.git``. The search ends at
+    the user's home folder (looked in, not above) and where a parent folder lies on another
+    file system (as git's does), so settings of some unrelated folder above are not taken."""
+    try:
+        home: Path | None = Path.home().resolve()
+    except (RuntimeError, OSError):  # no HOME and no entry in the password database
+        home = None
+    folder = start.resolve()
+    while True:
+        found = find_config(folder)
+        if found is not None or folder == home or folder.parent == folder:
+            return found
+        try:
+            if folder.parent.stat().st_dev != folder.stat().st_dev:
+                return None
+        except OSError:
+            return None
+        folder = folder.parent
 
 
 def load_site(
@@ -162,14 +189,15 @@ def load_site(
     """Read and check the site settings.
 
     ``config`` is a ``feedpub.toml`` or ``pyproject.toml`` file; without it, one is looked for in
-    ``folder`` (default: the current folder), and the defaults apply when there is none. Folders
-    in the file are relative to the file's folder. ``base_url``, ``entries`` and ``output``
+    ``folder`` (default: the current folder) and then in its parents (:func:`find_site_config`),
+    and the defaults apply when there is none. Folders in the file are relative to the file's
+    folder. ``base_url``, ``entries`` and ``output``
     override the file (command-line options). Raises :class:`ConfigError` or
     :class:`BuildErrors` with every problem found.
     """
     folder = Path.cwd() if folder is None else folder
     if config is None:
-        config = find_config(folder)
+        config = find_site_config(folder)
     settings: dict[str, Any] = {}
     text = ""
     table: str | None = None
