@@ -130,10 +130,11 @@ def init_site(folder: Path, *, title: str, base_url: str, now: datetime) -> list
 
     The title is one line: runs of spaces, tabs and line breaks in it become one space. It is
     also the site's default author (a name alone, whatever it holds). Raises
-    :class:`FeedpubError` for a title or base URL a build would refuse, or naming every file
-    that already exists; nothing is written then."""
+    :class:`FeedpubError` for a title or base URL a build would refuse, for a folder among
+    another site's entries, or naming every file that already exists; nothing is written then."""
     title = site_title(title)
     base_url = site_base_url(base_url)
+    _refuse_inside_entries(folder)
     config = folder / CONFIG_NAME
     example = folder / str(DEFAULTS["entries"]) / "hello-feeds.md"
     existing = [path for path in (config, example) if path.exists()]
@@ -145,6 +146,30 @@ def init_site(folder: Path, *, title: str, base_url: str, now: datetime) -> list
     _create(config, config_template(title, base_url))
     _create(example, EXAMPLE_ENTRY.format(date=now.strftime("%Y-%m-%d %H:%M")))
     return [config, example]
+
+
+def _refuse_inside_entries(folder: Path) -> None:
+    """Raise :class:`ConfigError` when ``folder`` is (or lies in) the entries folder of the
+    site around it: that site would publish the new one's example entry, and commands run in
+    the new site's folders would take its settings for theirs."""
+    from .config import find_site_config, load_site
+
+    start = folder.resolve()
+    config = find_site_config(next(p for p in (start, *start.parents) if p.is_dir()))
+    if config is None or config.parent == start:
+        return
+    try:
+        site = load_site(config, base_url="https://unused.invalid/")
+    except FeedpubError:
+        return  # not a site that builds; nothing of it to publish
+    entries = site.entries.resolve()
+    if site.dialect != "jekyll" and (start == entries or entries in start.parents):
+        # (A Jekyll site's entries folder is the site itself; only _posts and _drafts are read.)
+        raise ConfigError(
+            f"'{folder}' is in {entries}/, the entries folder of the site of {config}, "
+            "whose build would publish the new site's files as entries; make the new site "
+            "in a folder outside it"
+        )
 
 
 def new_entry(

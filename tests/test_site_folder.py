@@ -193,3 +193,36 @@ def test_config_option_still_names_the_settings_from_anywhere(
     assert built.exit_code == 0, built.output
     assert (site.public / "feed.xml").is_file()
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("where", [".", "new-site", "deeper/new-site"])
+def test_init_refuses_to_make_a_site_among_another_sites_entries(
+    inside: SiteDir, where: str
+) -> None:
+    """Its example entry would be published by the site around it, and the commands run in it
+    would take its settings for that site's."""
+    before = files_under(inside.root)
+    result = inside.run("init", where)
+    assert result.exit_code == 1
+    message, last = result.stderr.splitlines()
+    assert message == (
+        f"'{where}' is in {inside.entries.resolve()}/, the entries folder of the site of "
+        f"{(inside.root / 'feedpub.toml').resolve()}, whose build would publish the new "
+        "site's files as entries; make the new site in a folder outside it"
+    )
+    assert last == "feedpub: 1 problem; nothing was written."
+    assert files_under(inside.root) == before
+
+
+def test_init_makes_a_site_in_a_sites_other_folders(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside the entries folder a site may hold another (a monorepo's docs/ has its own)."""
+    (site.root / "docs").mkdir()
+    monkeypatch.chdir(site.root / "docs")
+    assert site.run("init", "news").exit_code == 0
+    monkeypatch.chdir(site.root / "docs" / "news" / "entries")
+    built = site.run("build")
+    assert built.exit_code == 0, built.output
+    assert (site.root / "docs" / "news" / "public" / "feed.xml").is_file()
+    assert not site.public.exists()
