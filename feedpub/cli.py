@@ -691,7 +691,8 @@ def _site_for_new(config: Path | None) -> Site:
     in whatever folder the command runs in: nothing is written."""
     from .config import find_site_config
 
-    config = config or find_site_config(Path.cwd())
+    if config is None:
+        config = find_site_config(Path.cwd())
     if config is None:
         raise ConfigError(
             "no feedpub.toml (or pyproject.toml with [tool.feedpub]) here or in any parent "

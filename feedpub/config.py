@@ -191,9 +191,8 @@ def load_site(
     ``config`` is a ``feedpub.toml`` or ``pyproject.toml`` file; without it, one is looked for in
     ``folder`` (default: the current folder) and then in its parents (:func:`find_site_config`),
     and the defaults apply when there is none. Folders in the file are relative to the file's
-    folder. ``base_url``, ``entries`` and ``output``
-    override the file (command-line options). Raises :class:`ConfigError` or
-    :class:`BuildErrors` with every problem found.
+    folder. ``base_url``, ``entries`` and ``output`` override the file (command-line options).
+    Raises :class:`ConfigError` or :class:`BuildErrors` with every problem found.
     """
     folder = Path.cwd() if folder is None else folder
     if config is None:
