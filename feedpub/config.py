@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from .entry import PERMALINK_FIELDS, Author, parse_authors, permalink_fields
+from .entry import PERMALINK_FIELDS, XML_ILLEGAL, Author, parse_authors, permalink_fields
 from .errors import BuildErrors, ConfigError, FeedpubError, display_path
 
 CONFIG_NAME = "feedpub.toml"
@@ -66,6 +66,8 @@ DEFAULT_EXTENSIONS = {
 }
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+#: An absolute http(s) address with a host, no spaces, control characters, query or fragment.
+_BASE_URL = re.compile(r"^https?://[^/\s?#\x00-\x1f\x7f]+(/[^\s?#\x00-\x1f\x7f]*)?$")
 
 
 @dataclass(frozen=True)
@@ -141,12 +143,39 @@ def find_config(folder: Path) -> Path | None:
     candidate = folder / PYPROJECT_NAME
     if candidate.is_file():
         try:
-            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            data = candidate.read_bytes()
+        except OSError:
             return candidate  # let load_site report what is wrong with it
-        if "feedpub" in data.get("tool", {}):
-            return candidate
+        try:
+            if "feedpub" in tomllib.loads(data.decode("utf-8-sig")).get("tool", {}):
+                return candidate
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+            # Some other project's broken file is none of ours; one naming feedpub may be
+            # the site's, and load_site says what is wrong with it.
+            return candidate if b"feedpub" in data else None
     return None
+
+
+def find_site_config(start: Path) -> Path | None:
+    """The settings of the site ``start`` lies in: :func:`find_config` in ``start``, else in
+    the nearest parent folder that has them, as git looks for ``.git``. The search ends at
+    the user's home folder (looked in, not above) and where a parent folder lies on another
+    file system (as git's does), so settings of some unrelated folder above are not taken."""
+    try:
+        home: Path | None = Path.home().resolve()
+    except (RuntimeError, OSError):  # no HOME and no entry in the password database
+        home = None
+    folder = start.resolve()
+    while True:
+        found = find_config(folder)
+        if found is not None or folder == home or folder.parent == folder:
+            return found
+        try:
+            if folder.parent.stat().st_dev != folder.stat().st_dev:
+                return None
+        except OSError:
+            return None
+        folder = folder.parent
 
 
 def load_site(
@@ -160,14 +189,14 @@ def load_site(
     """Read and check the site settings.
 
     ``config`` is a ``feedpub.toml`` or ``pyproject.toml`` file; without it, one is looked for in
-    ``folder`` (default: the current folder), and the defaults apply when there is none. Folders
-    in the file are relative to the file's folder. ``base_url``, ``entries`` and ``output``
-    override the file (command-line options). Raises :class:`ConfigError` or
-    :class:`BuildErrors` with every problem found.
+    ``folder`` (default: the current folder) and then in its parents (:func:`find_site_config`),
+    and the defaults apply when there is none. Folders in the file are relative to the file's
+    folder. ``base_url``, ``entries`` and ``output`` override the file (command-line options).
+    Raises :class:`ConfigError` or :class:`BuildErrors` with every problem found.
     """
     folder = Path.cwd() if folder is None else folder
     if config is None:
-        config = find_config(folder)
+        config = find_site_config(folder)
     settings: dict[str, Any] = {}
     text = ""
     table: str | None = None
@@ -187,6 +216,14 @@ def load_site(
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(DEFAULTS)}"
             problem(key, f"unknown setting '{key}'; {hint}", "FP002")
     values = {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS}}
+    for key, value in settings.items():
+        bad = _xml_illegal(value)
+        if bad is not None:
+            problem(
+                key,
+                f"{key} has the control character U+{ord(bad):04X}, which feeds cannot carry; "
+                "remove it",
+            )
 
     def url_problem(message: str, code: str = "FP003") -> None:
         if base_url is None:
@@ -432,12 +469,27 @@ def _base_url(value: Any, problem: Callable[..., None], config: Path | None) -> 
     if not isinstance(value, str):
         return None
     value = value.strip()
-    if not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
+    if not is_base_url(value):
         problem(
             f"base_url '{value}' is not an absolute web address; write e.g. https://example.com/"
         )
         return None
     return value if value.endswith("/") else value + "/"
+
+
+def is_base_url(text: str) -> bool:
+    """Whether ``text`` can be a site's ``base_url``: an absolute http(s) address with a host,
+    without spaces, control characters, a query or a fragment."""
+    return _BASE_URL.match(text) is not None
+
+
+def _xml_illegal(value: Any) -> str | None:
+    """The first character XML cannot carry in a setting's text, looking into lists and tables."""
+    if isinstance(value, str):
+        found = XML_ILLEGAL.search(value)
+        return found.group() if found else None
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return next((bad for item in items if (bad := _xml_illegal(item)) is not None), None)
 
 
 def _hubs(value: Any, problem: Callable[[str], None]) -> tuple[str, ...]:
