@@ -404,3 +404,28 @@ def test_readme_states_the_folder_rule() -> None:
     assert "output folder may not be the site folder" in rule
     assert "never removed or replaced, even one written there while the build runs" in rule
     assert "may not be the entries folder or inside it" not in rule  # the old, partial rule
+
+
+def test_a_file_that_cannot_be_put_back_is_kept_and_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should moving a file back fail, the old folder is kept (never deleted) and the error
+    says where the file is."""
+    public = tmp_path / "public"
+    feedpub.output.write_outputs(public, {"feed.xml": b"1"})
+
+    def act() -> None:
+        (public / "new.txt").write_text("made during the build\n")
+
+    def cannot(source: Path, destination: Path) -> None:
+        raise PermissionError(13, "Permission denied", str(destination))
+
+    monkeypatch.setattr(feedpub.output, "_put_back", cannot)
+    with _during_write(monkeypatch, act), pytest.raises(feedpub.FeedpubError) as caught:
+        feedpub.output.write_outputs(public, {"feed.xml": b"2"})
+    (kept,) = tmp_path.glob(".public.feedpub-kept-*")
+    assert (kept / "new.txt").read_text() == "made during the build\n"
+    assert str(kept) in str(caught.value) and "new.txt" in str(caught.value)
+    assert (public / "feed.xml").read_bytes() == b"2"
+    feedpub.output.write_outputs(public, {"feed.xml": b"3"})  # a later build leaves it be
+    assert (kept / "new.txt").is_file()
