@@ -387,6 +387,7 @@ def folder_overlap(
         holds_posts = dialect == "jekyll" and any(os.path.lexists(out / n) for n in special)
     except (OSError, RuntimeError):  # a loop of links: the build itself says what is wrong
         return None
+    where = "the folder of the settings file" if config else "no settings file: the current one"
     inside_entries = into in out.parents
     if dialect == "jekyll":
         # A Jekyll site's entries folder is the site itself, and an output folder such as
@@ -395,17 +396,17 @@ def folder_overlap(
             part in special for part in out.relative_to(into).parts
         )
     if out == site:
-        why = "is the site folder (the folder of the settings file)"
+        why = f"is the site folder ({where})"
     elif out in site.parents:
-        why = f"contains the site folder ({display_path(site)})"
+        why = f"contains the site folder '{display_path(site)}' ({where})"
     elif out == into:
         why = "is the entries folder"
     elif out in into.parents:
-        why = f"contains the entries folder ({display_path(entries)})"
+        why = f"contains the entries folder '{display_path(entries)}'"
     elif inside_entries:
-        why = f"is inside the entries folder ({display_path(entries)})"
+        why = f"is inside the entries folder '{display_path(entries)}'"
     elif settings is not None and out in settings.parents:
-        why = f"contains the settings file ({display_path(settings)})"
+        why = f"contains the settings file '{display_path(settings)}'"
     elif git:
         why = "holds a .git (a repository, not a folder of feeds)"
     elif ".git" in out.parts:
