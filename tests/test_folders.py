@@ -214,6 +214,24 @@ def test_refused_for_folders_around_the_site(
         )
 
 
+def test_a_settings_file_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --config naming a file in another folder, that folder is the site folder: the
+    output may not be it, nor hold it; the entries' folder stays as well guarded."""
+    site = _sandbox(tmp_path)
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    (conf / "feedpub.toml").write_text(BASIC_CONFIG + 'entries = "../site/entries"\n')
+    monkeypatch.chdir(site)
+    config = ["--config", str(conf / "feedpub.toml")]
+    before = _snapshot(tmp_path)
+    for out in ("../conf", str(conf), "..", "../site/entries/sub"):
+        _assert_refused(_invoke(["build", *config, "--out", out]), f"--config --out {out}")
+    assert _snapshot(tmp_path) == before
+    result = _invoke(["build", *config, "--out", "public"])
+    assert result.exit_code == 0, result.output
+    assert (site / "public" / "feed.xml").is_file()
+
+
 # --------------------------------------------------------------------------- (b) `.`
 
 
