@@ -7,7 +7,9 @@ with the output folder in one atomic step (``renameat2(RENAME_EXCHANGE)`` on Lin
 each changed file is renamed into place, which is atomic per file. So a build that fails, or is
 killed at any moment, leaves the previous outputs readable and as they were, and the next build
 removes what a killed one left. A file whose bytes are unchanged keeps its inode and
-modification time, so HTTP caches stay valid.
+modification time, so HTTP caches stay valid. After the swap, whatever appeared or was
+replaced in the output folder since it was mirrored (someone else's file, written while the
+build ran) is moved back from the old tree: only the build's own files are ever replaced.
 """
 
 from __future__ import annotations
@@ -224,20 +226,21 @@ def _reconcile(
         try:
             items = list(os.scandir(old / folder))
         except OSError:
+            stuck.append(folder)
             continue
         for item in items:
             name = folder / item.name
             here, there = Path(item.path), new / name
-            if item.is_dir(follow_symlinks=False):
-                if there.is_dir() and not there.is_symlink():
-                    pending.append(name)  # in both: look inside
-                    continue
-                if not os.path.lexists(there) and mirrored.get(name) == ("folder",):
-                    pending.append(name)  # a folder the build emptied: keep only what is new
-                    continue
-            elif name in ours or _identity(here) == mirrored.get(name):
-                continue  # the build's own file, or one as the mirror found it
             try:
+                if item.is_dir(follow_symlinks=False):
+                    if there.is_dir() and not there.is_symlink():
+                        pending.append(name)  # in both: look inside
+                        continue
+                    if not os.path.lexists(there) and mirrored.get(name) == ("folder",):
+                        pending.append(name)  # a folder the build emptied: keep what is new
+                        continue
+                elif name in ours or _identity(here) == mirrored.get(name):
+                    continue  # the build's own file, or one as the mirror found it
                 _put_back(here, there)
             except OSError:
                 stuck.append(name)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import feedpub
@@ -179,6 +179,7 @@ def test_no_file_outside_the_output_folder_changes(
             result = _invoke(args)
         after = _snapshot(top)
         where = f"{'output =' if via_setting else '--out'} {argument!r}"
+        event("refused" if _refused(out, site) else "accepted")
         if _refused(out, site):
             _assert_refused(result, where)
             assert after == before, f"{where}: refused, yet files changed"
