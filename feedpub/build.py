@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from . import output
 from .cache import Cache, cache_record, content_hash, digest, save_unannounced, unannounced
-from .config import Site
+from .config import Site, check_folders
 from .entry import (
     Author,
     Entry,
@@ -912,6 +912,7 @@ def build(
         timings.append((stage, time.perf_counter() - clock))
         clock = time.perf_counter()
 
+    check_folders(site)  # before anything is read or written
     now = now or current_time()
     with Cache.open(site, enabled=cache) as store, _Heap() as heap:
         listing = list_entries(site)

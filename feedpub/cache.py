@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ._version import __version__
-from .config import Site
+from .config import Site, check_folders
 from .entry import Author, Entry, shared
 from .errors import BuildWarning
 from .media import Media
@@ -57,6 +57,7 @@ def remove_cache(site: Site) -> Path | None:
     cache folder if there was one."""
     from .output import clean_stale_stages
 
+    check_folders(site)  # never remove anything beside a folder that is not an output
     clean_stale_stages(site.output.resolve())
     folder = site.output.resolve().parent / CACHE_DIR
     if not folder.is_dir():

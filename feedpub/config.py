@@ -7,6 +7,7 @@ fail. Unknown keys and bad values are errors naming the file, line and key.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from collections.abc import Callable
@@ -355,22 +356,12 @@ def load_site(
 
     entries_dir = entries if entries is not None else folder / values["entries"]
     output_dir = output if output is not None else folder / values["output"]
-    try:
-        resolved_out, resolved_in = output_dir.resolve(), entries_dir.resolve()
-        inside = resolved_in in resolved_out.parents and dialect != "jekyll"
-        # (A Jekyll site's entries folder is the site itself; only _posts and _drafts are
-        # read, and never the output folder, so the output may lie inside it.)
-        if resolved_out == resolved_in or inside:
-            message = (
-                f"the output folder '{display_path(output_dir)}' is the entries folder or "
-                "inside it; choose another output folder (default 'public')"
-            )
-            if output is not None:
-                problems.append(ConfigError(f"--out: {message}", code="FP006"))
-            else:
-                problem("output", message, "FP006")
-    except OSError:
-        pass
+    overlap = folder_overlap(output_dir, entries_dir, folder, config, dialect)
+    if overlap is not None:
+        if output is not None:
+            problems.append(ConfigError(f"--out: {overlap}", code="FP006"))
+        else:
+            problem("output", overlap, "FP006")
 
     if problems:
         raise problems[0] if len(problems) == 1 else BuildErrors(problems)
@@ -409,6 +400,74 @@ def load_site(
         author_table=author_table,
         permalinks=permalinks,
     )
+
+
+def folder_overlap(
+    output: Path, entries: Path, folder: Path, config: Path | None = None, dialect: str = "feedpub"
+) -> str | None:
+    """Why ``output`` cannot be the output folder of a site in ``folder`` (the settings
+    file's) whose entries are in ``entries``, or ``None`` when it can.
+
+    A build replaces its output folder as a whole (and keeps its cache and staging folders
+    beside it), so the output folder must hold nothing but outputs: it may not be the site
+    folder or contain it, contain the entries folder, the settings file or a ``.git``, lie
+    inside the entries folder (for Jekyll, which reads only ``_posts`` and ``_drafts``: inside
+    those), or be or lie in a ``.git`` folder or feedpub's cache folder.
+    """
+    from .cache import CACHE_DIR
+
+    try:
+        out, site, into = output.resolve(), folder.resolve(), entries.resolve()
+        settings = config.resolve() if config is not None else None
+        git = os.path.lexists(out / ".git")
+        special = ("_posts", "_drafts")
+        holds_posts = dialect == "jekyll" and any(os.path.lexists(out / n) for n in special)
+    except (OSError, RuntimeError):  # a loop of links: the build itself says what is wrong
+        return None
+    where = "the folder of the settings file" if config else "no settings file: the current one"
+    inside_entries = into in out.parents
+    if dialect == "jekyll":
+        # A Jekyll site's entries folder is the site itself, and an output folder such as
+        # _site or _feeds inside it is normal: only _posts and _drafts are read.
+        inside_entries = inside_entries and any(
+            part in special for part in out.relative_to(into).parts
+        )
+    if out == site:
+        why = f"is the site folder ({where})"
+    elif out in site.parents:
+        why = f"contains the site folder '{display_path(site)}' ({where})"
+    elif out == into:
+        why = "is the entries folder"
+    elif out in into.parents:
+        why = f"contains the entries folder '{display_path(entries)}'"
+    elif inside_entries:
+        why = f"is inside the entries folder '{display_path(entries)}'"
+    elif settings is not None and out in settings.parents:
+        why = f"contains the settings file '{display_path(settings)}'"
+    elif git:
+        why = "holds a .git (a repository, not a folder of feeds)"
+    elif ".git" in out.parts:
+        why = "is a repository's .git folder or inside one"
+    elif holds_posts:
+        why = "holds a _posts or _drafts folder of entries"
+    elif CACHE_DIR in out.parts:
+        why = f"is feedpub's cache folder ({CACHE_DIR}) or inside it"
+    elif ".feedpub-stage-" in out.name:
+        why = "is named like the staging folder of a build"
+    else:
+        return None
+    return (
+        f"the output folder '{display_path(output)}' {why}; a build replaces the output "
+        "folder as a whole, so give the feeds a folder of their own (default 'public')"
+    )
+
+
+def check_folders(site: Site) -> None:
+    """Raise :class:`ConfigError` (FP006) when ``site``'s output folder overlaps the site,
+    its entries, its settings or a repository (see :func:`folder_overlap`)."""
+    overlap = folder_overlap(site.output, site.entries, site.folder, site.config_path, site.dialect)
+    if overlap is not None:
+        raise ConfigError(overlap, site.config_path, code="FP006")
 
 
 def _read(config: Path) -> tuple[dict[str, Any], str, str | None]:
