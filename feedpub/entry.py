@@ -63,6 +63,14 @@ KNOWN_KEYS = frozenset(
     }
 )
 
+#: Keys whose values are names or text by nature, in lower case (Jekyll's ``tag`` and Hugo's
+#: ``url`` included): a plain YAML scalar in them keeps the text as written, so that
+#: ``categories: [3.10, 010, NO]`` is "3.10", "010" and "NO", not 3.1, 8 and False.
+TEXT_KEYS = frozenset(
+    {"title", *SUMMARY_KEYS, "author", "authors", "categories", "category", "tags", "tag"}
+    | {"slug", "id", "permalink", "link", "url"}
+)
+
 #: Placeholders a permalink pattern may use.
 PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug"})
 
@@ -344,7 +352,7 @@ def _load_other(path: Path, fm: str, first_line: int, handler: BaseHandler) -> A
 
 def _load_yaml(path: Path, fm: str, first_line: int) -> Any:
     try:
-        return _YAML_HANDLER.load(fm)
+        return _YAML_HANDLER.load(fm, Loader=yamlevents.loader(TEXT_KEYS))
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         if e.context_mark is not None and (
@@ -393,6 +401,8 @@ def _impossible_value(fm: str, first_line: int) -> tuple[str | None, int | None,
         return None, None, None
     constructor = yaml.constructor.SafeConstructor()
     for key_node, value_node in node.value:
+        if str(key_node.value).lower() in TEXT_KEYS:
+            continue  # read as text: never a value that cannot exist
         try:
             constructor.construct_object(value_node, deep=True)
         except (ValueError, OverflowError, yaml.YAMLError):
@@ -565,7 +575,7 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
             "FP110",
         )
     key_lines = None
-    quick = yamlevents.load_with_lines(fm) if handler is _YAML_HANDLER else None
+    quick = yamlevents.load_with_lines(fm, TEXT_KEYS) if handler is _YAML_HANDLER else None
     if quick is not None:  # the usual flat front matter, built faster
         meta, lines = quick
         if not _OTHER_BREAKS.search(fm):  # YAML counts those as line breaks too
