@@ -380,25 +380,33 @@ def _load_yaml(path: Path, fm: str, first_line: int) -> Any:
         ) from None
     except (ValueError, OverflowError) as e:
         # The YAML is well formed but a value cannot exist, e.g. a date in the year 0.
-        key, line, text = _impossible_value(fm, first_line)
-        dated = "year" in str(e) or "month" in str(e) or "day" in str(e)
-        if key and dated:
-            message = f"{key} {text!r} is not a real date ({e}); {DATE_HINT}"
+        key, line, text, tag = _impossible_value(fm, first_line)
+        # A date or time that cannot exist (month 13, hour 25, an offset of a day or more):
+        # the YAML timestamp that failed, or else the words Python's message has for one.
+        dated = tag == "tag:yaml.org,2002:timestamp" or bool(_DATE_PARTS.search(str(e)))
+        why = "its time zone offset is 24 hours or more" if "offset" in str(e) else str(e)
+        if key and text is not None and dated:
+            message = f"{key} {text!r} is not a real date ({why}); {DATE_HINT}"
         else:
             where = f"{key}: " if key else "front matter has an impossible value: "
-            message = f"{where}{e}" + (f"; {DATE_HINT}" if dated else "")
+            message = f"{where}{why}" + (f"; {DATE_HINT}" if dated else "")
         raise EntryError(message, path, line, "FP105" if dated else "FP106") from None
 
 
-def _impossible_value(fm: str, first_line: int) -> tuple[str | None, int | None, str | None]:
-    """The key, line and text of the top-level value PyYAML could not construct (it does not
-    say which)."""
+_DATE_PARTS = re.compile(r"\b(?:year|month|day|hour|minute|second|offset)\b")
+
+
+def _impossible_value(
+    fm: str, first_line: int
+) -> tuple[str | None, int | None, str | None, str | None]:
+    """The key, line, text and YAML tag of the top-level value PyYAML could not construct
+    (it does not say which)."""
     try:
         node = yaml.compose(fm, Loader=yaml.CSafeLoader)
     except yaml.YAMLError:
-        return None, None, None
+        return None, None, None, None
     if not isinstance(node, yaml.MappingNode):
-        return None, None, None
+        return None, None, None, None
     constructor = yaml.constructor.SafeConstructor()
     for key_node, value_node in node.value:
         if str(key_node.value).lower() in TEXT_KEYS:
@@ -407,8 +415,9 @@ def _impossible_value(fm: str, first_line: int) -> tuple[str | None, int | None,
             constructor.construct_object(value_node, deep=True)
         except (ValueError, OverflowError, yaml.YAMLError):
             text = value_node.value if isinstance(value_node.value, str) else None
-            return str(key_node.value), first_line + value_node.start_mark.line, text
-    return None, None, None
+            line = first_line + value_node.start_mark.line
+            return str(key_node.value), line, text, value_node.tag
+    return None, None, None, None
 
 
 def _scrub(value: Any, depth: int = 0) -> tuple[Any, bool]:

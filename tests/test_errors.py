@@ -127,6 +127,26 @@ def test_problems_in_several_files_are_all_reported(site, built):
     assert "draft" in reported(output, "entries/d.md:4: ")
 
 
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("2025-01-01T25:00:00", "hour must be in 0..23"),
+        ("2025-01-01 10:61:00", "minute must be in 0..59"),
+        ("2025-01-01T10:00:00+25:00", "its time zone offset is 24 hours or more"),
+        ("2025-13-01", "month must be in 1..12"),  # as before: the others now match it
+    ],
+)
+def test_a_time_that_cannot_exist_is_a_date_problem_with_the_hint(site, built, value, why):
+    site.entry("bad.md", post("title: Hello", f"updated: {value}", "date: 2025-01-01"))
+    message = reported(fails(site, built), "entries/bad.md:3: ")
+    assert message == (
+        f"entries/bad.md:3: updated '{value}' is not a real date ({why}); "
+        "write 2025-05-01 or 2025-05-01T09:30:00+02:00"
+    )
+    findings = site.run("check", "--format", "json").stdout
+    assert '"code": "FP105"' in findings and "FP106" not in findings
+
+
 def test_duplicate_id(site, built):
     # Same slug and date: the same link and id, so readers would see one story.
     site.entry("a.md", post("title: A", "date: 2025-05-01", "slug: same"))
