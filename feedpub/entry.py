@@ -275,14 +275,33 @@ class _Problems:
         self.add(message, key, line, "FP107")
 
 
+#: How common binary files start, and what they are (a picture renamed .md, say).
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word, OpenDocument or EPUB file)"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+_MAGIC_STARTS = tuple(magic for magic, _ in _MAGIC)
+
+
 def _decode(path: Path, data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
-        b"\x00" in data and data.count(0) > len(data) // 4
-    ):
-        raise EntryError("file is UTF-16 text; save it as UTF-8", path, 1)
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if utf16 or (b"\x00" in data and data.count(0) > len(data) // 4):
+        if _is_utf16_text(data):
+            raise EntryError("file is UTF-16 text; save it as UTF-8", path, 1)
+        raise _binary(path, data)
+    if data.startswith(_MAGIC_STARTS):
+        raise _binary(path, data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
+        # Text in another encoding (Latin-1, say) has hardly any control characters.
+        if len(data.translate(None, _OTHER_BYTES)) * 100 > len(data):
+            raise _binary(path, data) from None
         line = data.count(b"\n", 0, e.start) + 1
         byte = data[e.start : e.start + 1].hex()
         raise EntryError(
@@ -290,6 +309,30 @@ def _decode(path: Path, data: bytes) -> str:
             path,
             line,
         ) from None
+
+
+def _is_utf16_text(data: bytes) -> bool:
+    """Whether ``data`` reads as UTF-16 (with its byte order mark, or either byte order
+    without) into text: hardly any characters that no text holds."""
+    codecs = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ()
+    for codec in codecs or ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if len(XML_ILLEGAL.findall(text)) * 100 <= len(text):
+            return True
+    return False
+
+
+def _binary(path: Path, data: bytes) -> EntryError:
+    kind = next((what for magic, what in _MAGIC if data.startswith(magic)), "binary data")
+    return EntryError(
+        f"file is {kind}, not text; an entry is a Markdown text file (UTF-8): "
+        "move this file out of the entries folder, or give it another extension",
+        path,
+        1,
+    )
 
 
 def _split(path: Path, text: str) -> tuple[str, int, int, int, BaseHandler]:
