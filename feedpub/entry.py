@@ -582,19 +582,49 @@ def _file_text(path: Path, data: bytes, warnings: list[BuildWarning] | None = No
     if data.translate(None, _OTHER_BYTES) or (
         not data.isascii() and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data)
     ):
-        bad = XML_ILLEGAL.search(text)
-        if bad and warnings is not None:
-            line = text.count("\n", 0, bad.start()) + 1
-            warnings.append(
-                BuildWarning(
-                    "FP201",
-                    f"removed control character U+{ord(bad.group()):04X}, which feeds cannot carry",
-                    path,
-                    line,
-                )
-            )
+        if warnings is not None:
+            warnings += _control_warnings(path, text)
         text = XML_ILLEGAL.sub("", text)
     return text
+
+
+#: Lines named one by one in FP201 warnings; the others are counted in one more warning.
+CONTROL_LINES_SHOWN = 10
+
+
+def _control_warnings(path: Path, text: str) -> list[BuildWarning]:
+    """One FP201 warning for each line holding characters XML cannot carry (what they are,
+    how many), up to :data:`CONTROL_LINES_SHOWN` lines; then one that names the others."""
+    by_line: dict[int, list[str]] = {}
+    line, counted = 1, 0
+    for bad in XML_ILLEGAL.finditer(text):
+        line += text.count("\n", counted, bad.start())
+        counted = bad.start()
+        by_line.setdefault(line, []).append(bad.group())
+    warnings = []
+    for line, found in list(by_line.items())[:CONTROL_LINES_SHOWN]:
+        names = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(found))
+        what = f"control character {names}"
+        if len(found) > 1:
+            what = f"{len(found)} control characters ({names})"
+        warnings.append(
+            BuildWarning("FP201", f"removed {what}, which feeds cannot carry", path, line)
+        )
+    rest = list(by_line)[CONTROL_LINES_SHOWN:]
+    if rest:
+        count = sum(len(by_line[line]) for line in rest)
+        shown = ", ".join(map(str, rest[:20])) + (", …" if len(rest) > 20 else "")
+        warnings.append(
+            BuildWarning(
+                "FP201",
+                f"removed {count} more control character{'s' if count > 1 else ''} on "
+                f"{len(rest)} more line{'s' if len(rest) > 1 else ''} ({shown}), "
+                "which feeds cannot carry",
+                path,
+                rest[0],
+            )
+        )
+    return warnings
 
 
 def read_body(entry: Entry, site: Site) -> str:
