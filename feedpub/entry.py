@@ -1034,7 +1034,8 @@ def _terms(meta: dict[str, Any], keys: Iterable[str], problems: _Problems) -> tu
                 key,
             )
             continue
-        for item in items:
+        bad: list[tuple[int, Any]] = []
+        for number, item in enumerate(items, 1):
             if type(item) is str:  # the usual case: its term was seen before
                 term = _TERMS.get(item)
                 if term is None:
@@ -1042,13 +1043,51 @@ def _terms(meta: dict[str, Any], keys: Iterable[str], problems: _Problems) -> tu
                     if len(_TERMS) > 100_000:  # terms that never repeat: stop collecting
                         _TERMS.clear()
             elif isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                problems.add(f"each of {key} must be text, not {_kind(item)}", key)
+                bad.append((number, item))
                 continue
             else:
                 term = shared(" ".join(str(item).split()))
             if term:
                 found.setdefault(term, None)
+        if bad:
+            problems.add(
+                f"{key}: {_bad_items(bad)}; write each item as text, e.g. [Business, Tech]", key
+            )
     return tuple(found)
+
+
+def _bad_items(bad: list[tuple[int, Any]]) -> str:
+    """``item 2 is a mapping ({a: b}) and item 4 is a list ([x]), not text``: which items of a
+    list are not names, and what they are (the first five of them)."""
+    told = []
+    for number, item in bad[:5]:
+        if isinstance(item, (dict, list)):
+            flow = _flow(item)
+            flow = flow if len(flow) <= 40 else flow[:39] + "…"
+            what = f"{'a mapping' if isinstance(item, dict) else 'a list'} ({flow})"
+        elif isinstance(item, (date, datetime)):
+            what = f"a date ({item.isoformat()})"
+        else:
+            what = "empty" if item is None else _kind(item)
+        told.append(f"item {number} is {what}")
+    if len(bad) > 5:
+        told.append(f"{len(bad) - 5} more")
+    listed = ", ".join(told[:-1]) + " and " + told[-1] if len(told) > 1 else told[0]
+    return f"{listed}, not text"
+
+
+def _flow(value: Any, depth: int = 0) -> str:
+    """A short YAML-like picture of a front matter value, ``{a: [1, 2]}``: at most five items
+    of each list or mapping, three levels deep (a value may hold itself, through an alias)."""
+    if depth > 2 and isinstance(value, (dict, list)):
+        return "…"
+    if isinstance(value, dict):
+        pairs = [f"{_flow(k, 3)}: {_flow(v, depth + 1)}" for k, v in list(value.items())[:5]]
+        return "{" + ", ".join(pairs + ["…"] * (len(value) > 5)) + "}"
+    if isinstance(value, list):
+        items = [_flow(v, depth + 1) for v in value[:5]]
+        return "[" + ", ".join(items + ["…"] * (len(value) > 5)) + "]"
+    return "~" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
 
 
 #: Each category or tag as written → the term it is (thousands of entries share a few).

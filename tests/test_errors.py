@@ -128,6 +128,23 @@ def test_problems_in_several_files_are_all_reported(site, built):
     assert "draft" in reported(output, "entries/d.md:4: ")
 
 
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("[Good, {a: b}, Fine]", "item 2 is a mapping ({a: b})"),
+        ("[[x, 010], [y]]", "item 1 is a list ([x, 010]) and item 2 is a list ([y])"),
+        ("\n  - Good\n  -\n  - [3.10]", "item 2 is empty and item 3 is a list ([3.10])"),
+    ],
+    ids=["mapping", "nested-lists", "block-list"],
+)
+def test_a_bad_item_of_a_list_is_named_once(site, built, value, what):
+    site.entry("bad.md", post("title: Hello", "date: 2025-05-01", f"categories: {value}"))
+    output = fails(site, built)
+    assert reported(output, "entries/bad.md:").startswith(
+        f"entries/bad.md:4: categories: {what}, not text; write each item as text, e.g. "
+    )
+
+
 def _png() -> bytes:
     """A real PNG (16 by 16, grey), as a picture saved with a .md name would be."""
     import struct
