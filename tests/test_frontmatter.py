@@ -244,6 +244,23 @@ def test_derived_summary(site, body, expected):
 
 
 @pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("See the chart and ![](chart.png).\n", "See the chart and."),
+        ("See [![the chart](c.png)](big.png), then more.\n", "See, then more."),
+        ("Two: ![](a.png) ![](b.png); done.\n", "Two:; done."),
+        ("Between ![](a.png) words.\n", "Between words."),
+        ("Voilà ![](a.png) !\n", "Voilà !"),  # a space the writer put before '!' stays
+    ],
+    ids=["before-period", "linked", "two", "between-words", "space-after"],
+)
+def test_derived_summary_leaves_no_space_where_an_image_was(site, body, expected):
+    site.entry("a.md", post("title: T", "date: 2025-05-01", body=body))
+    _, atom = build(site)
+    assert atom.entries[0].summary == expected
+
+
+@pytest.mark.parametrize(
     ("length", "expected"),
     [
         (20, "alpha beta gamma…"),  # "alpha beta gamma delta" (22) does not fit
