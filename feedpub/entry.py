@@ -342,6 +342,10 @@ def _split(path: Path, text: str) -> tuple[str, int, int, int, BaseHandler]:
     handler: BaseHandler = _YAML_HANDLER
     boundary = _YAML_HANDLER.FM_BOUNDARY
     opening = boundary.match(text)
+    if opening is None and _JSON_START.match(text):
+        found = _json_object(path, text)
+        if found is not None:
+            return found
     if opening is None:
         for handler in (_TOML_HANDLER, _JSON_HANDLER):
             if handler.detect(text):
@@ -366,6 +370,28 @@ def _split(path: Path, text: str) -> tuple[str, int, int, int, BaseHandler]:
     body_line = text.count("\n", 0, closing.end()) + 1
     fm = text[opening.end() : closing.start()]
     return fm, closing.end(), first_line, body_line, handler
+
+
+_JSON_DECODER = json.JSONDecoder()
+#: How a JSON object starts: '{', then a key or '}' (a Liquid '{%' or '{{' is no JSON).
+_JSON_START = re.compile(r'\{\s*["}]')
+
+
+def _json_object(path: Path, text: str) -> tuple[str, int, int, int, BaseHandler] | None:
+    """JSON front matter, as :func:`_split` gives it: an object at the start of the file,
+    on one line or several, whose closing brace ends it (Hugo's rule); the body follows.
+    ``None`` when it is not valid JSON and starts with a line '{' alone: the line form's
+    messages say what is wrong then."""
+    try:
+        _, end = _JSON_DECODER.raw_decode(text)
+    except json.JSONDecodeError as e:
+        if _JSON_HANDLER.detect(text):
+            return None
+        raise EntryError(
+            f"front matter is not valid JSON: {e.msg}", path, e.lineno, "FP120"
+        ) from None
+    # As for '---' lines: the body starts after the closing brace, on the line it ends.
+    return text[1 : end - 1], end, 1, text.count("\n", 0, end) + 1, _JSON_HANDLER
 
 
 def _load_other(path: Path, fm: str, first_line: int, handler: BaseHandler) -> Any:
@@ -511,15 +537,16 @@ _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 #: How lines start that hold no top-level YAML key: indented, list items, comments, empty.
 _NOT_A_YAML_KEY = frozenset(["", " ", "\t", "-", "#"])
 _TOML_KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
-_JSON_KEY = re.compile(r"""^\s*"((?:[^"\\]|\\.)+)"()()\s*:""")
 
 
 def _key_lines(fm: str, first_line: int, handler: BaseHandler = _YAML_HANDLER) -> dict[str, int]:
     """The file line of each top-level front matter key (first occurrence)."""
+    if handler is _JSON_HANDLER:
+        return _json_key_lines(fm, first_line)
     lines: dict[str, int] = {}
     pattern = _TOP_KEY
     if handler is not _YAML_HANDLER:
-        pattern = _JSON_KEY if handler is _JSON_HANDLER else _TOML_KEY
+        pattern = _TOML_KEY
     for number, text in enumerate(fm.split("\n")):
         if pattern is _TOP_KEY and text[:1] in _NOT_A_YAML_KEY:
             continue  # (the pattern would not match: a quicker no)
@@ -529,6 +556,27 @@ def _key_lines(fm: str, first_line: int, handler: BaseHandler = _YAML_HANDLER) -
         if match:
             key = match.group(1) or match.group(2) or match.group(3)
             lines.setdefault(key, first_line + number)
+    return lines
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:]')
+
+
+def _json_key_lines(fm: str, first_line: int) -> dict[str, int]:
+    """The file line of each top-level key of JSON front matter (the object's text without
+    its braces), on one line or many."""
+    lines: dict[str, int] = {}
+    depth = 0
+    tokens = list(_JSON_TOKEN.finditer(fm))
+    for token, after in zip(tokens, [*tokens[1:], None], strict=True):
+        kind = token.group()
+        if kind in "{[":
+            depth += 1
+        elif kind in "}]":
+            depth -= 1
+        elif depth == 0 and kind != ":" and after is not None and after.group() == ":":
+            key = json.loads(kind)
+            lines.setdefault(key, first_line + fm.count("\n", 0, token.start()))
     return lines
 
 
