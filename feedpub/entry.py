@@ -636,40 +636,51 @@ def _file_text(path: Path, data: bytes, warnings: list[BuildWarning] | None = No
     return text
 
 
-#: Lines named one by one in FP201 warnings; the others are counted in one more warning.
+#: Lines named one by one in FP201 warnings; one more warning counts the others.
 CONTROL_LINES_SHOWN = 10
+#: A line holding characters XML cannot carry, up to the last of them (linear: '.' stops at
+#: the line's end, and only line starts are tried).
+_CONTROL_LINE = re.compile("^.*[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", re.MULTILINE)
 
 
 def _control_warnings(path: Path, text: str) -> list[BuildWarning]:
-    """One FP201 warning for each line holding characters XML cannot carry (what they are,
-    how many), up to :data:`CONTROL_LINES_SHOWN` lines; then one that names the others."""
-    by_line: dict[int, list[str]] = {}
+    """An FP201 warning for each line holding characters XML cannot carry (which, and how
+    many), for the first :data:`CONTROL_LINES_SHOWN` lines; then one that counts the others
+    and names the first twenty of them. Bounded work, however many there are."""
+    warnings: list[BuildWarning] = []
+    later: list[int] = []  # lines after those shown
+    later_count = more_lines = 0
     line, counted = 1, 0
-    for bad in XML_ILLEGAL.finditer(text):
-        line += text.count("\n", counted, bad.start())
-        counted = bad.start()
-        by_line.setdefault(line, []).append(bad.group())
-    warnings = []
-    for line, found in list(by_line.items())[:CONTROL_LINES_SHOWN]:
-        names = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(found))
-        what = f"control character {names}"
-        if len(found) > 1:
+    for match in _CONTROL_LINE.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        found = XML_ILLEGAL.findall(match.group())
+        if len(warnings) < CONTROL_LINES_SHOWN:
+            names = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(found))
             what = f"{len(found)} control characters ({names})"
-        warnings.append(
-            BuildWarning("FP201", f"removed {what}, which feeds cannot carry", path, line)
-        )
-    rest = list(by_line)[CONTROL_LINES_SHOWN:]
-    if rest:
-        count = sum(len(by_line[line]) for line in rest)
-        shown = ", ".join(map(str, rest[:20])) + (", …" if len(rest) > 20 else "")
+            if len(found) == 1:
+                what = f"control character {names}"
+            warnings.append(
+                BuildWarning("FP201", f"removed {what}, which feeds cannot carry", path, line)
+            )
+            continue
+        later.append(line)
+        later_count += len(found)
+        if len(later) == 20:  # the rest is counted, not named (in C: a file may be all of it)
+            more_lines = len(_CONTROL_LINE.findall(text, match.end()))
+            later_count += len(XML_ILLEGAL.findall(text, match.end()))
+            break
+    if later:
+        lines = len(later) + more_lines
+        named = ", ".join(map(str, later)) + (", …" if more_lines else "")
         warnings.append(
             BuildWarning(
                 "FP201",
-                f"removed {count} more control character{'s' if count > 1 else ''} on "
-                f"{len(rest)} more line{'s' if len(rest) > 1 else ''} ({shown}), "
-                "which feeds cannot carry",
+                f"removed {later_count} more control character{'s' if later_count > 1 else ''}"
+                f" on {lines} more line{'s' if lines > 1 else ''} ({named}), which feeds "
+                "cannot carry",
                 path,
-                rest[0],
+                later[0],
             )
         )
     return warnings
