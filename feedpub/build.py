@@ -696,13 +696,17 @@ def rendered_items(
     site: Site, chosen: list[Entry], digests: Mapping[Path, str], cache: Cache
 ) -> Callable[[], Iterator[Rendered]]:
     """A function giving ``chosen`` as rendered by :func:`render_into`, read from ``cache``
-    one at a time (each feed format iterates them once)."""
-    from .render import Rendered
+    one at a time (each feed format iterates them once). An entry the cache no longer holds
+    as rendered then (the cache failed and was replaced on the way, or another program
+    changed it) is rendered again here: never a feed written from another entry's HTML."""
+    from .render import Rendered, render
 
     def items() -> Iterator[Rendered]:
         wanted = [(_rel(site, e), digests.get(e.path, "")) for e in chosen]
         for entry, found in zip(chosen, cache.rendered_many(wanted), strict=True):
-            assert found is not None, "render_into() renders every chosen entry first"
+            if found is None:
+                yield render(entry, site)
+                continue
             title, summary, html = found
             yield Rendered(entry=entry, title=title, summary=summary, content_html=html)
 
