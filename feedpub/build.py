@@ -37,6 +37,7 @@ from .errors import (
     NotAnEntry,
     display_path,
 )
+from .lock import build_lock
 from .media import unchanged as media_unchanged
 from .output import Content, Sharing, write_outputs
 
@@ -898,6 +899,7 @@ def build(
     cache: bool = True,
     jobs: int | None = None,
     progress: Progress = _no_progress,
+    waiting: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build every feed of ``site`` into its output folder.
 
@@ -907,6 +909,10 @@ def build(
     future-dated entries; ``cache=False`` ignores the cache in ``.feedpub-cache/``; ``jobs`` is
     the number of processes for large sites (default: one per core); ``progress`` is told
     how far reading and rendering have come.
+
+    One build at a time per output folder: another one's lock (see feedpub/lock.py) is
+    waited for, ``waiting`` told once which process holds it, at most ``site.lock_timeout``
+    seconds, then :class:`feedpub.lock.LockTimeout` is raised.
     """
     timings: list[tuple[str, float]] = []
     clock = time.perf_counter()
@@ -916,8 +922,12 @@ def build(
         timings.append((stage, time.perf_counter() - clock))
         clock = time.perf_counter()
 
-    now = now or current_time()
-    with Cache.open(site, enabled=cache) as store, _Heap() as heap:
+    with (
+        build_lock(site, "build", waiting),
+        Cache.open(site, enabled=cache) as store,
+        _Heap() as heap,
+    ):
+        now = now or current_time()  # (after waiting for another build)
         listing = list_entries(site)
         key = digest(json.dumps([str(site), drafts, future, listing.fingerprint()]).encode())
         last = store.last_build()

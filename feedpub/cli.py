@@ -66,6 +66,11 @@ def _warn(warnings: Iterable[object]) -> None:
         _echo(str(warning), err=True, fg="yellow")
 
 
+def _waiting(line: str) -> None:
+    """Say (once per command) that it waits for another feedpub process's lock."""
+    _echo(line, err=True, fg="yellow")
+
+
 def _summary(result: BuildResult, site: Site, started: float) -> None:
     """The line after a build: "12 entries → 6 feeds in public/ (0.21 s)"."""
     count = result.published
@@ -236,7 +241,13 @@ def build(
         site = load_site(config, base_url=base_url, entries=entries, output=out)
         try:
             result = run_build(
-                site, drafts=drafts, future=future, cache=not no_cache, jobs=jobs, progress=bar
+                site,
+                drafts=drafts,
+                future=future,
+                cache=not no_cache,
+                jobs=jobs,
+                progress=bar,
+                waiting=_waiting,
             )
         finally:
             bar.close()
@@ -311,7 +322,7 @@ def serve(
         started = time.perf_counter()
         try:
             site = load_site(config, base_url=base_url, entries=entries, output=out)
-            result = run_build(site, drafts=drafts, future=future)
+            result = run_build(site, drafts=drafts, future=future, waiting=_waiting)
         except FeedpubError as e:
             _report(e, "still serving the last good feeds")
             return None
@@ -472,7 +483,7 @@ def clean(config: Path | None, out: Path | None) -> None:
 
     with _user_errors("nothing was removed"):
         site = load_site(config, output=out, base_url="https://unused.invalid/")
-        removed = remove_cache(site)
+        removed = remove_cache(site, waiting=_waiting)
     click.echo(f"removed {display_path(removed)}" if removed else "no cache to remove")
 
 
@@ -497,6 +508,7 @@ def ping(config: Path | None, out: Path | None, dry_run: bool) -> None:
         feedpub build && rsync -a public/ host:/var/www/ && feedpub ping
         feedpub ping --dry-run
     """
+    from .lock import build_lock
     from .websub import announced, changed_feeds
     from .websub import ping as run_ping
 
@@ -512,7 +524,8 @@ def ping(config: Path | None, out: Path | None, dry_run: bool) -> None:
                     click.echo(f"would notify {hub} of {feed}")
             return
         result = run_ping(site, feeds)
-        announced(site, result)
+        with build_lock(site, "ping", _waiting):  # a build may be adding to the list
+            announced(site, result)
         for hub in site.hubs:
             count = sum(1 for notified, _ in result.notified if notified == hub)
             if count:
