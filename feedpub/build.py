@@ -962,8 +962,6 @@ def build(
             if scanned.problems:
                 raise BuildErrors(scanned.problems, scanned.warnings)
             warnings = list(scanned.warnings) + id_changes(site, scanned.entries, scanned.names)
-            if store.problem:
-                warnings.append(BuildWarning("FP210", store.problem))
             lap("scan")
             plans = plan_feeds(site, scanned.entries, drafts=drafts, future=future, now=now)
             chosen = plans[0].entries
@@ -1022,6 +1020,8 @@ def build(
                 ],
             }
         )
+    if store.problem:  # (the cache may also fail after the scan: the build went on without it)
+        warnings.append(BuildWarning("FP210", store.problem))
     return BuildResult(
         scanned=len(scanned.entries),
         published=len(chosen),
