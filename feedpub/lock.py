@@ -163,6 +163,11 @@ def _describe(holder: dict[str, Any] | None, folder: Path) -> str:
 
 
 def _timeout_message(holder: dict[str, Any] | None, folder: Path, site: Site) -> str:
+    if not site.lock_timeout:
+        return (
+            f"{_describe(holder, folder)} holds the lock of this output folder, and "
+            f"lock_timeout is 0 (no waiting); try again when it is done"
+        )
     return (
         f"{_describe(holder, folder)} still holds the lock of this output folder after "
         f"{site.lock_timeout:g} s (lock_timeout); if it hangs, stop it, else try again when "
