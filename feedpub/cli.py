@@ -228,6 +228,10 @@ def build(
     Unchanged entries come from a cache in .feedpub-cache/ beside the output
     folder, so a rebuild costs what changed, not the size of the archive.
 
+    One build at a time per output folder: a build started while another runs
+    (or 'feedpub serve' rebuilds) waits for it, at most lock_timeout seconds
+    (a setting; default 600).
+
     Example:
 
     \b
@@ -305,7 +309,8 @@ def serve(
 
     Watches the entries and the settings, and builds again on every change.
     A build that fails prints its 'file:line: message' lines and the last
-    good feeds stay served until the entry is fixed. Ctrl-C stops.
+    good feeds stay served until the entry is fixed. Each build takes the
+    output folder's lock, as 'feedpub build' does. Ctrl-C stops.
 
     Example:
 
@@ -473,6 +478,7 @@ def clean(config: Path | None, out: Path | None) -> None:
 
     The next build reads and renders every entry again. The feeds and your entries
     are not touched. Also removes staging folders a killed build left behind.
+    Waits for a build that is running.
 
     Example:
 
