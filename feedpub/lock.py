@@ -105,6 +105,7 @@ def _take(
         if holder is None:
             holder = _holder(folder)
         if waited >= site.lock_timeout:
+            holder = _holder(folder) or holder  # (another may hold it by now)
             raise LockTimeout(_timeout_message(holder, folder, site), site.output) from None
         if not told and waiting is not None and (holder is not None or waited >= NOTE_WAIT):
             waiting(f"waiting for {_describe(holder, folder)}\u2026")
