@@ -244,7 +244,7 @@ def test_a_lock_held_past_lock_timeout_is_an_error(site: Path) -> None:
     finally:
         holder.release()
     assert code == 1
-    assert 1 <= took < 10
+    assert 1 <= took < 30  # (a loaded machine starts a process slowly)
     lines = err.splitlines()
     assert lines[-2] == (
         f"public: another feedpub build of public/ (process {holder.pid}) still holds the lock "
