@@ -381,3 +381,28 @@ def test_the_cache_changing_after_rendering_does_not_stop_the_build(
     assert tree(site / "public") == single_build(site, tmp_path / "alone")
     if what == "the cache failed":
         assert [w.code for w in result.warnings] == ["FP210"]
+
+
+# ---------------------------------------------------------------------- the setting
+
+
+@pytest.mark.parametrize("value", ["-1", '"ten"', "true", "1e9"])
+def test_a_wrong_lock_timeout_is_a_setting_error(site: Path, value: str) -> None:
+    config = site / "feedpub.toml"
+    config.write_text(config.read_text() + f"lock_timeout = {value}\n")
+    with pytest.raises(feedpub.FeedpubError) as raised:
+        feedpub.load_site(config)
+    error = raised.value
+    assert (error.code, error.path, error.line) == ("FP003", config, 7)
+    assert error.message.startswith("lock_timeout must be a number of seconds from 0 to 604800")
+
+
+def test_lock_timeout_may_be_a_fraction_and_is_not_part_of_the_cache_stamp(site: Path) -> None:
+    from feedpub.cache import _stamp
+
+    config = site / "feedpub.toml"
+    before = _stamp(feedpub.load_site(config))
+    config.write_text(config.read_text() + "lock_timeout = 2.5\n")
+    loaded = feedpub.load_site(config)
+    assert loaded.lock_timeout == 2.5
+    assert _stamp(loaded) == before  # waiting longer or shorter is no reason to reparse
