@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from . import output
 from .cache import Cache, cache_record, content_hash, digest, save_unannounced, unannounced
-from .config import Site
+from .config import Site, check_folders
 from .entry import (
     Author,
     Entry,
@@ -110,7 +110,8 @@ class BuildResult:
 
     #: Entry files read.
     scanned: int
-    #: Entries in the main feeds.
+    #: Entries published: every one but drafts, entries not yet due and expired ones (unless
+    #: asked for); the main feed carries the newest ``limit`` of them.
     published: int
     #: Output files whose bytes changed.
     written: tuple[Path, ...]
@@ -430,16 +431,28 @@ def select(
 ) -> list[Entry]:
     """Entries a feed carries: drafts and future entries left out unless asked, newest first
     (ties broken by file path, so the order is total), at most ``limit`` (0: all)."""
+    chosen = published_entries(entries, drafts=drafts, future=future, now=now)
+    chosen.sort(key=lambda e: (-e.date.timestamp(), str(e.path)))
+    return chosen[:limit] if limit else chosen
+
+
+def published_entries(
+    entries: Iterable[Entry],
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    now: datetime | None = None,
+) -> list[Entry]:
+    """The entries a build publishes, in the order given: drafts, entries not yet due and
+    expired ones left out unless asked (``drafts``, ``future``)."""
     now = now or current_time()
-    chosen = [
+    return [
         e
         for e in entries
         if (drafts or not e.draft)
         and (future or (e.publish_date or e.date) <= now)
         and (e.expiry_date is None or e.expiry_date > now)
     ]
-    chosen.sort(key=lambda e: (-e.date.timestamp(), str(e.path)))
-    return chosen[:limit] if limit else chosen
 
 
 @dataclass(frozen=True)
@@ -922,6 +935,7 @@ def build(
         timings.append((stage, time.perf_counter() - clock))
         clock = time.perf_counter()
 
+    check_folders(site)  # before anything is read or written
     with (
         build_lock(site, "build", waiting),
         Cache.open(site, enabled=cache) as store,
@@ -965,6 +979,7 @@ def build(
             lap("scan")
             plans = plan_feeds(site, scanned.entries, drafts=drafts, future=future, now=now)
             chosen = plans[0].entries
+            count = len(published_entries(scanned.entries, drafts=drafts, future=future, now=now))
             render_into(site, carried(plans), scanned.digests, store, jobs, progress, workers)
         lap("render")
         outputs: dict[str, Content | None] = dict(
@@ -1013,7 +1028,7 @@ def build(
                     for plan in plans
                 ],
                 "scanned": len(scanned.entries),
-                "published": len(chosen),
+                "published": count,
                 "warnings": [
                     [w.code, w.message, str(w.path) if w.path else None, w.line]
                     for w in scanned.warnings
@@ -1024,7 +1039,7 @@ def build(
         warnings.append(BuildWarning("FP210", store.problem))
     return BuildResult(
         scanned=len(scanned.entries),
-        published=len(chosen),
+        published=count,
         written=tuple(p for p in written if p.name != MANIFEST_NAME),
         unchanged=tuple(p for p in unchanged if p.name != MANIFEST_NAME),
         warnings=tuple(warnings),

@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from ._version import __version__
-from .config import Site
+from .config import Site, check_folders
 from .entry import Author, Entry, shared
 from .errors import BuildWarning
 from .media import Media
 
 #: Folder name of the cache, created beside the output folder.
 CACHE_DIR = ".feedpub-cache"
-_SCHEMA = 6
+_SCHEMA = 7
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (
@@ -61,6 +61,7 @@ def remove_cache(site: Site, waiting: Callable[[str], None] | None = None) -> Pa
     from .lock import LOCK_FILES, build_lock
     from .output import clean_stale_stages
 
+    check_folders(site)  # never remove anything beside a folder that is not an output
     with build_lock(site, "clean", waiting):
         clean_stale_stages(site.output.resolve())
         folder = cache_folder(site)

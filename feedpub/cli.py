@@ -142,7 +142,8 @@ _SITE_OPTIONS = [
         "-c",
         type=click.Path(dir_okay=False, path_type=Path),
         help="Settings file: a feedpub.toml, or a pyproject.toml with [tool.feedpub]. "
-        "[default: feedpub.toml, else pyproject.toml, in the current folder]",
+        "[default: feedpub.toml, else pyproject.toml, in the current folder or the nearest "
+        "parent folder that has one]",
     ),
     click.option(
         "--entries",
@@ -626,7 +627,12 @@ def init(folder: Path, title: str, base_url: str, tool: str | None) -> None:
 
 @main.command()
 @click.argument("title")
-@click.option("--author", "authors", multiple=True, help="Author ('Name <email>'); repeatable.")
+@click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    help="Author ('Name <email>' or 'Name'); repeatable. [default: the site's 'author']",
+)
 @click.option("--category", "categories", multiple=True, help="A category; repeatable.")
 @click.option("--tag", "tags", multiple=True, help="A tag; repeatable.")
 @click.option("--draft", is_flag=True, help="Mark it 'draft: true' (left out of the feeds).")
@@ -668,8 +674,7 @@ def new(
         raise click.BadParameter("the title is empty; give the entry a title", param_hint="TITLE")
 
     with _user_errors("nothing was written"):
-        site = load_site(config, base_url="https://unused.invalid/") if config else None
-        site = site or _site_for_new()
+        site = _site_for_new(config)
         date = current_time().astimezone(site.timezone).replace(microsecond=0)
         if when is not None:
             try:
@@ -699,20 +704,21 @@ def new(
             raise SystemExit(1) from None
 
 
-def _site_for_new() -> Any:
-    """The site's settings for 'new': a missing base_url does not matter there."""
-    from .config import find_config
+def _site_for_new(config: Path | None) -> Site:
+    """The site's settings for 'new' (a missing base_url does not matter there): ``config``,
+    else the settings of the site the current folder lies in. With none, an entry would land
+    in whatever folder the command runs in: nothing is written."""
+    from .config import find_site_config
 
-    config = find_config(Path.cwd())
-    base_url = None
     if config is None:
-        base_url = "https://unused.invalid/"
-    else:
-        try:
-            return load_site(config)
-        except FeedpubError:
-            base_url = "https://unused.invalid/"
-    return load_site(config, base_url=base_url)
+        config = find_site_config(Path.cwd())
+    if config is None:
+        raise ConfigError(
+            "no feedpub.toml (or pyproject.toml with [tool.feedpub]) here or in any parent "
+            "folder; run 'feedpub init' to make a site, or pass --config",
+            code="FP008",
+        )
+    return load_site(config, base_url="https://unused.invalid/")
 
 
 @main.command(name="list")

@@ -11,7 +11,7 @@ with one parent share that folder's cache database, and ``clean`` empties it.
 A command that finds the lock taken says once, on stderr, which process it waits for (the
 holder writes its process id and command into ``build.holder.json`` beside the lock: only
 words for the waiter, never a lock itself, so a stale one blocks nothing), and gives up with
-:class:`LockTimeout` (FP008) after ``lock_timeout`` seconds.
+:class:`LockTimeout` (FP009) after ``lock_timeout`` seconds.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ NOTE_WAIT = 1.0
 class LockTimeout(FeedpubError):
     """Another feedpub process held the lock for longer than ``lock_timeout``."""
 
-    code = "FP008"
+    code = "FP009"
 
 
 @contextlib.contextmanager

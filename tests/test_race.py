@@ -253,7 +253,7 @@ def test_a_lock_held_past_lock_timeout_is_an_error(site: Path) -> None:
     ), err
     assert lines[-1] == "feedpub: 1 problem; no feed was written."
     assert "Traceback" not in err
-    assert raised.value.code == "FP008"
+    assert raised.value.code == "FP009"
     after = {
         path: (data, (site / "public" / path).stat().st_mtime_ns)
         for path, data in tree(site / "public").items()
