@@ -58,6 +58,8 @@ author = {{ name = "{title}" }}
 # archive_size entries (default: limit, at most limit); full ones never change.
 # archive = false
 # archive_size = 20
+# Seconds a build waits for another build of the same output folder before it gives up.
+# lock_timeout = 600
 """
 
 EXAMPLE_ENTRY = """\

@@ -37,6 +37,7 @@ from .errors import (
     NotAnEntry,
     display_path,
 )
+from .lock import build_lock
 from .media import unchanged as media_unchanged
 from .output import Content, Sharing, write_outputs
 
@@ -709,13 +710,17 @@ def rendered_items(
     site: Site, chosen: list[Entry], digests: Mapping[Path, str], cache: Cache
 ) -> Callable[[], Iterator[Rendered]]:
     """A function giving ``chosen`` as rendered by :func:`render_into`, read from ``cache``
-    one at a time (each feed format iterates them once)."""
-    from .render import Rendered
+    one at a time (each feed format iterates them once). An entry the cache no longer holds
+    as rendered then (the cache failed and was replaced on the way, or another program
+    changed it) is rendered again here: never a feed written from another entry's HTML."""
+    from .render import Rendered, render
 
     def items() -> Iterator[Rendered]:
         wanted = [(_rel(site, e), digests.get(e.path, "")) for e in chosen]
         for entry, found in zip(chosen, cache.rendered_many(wanted), strict=True):
-            assert found is not None, "render_into() renders every chosen entry first"
+            if found is None:
+                yield render(entry, site)
+                continue
             title, summary, html = found
             yield Rendered(entry=entry, title=title, summary=summary, content_html=html)
 
@@ -907,6 +912,7 @@ def build(
     cache: bool = True,
     jobs: int | None = None,
     progress: Progress = _no_progress,
+    waiting: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build every feed of ``site`` into its output folder.
 
@@ -916,6 +922,10 @@ def build(
     future-dated entries; ``cache=False`` ignores the cache in ``.feedpub-cache/``; ``jobs`` is
     the number of processes for large sites (default: one per core); ``progress`` is told
     how far reading and rendering have come.
+
+    One build at a time per output folder: another one's lock (see feedpub/lock.py) is
+    waited for, ``waiting`` told once which process holds it, at most ``site.lock_timeout``
+    seconds, then :class:`feedpub.lock.LockTimeout` is raised.
     """
     timings: list[tuple[str, float]] = []
     clock = time.perf_counter()
@@ -926,8 +936,12 @@ def build(
         clock = time.perf_counter()
 
     check_folders(site)  # before anything is read or written
-    now = now or current_time()
-    with Cache.open(site, enabled=cache) as store, _Heap() as heap:
+    with (
+        build_lock(site, "build", waiting),
+        Cache.open(site, enabled=cache) as store,
+        _Heap() as heap,
+    ):
+        now = now or current_time()  # (after waiting for another build)
         listing = list_entries(site)
         key = digest(json.dumps([str(site), drafts, future, listing.fingerprint()]).encode())
         last = store.last_build()
@@ -962,8 +976,6 @@ def build(
             if scanned.problems:
                 raise BuildErrors(scanned.problems, scanned.warnings)
             warnings = list(scanned.warnings) + id_changes(site, scanned.entries, scanned.names)
-            if store.problem:
-                warnings.append(BuildWarning("FP210", store.problem))
             lap("scan")
             plans = plan_feeds(site, scanned.entries, drafts=drafts, future=future, now=now)
             chosen = plans[0].entries
@@ -1023,6 +1035,8 @@ def build(
                 ],
             }
         )
+    if store.problem:  # (the cache may also fail after the scan: the build went on without it)
+        warnings.append(BuildWarning("FP210", store.problem))
     return BuildResult(
         scanned=len(scanned.entries),
         published=count,

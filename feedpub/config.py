@@ -55,6 +55,7 @@ DEFAULTS: dict[str, Any] = {
     "excerpt_separator": None,
     "authors_file": None,
     "permalinks": None,
+    "lock_timeout": 600,
 }
 
 #: The conventions entry files may follow (see feedpub/dialects.py).
@@ -134,6 +135,9 @@ class Site:
     author_table: tuple[tuple[str, Author], ...] = ()
     #: Hugo: URL pattern per content section, e.g. ``(("posts", "/:year/:month/:slug/"),)``.
     permalinks: tuple[tuple[str, str], ...] = ()
+    #: Seconds a build waits for another build of the same output folder (or one sharing its
+    #: cache folder) before it gives up (see feedpub/lock.py); 0: it does not wait.
+    lock_timeout: float = 600
 
 
 def find_config(folder: Path) -> Path | None:
@@ -273,6 +277,18 @@ def load_site(
             f"max_categories must be a whole number of 1 or more, not {values['max_categories']!r}",
         )
         values["max_categories"] = DEFAULTS["max_categories"]
+    lock_timeout = values["lock_timeout"]
+    if (
+        isinstance(lock_timeout, bool)
+        or not isinstance(lock_timeout, int | float)
+        or not 0 <= lock_timeout <= 86400 * 7
+    ):
+        problem(
+            "lock_timeout",
+            f"lock_timeout must be a number of seconds from 0 to 604800 (a week), not "
+            f"{lock_timeout!r}",
+        )
+        lock_timeout = DEFAULTS["lock_timeout"]
     for key in (
         "full_content",
         "sanitize",
@@ -399,6 +415,7 @@ def load_site(
         excerpt_separator=separator,
         author_table=author_table,
         permalinks=permalinks,
+        lock_timeout=lock_timeout,
     )
 
 
