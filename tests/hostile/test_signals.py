@@ -9,6 +9,7 @@ everything it started; /proc tells which of them are still there.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
@@ -20,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,23 @@ def _stages(site: Path) -> list[str]:
     return [p.name for p in site.iterdir() if ".feedpub-stage-" in p.name]
 
 
+#: The process groups of the commands started by the current test.
+_started: list[int] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_process_outlives_a_test() -> Iterator[None]:
+    """Whatever a test finds, what it started is gone after it (a failing test must not leave
+    a blocked worker behind)."""
+    yield
+    for pid in _started:
+        for left in _alive(pid) | {pid}:
+            with contextlib.suppress(OSError):
+                if _processes().get(left, (0, 0, ""))[1] == pid:
+                    os.kill(left, signal.SIGKILL)
+    _started.clear()
+
+
 class Build:
     """A feedpub command in a session of its own, its output on a terminal (so that a build
     shows how far it has come); the processes it starts are watched."""
@@ -114,6 +132,7 @@ class Build:
         )
         os.close(terminal)
         self.pid = self.process.pid
+        _started.append(self.pid)
         #: Every process of the build seen so far.
         self.seen: set[int] = set()
         self._output: list[bytes] = []
@@ -265,14 +284,14 @@ def test_a_signalled_build_ends_with_every_process_and_changes_nothing(
     left = _alive(build.pid)
     printed = build.lines()
     name = "Ctrl-C" if signum == signal.SIGINT else "SIGTERM"
-    assert build.process.returncode == 128 + signum, printed
-    assert "Traceback" not in build.output()
-    assert printed[-1:] == [f"feedpub: stopped by {name}; public/ is as it was."], printed
-    assert all(line.startswith(("Reading", "Rendering")) for line in printed[:-1]), printed
     assert not left, f"processes of the build still running: {left}"
     assert took < PROMPT, f"the build took {took:.2f} s to stop"
     if starts_processes:
         assert build.seen, "the build had started no process when signalled"
+    assert build.process.returncode == 128 + signum, printed
+    assert "Traceback" not in build.output()
+    assert printed[-1:] == [f"feedpub: stopped by {name}; public/ is as it was."], printed
+    assert all(line.startswith(("Reading", "Rendering")) for line in printed[:-1]), printed
     assert _hashes(site / "public") == sites.old_hashes
     assert _stages(site) == []
     # The cache it leaves gives what a clean build gives.
