@@ -407,10 +407,20 @@ class Workers:
 
 
 def _end_pool(pool: ProcessPoolExecutor) -> None:
+    """End the workers now, and the pool's thread with them."""
     with signals.deferred():  # a second Ctrl-C must not leave them running
         processes = list((pool._processes or {}).values())  # (terminate_workers(), 3.14)
+        results, thread = pool._result_queue, pool._executor_manager_thread
         pool.shutdown(wait=False, cancel_futures=True)
         signals.end_processes(processes)
+        # A worker ended while it sent a result leaves the pool's thread waiting for the rest
+        # of it, for ever, and Python waits for that thread before it exits. With no process
+        # left that could write to the pipe, the end of it ends that wait (the pool closes
+        # this end only after the thread has ended).
+        if results is not None:
+            results._writer.close()
+        if thread is not None:
+            thread.join(1)
 
 
 def _jobs(jobs: int | None) -> int:

@@ -407,3 +407,39 @@ def test_ctrl_c_while_writing_leaves_the_outputs_and_says_so(
     assert result.output.splitlines()[-1] == "feedpub: stopped by Ctrl-C; public/ is as it was."
     assert small.snapshot() == before
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handlers are put back
+
+
+def _half_sent(site: object, flags: list[str]) -> list[str]:
+    """In a worker: start sending a result, as a worker ended mid-way would have, then hang."""
+    frame = sys._getframe()
+    while "result_queue" not in frame.f_locals:  # (the worker's loop, in concurrent.futures)
+        assert frame.f_back is not None
+        frame = frame.f_back
+    pipe = frame.f_locals["result_queue"]._writer.fileno()
+    os.write(pipe, (1000).to_bytes(4, "big") + b"\x80\x04 only a part")  # 1000 bytes, it says
+    Path(flags[0]).touch()
+    time.sleep(60)
+    return []
+
+
+def test_workers_ended_while_sending_a_result_leave_no_thread_to_wait_for(tmp_path: Path) -> None:
+    """Python waits for the pool's thread before it exits: when it waits for the rest of a
+    result that a killed worker never sent, the process never ends."""
+    workers = sys.modules["feedpub.build"].Workers(2)
+    pool = workers._start()
+    thread, results = pool._executor_manager_thread, pool._result_queue
+    flag = tmp_path / "half-sent"
+    pool.submit(_half_sent, None, [str(flag)])
+    deadline = time.monotonic() + 30
+    while not flag.exists():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    try:
+        started = time.monotonic()
+        workers.close(now=True)
+        assert time.monotonic() - started < PROMPT
+        assert not thread.is_alive(), "the pool's thread still waits for the rest of a result"
+    finally:
+        with contextlib.suppress(OSError):
+            results._writer.close()  # (else pytest would never end)
+        thread.join(5)
