@@ -970,9 +970,9 @@ def build(
     check_folders(site)  # before anything is read or written
     with (
         build_lock(site, "build", waiting),
+        signals.finishing(),
         Cache.open(site, enabled=cache) as store,
         _Heap() as heap,
-        signals.finishing(),
     ):
         now = now or current_time()  # (after waiting for another build)
         listing = list_entries(site)

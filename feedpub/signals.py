@@ -112,6 +112,13 @@ def _raise_pending(finished: bool = False) -> None:
         raise Interrupted(signum, finished=finished)
 
 
+def _drop_pending() -> None:
+    """An exception already ends the block: it goes on (an error's message, say where the
+    files it kept are, must not be lost), and a signal that waited is not raised as well."""
+    if not _State.held and not any(_State.sections):
+        _State.pending = None
+
+
 @contextlib.contextmanager
 def deferred() -> Iterator[None]:
     """A block no signal interrupts (cleaning up, starting a process and noting it): one that
@@ -122,9 +129,12 @@ def deferred() -> Iterator[None]:
     _State.held += 1
     try:
         yield
-    finally:
+    except BaseException:
         _State.held -= 1
-        _raise_pending()
+        _drop_pending()
+        raise
+    _State.held -= 1
+    _raise_pending()
 
 
 @contextlib.contextmanager
@@ -136,8 +146,11 @@ def finishing() -> Iterator[None]:
     _State.sections.append(False)
     try:
         yield
-    finally:
-        _raise_pending(finished=_State.sections.pop())
+    except BaseException:
+        _State.sections.pop()
+        _drop_pending()
+        raise
+    _raise_pending(finished=_State.sections.pop())
 
 
 def point_of_no_return() -> None:

@@ -443,3 +443,27 @@ def test_workers_ended_while_sending_a_result_leave_no_thread_to_wait_for(tmp_pa
         with contextlib.suppress(OSError):
             results._writer.close()  # (else pytest would never end)
         thread.join(5)
+
+
+def test_a_signal_past_the_swap_never_hides_the_error_the_build_ends_with() -> None:
+    from feedpub import signals
+
+    def past_the_swap(error: Exception | None) -> None:
+        with signals.finishing():
+            signals.point_of_no_return()
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.01)  # (it waits)
+            if error is not None:
+                raise error
+
+    with signals.handled():
+        try:
+            with pytest.raises(ValueError, match="files kept in"):
+                past_the_swap(ValueError("files kept in .public.feedpub-kept-1"))
+        except signals.Interrupted:
+            pytest.fail("the signal took the place of the error")
+        with pytest.raises(signals.Interrupted) as raised:
+            past_the_swap(None)
+        assert raised.value.finished
+        with signals.deferred():  # nothing is left waiting from before
+            time.sleep(0.01)
