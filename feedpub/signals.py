@@ -23,7 +23,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -75,6 +75,7 @@ def _handler(signum: int, frame: object) -> None:
         if _State.pending is None:
             _State.pending = signum
         return
+    _State.pending = None  # (one that waited comes now)
     raise Interrupted(signum)
 
 
@@ -98,11 +99,34 @@ def install(*, force: bool = False) -> dict[int, Any]:
 def handled(*, force: bool = False) -> Iterator[None]:
     """:func:`install` for the duration of the block, then the handlers from before."""
     before = install(force=force)
+    hook = sys.unraisablehook
+    if before:
+        sys.unraisablehook = _again(hook)
     try:
         yield
     finally:
+        sys.unraisablehook = hook
         for signum, handler in before.items():
             signal.signal(signum, handler)
+
+
+def _again(hook: Callable[[Any], object]) -> Callable[[Any], object]:
+    """``hook`` for exceptions Python cannot raise (in a finaliser, a weakref callback), but
+    for :class:`Interrupted`: the signal is sent again, to come where it stops the command."""
+
+    def unraisable(info: Any) -> object:
+        if not isinstance(info.exc_value, Interrupted):
+            return hook(info)
+        _State.held += 1  # (a signal that comes meanwhile only waits: this one comes again)
+        try:
+            timer = threading.Timer(0.01, os.kill, (os.getpid(), info.exc_value.signum))
+            timer.daemon = True
+            timer.start()
+        finally:
+            _State.held -= 1
+        return None
+
+    return unraisable
 
 
 def _raise_pending(finished: bool = False) -> None:

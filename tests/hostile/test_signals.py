@@ -467,3 +467,24 @@ def test_a_signal_past_the_swap_never_hides_the_error_the_build_ends_with() -> N
         assert raised.value.finished
         with signals.deferred():  # nothing is left waiting from before
             time.sleep(0.01)
+
+
+class _Finalised:
+    """An object whose finaliser is where the signal comes."""
+
+    def __del__(self) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)
+
+
+def test_a_signal_that_comes_in_a_finaliser_still_stops_the_command() -> None:
+    """Python prints an exception raised in a finaliser ("Exception ignored in") and goes on:
+    the signal would be lost."""
+    from feedpub import signals
+
+    with signals.handled(), pytest.raises(signals.Interrupted):
+        finalised = _Finalised()
+        del finalised
+        deadline = time.monotonic() + PROMPT
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
