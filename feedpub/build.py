@@ -15,7 +15,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
-from . import output
+from . import output, signals
 from .cache import Cache, cache_record, content_hash, digest, save_unannounced, unannounced
 from .config import Site, check_folders
 from .entry import (
@@ -375,20 +375,52 @@ class Workers:
 
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self._pool = ProcessPoolExecutor(self.jobs, context, initializer=_worker_start)
+            self._pool = ProcessPoolExecutor(
+                self.jobs, context, initializer=_worker_start, initargs=(os.getpid(),)
+            )
+            # With fork, the first task starts every worker: with the signals held back
+            # until each has set itself up (a Ctrl-C is the build's, never theirs).
+            with signals.blocked():
+                self._pool.submit(int)
         return self._pool
 
-    def close(self) -> None:
-        """Stop the worker processes, if started."""
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
+    def close(self, now: bool = False) -> None:
+        """Stop the worker processes, if started: when their work is done, or ``now``
+        (the build failed or was interrupted): ended at once, and reaped."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if not now:
+            try:
+                pool.shutdown()
+            except BaseException:  # interrupted while waiting for them
+                _end_pool(pool)
+                raise
+            return
+        _end_pool(pool)
 
     def __enter__(self) -> Workers:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(now=kind is not None)
+
+
+def _end_pool(pool: ProcessPoolExecutor) -> None:
+    """End the workers now, and the pool's thread with them."""
+    with signals.deferred():  # a second Ctrl-C must not leave them running
+        processes = list((pool._processes or {}).values())  # (terminate_workers(), 3.14)
+        results, thread = pool._result_queue, pool._executor_manager_thread
+        pool.shutdown(wait=False, cancel_futures=True)
+        signals.end_processes(processes)
+        # A worker ended while it sent a result leaves the pool's thread waiting for the rest
+        # of it, for ever, and Python waits for that thread before it exits. With no process
+        # left that could write to the pipe, the end of it ends that wait (the pool closes
+        # this end only after the thread has ended).
+        if results is not None:
+            results._writer.close()
+        if thread is not None:
+            thread.join(1)
 
 
 def _jobs(jobs: int | None) -> int:
@@ -938,6 +970,7 @@ def build(
     check_folders(site)  # before anything is read or written
     with (
         build_lock(site, "build", waiting),
+        signals.finishing(),
         Cache.open(site, enabled=cache) as store,
         _Heap() as heap,
     ):
@@ -1048,7 +1081,8 @@ def build(
     )
 
 
-def _worker_start() -> None:
+def _worker_start(parent: int) -> None:
+    signals.child_start(parent)  # dies with the build; Ctrl-C and SIGTERM are the build's
     # What a worker inherits is never garbage: its collections skip it (gc.freeze). And it
     # collects, even if forked while the build had paused collecting (see _Heap).
     gc.freeze()

@@ -7,7 +7,6 @@ import gc
 import json
 import os
 import shutil
-import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +17,7 @@ from typing import Any
 
 import click
 
+from . import signals
 from ._version import __version__
 from .build import ARCHIVE_FOLDER, ATOM_NAME, JSON_NAME, RSS_NAME, BuildResult
 from .build import build as run_build
@@ -86,7 +86,28 @@ def _summary(result: BuildResult, site: Site, started: float) -> None:
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def _stopped(interrupt: signals.Interrupted, outcome: str | None = None) -> None:
+    """End a command that Ctrl-C or SIGTERM interrupted: one line, and exit status 130 or 143
+    (128 + the signal's number, as shells report a process the signal ended)."""
+    _echo(f"feedpub: stopped by {interrupt.name}{f'; {outcome}' if outcome else ''}.", err=True)
+    raise SystemExit(interrupt.exit_status) from None
+
+
+class _Commands(click.Group):
+    """feedpub's commands: Ctrl-C or SIGTERM stops one with a line, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            with signals.handled():
+                return super().invoke(ctx)
+        except signals.Interrupted as e:
+            _stopped(e)
+
+
+@click.group(
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="feedpub")
 def main() -> None:
     """Publish a folder of Markdown entries as RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds.
@@ -254,6 +275,11 @@ def build(
                 progress=bar,
                 waiting=_waiting,
             )
+        except signals.Interrupted as e:
+            bar.close()
+            if e.finished:
+                _stopped(e, f"the new feeds were in {display_path(site.output)}/ already")
+            _stopped(e, f"{display_path(site.output)}/ is as it was")
         finally:
             bar.close()
     _warn(result.warnings)
@@ -356,8 +382,7 @@ def serve(
         server.root = site.output
     # Ctrl-C (and a plain kill) stop the server, even where the shell started it with SIGINT
     # ignored, as it does for a background job.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, lambda signum, frame: _interrupt())
+    signals.install(force=True)
     try:
         server.start()
         _echo(f"serving {display_path(site.output)}/ at {server.url} (Ctrl-C to stop)", bold=True)
@@ -383,10 +408,6 @@ def serve(
         stop.set()
         server.stop()
     click.echo("stopped")
-
-
-def _interrupt() -> None:
-    raise KeyboardInterrupt
 
 
 def _feed_files(result: BuildResult) -> list[Path]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, NoReturn
 
+from . import signals
 from .errors import OutputError
 
 #: An output's content: its bytes, or a function that writes them to a binary file.
@@ -121,6 +122,7 @@ def _write_outputs(
         (stage / _STAGE_MARK).unlink()
         if not written and not removed:
             return [], unchanged
+        signals.point_of_no_return()  # a signal now waits until the build has recorded this
         if not target.exists():
             _fsync_dir(stage)
             os.rename(stage, target)
@@ -149,7 +151,8 @@ def _write_outputs(
                 path.unlink(missing_ok=True)
         return written, unchanged
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        with signals.deferred():  # (a second Ctrl-C: the folder goes all the same)
+            shutil.rmtree(stage, ignore_errors=True)
 
 
 def _umask() -> int:
@@ -280,28 +283,37 @@ def _write_files(
 ) -> None:
     """Write ``files``; with ``sharing``, the heaviest in forked processes alongside."""
     groups = _share(files, sharing, names) if sharing else [list(files)]
-    children: list[tuple[int, int]] = []
+    children: list[tuple[int, int]] = []  # not reaped yet
+    failures: list[BaseException | None] = []
     try:
         for number, group in enumerate(groups[1:], 1):
             read_end, write_end = os.pipe()
-            try:
-                pid = os.fork()
-            except OSError:
-                os.close(read_end)
-                os.close(write_end)
-                raise
-            if pid == 0:  # the child: write its group, report how it went, and leave
+            with signals.deferred():  # an interrupt comes once the child is in the list
                 try:
+                    pid = signals.fork()  # (it dies with this process, and ignores Ctrl-C)
+                except OSError:
                     os.close(read_end)
-                    _child(group, files, sharing, write_end, last=number == len(groups) - 1)
-                finally:
-                    os._exit(1)  # whatever happens, never back into the parent's code
-            os.close(write_end)
-            children.append((pid, read_end))
+                    os.close(write_end)
+                    raise
+                if pid == 0:  # the child: write its group, report how it went, and leave
+                    try:
+                        os.close(read_end)
+                        _child(group, files, sharing, write_end, last=number == len(groups) - 1)
+                    finally:
+                        os._exit(1)  # whatever happens, never back into the parent's code
+                os.close(write_end)
+                children.append((pid, read_end))
         for path in groups[0]:
             _write_file(path, files[path])
-    finally:
-        failures = [_wait(pid, read_end) for pid, read_end in children]  # every one of them
+        while children:  # every one of them
+            failures.append(_wait(*children[0], children))
+    except BaseException:
+        # Failed, or interrupted: the others' work is of no use now, and none is left running.
+        with signals.deferred():
+            signals.end_children(pid for pid, _ in children)
+            for _, read_end in children:
+                os.close(read_end)
+        raise
     for failure in failures:
         if failure is not None:
             raise failure
@@ -375,13 +387,15 @@ def _pickled(error: BaseException) -> bytes:
         return pickle.dumps(RuntimeError(f"a process writing outputs failed: {text}"))
 
 
-def _wait(pid: int, read_end: int) -> BaseException | None:
-    """Wait for a writing child; the exception it failed with, if it did."""
-    try:
-        with open(read_end, "rb") as pipe:
-            message = pipe.read()
-    finally:
+def _wait(pid: int, read_end: int, children: list[tuple[int, int]]) -> BaseException | None:
+    """Wait for a writing child (and take it out of ``children`` once reaped); the exception
+    it failed with, if it did."""
+    with open(read_end, "rb", closefd=False) as pipe:
+        message = pipe.read()  # until it ends
+    with signals.deferred():
         _, status = os.waitpid(pid, 0)
+        os.close(read_end)
+        children.remove((pid, read_end))
     if message:
         try:
             error = pickle.loads(message)
