@@ -65,22 +65,23 @@ def build_lock(
     from filelock import FileLock, Timeout
 
     folder = cache_folder(site)
+    lock = FileLock(folder / LOCK_NAME)  # (touches no file yet)
+    # One try from before the lock is taken: an interrupt (Ctrl-C) that comes just after it is
+    # taken still releases it, which matters in 'serve', whose process goes on.
     try:
-        make_cache_folder(folder)
-        lock: Any = FileLock(folder / LOCK_NAME)
-        _take(lock, Timeout, folder, site, waiting)
-    except OSError:
-        lock = None
-    if lock is None:
-        yield  # nowhere to lock: on without it (Cache.open says the folder cannot be used)
-        return
-    try:
-        _note_holder(folder, site, command)
+        try:
+            make_cache_folder(folder)
+            _take(lock, Timeout, folder, site, waiting)
+        except OSError:
+            pass  # nowhere to lock: on without it (Cache.open says the folder cannot be used)
+        else:
+            _note_holder(folder, site, command)
         yield
     finally:
-        with contextlib.suppress(OSError):
-            (folder / HOLDER_NAME).unlink()
-        lock.release()
+        if lock.is_locked:
+            with contextlib.suppress(OSError):
+                (folder / HOLDER_NAME).unlink()
+            lock.release()
 
 
 def _take(

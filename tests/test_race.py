@@ -406,3 +406,30 @@ def test_lock_timeout_may_be_a_fraction_and_is_not_part_of_the_cache_stamp(site:
     loaded = feedpub.load_site(config)
     assert loaded.lock_timeout == 2.5
     assert _stamp(loaded) == before  # waiting longer or shorter is no reason to reparse
+
+
+def test_an_interrupt_just_after_the_lock_is_taken_releases_it(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In 'serve' the process goes on after a Ctrl-C: a lock it kept would make every later
+    # rebuild wait for lock_timeout.
+    from filelock import FileLock
+
+    from feedpub import lock as locking
+    from feedpub.config import load_site
+
+    taken = locking._take
+    held = []  # (a lock nobody refers to any more is released by its finaliser, by chance)
+
+    def take_then_interrupt(lock, *args: object) -> None:
+        taken(lock, *args)
+        held.append(lock)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(locking, "_take", take_then_interrupt)
+    settings = load_site(site / "feedpub.toml")
+    with pytest.raises(KeyboardInterrupt), locking.build_lock(settings):
+        pass
+    other = FileLock(locking.cache_folder(settings) / locking.LOCK_NAME)
+    other.acquire(timeout=0)  # raises filelock.Timeout if the lock was kept
+    other.release()
