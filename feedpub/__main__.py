@@ -1,5 +1,5 @@
 """``python -m feedpub``: the same as the ``feedpub`` command."""
 
-from .cli import main
+from .cli import run
 
-main(prog_name="feedpub")
+run()

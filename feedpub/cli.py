@@ -7,6 +7,7 @@ import gc
 import json
 import os
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -86,11 +87,34 @@ def _summary(result: BuildResult, site: Site, started: float) -> None:
     )
 
 
+#: The signal that stopped the command, for :func:`run` to end the process with.
+_stopped_by: list[int] = []
+
+
 def _stopped(interrupt: signals.Interrupted, outcome: str | None = None) -> None:
     """End a command that Ctrl-C or SIGTERM interrupted: one line, and exit status 130 or 143
     (128 + the signal's number, as shells report a process the signal ended)."""
     _echo(f"feedpub: stopped by {interrupt.name}{f'; {outcome}' if outcome else ''}.", err=True)
+    _stopped_by.append(interrupt.signum)
     raise SystemExit(interrupt.exit_status) from None
+
+
+def run() -> None:
+    """The ``feedpub`` command (and ``python -m feedpub``): :func:`main`, and then, for a
+    command that Ctrl-C or SIGTERM stopped, the end by that signal itself, as Python ends
+    on an uncaught Ctrl-C: a shell loop around ``feedpub build`` stops at the first Ctrl-C
+    only when the shell sees the command was ended by the signal, not by an exit status."""
+    try:
+        main(prog_name="feedpub")
+    except SystemExit:
+        if _stopped_by:
+            signum = _stopped_by[-1]
+            sys.stdout.flush()
+            sys.stderr.flush()
+            signal.signal(signum, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signum})
+            os.kill(os.getpid(), signum)
+        raise
 
 
 class _Commands(click.Group):

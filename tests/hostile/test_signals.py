@@ -1,6 +1,6 @@
 """Ctrl-C (SIGINT) or SIGTERM at any moment ends a build, and every process it started,
 within a second: the previous outputs stay as they were, no staging folder is left, the
-command ends with one line and exit status 130 or 143, and the next build gives the bytes a
+command ends with one line and by the signal itself, and the next build gives the bytes a
 clean build gives. A build killed with SIGKILL leaves none of its processes behind either.
 
 Each build runs in a session of its own, so that its process group is the build and
@@ -130,7 +130,9 @@ class Build:
             stderr=terminal,
             start_new_session=True,
         )
-        os.close(terminal)
+        # The terminal stays open here until the command's output is read: a terminal that
+        # every process closed hangs up, and output not read by then may be dropped.
+        self._keep = terminal
         self.pid = self.process.pid
         _started.append(self.pid)
         #: Every process of the build seen so far.
@@ -155,6 +157,14 @@ class Build:
 
     def lines(self) -> list[str]:
         """The lines it printed, progress bars left out (once it has ended)."""
+        self.process.wait(timeout=60)
+        size, still = -1, 0
+        while still < 10:  # until nothing more came for 0.1 s
+            time.sleep(0.01)
+            still, size = (still + 1, size) if len(self._output) == size else (0, len(self._output))
+        if self._keep >= 0:
+            os.close(self._keep)
+            self._keep = -1
         self._reader.join(timeout=2)
         text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", self.output())
         lines = (raw.rstrip("\r").split("\r")[-1].strip() for raw in text.split("\n"))
@@ -288,7 +298,9 @@ def test_a_signalled_build_ends_with_every_process_and_changes_nothing(
     assert took < PROMPT, f"the build took {took:.2f} s to stop"
     if starts_processes:
         assert build.seen, "the build had started no process when signalled"
-    assert build.process.returncode == 128 + signum, printed
+    # Ended by the signal itself, which shells report as 128 + its number (130, 143), so a
+    # shell loop around the build stops too.
+    assert build.process.returncode == -signum, printed
     assert "Traceback" not in build.output()
     assert printed[-1:] == [f"feedpub: stopped by {name}; public/ is as it was."], printed
     assert all(line.startswith(("Reading", "Rendering")) for line in printed[:-1]), printed
@@ -488,3 +500,36 @@ def test_a_signal_that_comes_in_a_finaliser_still_stops_the_command() -> None:
         deadline = time.monotonic() + PROMPT
         while time.monotonic() < deadline:
             time.sleep(0.01)
+
+
+def test_ctrl_c_stops_a_shell_loop_around_the_build(sites: Sites) -> None:
+    # A shell that runs commands one after another stops at Ctrl-C only when the command
+    # it waited for was ended by the signal; a command that exits with status 130 is taken
+    # to have handled Ctrl-C itself, and the loop goes on with the next build.
+    site = sites.site
+    _old_outputs(sites)
+    shutil.rmtree(site / ".feedpub-cache", ignore_errors=True)
+    loop = f'for n in 1 2 3; do echo "build $n"; "{sys.executable}" -m feedpub build -q; done'
+    shell = subprocess.Popen(
+        ["bash", "-c", loop],
+        cwd=site,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    _started.append(shell.pid)
+    deadline = time.monotonic() + 60
+    while not any(pgid == shell.pid and ppid == shell.pid for ppid, pgid, _ in _table()):
+        assert time.monotonic() < deadline, "the loop started no build"
+        time.sleep(0.01)
+    time.sleep(0.5)  # the build is under way: its handlers are in place
+    os.killpg(shell.pid, signal.SIGINT)
+    printed, _ = shell.communicate(timeout=60)
+    assert "build 2" not in printed, printed
+    assert shell.returncode == -signal.SIGINT, printed
+
+
+def _table() -> list[tuple[int, int, str]]:
+    return list(_processes().values())
