@@ -7,7 +7,6 @@ finding in the FP3xx range on a site without ``sanitize = false`` is a feedpub b
 
 from __future__ import annotations
 
-import html
 import html as html_module
 import io
 import json
@@ -22,7 +21,6 @@ from typing import Any
 
 from lxml import etree
 
-from .authoring import PLACEHOLDER
 from .build import (
     ATOM_NAME,
     JSON_NAME,
@@ -40,7 +38,7 @@ from .cache import Cache
 from .config import Site
 from .entry import Entry, read_body
 from .errors import CODES, BuildErrors, BuildWarning, FeedpubError, display_path, located
-from .render import derive_summary, markdown_to_html
+from .render import derive_summary, srcset_candidates
 from .templates import convert
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -206,71 +204,20 @@ def _entry_findings(
                     1,
                 )
             )
-        body = read_body(e, site)
-        if site.dialect != "feedpub":
-            body, dropped = convert(body, site)
-            found += [
-                finding(
-                    "FP220",
-                    f"template syntax feedpub cannot render is left out of the feeds: {text}",
-                    e.path,
-                    e.body_line + line,
+        if e.summary is None:
+            body = read_body(e, site)
+            if site.dialect != "feedpub":
+                body = convert(body, site)[0]
+            separator = e.excerpt_separator or site.excerpt_separator
+            if not derive_summary(body, None, site.summary_length, separator):
+                found.append(
+                    finding(
+                        "FP202",
+                        "no summary, and the body has no text to make one from; add 'summary: ...'",
+                        e.path,
+                        1,
+                    )
                 )
-                for line, text in dropped
-            ]
-        separator = e.excerpt_separator or site.excerpt_separator
-        if e.summary is None and not derive_summary(body, None, site.summary_length, separator):
-            found.append(
-                finding(
-                    "FP202",
-                    "no summary, and the body has no text to make one from; add 'summary: ...'",
-                    e.path,
-                    1,
-                )
-            )
-        found += _markdown_file_links(e, body)
-        if PLACEHOLDER in body:
-            line = next(i for i, text in enumerate(body.split("\n")) if PLACEHOLDER in text)
-            found.append(
-                finding(
-                    "FP213",
-                    "still has the text 'feedpub new' put there; write the entry, or mark it "
-                    "'draft: true' until it is ready",
-                    e.path,
-                    e.body_line + line,
-                )
-            )
-    return found
-
-
-def _markdown_file_links(entry: Entry, body: str) -> list[Finding]:
-    """Links to ``.md`` files: they work in a git forge's preview, never in a feed reader."""
-    if ".md" not in body and ".markdown" not in body:
-        return []
-    found = []
-    lines = body.split("\n")  # lines[0] is the rest of the closing '---' line
-    block = 0
-    # Rendered, so that code blocks are not links and reference links are resolved; each
-    # block carries its first line, and the link's own line is the first from there that
-    # names its target.
-    for match in _POSITION_OR_LINK.finditer(markdown_to_html(body, sourcepos=True)):
-        if match.group(1):
-            block = int(match.group(1)) - 1
-            continue
-        target = html.unescape(match.group(2))
-        path = target.split("#")[0].split("?")[0]
-        if not _ABSOLUTE.match(target) and path.lower().endswith((".md", ".markdown")):
-            name = path.rsplit("/", 1)[-1]
-            index = next((i for i in range(block, len(lines)) if name in lines[i]), block)
-            found.append(
-                finding(
-                    "FP206",
-                    f"links to the Markdown file '{target}', which readers cannot open; "
-                    "link to the entry's URL instead",
-                    entry.path,
-                    entry.body_line + index,
-                )
-            )
     return found
 
 
@@ -309,7 +256,12 @@ def _html_findings(html: str, path: Path, line: int | None) -> list[Finding]:
         end = html.find(match.group(1), begin)
         value = html[begin : end if end >= 0 else len(html)]
         value = html_module.unescape(value) if "&" in value else value
-        urls = [] if handler else srcset_urls(value) if srcset else [value.strip()]
+        if handler:
+            urls = []
+        elif srcset:
+            urls = [url for url, _ in srcset_candidates(value)]
+        else:
+            urls = [value.strip()]
         bad = handler or any(u.lower().startswith("javascript:") for u in urls)
         relative = [u for u in urls if u and not _absolute(u)]
         if (bad or relative) and _in_tag(html, name.start()):
@@ -337,33 +289,6 @@ def _in_tag(html: str, start: int) -> bool:
         if _IN_TAG.fullmatch(html, opening, start):
             return True
     return False
-
-
-def srcset_urls(value: str) -> list[str]:
-    """The URLs of a ``srcset`` value, as HTML splits it: a URL runs to the next space (a
-    ``data:`` URL's commas are part of it), then descriptors run to the next comma."""
-    urls = []
-    position, size = 0, len(value)
-    while position < size:
-        while position < size and (value[position].isspace() or value[position] == ","):
-            position += 1
-        end = position
-        while end < size and not value[end].isspace():
-            end += 1
-        if end == position:
-            break
-        url = value[position:end]
-        if url.endswith(","):
-            urls.append(url.rstrip(","))
-            position = end
-            continue
-        depth = 0
-        while end < size and (value[end] != "," or depth):
-            depth += {"(": 1, ")": -1}.get(value[end], 0)
-            end += 1
-        urls.append(url)
-        position = end + 1
-    return urls
 
 
 def _plain_text_findings(

@@ -1,0 +1,149 @@
+"""`build` says what `check` says about an entry's content and the feeds it writes.
+
+The warnings about an entry's body (FP206, FP213, FP220) come from one function
+(feedpub/findings.py), called while the file is read: a full build, a delta build and a build
+that finds nothing changed (its warnings replayed from the build record) print the same lines
+as `check`. A feed `check` calls invalid is never written with exit status 0.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from feedpub.cli import main
+
+from .conftest import REPO, SiteDir
+
+CONFIG = """\
+title = "Test Site"
+base_url = "https://example.org/"
+description = "Entries for tests"
+author = "Ann <ann@example.org>"
+timezone = "UTC"
+"""
+OTHER = "---\ntitle: Other\ndate: 2025-01-01\nsummary: Other.\n---\nOther body.\n"
+
+
+def lines_with(output: str, *codes: str) -> list[str]:
+    return sorted(line for line in output.splitlines() if any(c in line for c in codes))
+
+
+def build_and_check(site: SiteDir, *codes: str) -> tuple[list[str], list[str], list[str]]:
+    """The lines with ``codes`` of a full build, of a build with nothing changed, and of an
+    edit of another entry (a delta build); each asserted equal to what check prints."""
+    checked = site.run("check")
+    expected = lines_with(checked.output, *codes)
+    found = []
+    for step in ("full", "unchanged", "delta"):
+        if step == "delta":
+            site.entry("other.md", OTHER.replace("Other body.", "Other body, edited."))
+        result = site.run("build")
+        assert result.exit_code == 0, result.output
+        assert ("unchanged" in result.output) == (step == "unchanged"), result.output
+        found.append(lines_with(result.output, *codes))
+    assert found == [expected] * 3
+    return expected, found[1], found[2]
+
+
+def test_build_warns_about_the_placeholder_text_new_wrote(site: SiteDir) -> None:
+    site.config(CONFIG)
+    site.entry("other.md", OTHER)
+    made = site.run("new", "Not written yet")
+    assert made.exit_code == 0, made.output
+    (name,) = [p.name for p in site.entries.iterdir() if p.name != "other.md"]
+    expected, _, _ = build_and_check(site, "FP213")
+    assert expected == [
+        f"entries/{name}:9: warning FP213: still has the text 'feedpub new' put there; write "
+        "the entry, or mark it 'draft: true' until it is ready"
+    ]
+
+
+def test_a_draft_keeps_its_placeholder_quietly(site: SiteDir) -> None:
+    """The warning's own advice: marked 'draft: true', the entry is not reported."""
+    site.config(CONFIG)
+    site.entry("other.md", OTHER)
+    assert site.run("new", "--draft", "Not written yet").exit_code == 0
+    assert "FP213" not in site.run("check").output
+    assert "FP213" not in site.run("build", "--drafts").output
+
+
+def test_build_warns_about_links_to_markdown_files(site: SiteDir) -> None:
+    site.config(CONFIG)
+    site.entry("other.md", OTHER)
+    site.entry(
+        "a.md",
+        "---\ntitle: A\ndate: 2025-01-02\n---\nFirst.\n\nSee [the other](other.md).\n",
+    )
+    expected, _, _ = build_and_check(site, "FP206")
+    assert expected == [
+        "entries/a.md:7: warning FP206: links to the Markdown file 'other.md', which readers "
+        "cannot open; link to the entry's URL instead"
+    ]
+
+
+def test_build_warns_about_hugo_shortcodes_it_leaves_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "hugo-site"
+    shutil.copytree(REPO / "tests" / "data" / "hugo-site", folder)
+    monkeypatch.chdir(folder)
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "--from", "hugo", "."]).exit_code == 0
+    checked = runner.invoke(main, ["check"], catch_exceptions=False)
+    expected = lines_with(checked.output, "FP220")
+    assert (
+        "content/posts/my-trip/index.md:15: warning FP220: template syntax feedpub cannot "
+        "render is left out of the feeds: {{< youtube w7Ft2ymGmfc >}}"
+    ) in expected
+    for _ in range(2):  # full, then replayed from the build record
+        built = runner.invoke(main, ["build"], catch_exceptions=False)
+        assert built.exit_code == 0, built.output
+        assert lines_with(built.output, "FP220") == expected
+
+
+# --------------------------------------------------------------------------- FP303
+
+
+CODE_SAMPLE = """\
+---
+title: Showing HTML
+date: 2025-01-02
+---
+How to show an image:
+
+```html
+<img src="logo.png" alt="">
+<a href='about.html'>about</a>
+```
+
+The attribute is written href="page.html", and javascript: URLs are removed.
+"""
+
+
+def test_html_shown_as_text_is_no_relative_url(site: SiteDir) -> None:
+    """A code block showing HTML made check fail (FP303) on the feeds build wrote."""
+    site.config(CONFIG)
+    site.entry("a.md", CODE_SAMPLE)
+    assert site.run("build").exit_code == 0
+    checked = site.run("check", "--strict")
+    assert checked.exit_code == 0, checked.output
+    assert "FP303" not in checked.output and "FP308" not in checked.output
+
+
+def test_srcset_with_a_data_url_first_is_made_absolute(site: SiteDir) -> None:
+    """A data: URL's commas are no srcset separators: the URLs after it are made absolute."""
+    site.config(CONFIG)
+    site.entry(
+        "a.md",
+        "---\ntitle: A\ndate: 2025-01-02\n---\n"
+        '<img srcset="data:image/gif;base64,R0lGODlhAQABAAAAACw= 1x, big.png 2x" alt="">\n',
+    )
+    assert site.run("build").exit_code == 0
+    checked = site.run("check")
+    assert checked.exit_code == 0, checked.output
+    rss = (site.public / "feed.xml").read_text()
+    assert "https://example.org/2025/01/a/big.png 2x" in rss
