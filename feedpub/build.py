@@ -966,6 +966,9 @@ def build(
             # build left it, is kept without being made again.
             if made_before.get(name) == keys[name] and _same_stat(site, name, stats_before):
                 outputs[name] = None
+        from .lint import check_written  # what check says of the feeds, before writing
+
+        warnings += check_written(site, plans, outputs, scanned.digests, store)
         preview = rendered_items(site, chosen[:PREVIEW_MAX], scanned.digests, store)
         warnings += _discovery(site, plans, outputs, preview)
         warnings += archive_changes(site, plans)

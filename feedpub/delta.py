@@ -239,9 +239,13 @@ def delta_build(
         for i in sorted(redone)
     ]
     outputs: dict[str, Content | None] = dict.fromkeys(last["outputs"])
+    checked: list[BuildWarning] = []
     if again:  # (rendering and feedgen are not even loaded for an entry in no feed)
         render_into(site, carried([plan for _, plan in again]), digests, store, jobs=1)
         outputs.update(feed_outputs(site, (), [plan for _, plan in again], digests, store))
+        from .lint import check_written  # what check says of the feeds, before writing
+
+        checked = check_written(site, [plan for _, plan in again], outputs, digests, store)
     lap("render")
     if 0 in redone:
         # index.html previews the main feed (feeds.opml and feed.xsl stay as they are).
@@ -270,6 +274,7 @@ def delta_build(
         for w in (new_warnings[text] if text in new_warnings else old_warnings[text])
     ]
     found = list(warnings)
+    warnings += checked
     if store.problem:  # the cache failed on the way: what the full path says then
         warnings.append(BuildWarning("FP210", store.problem))
     for rels, plan in again:

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from html.entities import name2codepoint
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from .build import (
     ATOM_NAME,
     JSON_NAME,
     RSS_NAME,
+    FeedPlan,
     archive_changes,
     carried,
     current_time,
@@ -32,13 +34,15 @@ from .build import (
     id_changes,
     plan_feeds,
     render_into,
+    rendered_items,
     scan_all,
 )
 from .cache import Cache
 from .config import Site
 from .entry import Entry, read_body
 from .errors import CODES, BuildErrors, BuildWarning, FeedpubError, display_path, located
-from .render import derive_summary, srcset_candidates
+from .output import Content
+from .render import Rendered, derive_summary, srcset_candidates
 from .templates import convert
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -153,6 +157,73 @@ def check(
                 lint = linters[name.rsplit("/", 1)[-1]]
                 findings += lint(buffer.getvalue(), site.output / name, site.base_url + name)
     return sorted(findings, key=lambda f: (str(f.path or ""), f.line or 0, f.code, f.message))
+
+
+# --------------------------------------------------------------------------- build
+
+
+def check_written(
+    site: Site,
+    plans: list[FeedPlan],
+    outputs: dict[str, Content | None],
+    digests: dict[Path, str],
+    cache: Cache,
+) -> list[BuildWarning]:
+    """What ``check`` says of the feeds a build is about to write (the ``outputs`` that are
+    not ``None``), from the same rules: each feed's document without its items, by
+    :func:`lint_rss`, :func:`lint_atom` or :func:`lint_json`, and each item it carries once,
+    on the values written into it (:func:`item_findings`), which costs far less than reading
+    every item of every feed back. Raises :class:`BuildErrors` with the errors (the build then
+    writes nothing); returns the warnings."""
+    import dataclasses
+
+    linters = {RSS_NAME: lint_rss, ATOM_NAME: lint_atom, JSON_NAME: lint_json}
+    findings: list[Finding] = []
+    written = [plan for plan in plans if any(outputs.get(n) is not None for n in plan.names)]
+    for plan in written:
+        for name in plan.names:
+            write = outputs.get(name)
+            if not isinstance(write, partial):
+                continue
+            feed, url = write.args[0], write.args[1]
+            head = io.BytesIO()
+            write.func(dataclasses.replace(feed, items=tuple), url, head)
+            findings += linters[name.rsplit("/", 1)[-1]](head.getvalue(), site.output / name, url)
+    for item in rendered_items(site, carried(written), digests, cache)():
+        findings += item_findings(item)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise BuildErrors(FeedpubError(f.message, f.path, f.line, f.code) for f in errors)
+    return [BuildWarning(f.code, f.message, f.path, f.line) for f in findings]
+
+
+def item_findings(item: Rendered) -> list[Finding]:
+    """The rules :func:`lint_rss`, :func:`lint_atom` and :func:`lint_json` apply to an item,
+    applied to what feedpub writes into it, about the entry's file."""
+    entry = item.entry
+    path = entry.path
+    found = _title_findings(item.title, path, entry.line_of("title"))
+    for term in (*entry.categories, *entry.tags):
+        found += _plain_text_findings(term, "category", path, entry.line_of("categories", "tags"))
+    if item.content_html:
+        found += _html_findings(item.content_html, path, None)
+    for what, url in (("link", entry.link), ("id", entry.id)):
+        if not _absolute(url):
+            found.append(finding("FP303", f"item {what} {url!r} is not an absolute URL", path))
+    for media in entry.enclosures:
+        found += _enclosure_findings(
+            media.url,
+            media.type,
+            None if media.length is None else str(media.length),
+            False,
+            path,
+            None,
+        )
+        if not _WEB_URL.match(media.url):
+            found.append(finding("FP303", f"enclosure URL {media.url!r} is not absolute", path))
+    if entry.image is not None and not _WEB_URL.match(entry.image.url):
+        found.append(finding("FP303", f"image URL {entry.image.url!r} is not absolute", path))
+    return found
 
 
 # --------------------------------------------------------------------------- entries

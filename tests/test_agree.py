@@ -147,3 +147,31 @@ def test_srcset_with_a_data_url_first_is_made_absolute(site: SiteDir) -> None:
     assert checked.exit_code == 0, checked.output
     rss = (site.public / "feed.xml").read_text()
     assert "https://example.org/2025/01/a/big.png 2x" in rss
+
+
+def test_build_never_writes_a_feed_check_calls_invalid(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Were a link in content left relative (a feedpub bug; check's FP303), build fails with
+    one line per problem and writes nothing, instead of writing the feed with exit 0."""
+    from feedpub import render
+
+    site.config(CONFIG)
+    site.entry("a.md", "---\ntitle: A\ndate: 2025-01-02\n---\nSee ![chart](chart.png).\n")
+    monkeypatch.setattr(render, "join_url", lambda base, url: url)  # the simulated bug
+    result = site.run("build")
+    assert result.exit_code == 1, result.output
+    assert "entries/a.md: relative URL 'chart.png' in content" in result.output
+    assert not site.public.exists()
+
+
+def test_build_warns_about_a_title_validators_take_for_html(site: SiteDir) -> None:
+    site.config(CONFIG.replace('"Test Site"', '"Use </b> here"'))
+    site.entry("other.md", OTHER)
+    built = site.run("build")
+    assert built.exit_code == 0, built.output
+    assert (
+        "public/feed.xml:4: warning FP307: title 'Use </b> here' looks like HTML to feed "
+        "validators; reword it"
+    ) in built.output
+    assert lines_with(built.output, "FP307") == lines_with(site.run("check").output, "FP307")
