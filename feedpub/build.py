@@ -927,7 +927,10 @@ def build(
                 unchanged=tuple(site.output / n for n in last["outputs"] if n != MANIFEST_NAME),
                 warnings=tuple(
                     BuildWarning(code, message, Path(path) if path else None, line)
-                    for code, message, path, line in last["warnings"]
+                    for code, message, path, line in [
+                        *last["warnings"],
+                        *(w for found in (last.get("checked") or {}).values() for w in found),
+                    ]
                 ),
                 cache_hits=len(listing.paths),
                 timings=tuple(timings),
@@ -968,7 +971,14 @@ def build(
                 outputs[name] = None
         from .lint import check_written  # what check says of the feeds, before writing
 
-        warnings += check_written(site, plans, outputs, scanned.digests, store)
+        fresh = check_written(site, plans, outputs, scanned.digests, store)
+        checked, kept = checked_warnings(
+            [name for plan in plans for name in plan.names],
+            [str(e.path) for e in carried(plans)],
+            fresh,
+            (last or {}).get("checked"),
+        )
+        warnings += checked
         preview = rendered_items(site, chosen[:PREVIEW_MAX], scanned.digests, store)
         warnings += _discovery(site, plans, outputs, preview)
         warnings += archive_changes(site, plans)
@@ -1009,6 +1019,7 @@ def build(
                     [w.code, w.message, str(w.path) if w.path else None, w.line]
                     for w in scanned.warnings
                 ],
+                "checked": kept,
             }
         )
     return BuildResult(
@@ -1020,6 +1031,36 @@ def build(
         cache_hits=hits,
         timings=tuple(timings),
     )
+
+
+def checked_warnings(
+    names: list[str],
+    carried_paths: list[str],
+    fresh: Mapping[str, list[BuildWarning]],
+    recorded: Any,
+) -> tuple[list[BuildWarning], dict[str, list[list[Any]]]]:
+    """The warnings of :func:`feedpub.lint.check_written` for every feed file ``names`` and
+    every entry the feeds carry (``carried_paths``): ``fresh`` ones for what this build
+    checked (what it writes), the last build's (``recorded``, by the same keys) for the
+    feeds left as they were and their entries, so that a build says the same whatever it
+    rewrites. Returns them (entries' first, in order, then the feeds') and their record."""
+    record: dict[str, list[list[Any]]] = {}
+    warnings: list[BuildWarning] = []
+    recorded = recorded if isinstance(recorded, dict) else {}
+    for key in [*carried_paths, *names]:
+        if key in fresh:
+            found = fresh[key]
+        else:
+            found = [
+                BuildWarning(code, message, Path(path) if path else None, line)
+                for code, message, path, line in recorded.get(key, ())
+            ]
+        if found:
+            warnings += found
+            record[key] = [
+                [w.code, w.message, str(w.path) if w.path else None, w.line] for w in found
+            ]
+    return warnings, record
 
 
 def _worker_start() -> None:

@@ -37,6 +37,7 @@ from .build import (
     _slug,
     _stat,
     carried,
+    checked_warnings,
     come_due,
     feed_keys,
     feed_outputs,
@@ -239,13 +240,20 @@ def delta_build(
         for i in sorted(redone)
     ]
     outputs: dict[str, Content | None] = dict.fromkeys(last["outputs"])
-    checked: list[BuildWarning] = []
+    fresh: dict[str, list[BuildWarning]] = {}
     if again:  # (rendering and feedgen are not even loaded for an entry in no feed)
         render_into(site, carried([plan for _, plan in again]), digests, store, jobs=1)
         outputs.update(feed_outputs(site, (), [plan for _, plan in again], digests, store))
         from .lint import check_written  # what check says of the feeds, before writing
 
-        checked = check_written(site, [plan for _, plan in again], outputs, digests, store)
+        fresh = check_written(site, [plan for _, plan in again], outputs, digests, store)
+    text_of = {listing.names[text]: text for text in listing.paths}
+    checked, checked_record = checked_warnings(
+        [name for folder, _, _ in plans for name in FeedPlan(folder, "", []).names],
+        list(dict.fromkeys(str(Path(text_of[rel])) for _, _, rels in plans for rel in rels)),
+        fresh,
+        last.get("checked"),
+    )
     lap("render")
     if 0 in redone:
         # index.html previews the main feed (feeds.opml and feed.xsl stay as they are).
@@ -300,6 +308,7 @@ def delta_build(
             "warnings": [
                 [w.code, w.message, str(w.path) if w.path else None, w.line] for w in found
             ],
+            "checked": checked_record,
         }
     )
     return BuildResult(

@@ -168,17 +168,18 @@ def check_written(
     outputs: dict[str, Content | None],
     digests: dict[Path, str],
     cache: Cache,
-) -> list[BuildWarning]:
+) -> dict[str, list[BuildWarning]]:
     """What ``check`` says of the feeds a build is about to write (the ``outputs`` that are
     not ``None``), from the same rules: each feed's document without its items, by
     :func:`lint_rss`, :func:`lint_atom` or :func:`lint_json`, and each item it carries once,
     on the values written into it (:func:`item_findings`), which costs far less than reading
     every item of every feed back. Raises :class:`BuildErrors` with the errors (the build then
-    writes nothing); returns the warnings."""
+    writes nothing); returns the warnings by feed file name and by entry file (as a string),
+    with an empty list for each one checked that has none."""
     import dataclasses
 
     linters = {RSS_NAME: lint_rss, ATOM_NAME: lint_atom, JSON_NAME: lint_json}
-    findings: list[Finding] = []
+    found: dict[str, list[Finding]] = {}
     written = [plan for plan in plans if any(outputs.get(n) is not None for n in plan.names)]
     for plan in written:
         for name in plan.names:
@@ -188,13 +189,17 @@ def check_written(
             feed, url = write.args[0], write.args[1]
             head = io.BytesIO()
             write.func(dataclasses.replace(feed, items=tuple), url, head)
-            findings += linters[name.rsplit("/", 1)[-1]](head.getvalue(), site.output / name, url)
+            lint = linters[name.rsplit("/", 1)[-1]]
+            found[name] = lint(head.getvalue(), site.output / name, url)
     for item in rendered_items(site, carried(written), digests, cache)():
-        findings += item_findings(item)
-    errors = [f for f in findings if f.severity == "error"]
+        found[str(item.entry.path)] = item_findings(item)
+    errors = [f for findings in found.values() for f in findings if f.severity == "error"]
     if errors:
         raise BuildErrors(FeedpubError(f.message, f.path, f.line, f.code) for f in errors)
-    return [BuildWarning(f.code, f.message, f.path, f.line) for f in findings]
+    return {
+        key: [BuildWarning(f.code, f.message, f.path, f.line) for f in findings]
+        for key, findings in found.items()
+    }
 
 
 def item_findings(item: Rendered) -> list[Finding]:

@@ -165,13 +165,20 @@ def test_build_never_writes_a_feed_check_calls_invalid(
     assert not site.public.exists()
 
 
-def test_build_warns_about_a_title_validators_take_for_html(site: SiteDir) -> None:
+def test_build_warns_about_titles_validators_take_for_html(site: SiteDir) -> None:
+    """FP307 in build as in check: about each feed file for the site's title (its channel
+    title), and about the entry's file for an item's title (check names each feed it is in)."""
     site.config(CONFIG.replace('"Test Site"', '"Use </b> here"'))
     site.entry("other.md", OTHER)
-    built = site.run("build")
-    assert built.exit_code == 0, built.output
-    assert (
-        "public/feed.xml:4: warning FP307: title 'Use </b> here' looks like HTML to feed "
-        "validators; reword it"
-    ) in built.output
-    assert lines_with(built.output, "FP307") == lines_with(site.run("check").output, "FP307")
+    site.entry("a.md", "---\ntitle: A &lt;/b&gt; title\ndate: 2025-01-02\n---\nA.\n")
+    checked = lines_with(site.run("check").output, "FP307")
+    heads = [line for line in checked if "'Use </b> here'" in line]
+    assert len(heads) == 3  # feed.xml, atom.xml, feed.json
+    item = "warning FP307: title 'A </b> title' looks like HTML to feed validators; reword it"
+    assert {line.split(": ", 1)[1] for line in checked if line not in heads} == {item}
+    for step in ("full", "unchanged", "delta"):
+        if step == "delta":
+            site.entry("other.md", OTHER.replace("Other body.", "Other body, edited."))
+        built = site.run("build")
+        assert built.exit_code == 0, built.output
+        assert lines_with(built.output, "FP307") == sorted([*heads, f"entries/a.md:2: {item}"])
