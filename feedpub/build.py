@@ -971,10 +971,18 @@ def build(
                 outputs[name] = None
         from .lint import check_written  # what check says of the feeds, before writing
 
-        fresh = check_written(site, plans, outputs, scanned.digests, store)
+        # The last build checked the items of each feed it made: those of a feed made of the
+        # same entries (and settings) as then need no second look.
+        verified = {
+            e.path
+            for plan in plans
+            if made_before.get(plan.names[0]) == keys[plan.names[0]]
+            for e in plan.entries
+        }
+        fresh = check_written(site, plans, outputs, scanned.digests, store, scanned.names, verified)
         checked, kept = checked_warnings(
             [name for plan in plans for name in plan.names],
-            [str(e.path) for e in carried(plans)],
+            [scanned.names[e.path] for e in carried(plans)],
             fresh,
             (last or {}).get("checked"),
         )
@@ -1035,19 +1043,19 @@ def build(
 
 def checked_warnings(
     names: list[str],
-    carried_paths: list[str],
+    carried: list[str],
     fresh: Mapping[str, list[BuildWarning]],
     recorded: Any,
 ) -> tuple[list[BuildWarning], dict[str, list[list[Any]]]]:
     """The warnings of :func:`feedpub.lint.check_written` for every feed file ``names`` and
-    every entry the feeds carry (``carried_paths``): ``fresh`` ones for what this build
+    every entry the feeds carry (``carried`` names): ``fresh`` ones for what this build
     checked (what it writes), the last build's (``recorded``, by the same keys) for the
     feeds left as they were and their entries, so that a build says the same whatever it
     rewrites. Returns them (entries' first, in order, then the feeds') and their record."""
     record: dict[str, list[list[Any]]] = {}
     warnings: list[BuildWarning] = []
     recorded = recorded if isinstance(recorded, dict) else {}
-    for key in [*carried_paths, *names]:
+    for key in [*(f"entry:{name}" for name in carried), *(f"feed:{name}" for name in names)]:
         if key in fresh:
             found = fresh[key]
         else:

@@ -246,11 +246,15 @@ def delta_build(
         outputs.update(feed_outputs(site, (), [plan for _, plan in again], digests, store))
         from .lint import check_written  # what check says of the feeds, before writing
 
-        fresh = check_written(site, [plan for _, plan in again], outputs, digests, store)
-    text_of = {listing.names[text]: text for text in listing.paths}
+        # The last build checked every entry its feeds carried: only what changed is new.
+        verified = {e.path for rel, e in entries.items() if rel not in edited and rel not in added}
+        names = {e.path: rel for rel, e in entries.items()}
+        fresh = check_written(
+            site, [plan for _, plan in again], outputs, digests, store, names, verified
+        )
     checked, checked_record = checked_warnings(
         [name for folder, _, _ in plans for name in FeedPlan(folder, "", []).names],
-        list(dict.fromkeys(str(Path(text_of[rel])) for _, _, rels in plans for rel in rels)),
+        list(dict.fromkeys(rel for _, _, rels in plans for rel in rels)),
         fresh,
         last.get("checked"),
     )

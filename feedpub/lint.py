@@ -12,7 +12,7 @@ import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -166,16 +166,20 @@ def check_written(
     site: Site,
     plans: list[FeedPlan],
     outputs: dict[str, Content | None],
-    digests: dict[Path, str],
+    digests: Mapping[Path, str],
     cache: Cache,
+    names: Mapping[Path, str],
+    verified: Container[Path] = (),
 ) -> dict[str, list[BuildWarning]]:
     """What ``check`` says of the feeds a build is about to write (the ``outputs`` that are
     not ``None``), from the same rules: each feed's document without its items, by
     :func:`lint_rss`, :func:`lint_atom` or :func:`lint_json`, and each item it carries once,
     on the values written into it (:func:`item_findings`), which costs far less than reading
-    every item of every feed back. Raises :class:`BuildErrors` with the errors (the build then
-    writes nothing); returns the warnings by feed file name and by entry file (as a string),
-    with an empty list for each one checked that has none."""
+    every item of every feed back; but not the items of the entries ``verified`` (by path)
+    as they are, which the last build checked. Raises :class:`BuildErrors` with the errors
+    (the build then writes nothing); returns the warnings by ``feed:`` and the feed file's
+    name, and by ``entry:`` and the entry file's name in ``names``, with an empty list for
+    each one checked that has none."""
     import dataclasses
 
     linters = {RSS_NAME: lint_rss, ATOM_NAME: lint_atom, JSON_NAME: lint_json}
@@ -190,9 +194,10 @@ def check_written(
             head = io.BytesIO()
             write.func(dataclasses.replace(feed, items=tuple), url, head)
             lint = linters[name.rsplit("/", 1)[-1]]
-            found[name] = lint(head.getvalue(), site.output / name, url)
-    for item in rendered_items(site, carried(written), digests, cache)():
-        found[str(item.entry.path)] = item_findings(item)
+            found[f"feed:{name}"] = lint(head.getvalue(), site.output / name, url)
+    unverified = [e for e in carried(written) if e.path not in verified]
+    for item in rendered_items(site, unverified, digests, cache)():
+        found[f"entry:{names[item.entry.path]}"] = item_findings(item)
     errors = [f for findings in found.values() for f in findings if f.severity == "error"]
     if errors:
         raise BuildErrors(FeedpubError(f.message, f.path, f.line, f.code) for f in errors)
