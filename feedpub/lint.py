@@ -207,12 +207,27 @@ def check_written(
     }
 
 
+def summary_findings(entry: Entry, summary: str) -> list[Finding]:
+    """FP202 when ``entry`` gives no summary and the one made from its body is empty."""
+    if entry.summary is not None or summary:
+        return []
+    return [
+        finding(
+            "FP202",
+            "no summary, and the body has no text to make one from; add 'summary: ...'",
+            entry.path,
+            1,
+        )
+    ]
+
+
 def item_findings(item: Rendered) -> list[Finding]:
     """The rules :func:`lint_rss`, :func:`lint_atom` and :func:`lint_json` apply to an item,
     applied to what feedpub writes into it, about the entry's file."""
     entry = item.entry
     path = entry.path
-    found = _title_findings(item.title, path, entry.line_of("title"))
+    found = summary_findings(entry, item.summary)
+    found += _title_findings(item.title, path, entry.line_of("title"))
     for term in (*entry.categories, *entry.tags):
         found += _plain_text_findings(term, "category", path, entry.line_of("categories", "tags"))
     if item.content_html:
@@ -290,15 +305,8 @@ def _entry_findings(
             if site.dialect != "feedpub":
                 body = convert(body, site)[0]
             separator = e.excerpt_separator or site.excerpt_separator
-            if not derive_summary(body, None, site.summary_length, separator):
-                found.append(
-                    finding(
-                        "FP202",
-                        "no summary, and the body has no text to make one from; add 'summary: ...'",
-                        e.path,
-                        1,
-                    )
-                )
+            summary = derive_summary(body, None, site.summary_length, separator)
+            found += summary_findings(e, summary)
     return found
 
 

@@ -182,3 +182,14 @@ def test_build_warns_about_titles_validators_take_for_html(site: SiteDir) -> Non
         built = site.run("build")
         assert built.exit_code == 0, built.output
         assert lines_with(built.output, "FP307") == sorted([*heads, f"entries/a.md:2: {item}"])
+
+
+def test_build_warns_about_an_entry_with_no_summary_to_show(site: SiteDir) -> None:
+    site.config(CONFIG)
+    site.entry("other.md", OTHER)
+    site.entry("a.md", "---\ntitle: A\ndate: 2025-01-02\n---\n![](https://example.org/a.png)\n")
+    expected, _, _ = build_and_check(site, "FP202")
+    assert expected == [
+        "entries/a.md:1: warning FP202: no summary, and the body has no text to make one "
+        "from; add 'summary: ...'"
+    ]

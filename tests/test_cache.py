@@ -249,7 +249,8 @@ def test_flags_are_part_of_what_a_build_depends_on(tmp_path, monkeypatch):
 def test_unwritable_cache_warns_and_builds(site, tmp_path):
     (site / ".feedpub-cache").write_text("a file where the cache folder should be")
     result = build(site)
-    assert [w.code for w in result.warnings] == ["FP210"]
+    # (FP202: generated entries that begin with an image, as check says too)
+    assert [w.code for w in result.warnings if w.code != "FP202"] == ["FP210"]
     assert feeds(site) == cold_copy(site, tmp_path)
 
 
