@@ -42,6 +42,8 @@ CODES: dict[str, tuple[str, str]] = {
     "FP005": ("error", "the entries folder is missing or holds no entries"),
     "FP006": ("error", "the output folder cannot be used or written"),
     "FP007": ("error", "feedpub serve cannot listen on the host and port asked for"),
+    "FP008": ("error", "feedpub new finds no site settings here or in any parent folder"),
+    "FP009": ("error", "another feedpub build held the output folder longer than lock_timeout"),
     "FP101": ("error", "an entry file cannot be read, or is not UTF-8"),
     "FP102": ("error", "no front matter, front matter not closed, or not key: value lines"),
     "FP103": ("error", "front matter is not valid YAML"),

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from feedpub.authoring import PLACEHOLDER
 from feedpub.cli import main
 
 from .conftest import REPO, SiteDir
@@ -54,11 +55,12 @@ def test_build_warns_about_the_placeholder_text_new_wrote(site: SiteDir) -> None
     site.entry("other.md", OTHER)
     made = site.run("new", "Not written yet")
     assert made.exit_code == 0, made.output
-    (name,) = [p.name for p in site.entries.iterdir() if p.name != "other.md"]
+    (path,) = [p for p in site.entries.iterdir() if p.name != "other.md"]
+    line = path.read_text().split("\n").index(PLACEHOLDER) + 1
     expected, _, _ = build_and_check(site, "FP213")
     assert expected == [
-        f"entries/{name}:9: warning FP213: still has the text 'feedpub new' put there; write "
-        "the entry, or mark it 'draft: true' until it is ready"
+        f"entries/{path.name}:{line}: warning FP213: still has the text 'feedpub new' put "
+        "there; write the entry, or mark it 'draft: true' until it is ready"
     ]
 
 
