@@ -988,7 +988,10 @@ def build(
                 unchanged=tuple(site.output / n for n in last["outputs"] if n != MANIFEST_NAME),
                 warnings=tuple(
                     BuildWarning(code, message, Path(path) if path else None, line)
-                    for code, message, path, line in last["warnings"]
+                    for code, message, path, line in [
+                        *last["warnings"],
+                        *(w for found in (last.get("checked") or {}).values() for w in found),
+                    ]
                 ),
                 cache_hits=len(listing.paths),
                 timings=tuple(timings),
@@ -1026,6 +1029,24 @@ def build(
             # build left it, is kept without being made again.
             if made_before.get(name) == keys[name] and _same_stat(site, name, stats_before):
                 outputs[name] = None
+        from .lint import check_written  # what check says of the feeds, before writing
+
+        # The last build checked the items of each feed it made: those of a feed made of the
+        # same entries (and settings) as then need no second look.
+        verified = {
+            e.path
+            for plan in plans
+            if made_before.get(plan.names[0]) == keys[plan.names[0]]
+            for e in plan.entries
+        }
+        fresh = check_written(site, plans, outputs, scanned.digests, store, scanned.names, verified)
+        checked, kept = checked_warnings(
+            [name for plan in plans for name in plan.names],
+            [scanned.names[e.path] for e in carried(plans)],
+            fresh,
+            (last or {}).get("checked"),
+        )
+        warnings += checked
         preview = rendered_items(site, chosen[:PREVIEW_MAX], scanned.digests, store)
         warnings += _discovery(site, plans, outputs, preview)
         warnings += archive_changes(site, plans)
@@ -1066,6 +1087,7 @@ def build(
                     [w.code, w.message, str(w.path) if w.path else None, w.line]
                     for w in scanned.warnings
                 ],
+                "checked": kept,
             }
         )
     if store.problem:  # (the cache may also fail after the scan: the build went on without it)
@@ -1079,6 +1101,36 @@ def build(
         cache_hits=hits,
         timings=tuple(timings),
     )
+
+
+def checked_warnings(
+    names: list[str],
+    carried: list[str],
+    fresh: Mapping[str, list[BuildWarning]],
+    recorded: Any,
+) -> tuple[list[BuildWarning], dict[str, list[list[Any]]]]:
+    """The warnings of :func:`feedpub.lint.check_written` for every feed file ``names`` and
+    every entry the feeds carry (``carried`` names): ``fresh`` ones for what this build
+    checked (what it writes), the last build's (``recorded``, by the same keys) for the
+    feeds left as they were and their entries, so that a build says the same whatever it
+    rewrites. Returns them (entries' first, in order, then the feeds') and their record."""
+    record: dict[str, list[list[Any]]] = {}
+    warnings: list[BuildWarning] = []
+    recorded = recorded if isinstance(recorded, dict) else {}
+    for key in [*(f"entry:{name}" for name in carried), *(f"feed:{name}" for name in names)]:
+        if key in fresh:
+            found = fresh[key]
+        else:
+            found = [
+                BuildWarning(code, message, Path(path) if path else None, line)
+                for code, message, path, line in recorded.get(key, ())
+            ]
+        if found:
+            warnings += found
+            record[key] = [
+                [w.code, w.message, str(w.path) if w.path else None, w.line] for w in found
+            ]
+    return warnings, record
 
 
 def _worker_start(parent: int) -> None:

@@ -31,7 +31,7 @@ from .media import Media
 
 #: Folder name of the cache, created beside the output folder.
 CACHE_DIR = ".feedpub-cache"
-_SCHEMA = 7
+_SCHEMA = 8  # 8: entries carry the warnings about their body (feedpub/findings.py)
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (

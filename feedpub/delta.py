@@ -37,6 +37,7 @@ from .build import (
     _slug,
     _stat,
     carried,
+    checked_warnings,
     come_due,
     feed_keys,
     feed_outputs,
@@ -241,9 +242,24 @@ def delta_build(
         for i in sorted(redone)
     ]
     outputs: dict[str, Content | None] = dict.fromkeys(last["outputs"])
+    fresh: dict[str, list[BuildWarning]] = {}
     if again:  # (rendering and feedgen are not even loaded for an entry in no feed)
         render_into(site, carried([plan for _, plan in again]), digests, store, jobs=1)
         outputs.update(feed_outputs(site, (), [plan for _, plan in again], digests, store))
+        from .lint import check_written  # what check says of the feeds, before writing
+
+        # The last build checked every entry its feeds carried: only what changed is new.
+        verified = {e.path for rel, e in entries.items() if rel not in edited and rel not in added}
+        names = {e.path: rel for rel, e in entries.items()}
+        fresh = check_written(
+            site, [plan for _, plan in again], outputs, digests, store, names, verified
+        )
+    checked, checked_record = checked_warnings(
+        [name for folder, _, _ in plans for name in FeedPlan(folder, "", []).names],
+        list(dict.fromkeys(rel for _, _, rels in plans for rel in rels)),
+        fresh,
+        last.get("checked"),
+    )
     lap("render")
     if 0 in redone:
         # index.html previews the main feed (feeds.opml and feed.xsl stay as they are).
@@ -272,6 +288,7 @@ def delta_build(
         for w in (new_warnings[text] if text in new_warnings else old_warnings[text])
     ]
     found = list(warnings)
+    warnings += checked
     if store.problem:  # the cache failed on the way: what the full path says then
         warnings.append(BuildWarning("FP210", store.problem))
     for rels, plan in again:
@@ -297,6 +314,7 @@ def delta_build(
             "warnings": [
                 [w.code, w.message, str(w.path) if w.path else None, w.line] for w in found
             ],
+            "checked": checked_record,
         }
     )
     return BuildResult(

@@ -706,7 +706,7 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
     """An :class:`Entry` from the bytes of its file (see :func:`read_entry`)."""
     warnings: list[BuildWarning] = []
     text = _file_text(path, data, warnings)
-    fm, _, first_line, body_line, handler = _split(path, text)
+    fm, body_start, first_line, body_line, handler = _split(path, text)
     if len(fm) > site.max_front_matter_size:
         raise EntryError(
             f"front matter is larger than max_front_matter_size "
@@ -778,6 +778,9 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
                 key_lines.get(_first(meta, *SUMMARY_KEYS)[0] or "summary"),
             )
         )
+    from .findings import body_warnings  # (it imports render, which imports this module)
+
+    warnings.extend(body_warnings(entry, text[body_start:], site))
     return entry, warnings
 
 

@@ -81,7 +81,10 @@ CODES: dict[str, tuple[str, str]] = {
     "FP304": ("error", "a built feed has a date in the wrong format"),
     "FP305": ("error", "a built feed has the same id twice"),
     "FP306": ("error", "a built RSS item has a wrong author element"),
-    "FP307": ("warning", "a title still looks like HTML to feed validators"),
+    "FP307": (
+        "warning",
+        "a title, description or category still looks like HTML to feed validators",
+    ),
     "FP308": ("warning", "content has scripts or event handlers (sanitize = false)"),
     "FP309": ("error", "a built feed has a wrong enclosure, attachment or Media RSS element"),
     "FP310": ("error", "a built feed has wrong archive (RFC 5005) or hub links"),

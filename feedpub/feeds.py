@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -39,6 +40,12 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 #: RFC 5005 (Feed Paging and Archiving): the namespace of fh:archive.
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
+#: Elements of plain text (not HTML) written with character references (see
+#: :func:`_plain_text`): a feed's title and description (RSS channel, Atom feed), and an
+#: item's title and categories.
+FEED_TEXT = frozenset({"title", "description", f"{{{ATOM_NS}}}title", f"{{{ATOM_NS}}}subtitle"})
+ITEM_TEXT = frozenset({"title", "category"})
+_MARKUP_CHARACTER = re.compile(r"([&<])")
 
 
 @dataclass(frozen=True)
@@ -144,7 +151,8 @@ def write_rss(feed: Feed, self_url: str, handle: BinaryIO, memo: ItemMemo | None
     """Write ``feed`` as RSS 2.0, published at ``self_url``, to ``handle``; items already
     made for another feed are taken from ``memo``."""
     fg = _generator(feed, self_url)
-    fg.description(feed.description)
+    # Readers take the channel's description as HTML, as an item's: escape it once more.
+    fg.description(html.escape(feed.description, quote=False))
     fg.load_extension("dc", atom=False, rss=True)
     # The feed-level author, as Atom's <author>: names only, for the reasons of _rss_creator()
     # (managingEditor and webMaster would have to be "email (Name)", shown raw by rss-parser).
@@ -152,7 +160,7 @@ def write_rss(feed: Feed, self_url: str, handle: BinaryIO, memo: ItemMemo | None
         fg.dc.dc_creator(_rss_creator(feed.authors))
     head = etree.fromstring(fg.rss_str(pretty=True))
     memo = memo or ItemMemo()
-    items = (memo.get("rss", i, _rss_item) for i in feed.items())
+    items = ((memo.get("rss", i, _rss_item), _marked_item(i)) for i in feed.items())
     _stream(handle, head, head.find("channel"), items, "", feed.stylesheet)
 
 
@@ -167,7 +175,7 @@ def write_atom(feed: Feed, self_url: str, handle: BinaryIO, memo: ItemMemo | Non
     head = etree.fromstring(fg.atom_str(pretty=True))
     # feedgen builds Atom entries without a namespace and declares it on the root only.
     memo = memo or ItemMemo()
-    items = (memo.get("atom", i, _atom_entry) for i in feed.items())
+    items = ((memo.get("atom", i, _atom_entry), _marked_item(i)) for i in feed.items())
     _stream(handle, head, head, items, f"{{{ATOM_NS}}}", feed.stylesheet)
 
 
@@ -323,12 +331,13 @@ def _stream(
     handle: BinaryIO,
     head: etree._Element,
     parent: etree._Element,
-    items: Iterable[etree._Element],
+    items: Iterable[tuple[etree._Element, bool]],
     namespace: str,
     stylesheet: str | None = None,
 ) -> None:
     """Write the document ``head`` with ``items`` appended to its ``parent`` element, one
-    item at a time, indented as feedgen's pretty output."""
+    item at a time, indented as feedgen's pretty output; each item comes with whether its
+    plain text has a '&' or '<' (see :func:`_marked_item`)."""
     depth = len(list(parent.iterancestors())) + 1
     with etree.xmlfile(handle, encoding="UTF-8") as xf:
         xf.write_declaration()
@@ -344,7 +353,7 @@ def _replay(
     xf: Any,
     element: etree._Element,
     parent: etree._Element | None = None,
-    items: Iterable[etree._Element] = (),
+    items: Iterable[tuple[etree._Element, bool]] = (),
     depth: int = 0,
     namespace: str = "",
 ) -> None:
@@ -364,25 +373,29 @@ def _replay(
         children = list(element)
         closing = None
         for index, child in enumerate(children):
-            _replay(xf, child, parent, items, depth, namespace)
+            if element.tag in ("channel", f"{{{ATOM_NS}}}feed") and _marked_up(child, FEED_TEXT):
+                xf.write(_plain_text(child, tail=False))  # the feed's title or description
+            else:
+                _replay(xf, child, parent, items, depth, namespace)
             if element is parent and index == len(children) - 1:
                 closing = child.tail  # the items come before the closing tag's indentation
             elif child.tail:
                 xf.write(child.tail)
         if element is parent:
-            for item in items:
+            for item, marked in items:
                 xf.write("\n" + "  " * depth)
                 etree.indent(item, space="  ", level=depth)
-                _write_item(xf, item, namespace)
+                _write_item(xf, item, namespace, marked)
             xf.write(closing or "\n" + "  " * (depth - 1))
 
 
-def _write_item(xf: Any, item: etree._Element, namespace: str = "") -> None:
+def _write_item(xf: Any, item: etree._Element, namespace: str = "", marked: bool = False) -> None:
     """Write one item. Elements without a namespace are serialised whole (fast, in C); an
     Atom entry has none (it takes the root's default namespace, as feedgen intends), an RSS
     item a few (content:encoded, dc:creator, media:content), which go through the writer to
-    use the root's prefixes."""
-    if not any("}" in element.tag for element in item.iter()):
+    use the root's prefixes. A ``marked`` item's title and categories are written with
+    character references (see :func:`_plain_text`)."""
+    if not marked and not any("}" in element.tag for element in item.iter()):
         xf.write(item)
         return
     tag = item.tag if "}" in item.tag else namespace + item.tag
@@ -392,8 +405,41 @@ def _write_item(xf: Any, item: etree._Element, namespace: str = "") -> None:
         for child in item:
             if "}" in child.tag:
                 _replay(xf, child)
+            elif marked and _marked_up(child, ITEM_TEXT):
+                xf.write(_plain_text(child))  # with its tail
             else:
                 xf.write(child)  # its tail (indentation) is written with it
+
+
+def _marked_item(item: Rendered) -> bool:
+    """Whether the title or a category or tag of ``item`` has a '&' or '<'."""
+    entry = item.entry
+    return any("&" in text or "<" in text for text in (item.title, *entry.categories, *entry.tags))
+
+
+def _marked_up(element: etree._Element, tags: Collection[str]) -> bool:
+    """Whether ``element`` is one of ``tags`` and its text has a '&' or '<'."""
+    text = element.text
+    return element.tag in tags and bool(text) and ("&" in text or "<" in text)
+
+
+def _plain_text(element: etree._Element, *, tail: bool = True) -> etree._Element:
+    """A copy of plain-text ``element`` (a title, description or category) with '&' and '<'
+    written as the hexadecimal character references ``&#x26;`` and ``&#x3C;``, as the RSS Best
+    Practices Profile asks: validators take "&amp;lt;Valid&amp;gt;" in plain text for HTML
+    (W3C: CharacterData in RSS; in Atom, an entity's text), and readers decode references to
+    the same text. A copy, written whole (with its tail, if asked): the item's own element
+    stays as it is for etree.indent, which would change the whitespace between references.
+    The copy's name has no namespace: in Atom, the default namespace of the root is its."""
+    copy = etree.Element(etree.QName(element).localname, dict(element.attrib))
+    parts = _MARKUP_CHARACTER.split(element.text or "")
+    copy.text = parts[0]
+    for character, text in zip(parts[1::2], parts[2::2], strict=True):
+        reference = etree.Entity("#x26" if character == "&" else "#x3C")
+        reference.tail = text
+        copy.append(reference)
+    copy.tail = element.tail if tail else None
+    return copy
 
 
 class _LinksExtension(BaseExtension):

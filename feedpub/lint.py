@@ -7,23 +7,26 @@ finding in the FP3xx range on a site without ``sanitize = false`` is a feedpub b
 
 from __future__ import annotations
 
-import html
+import html as html_module
 import io
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from html.entities import name2codepoint
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
-from .authoring import PLACEHOLDER
 from .build import (
     ATOM_NAME,
     JSON_NAME,
     RSS_NAME,
+    FeedPlan,
     archive_changes,
     carried,
     current_time,
@@ -31,13 +34,15 @@ from .build import (
     id_changes,
     plan_feeds,
     render_into,
+    rendered_items,
     scan_all,
 )
 from .cache import Cache
 from .config import Site
 from .entry import Entry, read_body
 from .errors import CODES, BuildErrors, BuildWarning, FeedpubError, display_path, located
-from .render import derive_summary, markdown_to_html
+from .output import Content
+from .render import Rendered, derive_summary, srcset_candidates
 from .templates import convert
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -58,10 +63,23 @@ _MIME = re.compile(r"^[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*$")
 _WEB_URL = re.compile(r"^https?://[^/\s]+")
 _RSS_AUTHOR = re.compile(r"^[^@\s()]+@[^@\s()]+\.[^@\s()]+( \([^()]+\))?$")
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_HTML_URL = re.compile(r"""\b(href|src|poster|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
-_UNSAFE = re.compile(r"<script\b|\son[a-z]+\s*=|javascript:", re.I)
-# What validators take for HTML in a plain-text element (W3C: ContainsHTML, CharacterData).
-_LOOKS_LIKE_HTML = re.compile(r"</?[A-Za-z][^>]*>|&#[xX0-9]|<[/A-Za-z]")
+# In HTML: where an attribute's value begins (after 'name=' and its quote), the attribute's
+# name before the '=', and a tag from its '<' up to an attribute's name. Only what is inside
+# a tag is an attribute: a code block showing '<img src="logo.png">' holds text.
+_VALUE_START = re.compile(r"""=\s*(["'])""")
+_NAME_BEFORE = re.compile(r"[-\w:.]+\s*$")
+_IN_TAG = re.compile(
+    r"""<[A-Za-z][^\s/>]*(?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s+"""
+)
+_URL_ATTRIBUTES = frozenset({"href", "src", "poster", "srcset"})
+_SCRIPT = re.compile(r"<script[\s>/]", re.I)
+# What validators take for HTML in plain text (W3C: ContainsHTML, CharacterData): an end tag,
+# always; an entity's or a character reference's text, and in RSS '<' before a letter or '/',
+# unless the element's lines use hexadecimal character references (the RSS Best Practices
+# Profile's way to write '&' and '<' in plain text, which feedpub's RSS does).
+_END_TAG = re.compile(r"</[A-Za-z][A-Za-z0-9]*\s*>")
+_ENTITY_TEXT = re.compile(r"&(#?\w+)")
+_RSS_MARKUP = re.compile(r"&#[xX0-9]|<[/A-Za-z]")
 # In HTML rendered with source positions: a block's first line, or a link's target.
 _POSITION_OR_LINK = re.compile(r'data-sourcepos="(\d+):|\bhref="([^"]*)"')
 
@@ -141,6 +159,98 @@ def check(
     return sorted(findings, key=lambda f: (str(f.path or ""), f.line or 0, f.code, f.message))
 
 
+# --------------------------------------------------------------------------- build
+
+
+def check_written(
+    site: Site,
+    plans: list[FeedPlan],
+    outputs: dict[str, Content | None],
+    digests: Mapping[Path, str],
+    cache: Cache,
+    names: Mapping[Path, str],
+    verified: Container[Path] = (),
+) -> dict[str, list[BuildWarning]]:
+    """What ``check`` says of the feeds a build is about to write (the ``outputs`` that are
+    not ``None``), from the same rules: each feed's document without its items, by
+    :func:`lint_rss`, :func:`lint_atom` or :func:`lint_json`, and each item it carries once,
+    on the values written into it (:func:`item_findings`), which costs far less than reading
+    every item of every feed back; but not the items of the entries ``verified`` (by path)
+    as they are, which the last build checked. Raises :class:`BuildErrors` with the errors
+    (the build then writes nothing); returns the warnings by ``feed:`` and the feed file's
+    name, and by ``entry:`` and the entry file's name in ``names``, with an empty list for
+    each one checked that has none."""
+    import dataclasses
+
+    linters = {RSS_NAME: lint_rss, ATOM_NAME: lint_atom, JSON_NAME: lint_json}
+    found: dict[str, list[Finding]] = {}
+    written = [plan for plan in plans if any(outputs.get(n) is not None for n in plan.names)]
+    for plan in written:
+        for name in plan.names:
+            write = outputs.get(name)
+            if not isinstance(write, partial):
+                continue
+            feed, url = write.args[0], write.args[1]
+            head = io.BytesIO()
+            write.func(dataclasses.replace(feed, items=tuple), url, head)
+            lint = linters[name.rsplit("/", 1)[-1]]
+            found[f"feed:{name}"] = lint(head.getvalue(), site.output / name, url)
+    unverified = [e for e in carried(written) if e.path not in verified]
+    for item in rendered_items(site, unverified, digests, cache)():
+        found[f"entry:{names[item.entry.path]}"] = item_findings(item)
+    errors = [f for findings in found.values() for f in findings if f.severity == "error"]
+    if errors:
+        raise BuildErrors(FeedpubError(f.message, f.path, f.line, f.code) for f in errors)
+    return {
+        key: [BuildWarning(f.code, f.message, f.path, f.line) for f in findings]
+        for key, findings in found.items()
+    }
+
+
+def summary_findings(entry: Entry, summary: str) -> list[Finding]:
+    """FP202 when ``entry`` gives no summary and the one made from its body is empty."""
+    if entry.summary is not None or summary:
+        return []
+    return [
+        finding(
+            "FP202",
+            "no summary, and the body has no text to make one from; add 'summary: ...'",
+            entry.path,
+            1,
+        )
+    ]
+
+
+def item_findings(item: Rendered) -> list[Finding]:
+    """The rules :func:`lint_rss`, :func:`lint_atom` and :func:`lint_json` apply to an item,
+    applied to what feedpub writes into it, about the entry's file."""
+    entry = item.entry
+    path = entry.path
+    found = summary_findings(entry, item.summary)
+    found += _title_findings(item.title, path, entry.line_of("title"))
+    for term in (*entry.categories, *entry.tags):
+        found += _plain_text_findings(term, "category", path, entry.line_of("categories", "tags"))
+    if item.content_html:
+        found += _html_findings(item.content_html, path, None)
+    for what, url in (("link", entry.link), ("id", entry.id)):
+        if not _absolute(url):
+            found.append(finding("FP303", f"item {what} {url!r} is not an absolute URL", path))
+    for media in entry.enclosures:
+        found += _enclosure_findings(
+            media.url,
+            media.type,
+            None if media.length is None else str(media.length),
+            False,
+            path,
+            None,
+        )
+        if not _WEB_URL.match(media.url):
+            found.append(finding("FP303", f"enclosure URL {media.url!r} is not absolute", path))
+    if entry.image is not None and not _WEB_URL.match(entry.image.url):
+        found.append(finding("FP303", f"image URL {entry.image.url!r} is not absolute", path))
+    return found
+
+
 # --------------------------------------------------------------------------- entries
 
 
@@ -190,71 +300,13 @@ def _entry_findings(
                     1,
                 )
             )
-        body = read_body(e, site)
-        if site.dialect != "feedpub":
-            body, dropped = convert(body, site)
-            found += [
-                finding(
-                    "FP220",
-                    f"template syntax feedpub cannot render is left out of the feeds: {text}",
-                    e.path,
-                    e.body_line + line,
-                )
-                for line, text in dropped
-            ]
-        separator = e.excerpt_separator or site.excerpt_separator
-        if e.summary is None and not derive_summary(body, None, site.summary_length, separator):
-            found.append(
-                finding(
-                    "FP202",
-                    "no summary, and the body has no text to make one from; add 'summary: ...'",
-                    e.path,
-                    1,
-                )
-            )
-        found += _markdown_file_links(e, body)
-        if PLACEHOLDER in body:
-            line = next(i for i, text in enumerate(body.split("\n")) if PLACEHOLDER in text)
-            found.append(
-                finding(
-                    "FP213",
-                    "still has the text 'feedpub new' put there; write the entry, or mark it "
-                    "'draft: true' until it is ready",
-                    e.path,
-                    e.body_line + line,
-                )
-            )
-    return found
-
-
-def _markdown_file_links(entry: Entry, body: str) -> list[Finding]:
-    """Links to ``.md`` files: they work in a git forge's preview, never in a feed reader."""
-    if ".md" not in body and ".markdown" not in body:
-        return []
-    found = []
-    lines = body.split("\n")  # lines[0] is the rest of the closing '---' line
-    block = 0
-    # Rendered, so that code blocks are not links and reference links are resolved; each
-    # block carries its first line, and the link's own line is the first from there that
-    # names its target.
-    for match in _POSITION_OR_LINK.finditer(markdown_to_html(body, sourcepos=True)):
-        if match.group(1):
-            block = int(match.group(1)) - 1
-            continue
-        target = html.unescape(match.group(2))
-        path = target.split("#")[0].split("?")[0]
-        if not _ABSOLUTE.match(target) and path.lower().endswith((".md", ".markdown")):
-            name = path.rsplit("/", 1)[-1]
-            index = next((i for i in range(block, len(lines)) if name in lines[i]), block)
-            found.append(
-                finding(
-                    "FP206",
-                    f"links to the Markdown file '{target}', which readers cannot open; "
-                    "link to the entry's URL instead",
-                    entry.path,
-                    entry.body_line + index,
-                )
-            )
+        if e.summary is None:
+            body = read_body(e, site)
+            if site.dialect != "feedpub":
+                body = convert(body, site)[0]
+            separator = e.excerpt_separator or site.excerpt_separator
+            summary = derive_summary(body, None, site.summary_length, separator)
+            found += summary_findings(e, summary)
     return found
 
 
@@ -273,33 +325,115 @@ def _absolute(url: str | None) -> bool:
 
 
 def _html_findings(html: str, path: Path, line: int | None) -> list[Finding]:
+    """Relative URLs (FP303) and scripts, event handlers or ``javascript:`` URLs (FP308) in
+    the attributes of HTML ``html``. Fast on large feeds: only values that do not begin with
+    ``http`` are looked at more closely."""
     found = []
-    for match in _HTML_URL.finditer(html):
-        value = match.group(2) if match.group(2) is not None else match.group(3)
-        urls = [part.split()[0] for part in value.split(",") if part.strip()]
-        if match.group(1).lower() != "srcset":
+    unsafe = bool(_SCRIPT.search(html))
+    for match in _VALUE_START.finditer(html):
+        equals, begin = match.start(), match.end()
+        srcset = html.endswith("srcset", 0, equals)
+        if not srcset and html.startswith(("https://", "http://"), begin):
+            continue
+        name = _NAME_BEFORE.search(html, max(0, equals - 24), equals)
+        if name is None:
+            continue
+        key = name.group().rstrip().lower()
+        handler = key.startswith("on") and len(key) > 2
+        if key not in _URL_ATTRIBUTES and not handler:
+            continue
+        end = html.find(match.group(1), begin)
+        value = html[begin : end if end >= 0 else len(html)]
+        value = html_module.unescape(value) if "&" in value else value
+        if handler:
+            urls = []
+        elif srcset:
+            urls = [url for url, _ in srcset_candidates(value)]
+        else:
             urls = [value.strip()]
-        for url in urls:
-            if url and not _absolute(url):
-                found.append(finding("FP303", f"relative URL '{url}' in content", path, line))
-    if _UNSAFE.search(html):
+        bad = handler or any(u.lower().startswith("javascript:") for u in urls)
+        relative = [u for u in urls if u and not _absolute(u)]
+        if (bad or relative) and _in_tag(html, name.start()):
+            unsafe = unsafe or bad
+            found += [
+                finding("FP303", f"relative URL '{url}' in content", path, line)
+                for url in relative
+                if not url.lower().startswith("javascript:")
+            ]
+    if unsafe:
         found.append(
             finding("FP308", "content has a script, event handler or javascript: URL", path, line)
         )
     return found
 
 
+def _in_tag(html: str, start: int) -> bool:
+    """Whether position ``start`` of ``html`` is inside a tag (where an attribute's name may
+    begin), not in text. A '<' in an earlier attribute's value is passed over."""
+    opening = start
+    for _ in range(3):
+        opening = html.rfind("<", 0, opening)
+        if opening < 0:
+            return False
+        if _IN_TAG.fullmatch(html, opening, start):
+            return True
+    return False
+
+
+def _plain_text_findings(
+    text: str | None,
+    what: str,
+    path: Path,
+    line: int | None,
+    *,
+    rss: bool = False,
+    referenced: Callable[[], bool] = lambda: True,
+) -> list[Finding]:
+    """FP307 when plain ``text`` (a title, description or category) would draw a validator's
+    "contains HTML" warning: always for an end tag; for an entity's text (``&amp;``, ``&#65;``)
+    and, in RSS, '<' before a letter or '/', unless ``referenced()`` says the element's lines
+    use hexadecimal character references."""
+    if not text or ("<" not in text and "&" not in text):
+        return []
+    looks = bool(_END_TAG.search(text))
+    if not looks:
+        entities = _ENTITY_TEXT.findall(text)
+        looks = (
+            any(not e.isalpha() or e in name2codepoint or e == "apos" for e in entities)
+            or (rss and bool(_RSS_MARKUP.search(text)))
+        ) and not referenced()
+    if not looks:
+        return []
+    return [
+        finding(
+            "FP307", f"{what} {text!r} looks like HTML to feed validators; reword it", path, line
+        )
+    ]
+
+
+class _Source:
+    """The lines of a feed's bytes, split only when a finding needs them."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._lines: list[bytes] | None = None
+
+    def referenced(self, element: etree._Element) -> Callable[[], bool]:
+        """Whether the lines ``element``'s text is on hold a hexadecimal character reference."""
+
+        def answer() -> bool:
+            if self._lines is None:
+                self._lines = self._data.split(b"\n")
+            first = (element.sourceline or 1) - 1
+            last = first + (element.text or "").count("\n") + 1
+            return any(b"&#x" in line for line in self._lines[first:last])
+
+        return answer
+
+
 def _title_findings(title: str | None, path: Path, line: int | None) -> list[Finding]:
-    if title and _LOOKS_LIKE_HTML.search(title):
-        return [
-            finding(
-                "FP307",
-                f"title {title!r} looks like HTML to feed validators; reword it",
-                path,
-                line,
-            )
-        ]
-    return []
+    """A JSON Feed title: plain text, where only an end tag looks like HTML to readers."""
+    return _plain_text_findings(title, "title", path, line)
 
 
 def lint_rss(data: bytes, path: Path, self_url: str) -> list[Finding]:
@@ -311,9 +445,13 @@ def lint_rss(data: bytes, path: Path, self_url: str) -> list[Finding]:
     if root.tag != "rss" or channel is None:
         return [finding("FP302", "no <rss><channel>", path, 1)]
     line = channel.sourceline
+    source = _Source(data)
     for tag in ("title", "link", "description"):
         if not (channel.findtext(tag) or "").strip():
             found.append(finding("FP302", f"channel has no {tag}", path, line))
+    for tag in ("title", "description"):
+        for element in channel.findall(tag):
+            found += _rss_text_findings(element, source, path)
     selfs = [a for a in channel.findall(f"{ATOM}link") if a.get("rel") == "self"]
     if not selfs or selfs[0].get("href") != self_url:
         found.append(
@@ -335,7 +473,8 @@ def lint_rss(data: bytes, path: Path, self_url: str) -> list[Finding]:
         title = item.findtext("title")
         if not title and not item.findtext("description"):
             found.append(finding("FP302", "item has neither title nor description", path, line))
-        found += _title_findings(title, path, line)
+        for element in (*item.findall("title"), *item.findall("category")):
+            found += _rss_text_findings(element, source, path)
         if not _absolute(item.findtext("link")):
             found.append(finding("FP303", "item link is not an absolute URL", path, line))
         guid = item.find("guid")
@@ -374,6 +513,18 @@ def lint_rss(data: bytes, path: Path, self_url: str) -> list[Finding]:
             )
         found += _media_findings(item, path)
     return found
+
+
+def _rss_text_findings(element: etree._Element, source: _Source, path: Path) -> list[Finding]:
+    what = "channel description" if element.tag == "description" else element.tag
+    return _plain_text_findings(
+        element.text,
+        what,
+        path,
+        element.sourceline,
+        rss=True,
+        referenced=source.referenced(element),
+    )
 
 
 def _link_findings(
@@ -456,9 +607,12 @@ def lint_atom(data: bytes, path: Path, self_url: str) -> list[Finding]:
     if root.tag != f"{ATOM}feed":
         return [finding("FP302", "no Atom <feed>", path, 1)]
     line = root.sourceline
+    source = _Source(data)
     for tag in ("id", "title", "updated"):
         if not (root.findtext(f"{ATOM}{tag}") or "").strip():
             found.append(finding("FP302", f"feed has no {tag}", path, line))
+    for element in (*root.findall(f"{ATOM}title"), *root.findall(f"{ATOM}subtitle")):
+        found += _atom_text_findings(element, source, path)
     links = root.findall(f"{ATOM}link")
     if not any(link.get("rel") == "self" and link.get("href") == self_url for link in links):
         found.append(finding("FP302", f"feed has no link rel=self to {self_url}", path, line))
@@ -493,7 +647,8 @@ def lint_atom(data: bytes, path: Path, self_url: str) -> list[Finding]:
         if entry_id in ids:
             found.append(finding("FP305", f"id {entry_id} appears twice", path, line))
         ids.add(entry_id)
-        found += _title_findings(entry.findtext(f"{ATOM}title"), path, line)
+        for element in entry.findall(f"{ATOM}title"):
+            found += _atom_text_findings(element, source, path)
         content = entry.find(f"{ATOM}content")
         if content is not None and content.get("type") == "html" and content.text:
             found += _html_findings(content.text, path, line)
@@ -510,6 +665,15 @@ def lint_atom(data: bytes, path: Path, self_url: str) -> list[Finding]:
     return found
 
 
+def _atom_text_findings(element: etree._Element, source: _Source, path: Path) -> list[Finding]:
+    if element.get("type", "text") != "text":
+        return []
+    what = element.tag.removeprefix(ATOM)
+    return _plain_text_findings(
+        element.text, what, path, element.sourceline, referenced=source.referenced(element)
+    )
+
+
 def lint_json(data: bytes, path: Path, self_url: str) -> list[Finding]:
     """Check JSON Feed 1.1 bytes (published at ``self_url``) against the spec's rules."""
     try:
@@ -523,6 +687,7 @@ def lint_json(data: bytes, path: Path, self_url: str) -> list[Finding]:
         found.append(finding("FP302", "version is not https://jsonfeed.org/version/1.1", path))
     if not document.get("title"):
         found.append(finding("FP302", "feed has no title", path))
+    found += _title_findings(str(document.get("title") or ""), path, None)
     if document.get("feed_url") != self_url:
         found.append(finding("FP302", f"feed_url is not {self_url}", path))
     for key in ("home_page_url", "feed_url"):

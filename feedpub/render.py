@@ -235,6 +235,8 @@ _base = _Base()
 
 def _absolute(tag: str, attribute: str, value: str) -> str | None:
     try:
+        if attribute == "srcset":
+            return _absolute_srcset(tag, value)
         if value.lstrip().lower().startswith("data:"):
             return value if (tag, attribute) in _IMAGE_SOURCES else None
         if attribute in _URL_ATTRIBUTES:
@@ -242,10 +244,6 @@ def _absolute(tag: str, attribute: str, value: str) -> str | None:
             if joined is None:
                 joined = _base.joined[value] = join_url(_base.url, value.strip())
             return joined
-        if attribute == "srcset":
-            return ", ".join(
-                _srcset_item(_base.url, item) for item in value.split(",") if item.strip()
-            )
     except ValueError:  # a malformed URL (e.g. an unclosed IPv6 bracket): drop it
         return None
     return value
@@ -312,10 +310,45 @@ def _base_parts(base: str) -> tuple[str, str, tuple[str, ...]] | None:
     return match.group(1), match.group(2), tuple(segments)
 
 
-def _srcset_item(base: str, item: str) -> str:
-    url, _, descriptor = item.strip().partition(" ")
-    joined = join_url(base, url)
-    return f"{joined} {descriptor.strip()}" if descriptor.strip() else joined
+def _absolute_srcset(tag: str, value: str) -> str | None:
+    """A ``srcset`` with each URL made absolute; ``data:`` URLs kept for images only."""
+    parts = []
+    for url, descriptor in srcset_candidates(value):
+        if url.lower().startswith("data:"):
+            if (tag, "srcset") not in _IMAGE_SOURCES:
+                continue
+        else:
+            url = join_url(_base.url, url)
+        parts.append(f"{url} {descriptor}" if descriptor else url)
+    return ", ".join(parts) or None
+
+
+def srcset_candidates(value: str) -> list[tuple[str, str]]:
+    """The (URL, descriptors) of a ``srcset`` value, split as HTML splits it: a URL runs to
+    the next space (a ``data:`` URL's commas are part of it), its descriptors to the next
+    comma outside parentheses."""
+    found = []
+    position, size = 0, len(value)
+    while position < size:
+        while position < size and (value[position].isspace() or value[position] == ","):
+            position += 1
+        end = position
+        while end < size and not value[end].isspace():
+            end += 1
+        if end == position:
+            break
+        url = value[position:end]
+        if url.endswith(","):
+            found.append((url.rstrip(","), ""))
+            position = end
+            continue
+        start, depth = end, 0
+        while end < size and (value[end] != "," or depth):
+            depth += {"(": 1, ")": -1}.get(value[end], 0)
+            end += 1
+        found.append((url, value[start:end].strip()))
+        position = end + 1
+    return found
 
 
 #: Where an image was, in the text of a fragment: U+FFFE, which no entry's text holds (it is

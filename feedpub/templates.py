@@ -5,7 +5,7 @@ feedpub renders Markdown, not Liquid or Hugo templates. Before rendering, for th
 protect; ``{% highlight x %}`` and ``{{< highlight x >}}`` blocks become fenced code blocks;
 ``{{< figure >}}`` becomes an HTML figure; ``{{ site.url }}``, ``{{ site.baseurl }}`` and the
 ``relative_url``/``absolute_url`` filters become the site's address; comments go. Anything else
-is left out of the feeds (never shown raw to readers) and reported by ``feedpub check`` as
+is left out of the feeds (never shown raw to readers) and reported by ``build`` and ``check`` as
 FP220 with its line. Text between an unknown pair (``{{% note %}}…{{% /note %}}``) is kept.
 """
 

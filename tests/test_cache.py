@@ -249,7 +249,8 @@ def test_flags_are_part_of_what_a_build_depends_on(tmp_path, monkeypatch):
 def test_unwritable_cache_warns_and_builds(site, tmp_path):
     (site / ".feedpub-cache").write_text("a file where the cache folder should be")
     result = build(site)
-    assert [w.code for w in result.warnings] == ["FP210"]
+    # (FP202: generated entries that begin with an image, as check says too)
+    assert [w.code for w in result.warnings if w.code != "FP202"] == ["FP210"]
     assert feeds(site) == cold_copy(site, tmp_path)
 
 
@@ -305,7 +306,10 @@ def test_feeds_whose_entries_did_not_change_are_not_made_again(tmp_path, monkeyp
     monkeypatch.setattr(
         feedpub.feeds,
         "write_rss",
-        lambda feed, url, handle, memo=None: made.append(url) or real(feed, url, handle, memo),
+        # (a feed's document without its items, linted before writing, is not counted)
+        lambda feed, url, handle, memo=None: (
+            (memo is not None and made.append(url)) or real(feed, url, handle, memo)
+        ),
     )
     edit(sitedir.entries / "a.md")
     feedpub.build(site, now=NOW)

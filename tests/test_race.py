@@ -379,8 +379,8 @@ def test_the_cache_changing_after_rendering_does_not_stop_the_build(
     monkeypatch.setattr(build_module, "render_into", render_then_lose)
     result = feedpub.build(feedpub.load_site(site / "feedpub.toml"))
     assert tree(site / "public") == single_build(site, tmp_path / "alone")
-    if what == "the cache failed":
-        assert [w.code for w in result.warnings] == ["FP210"]
+    if what == "the cache failed":  # (FP202: generated entries that begin with an image)
+        assert [w.code for w in result.warnings if w.code != "FP202"] == ["FP210"]
 
 
 # ---------------------------------------------------------------------- the setting
