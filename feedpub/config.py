@@ -7,6 +7,8 @@ fail. Unknown keys and bad values are errors naming the file, line and key.
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 import re
 import tomllib
 from collections.abc import Callable
@@ -131,6 +133,15 @@ class Site:
     author_table: tuple[tuple[str, Author], ...] = ()
     #: Hugo: URL pattern per content section, e.g. ``(("posts", "/:year/:month/:slug/"),)``.
     permalinks: tuple[tuple[str, str], ...] = ()
+
+
+def _loops(path: Path) -> bool:
+    """Whether ``path`` (or a folder on the way to it) is a loop of symbolic links."""
+    try:
+        os.stat(path)
+    except OSError as e:
+        return e.errno == errno.ELOOP
+    return False
 
 
 def find_config(folder: Path) -> Path | None:
@@ -318,6 +329,18 @@ def load_site(
 
     entries_dir = entries if entries is not None else folder / values["entries"]
     output_dir = output if output is not None else folder / values["output"]
+    for key, given, where in (("entries", entries, entries_dir), ("output", output, output_dir)):
+        if _loops(where):  # every later look at the folder would fail
+            message = (
+                f"the {key} folder '{display_path(where)}' is a link that leads back to itself "
+                "(a loop of links); remove the link, or choose another folder"
+            )
+            code = "FP005" if key == "entries" else "FP006"
+            if given is not None:
+                option = "--out" if key == "output" else "--entries"
+                problems.append(ConfigError(f"{option}: {message}", code=code))
+            else:
+                problem(key, message, code)
     try:
         resolved_out, resolved_in = output_dir.resolve(), entries_dir.resolve()
         inside = resolved_in in resolved_out.parents and dialect != "jekyll"
@@ -332,7 +355,7 @@ def load_site(
                 problems.append(ConfigError(f"--out: {message}", code="FP006"))
             else:
                 problem("output", message, "FP006")
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links (reported above)
         pass
 
     if problems:

@@ -28,6 +28,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -121,6 +122,48 @@ def _cache_is_a_file(site: SiteDir) -> None:
     if cache.is_dir():
         shutil.rmtree(cache)
     cache.write_bytes(b"not a folder\n")
+
+
+def _link_loop(site: SiteDir) -> None:
+    (site.entries / "a.md").symlink_to("b.md")
+    (site.entries / "b.md").symlink_to("a.md")
+
+
+def _link_to_itself(site: SiteDir) -> None:
+    (site.entries / "self.md").symlink_to("self.md")
+
+
+def _folder_link_loop(site: SiteDir) -> None:
+    (site.entries / "d1").symlink_to("d2", target_is_directory=True)
+    (site.entries / "d2").symlink_to("d1", target_is_directory=True)
+
+
+def _fifo(site: SiteDir) -> None:
+    os.mkfifo(site.entries / "bad.md")  # reading it would wait for a writer forever
+
+
+def _link_to_fifo(site: SiteDir) -> None:
+    os.mkfifo(site.entries / "pipe")
+    (site.entries / "bad.md").symlink_to("pipe")
+
+
+def _not_utf8_name(site: SiteDir) -> None:
+    (site.entries / os.fsdecode(b"bad\xff\xfe.md")).write_text(post("title: B", "date: 2025-05-01"))
+
+
+def _not_utf8_folder(site: SiteDir) -> None:
+    folder = site.entries / os.fsdecode(b"\xe9t\xe9")
+    folder.mkdir()
+    (folder / "bad.md").write_text(post("title: B", "date: 2025-05-01"))
+
+
+def _entries_link_loop(site: SiteDir) -> None:
+    shutil.rmtree(site.entries)
+    site.entries.symlink_to("entries", target_is_directory=True)
+
+
+def _loop_named_lp(site: SiteDir) -> None:
+    (site.root / "lp").symlink_to("lp", target_is_directory=True)
 
 
 @dataclass(frozen=True)
@@ -290,6 +333,27 @@ CASES = [
          path=r"entries/linked\.md"),
     Case("symlink-to-outside-folder", "error", setup=_symlink_to_folder,
          path=r"entries/more(/post\.md)?"),
+    # ---- links that lead nowhere, and entries that are not files
+    Case("symlink-loop", "error", setup=_link_loop, path=r"entries/[ab]\.md",
+         words=("loop",), code="FP101"),
+    Case("symlink-to-itself", "error", setup=_link_to_itself, path=r"entries/self\.md",
+         words=("loop",), code="FP101"),
+    Case("symlink-folder-loop", "error", setup=_folder_link_loop, path=r"entries/d[12]",
+         words=("loop",), code="FP101"),
+    Case("entries-folder-link-loop", "error", setup=_entries_link_loop, path=r"feedpub\.toml",
+         words=("loop",), code="FP005"),
+    Case("entries-option-link-loop", "error", setup=_loop_named_lp, args=("--entries", "lp"),
+         path="--entries", words=("loop",)),
+    Case("out-option-link-loop", "error", setup=_loop_named_lp, args=("--out", "lp"),
+         path="--out", words=("loop",)),
+    Case("entry-is-a-named-pipe", "error", setup=_fifo, words=("not a regular file",),
+         code="FP101", subprocess=True),
+    Case("entry-links-to-a-named-pipe", "error", setup=_link_to_fifo,
+         words=("not a regular file",), code="FP101", subprocess=True),
+    Case("entry-name-not-utf8", "error", setup=_not_utf8_name, path=r"entries/bad.*\.md",
+         words=("UTF-8",), code="FP101"),
+    Case("entry-folder-name-not-utf8", "error", setup=_not_utf8_folder,
+         path=r"entries/.*/bad\.md", words=("UTF-8",), code="FP101"),
     # ---- output folder
     Case("output-inside-entries", "error", {"new.md": post("title: New", "date: 2025-05-01")},
          config=('output = "entries/public"',), path=r"feedpub\.toml", line=5,
@@ -361,6 +425,8 @@ def tree_state(top: Path, site: SiteDir) -> dict[str, str]:
                 continue
             elif path.is_dir():
                 state[str(path.relative_to(top))] = "dir"
+            elif not path.is_file():  # a named pipe: reading it would wait forever
+                state[str(path.relative_to(top))] = f"mode {path.stat().st_mode:o}"
             else:
                 state[str(path.relative_to(top))] = hashlib.sha256(path.read_bytes()).hexdigest()
         dirs[:] = [d for d in dirs if here / d not in skip and not (here / d).is_symlink()]
@@ -499,6 +565,87 @@ def test_catalogue(site: SiteDir, case: Case, capfd: pytest.CaptureFixture[str])
             assert_code(site, case)
             assert site.snapshot() == before
             assert tree_state(top, site) == tree
+
+
+# --------------------------------------------------------------------------- unreadable entries
+
+UNREADABLE = {
+    "symlink-loop": (_link_loop, r"entries/[ab]\.md"),
+    "symlink-to-itself": (_link_to_itself, r"entries/self\.md"),
+    "symlink-folder-loop": (_folder_link_loop, r"entries/d[12]"),
+    "entry-is-a-named-pipe": (_fifo, BAD),
+    "entry-name-not-utf8": (_not_utf8_name, r"entries/bad\\xff\\xfe\.md"),
+}
+
+
+def assert_named(outcome: Run, command: str, path: str) -> None:
+    """Exit 1, and a `path: message` line (`path: error FP101: message` from check)."""
+    assert outcome.exit_code == 1, outcome.stdout + outcome.stderr
+    code = " error FP101:" if command == "check" else ""
+    shown = re.compile(rf"^{ANYWHERE}{path}:{code} ", re.MULTILINE)
+    assert shown.search(outcome.stdout + outcome.stderr), outcome.stdout + outcome.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "check", "list"])
+@pytest.mark.parametrize("name", list(UNREADABLE))
+def test_every_command_names_an_entry_it_cannot_read(
+    site: SiteDir, command: str, name: str
+) -> None:
+    """Not only `build`: `check` and `list` read the entries too, and end the same way."""
+    site.entry("good.md", GOOD)
+    setup, path = UNREADABLE[name]
+    setup(site)
+    assert_named(run(site, command, in_subprocess=True), command, path)
+
+
+@pytest.mark.parametrize("command", ["build", "check", "list"])
+def test_a_folder_that_cannot_be_read_is_named(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """EACCES on a folder among the entries (tests run as root, where chmod 000 stops
+    nothing: os.scandir is made to fail as it does for another user)."""
+    site.entry("good.md", GOOD)
+    site.entry("locked/bad.md", GOOD)
+    scandir = os.scandir
+
+    def denied(path: Any = ".") -> Any:
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", denied)
+    outcome = run(site, command)
+    assert_named(outcome, command, "entries/locked")
+    assert "Permission denied" in outcome.stdout + outcome.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "check", "list"])
+def test_an_entry_replaced_by_a_named_pipe_after_listing_is_named(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """A file replaced by a named pipe between listing and reading: an error, not a read that
+    waits for a writer forever."""
+    module = sys.modules["feedpub.build"]  # (feedpub.build is the function)
+    site.entry("good.md", GOOD)
+    bad = site.entry("bad.md", post("title: Bad", "date: 2025-05-01"))
+    list_entries = module.list_entries
+
+    def listing_then_swap(*args: Any) -> Any:
+        listing = list_entries(*args)
+        bad.unlink()
+        os.mkfifo(bad)
+        return listing
+
+    monkeypatch.setattr(module, "list_entries", listing_then_swap)
+    done: list[Run] = []
+    worker = threading.Thread(target=lambda: done.append(run(site, command)), daemon=True)
+    worker.start()
+    worker.join(TIMEOUT)
+    if worker.is_alive():
+        os.close(os.open(bad, os.O_WRONLY | os.O_NONBLOCK))  # let the stuck read end
+        worker.join(TIMEOUT)
+        pytest.fail(f"feedpub {command} waited for a writer of the named pipe")
+    assert_named(done[0], command, BAD)
 
 
 def test_new_output_folder_can_be_served(site: SiteDir) -> None:
