@@ -10,6 +10,7 @@ import difflib
 import errno
 import os
 import re
+import string
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -444,6 +445,9 @@ def _key_line(text: str, table: str | None, key: str) -> int | None:
     return None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _base_url(value: Any, problem: Callable[..., None], config: Path | None) -> str | None:
     where = f"in {config.name}" if config is not None else "in feedpub.toml"
     if value is None or value == "":
@@ -455,7 +459,9 @@ def _base_url(value: Any, problem: Callable[..., None], config: Path | None) -> 
     if not isinstance(value, str):
         return None
     value = value.strip()
-    if not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
+    # (Bytes of a command line that are not UTF-8 come as surrogates: not text, not a URL.)
+    if not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value) or _SURROGATE.search(value):
+        value = value.encode("utf-8", "backslashreplace").decode("utf-8")
         problem(
             f"base_url '{value}' is not an absolute web address; write e.g. https://example.com/"
         )
@@ -571,7 +577,11 @@ def _check_permalink(pattern: str, problem: Callable[[str], None]) -> None:
         problem(f"permalink '{pattern}' has an unmatched '{{' or '}}'")
         return
     unknown = fields - PERMALINK_FIELDS
-    if unknown:
+    parts = string.Formatter().parse(pattern)
+    if any(spec or conversion for _, field, spec, conversion in parts if field is not None):
+        # A format spec: {slug:>99999999999} would make links of any length (or none at all)
+        problem(f"permalink '{pattern}': write placeholders as {{name}}, without ':' or '!'")
+    elif unknown:
         problem(
             f"permalink uses unknown placeholder {{{sorted(unknown)[0]}}}; "
             f"use {', '.join('{' + f + '}' for f in sorted(PERMALINK_FIELDS))}"

@@ -387,11 +387,27 @@ def _split(path: Path, text: str) -> tuple[str, int, int, int, BaseHandler]:
     return fm, closing.end(), first_line, body_line, handler
 
 
+_TOO_DEEP = "front matter is not valid {}: lists or tables nested too deeply"
+
+
 def _load_other(path: Path, fm: str, first_line: int, handler: BaseHandler) -> Any:
     """TOML or JSON front matter, through its python-frontmatter handler."""
     if handler is _JSON_HANDLER:
         try:
-            return handler.load("{" + fm + "}")
+            meta = handler.load("{" + fm + "}")
+            if "\\u" in fm:  # an escape may make half a UTF-16 pair, which no file can hold
+                json.dumps(meta, ensure_ascii=False).encode("utf-8")
+            return meta
+        except RecursionError:
+            raise EntryError(_TOO_DEEP.format("JSON"), path, first_line, "FP120") from None
+        except UnicodeEncodeError as e:
+            raise EntryError(
+                f"front matter is not valid JSON: '\\u{ord(e.object[e.start]):04x}' is half of a "
+                "UTF-16 surrogate pair, not a character; write the character itself",
+                path,
+                first_line,
+                "FP120",
+            ) from None
         except json.JSONDecodeError as e:
             # "{" was added before the first line of fm: its lines count from the opening one
             line = first_line - 1 + e.lineno
@@ -400,6 +416,8 @@ def _load_other(path: Path, fm: str, first_line: int, handler: BaseHandler) -> A
             ) from None
     try:
         return handler.load(fm)
+    except RecursionError:
+        raise EntryError(_TOO_DEEP.format("TOML"), path, first_line, "FP120") from None
     except tomllib.TOMLDecodeError as e:
         match = re.search(r"\(at line (\d+), column \d+\)", str(e))
         message = re.sub(r"\s*\(at line.*\)", "", str(e))

@@ -271,9 +271,10 @@ class FeedServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         try:
             super().__init__((host, port), _Handler)
-        except OSError as e:
+        except (OSError, UnicodeError, TypeError) as e:  # TypeError: a host name with bad bytes
+            host = host.encode("utf-8", "backslashreplace").decode("utf-8")
             raise FeedpubError(
-                f"cannot serve on {host}:{port}: {e.strerror or e}; "
+                f"cannot serve on {host}:{port}: {getattr(e, 'strerror', None) or e}; "
                 "choose another with --port (or --host)",
                 code="FP007",
             ) from None

@@ -490,3 +490,18 @@ def test_a_request_with_a_body_it_does_not_read_closes_the_connection(served: Se
     answer = _raw(served.port, request + smuggled)
     assert answer.startswith(b"HTTP/1.1 200 ")
     assert answer.count(b"HTTP/1.1 ") == 1, answer[:500]
+
+
+def test_a_host_name_that_is_not_text_is_a_clear_error(sample_site: Path) -> None:
+    """A --host with bytes that are not UTF-8 (as a shell passes them): FP007, no traceback."""
+    done = subprocess.run(
+        [sys.executable, "-m", "feedpub", "serve", "--no-watch", "--port", "0", "--host", b"\xff"],
+        cwd=sample_site,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith("cannot serve on \\udcff:0: "), done.stderr

@@ -354,6 +354,21 @@ CASES = [
          words=("UTF-8",), code="FP101"),
     Case("entry-folder-name-not-utf8", "error", setup=_not_utf8_folder,
          path=r"entries/.*/bad\.md", words=("UTF-8",), code="FP101"),
+    # ---- front matter nested past what a parser's recursion can take, or not text
+    Case("json-nested-deep", "error",
+         {"bad.md": '{\n"title": "J", "date": "2025-05-01", "x": ' + "[" * 5000 + "]" * 5000
+          + "\n}\nBody.\n"}, line=1, words=("nested",), code="FP120"),
+    Case("toml-nested-deep", "error",
+         {"bad.md": "+++\ntitle = 'T'\ndate = 2025-05-01\nx = " + "[" * 5000 + "]" * 5000
+          + "\n+++\nBody.\n"}, line=1, words=("nested",), code="FP120"),
+    Case("json-lone-surrogate", "error",
+         {"bad.md": '{\n"title": "\\ud800 half", "date": "2025-05-01"\n}\nBody.\n'}, line=1,
+         words=("\\ud800",), code="FP120"),
+    # ---- settings and options that would make no URL, or one of any length
+    Case("permalink-format-spec", "error", config=('permalink = "/{slug:>99999999999}/"',),
+         path=r"feedpub\.toml", line=5, words=("permalink",), code="FP003"),
+    Case("base-url-not-utf8", "error", args=("--base-url", "https://" + os.fsdecode(b"\xff") + "/"),
+         path="--base-url", words=("base_url",)),
     # ---- output folder
     Case("output-inside-entries", "error", {"new.md": post("title: New", "date: 2025-05-01")},
          config=('output = "entries/public"',), path=r"feedpub\.toml", line=5,
