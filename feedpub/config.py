@@ -154,7 +154,7 @@ def find_config(folder: Path) -> Path | None:
     if candidate.is_file():
         try:
             data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
             return candidate  # let load_site report what is wrong with it
         if "feedpub" in data.get("tool", {}):
             return candidate
@@ -411,6 +411,10 @@ def _read(config: Path) -> tuple[dict[str, Any], str, str | None]:
         ) from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(
+            "not valid TOML (arrays or tables nested too deeply)", config, code="FP001"
+        ) from None
     except tomllib.TOMLDecodeError as e:
         match = re.search(r"\(at line (\d+), column \d+\)", str(e))
         message = re.sub(r"\s*\(at line.*\)", "", str(e))
@@ -531,6 +535,8 @@ def _author_table(value: Any, folder: Path) -> tuple[tuple[str, Author], ...]:
     if not isinstance(value, str):
         raise ValueError(f"must be a file name in quotes, not {value!r}")
     path = folder / value
+    if path.exists() and not path.is_file():  # a folder; a named pipe would never end reading
+        raise ValueError(f"{value} is not a file")
     try:
         data = YAMLHandler().load(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:

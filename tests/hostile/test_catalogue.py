@@ -367,6 +367,11 @@ CASES = [
     # ---- settings and options that would make no URL, or one of any length
     Case("permalink-format-spec", "error", config=('permalink = "/{slug:>99999999999}/"',),
          path=r"feedpub\.toml", line=5, words=("permalink",), code="FP003"),
+    Case("settings-nested-deep", "error", config=("x = " + "[" * 3000 + "]" * 3000,),
+         path=r"feedpub\.toml", words=("nested",), code="FP001"),
+    Case("authors-file-named-pipe", "error", config=('authors_file = "a.yml"',),
+         setup=lambda site: os.mkfifo(site.root / "a.yml"), path=r"feedpub\.toml", line=5,
+         words=("a.yml", "not a file"), subprocess=True),
     Case("base-url-not-utf8", "error", args=("--base-url", "https://" + os.fsdecode(b"\xff") + "/"),
          path="--base-url", words=("base_url",)),
     # ---- output folder
