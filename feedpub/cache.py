@@ -26,7 +26,7 @@ from typing import Any
 from ._version import __version__
 from .config import Site
 from .entry import Author, Entry, shared
-from .errors import BuildWarning
+from .errors import BuildWarning, OutputError
 from .media import Media
 
 #: Folder name of the cache, created beside the output folder.
@@ -61,7 +61,10 @@ def remove_cache(site: Site) -> Path | None:
     folder = site.output.resolve().parent / CACHE_DIR
     if not folder.is_dir():
         return None
-    shutil.rmtree(folder)
+    try:
+        shutil.rmtree(folder)
+    except OSError as e:
+        raise OutputError(f"cannot remove the cache ({e.strerror})", folder) from None
     return folder
 
 

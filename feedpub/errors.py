@@ -47,6 +47,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FP005": ("error", "the entries folder is missing or holds no entries"),
     "FP006": ("error", "the output folder cannot be used or written"),
     "FP007": ("error", "feedpub serve cannot listen on the host and port asked for"),
+    "FP008": ("error", "feedpub init or new cannot write the file or folder it makes"),
     "FP101": ("error", "an entry file cannot be read, or is not UTF-8"),
     "FP102": ("error", "no front matter, front matter not closed, or not key: value lines"),
     "FP103": ("error", "front matter is not valid YAML"),

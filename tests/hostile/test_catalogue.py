@@ -864,3 +864,70 @@ def test_full_disk(
     else:
         assert error is None, str(error)
         assert_feeds(site, ["Good", "New"])
+
+
+# --------------------------------------------------------------------------- other commands
+
+
+def _read_only(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> None:
+    """Make ``open`` in ``module`` fail as on a read-only file system, for files called
+    ``name`` (root passes every permission check, and a read-only mount needs privileges)."""
+
+    def refusing(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if Path(file).name == name and any(c in mode for c in "wax+"):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(file))
+        return open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(module, "open", refusing, raising=False)
+
+
+def test_new_and_init_where_a_file_is_in_the_way(site: SiteDir) -> None:
+    """A file named `entries` where `new` and `init` make the entries folder: FP008 naming
+    it, exit 1, nothing written (init's feedpub.toml is not left half-done)."""
+    shutil.rmtree(site.entries)
+    site.entries.write_text("a file, not a folder\n")
+    outcome = run(site, "new", "Hello")
+    assert outcome.exit_code == 1, outcome.stderr
+    assert re.match(rf"{ANYWHERE}entries: cannot make the folder", outcome.stderr), outcome.stderr
+    other = site.root / "other"
+    other.mkdir()
+    (other / "entries").write_text("a file\n")
+    outcome = run(site, "init", "other")
+    assert outcome.exit_code == 1, outcome.stderr
+    assert "other/entries: cannot make the folder" in outcome.stderr, outcome.stderr
+    assert sorted(p.name for p in other.iterdir()) == ["entries"]
+
+
+def test_new_and_init_on_a_read_only_file_system(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EROFS writing the new entry, or init's example entry after its feedpub.toml: FP008,
+    exit 1, and no file left behind."""
+    import feedpub.authoring
+
+    _read_only(monkeypatch, feedpub.authoring, "2025-05-01-hello.md")
+    outcome = run(site, "new", "Hello", "--date", "2025-05-01")
+    assert outcome.exit_code == 1, outcome.stderr
+    assert "cannot write the file (Read-only file system)" in outcome.stderr, outcome.stderr
+    assert list(site.entries.iterdir()) == []
+    _read_only(monkeypatch, feedpub.authoring, "hello-feeds.md")
+    outcome = run(site, "init", "fresh")
+    assert outcome.exit_code == 1, outcome.stderr
+    assert "hello-feeds.md: cannot write the file" in outcome.stderr, outcome.stderr
+    assert not (site.root / "fresh" / "feedpub.toml").exists(), "init left half a site"
+
+
+def test_clean_on_a_read_only_file_system(site: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache that cannot be removed: FP006 naming it, exit 1, no traceback."""
+    import feedpub.cache
+
+    site.entry("good.md", GOOD)
+    assert run(site, "build").exit_code == 0
+
+    def refusing(path: Any, *args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+
+    monkeypatch.setattr(feedpub.cache.shutil, "rmtree", refusing)
+    outcome = run(site, "clean")
+    assert outcome.exit_code == 1, outcome.stderr
+    assert re.match(rf"{ANYWHERE}\.feedpub-cache: cannot remove the cache", outcome.stderr)
