@@ -931,3 +931,26 @@ def test_clean_on_a_read_only_file_system(site: SiteDir, monkeypatch: pytest.Mon
     outcome = run(site, "clean")
     assert outcome.exit_code == 1, outcome.stderr
     assert re.match(rf"{ANYWHERE}\.feedpub-cache: cannot remove the cache", outcome.stderr)
+
+
+def test_an_output_folder_that_is_a_mount_point_is_named(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """public/ as a mount point (a container volume): the files staged beside it cannot be
+    linked or renamed across file systems (EXDEV, made here without privileges). The error
+    names the output folder and says what to do, not a staging folder's file."""
+    site.entry("good.md", GOOD)
+    assert run(site, "build").exit_code == 0
+    before = site.snapshot()
+    site.entry("new.md", post("title: New", "date: 2025-05-01"))
+
+    def cross_device(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EXDEV, os.strerror(errno.EXDEV), str(args[0]), str(args[1]))
+
+    # No atomic swap across file systems, then each file's rename fails: as on a real mount
+    monkeypatch.setattr(feedpub.output, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(feedpub.output, "os", _Proxy(os, link=cross_device, replace=cross_device))
+    outcome = run(site, "build")
+    assert outcome.exit_code == 1, outcome.stderr
+    assert re.match(rf"{ANYWHERE}public: .*mount point.*a folder inside it", outcome.stderr)
+    assert site.snapshot() == before
