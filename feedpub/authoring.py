@@ -168,9 +168,13 @@ def _create(path: Path, text: str) -> None:
     try:
         with handle:
             handle.write(text)
-    except OSError as e:
+    except BaseException as e:
         path.unlink(missing_ok=True)  # made just now, and half written
-        raise FeedpubError(f"cannot write the file ({e.strerror})", path, code="FP008") from None
+        if isinstance(e, OSError):
+            raise FeedpubError(
+                f"cannot write the file ({e.strerror})", path, code="FP008"
+            ) from None
+        raise
 
 
 def _make_folder(folder: Path) -> None:

@@ -954,3 +954,23 @@ def test_an_output_folder_that_is_a_mount_point_is_named(
     assert outcome.exit_code == 1, outcome.stderr
     assert re.match(rf"{ANYWHERE}public: .*mount point.*a folder inside it", outcome.stderr)
     assert site.snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("hugo.toml", "x = " + "[" * 5000 + "]" * 5000 + "\n"),
+        ("hugo.json", '{"x": ' + "[" * 5000 + "]" * 5000 + "}\n"),
+        ("hugo.json", '{"title": "\\ud800 half", "baseURL": "https://example.org/"}\n'),
+    ],
+    ids=["toml-nested-deep", "json-nested-deep", "json-lone-surrogate"],
+)
+def test_init_from_a_hugo_config_it_cannot_read(site: SiteDir, name: str, text: str) -> None:
+    """`init --from hugo` on a configuration no parser can take: FP001 naming it, no file."""
+    other = site.root / "hugo-site"
+    other.mkdir()
+    (other / name).write_text(text)
+    outcome = run(site, "init", "--from", "hugo", "hugo-site")
+    assert outcome.exit_code == 1, outcome.stderr
+    assert f"hugo-site/{name}: cannot read it" in outcome.stderr, outcome.stderr
+    assert not (other / "feedpub.toml").exists()
