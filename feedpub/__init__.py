@@ -4,7 +4,7 @@ Use it as a library::
 
     import feedpub
 
-    site = feedpub.load_site()  # feedpub.toml or [tool.feedpub] in the current folder
+    site = feedpub.load_site()  # feedpub.toml or [tool.feedpub] here, or in a parent folder
     result = feedpub.build(site)  # writes public/feed.xml and public/atom.xml
     findings = feedpub.check(site)  # what `feedpub check` reports
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,9 @@ from typing import Any
 import yaml
 from slugify import slugify
 
-from .config import CONFIG_NAME, DEFAULTS, Site
-from .entry import DATE_PREFIX
-from .errors import FeedpubError, display_path
+from .config import CONFIG_NAME, DEFAULTS, Site, is_base_url
+from .entry import DATE_PREFIX, XML_ILLEGAL, Author, parse_authors
+from .errors import ConfigError, FeedpubError, display_path
 
 CONFIG_TEMPLATE = """\
 # feedpub settings: https://pypi.org/project/feedpub/ (README: Configuration)
@@ -22,7 +23,7 @@ base_url = "{base_url}"
 description = "{title}: the latest entries"
 # language = "en"
 # Default author of entries that name none: "Name", "Name <email>" or {{ name = "…", email = "…" }}
-author = "{title}"
+author = {{ name = "{title}" }}
 # Time zone for dates written without one (IANA name).
 # timezone = "UTC"
 # Items per feed (0: every entry).
@@ -57,6 +58,8 @@ author = "{title}"
 # archive_size entries (default: limit, at most limit); full ones never change.
 # archive = false
 # archive_size = 20
+# Seconds a build waits for another build of the same output folder before it gives up.
+# lock_timeout = 600
 """
 
 EXAMPLE_ENTRY = """\
@@ -79,9 +82,44 @@ def config_template(title: str, base_url: str) -> str:
     escapes are TOML's), so that any title gives a file TOML reads back as written."""
 
     def escaped(text: str) -> str:
-        return json.dumps(text, ensure_ascii=False)[1:-1]
+        # (TOML also forbids DEL, which JSON leaves as it is.)
+        return json.dumps(text, ensure_ascii=False)[1:-1].replace("\x7f", "\\u007f")
 
     return CONFIG_TEMPLATE.format(title=escaped(title), base_url=escaped(base_url))
+
+
+def site_title(text: str) -> str:
+    """``--title`` as a site title: on one line, without characters a feed cannot carry.
+    Raises :class:`ConfigError` for an empty title or one with control characters."""
+    title = " ".join(text.split())
+    if not title:
+        raise ConfigError("--title is empty; give the site a title, e.g. --title 'My feeds'")
+    for char in title:
+        if XML_ILLEGAL.match(char) or unicodedata.category(char) in ("Cc", "Cs"):
+            what = (
+                "a byte that is not UTF-8 text"
+                if unicodedata.category(char) == "Cs"
+                else f"the control character U+{ord(char):04X}"
+            )
+            raise ConfigError(f"--title has {what}; write the title without it")
+    return title
+
+
+def site_base_url(text: str) -> str:
+    """``--base-url`` as a site's ``base_url``, by the rule the settings follow. Raises
+    :class:`ConfigError` saying how to write it."""
+    url = text.strip()
+    if is_base_url(url):
+        return url
+    if "://" not in url and is_base_url(f"https://{url}"):
+        hint = f"write the scheme too: --base-url https://{url}"
+    elif "://" in url and not url.lower().startswith(("http://", "https://")):
+        hint = "feeds are read over the web: give an http:// or https:// address"
+    elif any(char.isspace() for char in url):
+        hint = "a web address has no spaces (write %20 for one in a path)"
+    else:
+        hint = "write e.g. --base-url https://example.com/ or https://example.com/blog/"
+    raise ConfigError(f"--base-url {url!r} is not an absolute web address; {hint}")
 
 
 #: The body of a new entry until its writer replaces it; `feedpub check` warns while it is
@@ -92,7 +130,13 @@ PLACEHOLDER = "Write the entry here, in Markdown."
 def init_site(folder: Path, *, title: str, base_url: str, now: datetime) -> list[Path]:
     """Create ``feedpub.toml`` and ``entries/hello-feeds.md`` in ``folder``; returns them.
 
-    Raises :class:`FeedpubError` naming every file that already exists (nothing is written)."""
+    The title is one line: runs of spaces, tabs and line breaks in it become one space. It is
+    also the site's default author (a name alone, whatever it holds). Raises
+    :class:`FeedpubError` for a title or base URL a build would refuse, for a folder among
+    another site's entries, or naming every file that already exists; nothing is written then."""
+    title = site_title(title)
+    base_url = site_base_url(base_url)
+    _refuse_inside_entries(folder)
     config = folder / CONFIG_NAME
     example = folder / str(DEFAULTS["entries"]) / "hello-feeds.md"
     existing = [path for path in (config, example) if path.exists()]
@@ -110,6 +154,30 @@ def init_site(folder: Path, *, title: str, base_url: str, now: datetime) -> list
     return [config, example]
 
 
+def _refuse_inside_entries(folder: Path) -> None:
+    """Raise :class:`ConfigError` when ``folder`` is (or lies in) the entries folder of the
+    site around it: that site would publish the new one's example entry, and commands run in
+    the new site's folders would take its settings for theirs."""
+    from .config import find_site_config, load_site
+
+    start = folder.resolve()
+    config = find_site_config(next(p for p in (start, *start.parents) if p.is_dir()))
+    if config is None or config.parent == start:
+        return
+    try:
+        site = load_site(config, base_url="https://unused.invalid/")
+    except FeedpubError:
+        return  # not a site that builds; nothing of it to publish
+    entries = site.entries.resolve()
+    if site.dialect != "jekyll" and (start == entries or entries in start.parents):
+        # (A Jekyll site's entries folder is the site itself; only _posts and _drafts are read.)
+        raise ConfigError(
+            f"'{folder}' is in {entries}/, the entries folder of the site of {config}, "
+            "whose build would publish the new site's files as entries; make the new site "
+            "in a folder outside it"
+        )
+
+
 def new_entry(
     site: Site,
     title: str,
@@ -122,13 +190,18 @@ def new_entry(
 ) -> Path:
     """Write ``entries/<date>-<slug>.md`` with complete front matter; returns its path.
 
+    ``authors`` are ``--author`` values ("Name <email>"), checked by the front matter's rules;
+    without them the entry names the site's default authors (``author: ""`` when it has none,
+    a line to fill in). Raises :class:`FeedpubError` for an author a build would refuse.
+
     Never overwrites, and never takes a slug an entry file already has (its name without the
     date in front): two entries with one slug in one month would have one link. A second entry
     of the same title gets ``-2`` (then ``-3``, …)."""
     slug = slugify(title) or "entry"
     meta: dict[str, Any] = {"title": title, "date": date.strftime("%Y-%m-%d %H:%M:%S")}
-    if authors:
-        meta["author"] = authors[0] if len(authors) == 1 else list(authors)
+    written: list[Any] = [_checked_author(text) for text in authors]
+    written = written or [_author_value(author) for author in site.authors] or [""]
+    meta["author"] = written[0] if len(written) == 1 else written
     meta["categories"] = list(categories)
     meta["tags"] = list(tags)
     meta["summary"] = ""
@@ -141,7 +214,7 @@ def new_entry(
         taken = {DATE_PREFIX.sub("", path.stem) for path in site.entries.iterdir()}
     except OSError as e:
         raise FeedpubError(
-            f"cannot read the folder ({e.strerror})", site.entries, code="FP008"
+            f"cannot read the folder ({e.strerror})", site.entries, code="FP010"
         ) from None
     for number in range(1, 1000):
         name = slug if number == 1 else f"{slug}-{number}"
@@ -156,6 +229,46 @@ def new_entry(
     raise FeedpubError(f"too many entries named {slug}; choose another title", site.entries)
 
 
+def _checked_author(text: str) -> str:
+    """An ``--author`` value as it goes into the front matter, checked as the build will."""
+    folded = " ".join(text.split())
+    if not folded:
+        raise FeedpubError(
+            "--author is empty; write 'Name' or 'Name <name@example.com>'", code="FP106"
+        )
+    try:
+        parse_authors(folded)
+    except ValueError as e:
+        raise FeedpubError(
+            f"--author {text!r}: {e}; write 'Name' or 'Name <name@example.com>'", code="FP106"
+        ) from None
+    bad = XML_ILLEGAL.search(folded)
+    if bad:
+        raise FeedpubError(
+            f"--author {text!r} has the control character U+{ord(bad.group()):04X}; "
+            "write the author without it",
+            code="FP106",
+        )
+    return folded
+
+
+def _author_value(author: Author) -> str | dict[str, str]:
+    """How front matter names ``author``: "Name" or "Name <email>" when that reads back as the
+    same author, else a mapping (a name like 'Tom <Blog>' is not a name and an e-mail)."""
+    text = author.name
+    if author.email is not None:
+        text = author.email if author.name == author.email else f"{author.name} <{author.email}>"
+    try:
+        same = parse_authors(text) == (author,)
+    except ValueError:
+        same = False
+    if same and author.uri is None and author.description is None:
+        return text
+    fields = {"name": author.name, "email": author.email, "uri": author.uri}
+    fields["description"] = author.description
+    return {key: value for key, value in fields.items() if value is not None}
+
+
 def _create(path: Path, text: str) -> None:
     """Write a new file; raises FileExistsError rather than overwrite one, and
     :class:`FeedpubError` when it cannot be written (a read-only folder, a full disk)."""
@@ -164,7 +277,7 @@ def _create(path: Path, text: str) -> None:
     except FileExistsError:
         raise
     except OSError as e:
-        raise FeedpubError(f"cannot write the file ({e.strerror})", path, code="FP008") from None
+        raise FeedpubError(f"cannot write the file ({e.strerror})", path, code="FP010") from None
     try:
         with handle:
             handle.write(text)
@@ -172,7 +285,7 @@ def _create(path: Path, text: str) -> None:
         path.unlink(missing_ok=True)  # made just now, and half written
         if isinstance(e, OSError):
             raise FeedpubError(
-                f"cannot write the file ({e.strerror})", path, code="FP008"
+                f"cannot write the file ({e.strerror})", path, code="FP010"
             ) from None
         raise
 
@@ -183,4 +296,4 @@ def _make_folder(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         why = "a file is in the way" if isinstance(e, FileExistsError) else e.strerror
-        raise FeedpubError(f"cannot make the folder ({why})", folder, code="FP008") from None
+        raise FeedpubError(f"cannot make the folder ({why})", folder, code="FP010") from None

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from . import output
 from .cache import Cache, cache_record, content_hash, digest, save_unannounced, unannounced
-from .config import Site
+from .config import Site, check_folders
 from .entry import (
     Author,
     Entry,
@@ -37,6 +37,7 @@ from .errors import (
     NotAnEntry,
     display_path,
 )
+from .lock import build_lock
 from .media import unchanged as media_unchanged
 from .output import Content, Sharing, write_outputs
 
@@ -109,7 +110,8 @@ class BuildResult:
 
     #: Entry files read.
     scanned: int
-    #: Entries in the main feeds.
+    #: Entries published: every one but drafts, entries not yet due and expired ones (unless
+    #: asked for); the main feed carries the newest ``limit`` of them.
     published: int
     #: Output files whose bytes changed.
     written: tuple[Path, ...]
@@ -429,16 +431,28 @@ def select(
 ) -> list[Entry]:
     """Entries a feed carries: drafts and future entries left out unless asked, newest first
     (ties broken by file path, so the order is total), at most ``limit`` (0: all)."""
+    chosen = published_entries(entries, drafts=drafts, future=future, now=now)
+    chosen.sort(key=lambda e: (-e.date.timestamp(), str(e.path)))
+    return chosen[:limit] if limit else chosen
+
+
+def published_entries(
+    entries: Iterable[Entry],
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    now: datetime | None = None,
+) -> list[Entry]:
+    """The entries a build publishes, in the order given: drafts, entries not yet due and
+    expired ones left out unless asked (``drafts``, ``future``)."""
     now = now or current_time()
-    chosen = [
+    return [
         e
         for e in entries
         if (drafts or not e.draft)
         and (future or (e.publish_date or e.date) <= now)
         and (e.expiry_date is None or e.expiry_date > now)
     ]
-    chosen.sort(key=lambda e: (-e.date.timestamp(), str(e.path)))
-    return chosen[:limit] if limit else chosen
 
 
 @dataclass(frozen=True)
@@ -696,13 +710,17 @@ def rendered_items(
     site: Site, chosen: list[Entry], digests: Mapping[Path, str], cache: Cache
 ) -> Callable[[], Iterator[Rendered]]:
     """A function giving ``chosen`` as rendered by :func:`render_into`, read from ``cache``
-    one at a time (each feed format iterates them once)."""
-    from .render import Rendered
+    one at a time (each feed format iterates them once). An entry the cache no longer holds
+    as rendered then (the cache failed and was replaced on the way, or another program
+    changed it) is rendered again here: never a feed written from another entry's HTML."""
+    from .render import Rendered, render
 
     def items() -> Iterator[Rendered]:
         wanted = [(_rel(site, e), digests.get(e.path, "")) for e in chosen]
         for entry, found in zip(chosen, cache.rendered_many(wanted), strict=True):
-            assert found is not None, "render_into() renders every chosen entry first"
+            if found is None:
+                yield render(entry, site)
+                continue
             title, summary, html = found
             yield Rendered(entry=entry, title=title, summary=summary, content_html=html)
 
@@ -894,6 +912,7 @@ def build(
     cache: bool = True,
     jobs: int | None = None,
     progress: Progress = _no_progress,
+    waiting: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build every feed of ``site`` into its output folder.
 
@@ -903,6 +922,10 @@ def build(
     future-dated entries; ``cache=False`` ignores the cache in ``.feedpub-cache/``; ``jobs`` is
     the number of processes for large sites (default: one per core); ``progress`` is told
     how far reading and rendering have come.
+
+    One build at a time per output folder: another one's lock (see feedpub/lock.py) is
+    waited for, ``waiting`` told once which process holds it, at most ``site.lock_timeout``
+    seconds, then :class:`feedpub.lock.LockTimeout` is raised.
     """
     timings: list[tuple[str, float]] = []
     clock = time.perf_counter()
@@ -912,8 +935,13 @@ def build(
         timings.append((stage, time.perf_counter() - clock))
         clock = time.perf_counter()
 
-    now = now or current_time()
-    with Cache.open(site, enabled=cache) as store, _Heap() as heap:
+    check_folders(site)  # before anything is read or written
+    with (
+        build_lock(site, "build", waiting),
+        Cache.open(site, enabled=cache) as store,
+        _Heap() as heap,
+    ):
+        now = now or current_time()  # (after waiting for another build)
         listing = list_entries(site)
         key = digest(json.dumps([str(site), drafts, future, listing.fingerprint()]).encode())
         last = store.last_build()
@@ -948,11 +976,10 @@ def build(
             if scanned.problems:
                 raise BuildErrors(scanned.problems, scanned.warnings)
             warnings = list(scanned.warnings) + id_changes(site, scanned.entries, scanned.names)
-            if store.problem:
-                warnings.append(BuildWarning("FP210", store.problem))
             lap("scan")
             plans = plan_feeds(site, scanned.entries, drafts=drafts, future=future, now=now)
             chosen = plans[0].entries
+            count = len(published_entries(scanned.entries, drafts=drafts, future=future, now=now))
             render_into(site, carried(plans), scanned.digests, store, jobs, progress, workers)
         lap("render")
         outputs: dict[str, Content | None] = dict(
@@ -1001,16 +1028,18 @@ def build(
                     for plan in plans
                 ],
                 "scanned": len(scanned.entries),
-                "published": len(chosen),
+                "published": count,
                 "warnings": [
                     [w.code, w.message, str(w.path) if w.path else None, w.line]
                     for w in scanned.warnings
                 ],
             }
         )
+    if store.problem:  # (the cache may also fail after the scan: the build went on without it)
+        warnings.append(BuildWarning("FP210", store.problem))
     return BuildResult(
         scanned=len(scanned.entries),
-        published=len(chosen),
+        published=count,
         written=tuple(p for p in written if p.name != MANIFEST_NAME),
         unchanged=tuple(p for p in unchanged if p.name != MANIFEST_NAME),
         warnings=tuple(warnings),

@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from ._version import __version__
-from .config import Site
+from .config import Site, check_folders
 from .entry import Author, Entry, shared
 from .errors import BuildWarning, OutputError
 from .media import Media
 
 #: Folder name of the cache, created beside the output folder.
 CACHE_DIR = ".feedpub-cache"
-_SCHEMA = 6
+_SCHEMA = 7
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (
@@ -47,25 +47,53 @@ def _stamp(site: Site) -> str:
     """What the cached values depend on besides the files: version and settings."""
     ignored = {"output", "config_path", "limit", "title", "description", "language"}
     ignored |= {"hubs", "archive", "archive_size"}  # feeds only, not entries
+    ignored.add("lock_timeout")  # how long a build waits for another
     settings = {k: str(v) for k, v in asdict(site).items() if k not in ignored}
     settings["entries"] = str(site.entries.resolve())
     return json.dumps([_SCHEMA, __version__, settings], sort_keys=True)
 
 
-def remove_cache(site: Site) -> Path | None:
-    """Delete the site's cache folder (and staging folders a killed build left); returns the
-    cache folder if there was one."""
+def remove_cache(site: Site, waiting: Callable[[str], None] | None = None) -> Path | None:
+    """Delete what the site's cache folder holds (and staging folders a killed build left),
+    holding the build lock (``waiting`` is told, once, if it waits for another build); returns
+    the cache folder if it held a cache. The lock file itself stays: a build waiting on it
+    would otherwise go on beside one that made a new one."""
+    from .lock import LOCK_FILES, build_lock
     from .output import clean_stale_stages
 
-    clean_stale_stages(site.output.resolve())
-    folder = site.output.resolve().parent / CACHE_DIR
-    if not folder.is_dir():
-        return None
-    try:
-        shutil.rmtree(folder)
-    except OSError as e:
-        raise OutputError(f"cannot remove the cache ({e.strerror})", folder) from None
-    return folder
+    check_folders(site)  # never remove anything beside a folder that is not an output
+    with build_lock(site, "clean", waiting):
+        clean_stale_stages(site.output.resolve())
+        folder = cache_folder(site)
+        if not folder.is_dir():
+            return None
+        kept = {*LOCK_FILES, ".gitignore"}
+        try:
+            gone = [path for path in folder.iterdir() if path.name not in kept]
+            for path in gone:
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+        except OSError as e:
+            raise OutputError(f"cannot remove the cache ({e.strerror})", folder) from None
+        if not gone:
+            return None
+        return folder
+
+
+def cache_folder(site: Site) -> Path:
+    """The cache folder of ``site``: ``.feedpub-cache/`` beside its output folder (shared by
+    the output folders that have one parent folder)."""
+    return site.output.resolve().parent / CACHE_DIR
+
+
+def make_cache_folder(folder: Path) -> None:
+    """Create the cache folder, with a ``.gitignore`` so that nothing in it is committed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.is_file():  # written once: every build touching it would wake watchers
+        ignore.write_text("*\n", encoding="utf-8")
 
 
 def _unannounced_file(site: Site) -> Path:
@@ -144,7 +172,7 @@ class Cache:
         when ``enabled`` is false or the folder cannot be used (see :attr:`problem`)."""
         problem = None
         if enabled:
-            folder = site.output.resolve().parent / CACHE_DIR
+            folder = cache_folder(site)
             try:
                 return cls._open_file(site, folder)
             except (OSError, sqlite3.Error) as e:
@@ -155,20 +183,17 @@ class Cache:
 
     @classmethod
     def _open_file(cls, site: Site, folder: Path) -> Cache:
-        folder.mkdir(parents=True, exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.is_file():  # written once: every build touching it would wake watchers
-            ignore.write_text("*\n", encoding="utf-8")
+        make_cache_folder(folder)
         path = folder / "cache.sqlite"
         for attempt in (1, 2):
-            connection = sqlite3.connect(path, isolation_level=None)
+            connection = _connect(path, site)
             try:
                 cache = cls(connection, site, folder)
                 cache._prepare()
                 return cache
-            except sqlite3.DatabaseError:
+            except sqlite3.DatabaseError as e:
                 connection.close()
-                if attempt == 2:
+                if attempt == 2 or _busy(e):  # in use by another program: not damaged
                     raise
                 path.unlink(missing_ok=True)  # corrupt or not a database: start again
         raise AssertionError("unreachable")
@@ -189,35 +214,50 @@ class Cache:
         db = self._db
         db.execute("PRAGMA journal_mode=WAL" if self.folder else "PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=NORMAL")
+        # One transaction that writes from its start (waiting, up to the busy timeout, for
+        # another program's to end): a transaction that first read and then writes fails at
+        # once, with "database is locked", when someone else wrote in between.
+        db.execute("BEGIN IMMEDIATE")
         stamp = _stamp(self._site)
         try:
             row = db.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
-        except sqlite3.OperationalError:  # a new file: no tables yet
+        except sqlite3.OperationalError as e:  # a new file: no tables yet
+            if _busy(e):
+                raise
             row = None
         if row is None or row[0] != stamp:
             # Another version's cache may have other tables: start from nothing.
-            db.executescript("DROP TABLE IF EXISTS entries; DROP TABLE IF EXISTS rendered;")
-            db.executescript("DROP TABLE IF EXISTS meta;")
-            db.executescript(_TABLES)
+            for table in ("entries", "rendered", "meta"):
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+            for statement in _TABLES.split(";"):
+                if statement.strip():
+                    db.execute(statement)
             db.execute("INSERT INTO meta VALUES ('stamp', ?)", (stamp,))
-        db.execute("BEGIN")
+            self._commit()  # a fresh cache is there for the next build, even if this one fails
 
     def _run(self, sql: str, params: Any = (), *, many: bool = False) -> sqlite3.Cursor:
         """Run a statement; a cache that fails (damaged file, lost journal, full disk) is
-        dropped for a fresh throw-away one, and the build goes on without it."""
+        dropped for a fresh throw-away one, and the build goes on without it. One that
+        another program kept locked for longer than the busy timeout is not damaged: it is
+        left as it is, and the build goes on without it."""
         try:
             return self._db.executemany(sql, params) if many else self._db.execute(sql, params)
         except sqlite3.Error as e:
-            self._replace(str(e))
+            self._replace(str(e), damaged=not _busy(e))
             return self._db.executemany(sql, params) if many else self._db.execute(sql, params)
 
-    def _replace(self, reason: str) -> None:
+    def _replace(self, reason: str, damaged: bool = True) -> None:
         with contextlib.suppress(sqlite3.Error):
             self._db.close()
-        if self.folder is not None:
+        if self.folder is not None and damaged:
             for path in self.folder.glob("cache.sqlite*"):
                 path.unlink(missing_ok=True)
             self.problem = f"the cache in {self.folder} was damaged ({reason}); it is rebuilt"
+        elif self.folder is not None:
+            self.problem = (
+                f"cannot use the cache in {self.folder} ({reason}: another program kept it "
+                f"locked for more than {self._site.lock_timeout:g} s); building without it"
+            )
         fresh = self._throw_away(self._site)
         self._db, self.folder, self._rows = fresh._db, None, {}
 
@@ -241,7 +281,7 @@ class Cache:
 
         def reopen() -> None:
             self._inherited = self._db  # the parent's: never used, nor closed, here
-            self._db = sqlite3.connect(path, isolation_level=None)
+            self._db = _connect(path, self._site)
             self.folder = None  # should reading fail here, never delete the parent's files
 
         def checkpoint() -> None:
@@ -253,7 +293,7 @@ class Cache:
     def _commit(self) -> None:
         """Commit what is stored so far and go on in a new transaction."""
         self._db.execute("COMMIT")
-        self._db.execute("BEGIN")
+        self._db.execute("BEGIN IMMEDIATE" if self.folder else "BEGIN")
 
     def close(self) -> None:
         """Save what this build added, and close."""
@@ -401,6 +441,26 @@ class Cache:
         """Remember what entries rendered to: (path, content hash, title, summary, HTML)."""
         if rows:
             self._run("INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?, ?)", rows, many=True)
+
+
+def _connect(path: Path, site: Site) -> sqlite3.Connection:
+    """A connection to the cache file that waits for another's lock (a build's writing
+    processes open their own) as long as a build waits for another build: SQLite's "database
+    is locked" means in use, not damaged."""
+    return sqlite3.connect(path, timeout=site.lock_timeout, isolation_level=None)
+
+
+#: SQLite's result codes for a database that another connection holds (SQLITE_BUSY and
+#: SQLITE_LOCKED): the file is in use, not damaged.
+_BUSY_CODES = (5, 6)
+
+
+def _busy(error: sqlite3.Error) -> bool:
+    """Whether ``error`` says the database is in use by another connection."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in _BUSY_CODES  # (extended codes keep the primary in the low byte)
+    return "locked" in str(error) or "busy" in str(error)
 
 
 def cache_record(entry: Entry, warnings: list[BuildWarning]) -> str:

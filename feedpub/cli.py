@@ -66,6 +66,11 @@ def _warn(warnings: Iterable[object]) -> None:
         _echo(str(warning), err=True, fg="yellow")
 
 
+def _waiting(line: str) -> None:
+    """Say (once per command) that it waits for another feedpub process's lock."""
+    _echo(line, err=True, fg="yellow")
+
+
 def _summary(result: BuildResult, site: Site, started: float) -> None:
     """The line after a build: "12 entries → 6 feeds in public/ (0.21 s)"."""
     count = result.published
@@ -137,7 +142,8 @@ _SITE_OPTIONS = [
         "-c",
         type=click.Path(dir_okay=False, path_type=Path),
         help="Settings file: a feedpub.toml, or a pyproject.toml with [tool.feedpub]. "
-        "[default: feedpub.toml, else pyproject.toml, in the current folder]",
+        "[default: feedpub.toml, else pyproject.toml, in the current folder or the nearest "
+        "parent folder that has one]",
     ),
     click.option(
         "--entries",
@@ -223,6 +229,10 @@ def build(
     Unchanged entries come from a cache in .feedpub-cache/ beside the output
     folder, so a rebuild costs what changed, not the size of the archive.
 
+    One build at a time per output folder: a build started while another runs
+    (or 'feedpub serve' rebuilds) waits for it, at most lock_timeout seconds
+    (a setting; default 600).
+
     Example:
 
     \b
@@ -236,7 +246,13 @@ def build(
         site = load_site(config, base_url=base_url, entries=entries, output=out)
         try:
             result = run_build(
-                site, drafts=drafts, future=future, cache=not no_cache, jobs=jobs, progress=bar
+                site,
+                drafts=drafts,
+                future=future,
+                cache=not no_cache,
+                jobs=jobs,
+                progress=bar,
+                waiting=_waiting,
             )
         finally:
             bar.close()
@@ -294,7 +310,8 @@ def serve(
 
     Watches the entries and the settings, and builds again on every change.
     A build that fails prints its 'file:line: message' lines and the last
-    good feeds stay served until the entry is fixed. Ctrl-C stops.
+    good feeds stay served until the entry is fixed. Each build takes the
+    output folder's lock, as 'feedpub build' does. Ctrl-C stops.
 
     Example:
 
@@ -311,7 +328,7 @@ def serve(
         started = time.perf_counter()
         try:
             site = load_site(config, base_url=base_url, entries=entries, output=out)
-            result = run_build(site, drafts=drafts, future=future)
+            result = run_build(site, drafts=drafts, future=future, waiting=_waiting)
         except FeedpubError as e:
             _report(e, "still serving the last good feeds")
             return None
@@ -462,6 +479,7 @@ def clean(config: Path | None, out: Path | None) -> None:
 
     The next build reads and renders every entry again. The feeds and your entries
     are not touched. Also removes staging folders a killed build left behind.
+    Waits for a build that is running.
 
     Example:
 
@@ -472,7 +490,7 @@ def clean(config: Path | None, out: Path | None) -> None:
 
     with _user_errors("nothing was removed"):
         site = load_site(config, output=out, base_url="https://unused.invalid/")
-        removed = remove_cache(site)
+        removed = remove_cache(site, waiting=_waiting)
     click.echo(f"removed {display_path(removed)}" if removed else "no cache to remove")
 
 
@@ -497,6 +515,7 @@ def ping(config: Path | None, out: Path | None, dry_run: bool) -> None:
         feedpub build && rsync -a public/ host:/var/www/ && feedpub ping
         feedpub ping --dry-run
     """
+    from .lock import build_lock
     from .websub import announced, changed_feeds
     from .websub import ping as run_ping
 
@@ -512,7 +531,8 @@ def ping(config: Path | None, out: Path | None, dry_run: bool) -> None:
                     click.echo(f"would notify {hub} of {feed}")
             return
         result = run_ping(site, feeds)
-        announced(site, result)
+        with build_lock(site, "ping", _waiting):  # a build may be adding to the list
+            announced(site, result)
         for hub in site.hubs:
             count = sum(1 for notified, _ in result.notified if notified == hub)
             if count:
@@ -607,7 +627,12 @@ def init(folder: Path, title: str, base_url: str, tool: str | None) -> None:
 
 @main.command()
 @click.argument("title")
-@click.option("--author", "authors", multiple=True, help="Author ('Name <email>'); repeatable.")
+@click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    help="Author ('Name <email>' or 'Name'); repeatable. [default: the site's 'author']",
+)
 @click.option("--category", "categories", multiple=True, help="A category; repeatable.")
 @click.option("--tag", "tags", multiple=True, help="A tag; repeatable.")
 @click.option("--draft", is_flag=True, help="Mark it 'draft: true' (left out of the feeds).")
@@ -649,8 +674,7 @@ def new(
         raise click.BadParameter("the title is empty; give the entry a title", param_hint="TITLE")
 
     with _user_errors("nothing was written"):
-        site = load_site(config, base_url="https://unused.invalid/") if config else None
-        site = site or _site_for_new()
+        site = _site_for_new(config)
         date = current_time().astimezone(site.timezone).replace(microsecond=0)
         if when is not None:
             try:
@@ -680,20 +704,21 @@ def new(
             raise SystemExit(1) from None
 
 
-def _site_for_new() -> Any:
-    """The site's settings for 'new': a missing base_url does not matter there."""
-    from .config import find_config
+def _site_for_new(config: Path | None) -> Site:
+    """The site's settings for 'new' (a missing base_url does not matter there): ``config``,
+    else the settings of the site the current folder lies in. With none, an entry would land
+    in whatever folder the command runs in: nothing is written."""
+    from .config import find_site_config
 
-    config = find_config(Path.cwd())
-    base_url = None
     if config is None:
-        base_url = "https://unused.invalid/"
-    else:
-        try:
-            return load_site(config)
-        except FeedpubError:
-            base_url = "https://unused.invalid/"
-    return load_site(config, base_url=base_url)
+        config = find_site_config(Path.cwd())
+    if config is None:
+        raise ConfigError(
+            "no feedpub.toml (or pyproject.toml with [tool.feedpub]) here or in any parent "
+            "folder; run 'feedpub init' to make a site, or pass --config",
+            code="FP008",
+        )
+    return load_site(config, base_url="https://unused.invalid/")
 
 
 @main.command(name="list")

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from .entry import PERMALINK_FIELDS, Author, parse_authors, permalink_fields
+from .entry import PERMALINK_FIELDS, XML_ILLEGAL, Author, parse_authors, permalink_fields
 from .errors import BuildErrors, ConfigError, FeedpubError, display_path
 
 CONFIG_NAME = "feedpub.toml"
@@ -57,6 +57,7 @@ DEFAULTS: dict[str, Any] = {
     "excerpt_separator": None,
     "authors_file": None,
     "permalinks": None,
+    "lock_timeout": 600,
 }
 
 #: The conventions entry files may follow (see feedpub/dialects.py).
@@ -69,6 +70,11 @@ DEFAULT_EXTENSIONS = {
 }
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+#: An absolute http(s) address with a host, no spaces, control characters, query or fragment.
+#: (Bytes of a command line that are not UTF-8 come as surrogates: not text, not a URL.)
+_BASE_URL = re.compile(
+    "^https?://[^/\\s?#\x00-\x1f\x7f\ud800-\udfff]+(/[^\\s?#\x00-\x1f\x7f\ud800-\udfff]*)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,9 @@ class Site:
     author_table: tuple[tuple[str, Author], ...] = ()
     #: Hugo: URL pattern per content section, e.g. ``(("posts", "/:year/:month/:slug/"),)``.
     permalinks: tuple[tuple[str, str], ...] = ()
+    #: Seconds a build waits for another build of the same output folder (or one sharing its
+    #: cache folder) before it gives up (see feedpub/lock.py); 0: it does not wait.
+    lock_timeout: float = 600
 
 
 def _loops(path: Path) -> bool:
@@ -153,12 +162,39 @@ def find_config(folder: Path) -> Path | None:
     candidate = folder / PYPROJECT_NAME
     if candidate.is_file():
         try:
-            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+            data = candidate.read_bytes()
+        except OSError:
             return candidate  # let load_site report what is wrong with it
-        if "feedpub" in data.get("tool", {}):
-            return candidate
+        try:
+            if "feedpub" in tomllib.loads(data.decode("utf-8-sig")).get("tool", {}):
+                return candidate
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+            # Some other project's broken file is none of ours; one naming feedpub may be
+            # the site's, and load_site says what is wrong with it.
+            return candidate if b"feedpub" in data else None
     return None
+
+
+def find_site_config(start: Path) -> Path | None:
+    """The settings of the site ``start`` lies in: :func:`find_config` in ``start``, else in
+    the nearest parent folder that has them, as git looks for ``.git``. The search ends at
+    the user's home folder (looked in, not above) and where a parent folder lies on another
+    file system (as git's does), so settings of some unrelated folder above are not taken."""
+    try:
+        home: Path | None = Path.home().resolve()
+    except (RuntimeError, OSError):  # no HOME and no entry in the password database
+        home = None
+    folder = start.resolve()
+    while True:
+        found = find_config(folder)
+        if found is not None or folder == home or folder.parent == folder:
+            return found
+        try:
+            if folder.parent.stat().st_dev != folder.stat().st_dev:
+                return None
+        except OSError:
+            return None
+        folder = folder.parent
 
 
 def load_site(
@@ -172,14 +208,14 @@ def load_site(
     """Read and check the site settings.
 
     ``config`` is a ``feedpub.toml`` or ``pyproject.toml`` file; without it, one is looked for in
-    ``folder`` (default: the current folder), and the defaults apply when there is none. Folders
-    in the file are relative to the file's folder. ``base_url``, ``entries`` and ``output``
-    override the file (command-line options). Raises :class:`ConfigError` or
-    :class:`BuildErrors` with every problem found.
+    ``folder`` (default: the current folder) and then in its parents (:func:`find_site_config`),
+    and the defaults apply when there is none. Folders in the file are relative to the file's
+    folder. ``base_url``, ``entries`` and ``output`` override the file (command-line options).
+    Raises :class:`ConfigError` or :class:`BuildErrors` with every problem found.
     """
     folder = Path.cwd() if folder is None else folder
     if config is None:
-        config = find_config(folder)
+        config = find_site_config(folder)
     settings: dict[str, Any] = {}
     text = ""
     table: str | None = None
@@ -199,6 +235,14 @@ def load_site(
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(DEFAULTS)}"
             problem(key, f"unknown setting '{key}'; {hint}", "FP002")
     values = {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS}}
+    for key, value in settings.items():
+        bad = _xml_illegal(value)
+        if bad is not None:
+            problem(
+                key,
+                f"{key} has the control character U+{ord(bad):04X}, which feeds cannot carry; "
+                "remove it",
+            )
 
     def url_problem(message: str, code: str = "FP003") -> None:
         if base_url is None:
@@ -247,6 +291,18 @@ def load_site(
             f"max_categories must be a whole number of 1 or more, not {values['max_categories']!r}",
         )
         values["max_categories"] = DEFAULTS["max_categories"]
+    lock_timeout = values["lock_timeout"]
+    if (
+        isinstance(lock_timeout, bool)
+        or not isinstance(lock_timeout, int | float)
+        or not 0 <= lock_timeout <= 86400 * 7
+    ):
+        problem(
+            "lock_timeout",
+            f"lock_timeout must be a number of seconds from 0 to 604800 (a week), not "
+            f"{lock_timeout!r}",
+        )
+        lock_timeout = DEFAULTS["lock_timeout"]
     for key in (
         "full_content",
         "sanitize",
@@ -342,22 +398,12 @@ def load_site(
                 problems.append(ConfigError(f"{option}: {message}", code=code))
             else:
                 problem(key, message, code)
-    try:
-        resolved_out, resolved_in = output_dir.resolve(), entries_dir.resolve()
-        inside = resolved_in in resolved_out.parents and dialect != "jekyll"
-        # (A Jekyll site's entries folder is the site itself; only _posts and _drafts are
-        # read, and never the output folder, so the output may lie inside it.)
-        if resolved_out == resolved_in or inside:
-            message = (
-                f"the output folder '{display_path(output_dir)}' is the entries folder or "
-                "inside it; choose another output folder (default 'public')"
-            )
-            if output is not None:
-                problems.append(ConfigError(f"--out: {message}", code="FP006"))
-            else:
-                problem("output", message, "FP006")
-    except (OSError, RuntimeError):  # RuntimeError: a loop of links (reported above)
-        pass
+    overlap = folder_overlap(output_dir, entries_dir, folder, config, dialect)
+    if overlap is not None:
+        if output is not None:
+            problems.append(ConfigError(f"--out: {overlap}", code="FP006"))
+        else:
+            problem("output", overlap, "FP006")
 
     if problems:
         raise problems[0] if len(problems) == 1 else BuildErrors(problems)
@@ -395,7 +441,76 @@ def load_site(
         excerpt_separator=separator,
         author_table=author_table,
         permalinks=permalinks,
+        lock_timeout=lock_timeout,
     )
+
+
+def folder_overlap(
+    output: Path, entries: Path, folder: Path, config: Path | None = None, dialect: str = "feedpub"
+) -> str | None:
+    """Why ``output`` cannot be the output folder of a site in ``folder`` (the settings
+    file's) whose entries are in ``entries``, or ``None`` when it can.
+
+    A build replaces its output folder as a whole (and keeps its cache and staging folders
+    beside it), so the output folder must hold nothing but outputs: it may not be the site
+    folder or contain it, contain the entries folder, the settings file or a ``.git``, lie
+    inside the entries folder (for Jekyll, which reads only ``_posts`` and ``_drafts``: inside
+    those), or be or lie in a ``.git`` folder or feedpub's cache folder.
+    """
+    from .cache import CACHE_DIR
+
+    try:
+        out, site, into = output.resolve(), folder.resolve(), entries.resolve()
+        settings = config.resolve() if config is not None else None
+        git = os.path.lexists(out / ".git")
+        special = ("_posts", "_drafts")
+        holds_posts = dialect == "jekyll" and any(os.path.lexists(out / n) for n in special)
+    except (OSError, RuntimeError):  # a loop of links: the build itself says what is wrong
+        return None
+    where = "the folder of the settings file" if config else "no settings file: the current one"
+    inside_entries = into in out.parents
+    if dialect == "jekyll":
+        # A Jekyll site's entries folder is the site itself, and an output folder such as
+        # _site or _feeds inside it is normal: only _posts and _drafts are read.
+        inside_entries = inside_entries and any(
+            part in special for part in out.relative_to(into).parts
+        )
+    if out == site:
+        why = f"is the site folder ({where})"
+    elif out in site.parents:
+        why = f"contains the site folder '{display_path(site)}' ({where})"
+    elif out == into:
+        why = "is the entries folder"
+    elif out in into.parents:
+        why = f"contains the entries folder '{display_path(entries)}'"
+    elif inside_entries:
+        why = f"is inside the entries folder '{display_path(entries)}'"
+    elif settings is not None and out in settings.parents:
+        why = f"contains the settings file '{display_path(settings)}'"
+    elif git:
+        why = "holds a .git (a repository, not a folder of feeds)"
+    elif ".git" in out.parts:
+        why = "is a repository's .git folder or inside one"
+    elif holds_posts:
+        why = "holds a _posts or _drafts folder of entries"
+    elif CACHE_DIR in out.parts:
+        why = f"is feedpub's cache folder ({CACHE_DIR}) or inside it"
+    elif ".feedpub-stage-" in out.name:
+        why = "is named like the staging folder of a build"
+    else:
+        return None
+    return (
+        f"the output folder '{display_path(output)}' {why}; a build replaces the output "
+        "folder as a whole, so give the feeds a folder of their own (default 'public')"
+    )
+
+
+def check_folders(site: Site) -> None:
+    """Raise :class:`ConfigError` (FP006) when ``site``'s output folder overlaps the site,
+    its entries, its settings or a repository (see :func:`folder_overlap`)."""
+    overlap = folder_overlap(site.output, site.entries, site.folder, site.config_path, site.dialect)
+    if overlap is not None:
+        raise ConfigError(overlap, site.config_path, code="FP006")
 
 
 def _read(config: Path) -> tuple[dict[str, Any], str, str | None]:
@@ -449,9 +564,6 @@ def _key_line(text: str, table: str | None, key: str) -> int | None:
     return None
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _base_url(value: Any, problem: Callable[..., None], config: Path | None) -> str | None:
     where = f"in {config.name}" if config is not None else "in feedpub.toml"
     if value is None or value == "":
@@ -463,14 +575,28 @@ def _base_url(value: Any, problem: Callable[..., None], config: Path | None) -> 
     if not isinstance(value, str):
         return None
     value = value.strip()
-    # (Bytes of a command line that are not UTF-8 come as surrogates: not text, not a URL.)
-    if not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value) or _SURROGATE.search(value):
+    if not is_base_url(value):
         value = value.encode("utf-8", "backslashreplace").decode("utf-8")
         problem(
             f"base_url '{value}' is not an absolute web address; write e.g. https://example.com/"
         )
         return None
     return value if value.endswith("/") else value + "/"
+
+
+def is_base_url(text: str) -> bool:
+    """Whether ``text`` can be a site's ``base_url``: an absolute http(s) address with a host,
+    without spaces, control characters, a query or a fragment."""
+    return _BASE_URL.match(text) is not None
+
+
+def _xml_illegal(value: Any) -> str | None:
+    """The first character XML cannot carry in a setting's text, looking into lists and tables."""
+    if isinstance(value, str):
+        found = XML_ILLEGAL.search(value)
+        return found.group() if found else None
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return next((bad for item in items if (bad := _xml_illegal(item)) is not None), None)
 
 
 def _hubs(value: Any, problem: Callable[[str], None]) -> tuple[str, ...]:

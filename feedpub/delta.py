@@ -93,6 +93,7 @@ def delta_build(
         plans = [(str(f), str(t), [str(rel) for rel in rels]) for f, t, rels in last["plans"]]
         feeds = {str(name): str(value) for name, value in last["feeds"].items()}
         scanned = int(last["scanned"])
+        count = int(last["published"])  # entries published, in the feeds or beyond limit
         media = {(str(name), int(size), int(ns)) for name, size, ns in last.get("media", ())}
         old_warnings = _recorded_warnings(last["warnings"], set(listing.paths))
     except (KeyError, TypeError, ValueError, AttributeError):
@@ -173,6 +174,7 @@ def delta_build(
     for rel, entry in added.items():
         if not select((entry,), limit=0, drafts=drafts, future=future, now=now):
             continue  # a draft or future entry: in no feed (yet)
+        count += 1
         targets = [0]
         for setting, folder, _, names_of in TAXONOMIES:
             if not getattr(site, setting):
@@ -291,7 +293,7 @@ def delta_build(
             "feeds": feeds,
             "plans": [list(plan) for plan in plans],
             "scanned": scanned + len(added),
-            "published": len(plans[0][2]),
+            "published": count,
             "warnings": [
                 [w.code, w.message, str(w.path) if w.path else None, w.line] for w in found
             ],
@@ -299,7 +301,7 @@ def delta_build(
     )
     return BuildResult(
         scanned=scanned + len(added),
-        published=len(plans[0][2]),
+        published=count,
         written=tuple(p for p in written if p.name != MANIFEST_NAME),
         unchanged=tuple(p for p in unchanged if p.name != MANIFEST_NAME),
         warnings=tuple(warnings),

@@ -65,6 +65,14 @@ KNOWN_KEYS = frozenset(
     }
 )
 
+#: Keys whose values are names or text by nature, in lower case (Jekyll's ``tag`` and Hugo's
+#: ``url`` included): a plain YAML scalar in them keeps the text as written, so that
+#: ``categories: [3.10, 010, NO]`` is "3.10", "010" and "NO", not 3.1, 8 and False.
+TEXT_KEYS = frozenset(
+    {"title", *SUMMARY_KEYS, "author", "authors", "categories", "category", "tags", "tag"}
+    | {"slug", "id", "permalink", "link", "url"}
+)
+
 #: Placeholders a permalink pattern may use.
 PERMALINK_FIELDS = frozenset({"year", "month", "day", "slug"})
 
@@ -111,7 +119,7 @@ class Author:
 
     #: The name readers see.
     name: str
-    #: E-mail address; RSS can only name an author by e-mail (else feedpub writes dc:creator).
+    #: E-mail address (Atom `email`; RSS names authors in dc:creator, with no e-mail).
     email: str | None = None
     #: Home page of the person (Atom ``uri``).
     uri: str | None = None
@@ -337,14 +345,33 @@ class _Problems:
         self.add(message, key, line, "FP107")
 
 
+#: How common binary files start, and what they are (a picture renamed .md, say).
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word, OpenDocument or EPUB file)"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+_MAGIC_STARTS = tuple(magic for magic, _ in _MAGIC)
+
+
 def _decode(path: Path, data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
-        b"\x00" in data and data.count(0) > len(data) // 4
-    ):
-        raise EntryError("file is UTF-16 text; save it as UTF-8", path, 1)
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if utf16 or (b"\x00" in data and data.count(0) > len(data) // 4):
+        if _is_utf16_text(data):
+            raise EntryError("file is UTF-16 text; save it as UTF-8", path, 1)
+        raise _binary(path, data)
+    if data.startswith(_MAGIC_STARTS):
+        raise _binary(path, data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
+        # Text in another encoding (Latin-1, say) has hardly any control characters.
+        if len(data.translate(None, _OTHER_BYTES)) * 100 > len(data):
+            raise _binary(path, data) from None
         line = data.count(b"\n", 0, e.start) + 1
         byte = data[e.start : e.start + 1].hex()
         raise EntryError(
@@ -354,6 +381,30 @@ def _decode(path: Path, data: bytes) -> str:
         ) from None
 
 
+def _is_utf16_text(data: bytes) -> bool:
+    """Whether ``data`` reads as UTF-16 (with its byte order mark, or either byte order
+    without) into text: hardly any characters that no text holds."""
+    codecs = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ()
+    for codec in codecs or ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if len(XML_ILLEGAL.findall(text)) * 100 <= len(text):
+            return True
+    return False
+
+
+def _binary(path: Path, data: bytes) -> EntryError:
+    kind = next((what for magic, what in _MAGIC if data.startswith(magic)), "binary data")
+    return EntryError(
+        f"file is {kind}, not text; an entry is a Markdown text file (UTF-8): "
+        "move this file out of the entries folder, or give it another extension",
+        path,
+        1,
+    )
+
+
 def _split(path: Path, text: str) -> tuple[str, int, int, int, BaseHandler]:
     """Front matter text, where the body starts in ``text``, the file lines on which each
     starts, and the handler of its format: YAML between ``---`` lines, TOML between ``+++``
@@ -361,6 +412,10 @@ def _split(path: Path, text: str) -> tuple[str, int, int, int, BaseHandler]:
     handler: BaseHandler = _YAML_HANDLER
     boundary = _YAML_HANDLER.FM_BOUNDARY
     opening = boundary.match(text)
+    if opening is None and _JSON_START.match(text):
+        found = _json_object(path, text)
+        if found is not None:
+            return found
     if opening is None:
         for handler in (_TOML_HANDLER, _JSON_HANDLER):
             if handler.detect(text):
@@ -388,6 +443,30 @@ def _split(path: Path, text: str) -> tuple[str, int, int, int, BaseHandler]:
 
 
 _TOO_DEEP = "front matter is not valid {}: lists or tables nested too deeply"
+
+
+_JSON_DECODER = json.JSONDecoder()
+#: How a JSON object starts: '{', then a key or '}' (a Liquid '{%' or '{{' is no JSON).
+_JSON_START = re.compile(r'\{\s*["}]')
+
+
+def _json_object(path: Path, text: str) -> tuple[str, int, int, int, BaseHandler] | None:
+    """JSON front matter, as :func:`_split` gives it: an object at the start of the file,
+    on one line or several, whose closing brace ends it (Hugo's rule); the body follows.
+    ``None`` when it is not valid JSON and starts with a line '{' alone: the line form's
+    messages say what is wrong then."""
+    try:
+        _, end = _JSON_DECODER.raw_decode(text)
+    except RecursionError:
+        raise EntryError(_TOO_DEEP.format("JSON"), path, 1, "FP120") from None
+    except json.JSONDecodeError as e:
+        if _JSON_HANDLER.detect(text):
+            return None
+        raise EntryError(
+            f"front matter is not valid JSON: {e.msg}", path, e.lineno, "FP120"
+        ) from None
+    # As for '---' lines: the body starts after the closing brace, on the line it ends.
+    return text[1 : end - 1], end, 1, text.count("\n", 0, end) + 1, _JSON_HANDLER
 
 
 def _load_other(path: Path, fm: str, first_line: int, handler: BaseHandler) -> Any:
@@ -432,7 +511,7 @@ def _load_other(path: Path, fm: str, first_line: int, handler: BaseHandler) -> A
 
 def _load_yaml(path: Path, fm: str, first_line: int) -> Any:
     try:
-        return _YAML_HANDLER.load(fm)
+        return _YAML_HANDLER.load(fm, Loader=yamlevents.loader(TEXT_KEYS))
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         if e.context_mark is not None and (
@@ -460,33 +539,44 @@ def _load_yaml(path: Path, fm: str, first_line: int) -> Any:
         ) from None
     except (ValueError, OverflowError) as e:
         # The YAML is well formed but a value cannot exist, e.g. a date in the year 0.
-        key, line, text = _impossible_value(fm, first_line)
-        dated = "year" in str(e) or "month" in str(e) or "day" in str(e)
-        if key and dated:
-            message = f"{key} {text!r} is not a real date ({e}); {DATE_HINT}"
+        key, line, text, tag = _impossible_value(fm, first_line)
+        # A date or time that cannot exist (month 13, hour 25, an offset of a day or more):
+        # the YAML timestamp that failed, or else the words Python's message has for one.
+        dated = tag == "tag:yaml.org,2002:timestamp" or bool(_DATE_PARTS.search(str(e)))
+        why = "its time zone offset is 24 hours or more" if "offset" in str(e) else str(e)
+        if key and text is not None and dated:
+            message = f"{key} {text!r} is not a real date ({why}); {DATE_HINT}"
         else:
             where = f"{key}: " if key else "front matter has an impossible value: "
-            message = f"{where}{e}" + (f"; {DATE_HINT}" if dated else "")
+            message = f"{where}{why}" + (f"; {DATE_HINT}" if dated else "")
         raise EntryError(message, path, line, "FP105" if dated else "FP106") from None
 
 
-def _impossible_value(fm: str, first_line: int) -> tuple[str | None, int | None, str | None]:
-    """The key, line and text of the top-level value PyYAML could not construct (it does not
-    say which)."""
+_DATE_PARTS = re.compile(r"\b(?:year|month|day|hour|minute|second|offset)\b")
+
+
+def _impossible_value(
+    fm: str, first_line: int
+) -> tuple[str | None, int | None, str | None, str | None]:
+    """The key, line, text and YAML tag of the top-level value PyYAML could not construct
+    (it does not say which)."""
     try:
         node = yaml.compose(fm, Loader=yaml.CSafeLoader)
     except yaml.YAMLError:
-        return None, None, None
+        return None, None, None, None
     if not isinstance(node, yaml.MappingNode):
-        return None, None, None
+        return None, None, None, None
     constructor = yaml.constructor.SafeConstructor()
     for key_node, value_node in node.value:
+        if str(key_node.value).lower() in TEXT_KEYS:
+            continue  # read as text: never a value that cannot exist
         try:
             constructor.construct_object(value_node, deep=True)
         except (ValueError, OverflowError, yaml.YAMLError):
             text = value_node.value if isinstance(value_node.value, str) else None
-            return str(key_node.value), first_line + value_node.start_mark.line, text
-    return None, None, None
+            line = first_line + value_node.start_mark.line
+            return str(key_node.value), line, text, value_node.tag
+    return None, None, None, None
 
 
 def _scrub(value: Any, depth: int = 0) -> tuple[Any, bool]:
@@ -537,15 +627,16 @@ _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 #: How lines start that hold no top-level YAML key: indented, list items, comments, empty.
 _NOT_A_YAML_KEY = frozenset(["", " ", "\t", "-", "#"])
 _TOML_KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
-_JSON_KEY = re.compile(r"""^\s*"((?:[^"\\]|\\.)+)"()()\s*:""")
 
 
 def _key_lines(fm: str, first_line: int, handler: BaseHandler = _YAML_HANDLER) -> dict[str, int]:
     """The file line of each top-level front matter key (first occurrence)."""
+    if handler is _JSON_HANDLER:
+        return _json_key_lines(fm, first_line)
     lines: dict[str, int] = {}
     pattern = _TOP_KEY
     if handler is not _YAML_HANDLER:
-        pattern = _JSON_KEY if handler is _JSON_HANDLER else _TOML_KEY
+        pattern = _TOML_KEY
     for number, text in enumerate(fm.split("\n")):
         if pattern is _TOP_KEY and text[:1] in _NOT_A_YAML_KEY:
             continue  # (the pattern would not match: a quicker no)
@@ -555,6 +646,27 @@ def _key_lines(fm: str, first_line: int, handler: BaseHandler = _YAML_HANDLER) -
         if match:
             key = match.group(1) or match.group(2) or match.group(3)
             lines.setdefault(key, first_line + number)
+    return lines
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:]')
+
+
+def _json_key_lines(fm: str, first_line: int) -> dict[str, int]:
+    """The file line of each top-level key of JSON front matter (the object's text without
+    its braces), on one line or many."""
+    lines: dict[str, int] = {}
+    depth = 0
+    tokens = list(_JSON_TOKEN.finditer(fm))
+    for token, after in zip(tokens, [*tokens[1:], None], strict=True):
+        kind = token.group()
+        if kind in "{[":
+            depth += 1
+        elif kind in "}]":
+            depth -= 1
+        elif depth == 0 and kind != ":" and after is not None and after.group() == ":":
+            key = json.loads(kind)
+            lines.setdefault(key, first_line + fm.count("\n", 0, token.start()))
     return lines
 
 
@@ -612,19 +724,60 @@ def _file_text(path: Path, data: bytes, warnings: list[BuildWarning] | None = No
     if data.translate(None, _OTHER_BYTES) or (
         not data.isascii() and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data)
     ):
-        bad = XML_ILLEGAL.search(text)
-        if bad and warnings is not None:
-            line = text.count("\n", 0, bad.start()) + 1
-            warnings.append(
-                BuildWarning(
-                    "FP201",
-                    f"removed control character U+{ord(bad.group()):04X}, which feeds cannot carry",
-                    path,
-                    line,
-                )
-            )
+        if warnings is not None:
+            warnings += _control_warnings(path, text)
         text = XML_ILLEGAL.sub("", text)
     return text
+
+
+#: Lines named one by one in FP201 warnings; one more warning counts the others.
+CONTROL_LINES_SHOWN = 10
+#: A line holding characters XML cannot carry, up to the last of them (linear: '.' stops at
+#: the line's end, and only line starts are tried).
+_CONTROL_LINE = re.compile("^.*[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", re.MULTILINE)
+
+
+def _control_warnings(path: Path, text: str) -> list[BuildWarning]:
+    """An FP201 warning for each line holding characters XML cannot carry (which, and how
+    many), for the first :data:`CONTROL_LINES_SHOWN` lines; then one that counts the others
+    and names the first twenty of them. Bounded work, however many there are."""
+    warnings: list[BuildWarning] = []
+    later: list[int] = []  # lines after those shown
+    later_count = more_lines = 0
+    line, counted = 1, 0
+    for match in _CONTROL_LINE.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        found = XML_ILLEGAL.findall(match.group())
+        if len(warnings) < CONTROL_LINES_SHOWN:
+            names = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(found))
+            what = f"{len(found)} control characters ({names})"
+            if len(found) == 1:
+                what = f"control character {names}"
+            warnings.append(
+                BuildWarning("FP201", f"removed {what}, which feeds cannot carry", path, line)
+            )
+            continue
+        later.append(line)
+        later_count += len(found)
+        if len(later) == 20:  # the rest is counted, not named (in C: a file may be all of it)
+            more_lines = len(_CONTROL_LINE.findall(text, match.end()))
+            later_count += len(XML_ILLEGAL.findall(text, match.end()))
+            break
+    if later:
+        lines = len(later) + more_lines
+        named = ", ".join(map(str, later)) + (", …" if more_lines else "")
+        warnings.append(
+            BuildWarning(
+                "FP201",
+                f"removed {later_count} more control character{'s' if later_count > 1 else ''}"
+                f" on {lines} more line{'s' if lines > 1 else ''} ({named}), which feeds "
+                "cannot carry",
+                path,
+                later[0],
+            )
+        )
+    return warnings
 
 
 def read_body(entry: Entry, site: Site) -> str:
@@ -657,7 +810,7 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
             "FP110",
         )
     key_lines = None
-    quick = yamlevents.load_with_lines(fm) if handler is _YAML_HANDLER else None
+    quick = yamlevents.load_with_lines(fm, TEXT_KEYS) if handler is _YAML_HANDLER else None
     if quick is not None:  # the usual flat front matter, built faster
         meta, lines = quick
         if not _OTHER_BREAKS.search(fm):  # YAML counts those as line breaks too
@@ -1034,7 +1187,8 @@ def _terms(meta: dict[str, Any], keys: Iterable[str], problems: _Problems) -> tu
                 key,
             )
             continue
-        for item in items:
+        bad: list[tuple[int, Any]] = []
+        for number, item in enumerate(items, 1):
             if type(item) is str:  # the usual case: its term was seen before
                 term = _TERMS.get(item)
                 if term is None:
@@ -1042,13 +1196,51 @@ def _terms(meta: dict[str, Any], keys: Iterable[str], problems: _Problems) -> tu
                     if len(_TERMS) > 100_000:  # terms that never repeat: stop collecting
                         _TERMS.clear()
             elif isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                problems.add(f"each of {key} must be text, not {_kind(item)}", key)
+                bad.append((number, item))
                 continue
             else:
                 term = shared(" ".join(str(item).split()))
             if term:
                 found.setdefault(term, None)
+        if bad:
+            problems.add(
+                f"{key}: {_bad_items(bad)}; write each item as text, e.g. [Business, Tech]", key
+            )
     return tuple(found)
+
+
+def _bad_items(bad: list[tuple[int, Any]]) -> str:
+    """``item 2 is a mapping ({a: b}) and item 4 is a list ([x]), not text``: which items of a
+    list are not names, and what they are (the first five of them)."""
+    told = []
+    for number, item in bad[:5]:
+        if isinstance(item, (dict, list)):
+            flow = _flow(item)
+            flow = flow if len(flow) <= 40 else flow[:39] + "…"
+            what = f"{'a mapping' if isinstance(item, dict) else 'a list'} ({flow})"
+        elif isinstance(item, (date, datetime)):
+            what = f"a date ({item.isoformat()})"
+        else:
+            what = "empty" if item is None else _kind(item)
+        told.append(f"item {number} is {what}")
+    if len(bad) > 5:
+        told.append(f"{len(bad) - 5} more")
+    listed = ", ".join(told[:-1]) + " and " + told[-1] if len(told) > 1 else told[0]
+    return f"{listed}, not text"
+
+
+def _flow(value: Any, depth: int = 0) -> str:
+    """A short YAML-like picture of a front matter value, ``{a: [1, 2]}``: at most five items
+    of each list or mapping, three levels deep (a value may hold itself, through an alias)."""
+    if depth > 2 and isinstance(value, (dict, list)):
+        return "…"
+    if isinstance(value, dict):
+        pairs = [f"{_flow(k, 3)}: {_flow(v, depth + 1)}" for k, v in list(value.items())[:5]]
+        return "{" + ", ".join(pairs + ["…"] * (len(value) > 5)) + "}"
+    if isinstance(value, list):
+        items = [_flow(v, depth + 1) for v in value[:5]]
+        return "[" + ", ".join(items + ["…"] * (len(value) > 5)) + "]"
+    return "~" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
 
 
 #: Each category or tag as written → the term it is (thousands of entries share a few).

@@ -146,6 +146,10 @@ def write_rss(feed: Feed, self_url: str, handle: BinaryIO, memo: ItemMemo | None
     fg = _generator(feed, self_url)
     fg.description(feed.description)
     fg.load_extension("dc", atom=False, rss=True)
+    # The feed-level author, as Atom's <author>: names only, for the reasons of _rss_creator()
+    # (managingEditor and webMaster would have to be "email (Name)", shown raw by rss-parser).
+    if feed.authors:
+        fg.dc.dc_creator(_rss_creator(feed.authors))
     head = etree.fromstring(fg.rss_str(pretty=True))
     memo = memo or ItemMemo()
     items = (memo.get("rss", i, _rss_item) for i in feed.items())
@@ -261,15 +265,11 @@ def _json_person(author: Author) -> dict[str, str]:
 def _rss_item(item: Rendered) -> etree._Element:
     fe = _entry(item)
     entry = item.entry
-    # RSS <author> must be an e-mail address: use it for a single author who has one,
-    # and dc:creator (names) otherwise. Never both on one item.
-    if len(entry.authors) == 1 and entry.authors[0].email:
-        fe.author(name=entry.authors[0].name, email=entry.authors[0].email)
-    elif entry.authors:
+    if entry.authors:
         # register_extension, not load_extension: the latter tries an import that fails
         # on every call, which costs more than the rest of the item.
         fe.register_extension("dc", DcEntryExtension, atom=False, rss=True)
-        fe.dc.dc_creator([a.name for a in entry.authors])
+        fe.dc.dc_creator(_rss_creator(entry.authors))
     fe.guid(entry.id, permalink=entry.id == entry.link)
     if item.summary:
         # Readers take RSS <description> as HTML: escape the plain-text summary once more,
@@ -281,6 +281,19 @@ def _rss_item(item: Rendered) -> etree._Element:
         first = entry.enclosures[0]
         fe.enclosure(first.url, str(first.length or 0), first.type)
     return fe.rss_entry()
+
+
+def _rss_creator(authors: Iterable[Author]) -> str:
+    """The one ``dc:creator`` of an RSS item or channel: every author's name, joined.
+
+    What other ecosystems' readers show as the author, for any number of authors: RSS's
+    ``<author>email (Name)</author>`` is shown raw by rss-parser (JavaScript), and of several
+    ``dc:creator`` gofeed and rss-parser show the first, newsboat and feedparser's ``author``
+    the last. So RSS names the authors (as WordPress does, in one ``dc:creator``) and leaves
+    the e-mail addresses to Atom, which has a place for each author's name, e-mail and URI.
+    Joined with ", ", as newsboat shows several Atom authors and the preview page its bylines.
+    """
+    return ", ".join(author.name for author in authors)
 
 
 def _atom_entry(item: Rendered) -> etree._Element:

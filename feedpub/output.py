@@ -7,7 +7,9 @@ with the output folder in one atomic step (``renameat2(RENAME_EXCHANGE)`` on Lin
 each changed file is renamed into place, which is atomic per file. So a build that fails, or is
 killed at any moment, leaves the previous outputs readable and as they were, and the next build
 removes what a killed one left. A file whose bytes are unchanged keeps its inode and
-modification time, so HTTP caches stay valid.
+modification time, so HTTP caches stay valid. After the swap, whatever appeared or was
+replaced in the output folder since it was mirrored (someone else's file, written while the
+build ran) is moved back from the old tree: only the build's own files are ever replaced.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import errno
 import os
 import pickle
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -103,8 +106,9 @@ def _write_outputs(
     try:
         os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes it private; a site is public
         (stage / _STAGE_MARK).touch()
+        mirrored: dict[Path, tuple[object, ...]] = {}
         if target.exists():
-            _mirror(target, stage, skip=set(names.values()) | removed)
+            mirrored = _mirror(target, stage, skip=set(names.values()) | removed)
             _prune(stage, {stage / p.relative_to(target) for p in removed})
         written: list[Path] = []
         unchanged = list(kept)
@@ -128,9 +132,27 @@ def _write_outputs(
             os.rename(stage, target)
         elif _exchange(stage, target):
             _fsync_dir(target.parent)
+            # What changed in the output folder since the mirror was made (a file someone
+            # wrote there during the build) is now in the old tree, at the staging path.
+            ours = {p.relative_to(target) for p in (*names.values(), *removed)}
+            stuck = _reconcile(stage, target, mirrored, ours)
+            if stuck:  # never deleted: the old tree is kept, and the user told where
+                kept = Path(
+                    tempfile.mkdtemp(prefix=f".{target.name}.feedpub-kept-", dir=target.parent)
+                )
+                os.replace(stage, kept)
+                raise OutputError(
+                    f"the feeds were written, but {len(stuck)} file(s) written into the output "
+                    f"folder during the build could not be put back ({stuck[0]}...); they are "
+                    f"in {kept}",
+                    folder,
+                )
         else:
             for path in written:  # no atomic swap here: replace file by file
+                path.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(stage / path.relative_to(target), path)
+            for path in removed:
+                path.unlink(missing_ok=True)
         return written, unchanged
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -162,13 +184,16 @@ def _inside(root: Path, name: str, folder: Path) -> Path:
     return path
 
 
-def _mirror(source: Path, stage: Path, skip: set[Path]) -> None:
-    """Recreate ``source`` in ``stage`` with hard links, leaving out ``skip``."""
+def _mirror(source: Path, stage: Path, skip: set[Path]) -> dict[Path, tuple[object, ...]]:
+    """Recreate ``source`` in ``stage`` with hard links, leaving out ``skip``. Returns what
+    it found: each path (relative) with its :func:`_identity`."""
     shutil.copystat(source, stage)
+    found: dict[Path, tuple[object, ...]] = {}
     for top, dirs, files in os.walk(source):
         here = Path(top)
         into = stage / here.relative_to(source)
         for name in dirs:
+            found[here.relative_to(source) / name] = _identity(here / name)
             if (here / name).is_symlink():
                 _link_or_copy(here / name, into / name)
             else:
@@ -177,7 +202,65 @@ def _mirror(source: Path, stage: Path, skip: set[Path]) -> None:
         for name in files:
             path = here / name
             if path not in skip:
+                found[here.relative_to(source) / name] = _identity(path)
                 _link_or_copy(path, into / name)
+    return found
+
+
+def _identity(path: Path) -> tuple[object, ...]:
+    """What tells a file apart from one put in its place: its inode (a link: its target)."""
+    status = os.lstat(path)
+    if stat.S_ISLNK(status.st_mode):
+        return ("link", os.readlink(path))
+    if stat.S_ISDIR(status.st_mode):
+        return ("folder",)
+    return ("file", status.st_dev, status.st_ino)
+
+
+def _reconcile(
+    old: Path, new: Path, mirrored: Mapping[Path, tuple[object, ...]], ours: set[Path]
+) -> list[Path]:
+    """After the swap: move from ``old`` (the output folder as it was just before) into
+    ``new`` (the output folder now) everything that appeared or was replaced after the mirror
+    was made, except the files this build writes or removes (``ours``, relative paths).
+    Someone else's file always wins over what the mirror put in its place. Returns what
+    could not be moved back (relative paths)."""
+    stuck: list[Path] = []
+    pending = [Path()]
+    while pending:
+        folder = pending.pop()
+        try:
+            items = list(os.scandir(old / folder))
+        except OSError:
+            stuck.append(folder)
+            continue
+        for item in items:
+            name = folder / item.name
+            here, there = Path(item.path), new / name
+            try:
+                if item.is_dir(follow_symlinks=False):
+                    if there.is_dir() and not there.is_symlink():
+                        pending.append(name)  # in both: look inside
+                        continue
+                    if not os.path.lexists(there) and mirrored.get(name) == ("folder",):
+                        pending.append(name)  # a folder the build emptied: keep what is new
+                        continue
+                elif name in ours or _identity(here) == mirrored.get(name):
+                    continue  # the build's own file, or one as the mirror found it
+                _put_back(here, there)
+            except OSError:
+                stuck.append(name)
+    return stuck
+
+
+def _put_back(source: Path, destination: Path) -> None:
+    """Move ``source`` to ``destination``, in place of whatever is there."""
+    if destination.is_dir() and not destination.is_symlink():
+        shutil.rmtree(destination)  # the mirror's copy of a folder someone replaced
+    elif source.is_dir() and not source.is_symlink() and os.path.lexists(destination):
+        destination.unlink()  # the build's file where someone made a folder: theirs wins
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(source, destination)
 
 
 def _prune(stage: Path, removed: set[Path]) -> None:

@@ -318,9 +318,24 @@ def _srcset_item(base: str, item: str) -> str:
     return f"{joined} {descriptor.strip()}" if descriptor.strip() else joined
 
 
+#: Where an image was, in the text of a fragment: U+FFFE, which no entry's text holds (it is
+#: removed when the file is read, and &#xFFFE; decodes to nothing).
+_DROPPED = "\ufffe"
+_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+#: The space before images that punctuation follows: "the chart and ![](c.png)." reads
+#: "the chart and.", not "the chart and ." (an image between words leaves one space).
+_SPACE_BEFORE_DROPPED = re.compile(
+    r"\s*(?:\ufffe\s*)*\ufffe(?=[.,;:!?\u2026)\]}\u00bb\u201d\u2019])"  # …, », closing quotes
+)
+
+
 def plain_text(fragment: str) -> str:
     """The text of an HTML fragment, entities decoded once, whitespace collapsed."""
-    return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
+    if _IMAGE.search(fragment) is None:
+        return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
+    text = html.unescape(nh3.clean(_IMAGE.sub(_DROPPED, fragment), tags=set()))
+    text = _SPACE_BEFORE_DROPPED.sub("", text).replace(_DROPPED, "")
+    return " ".join(text.split())
 
 
 def derive_summary(

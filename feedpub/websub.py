@@ -75,22 +75,31 @@ def announced(site: Site, result: PingResult) -> None:
 
 
 def ping(site: Site, feeds: list[str], *, timeout: float = TIMEOUT) -> PingResult:
-    """Notify every hub of ``site`` of each of ``feeds``. A hub that cannot be reached, or
-    does not answer as an HTTP server, is not asked again for the other feeds; the other hubs
-    are."""
+    """Notify every hub of ``site`` of each of ``feeds``. A hub that cannot be reached, does
+    not answer as an HTTP server, or answers with a status other than 2xx (a 500, a 429) is
+    not asked again for the other feeds (the next ping announces them); the other hubs are."""
     notified: list[tuple[str, str]] = []
     errors: list[HubError] = []
     for hub in site.hubs:
-        for feed in feeds:
+        for number, feed in enumerate(feeds, 1):
             try:
                 publish(hub, feed, timeout=timeout)
             except HubError as e:
-                errors.append(e)
-                if isinstance(e.__cause__, URLError | OSError | http.client.HTTPException):
-                    break  # down, or no HTTP server: every other request would fail as well
-                continue
+                errors.append(_not_asked_further(e, len(feeds) - number))
+                break  # down, no HTTP server, or refusing: the others would fare no better
             notified.append((hub, feed))
     return PingResult(tuple(notified), tuple(errors))
+
+
+def _not_asked_further(error: HubError, left: int) -> HubError:
+    """``error``, saying also how many feeds its hub was not asked about after it."""
+    if not left:
+        return error
+    feeds = "feed" if left == 1 else "feeds"
+    return HubError(
+        f"{error.message}; the hub was not asked about the {left} other {feeds}, "
+        "which the next ping announces"
+    )
 
 
 def publish(hub: str, feed: str, *, timeout: float = TIMEOUT) -> None:

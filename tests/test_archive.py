@@ -56,7 +56,7 @@ def test_layout_links_and_contents(site: SiteDir) -> None:
     _entries(site, 1, 2, 3, 4, 5)
     result = site.run("build")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("3 entries → 3 feeds and 6 archive documents in public/")
+    assert result.stdout.startswith("5 entries → 3 feeds and 6 archive documents in public/")
     assert _titles(site.public / "feed.xml") == ["E5", "E4", "E3"]  # newest `limit`
     archive = site.public / "archive"
     assert sorted(p.name for p in archive.iterdir()) == ["1", "2", "3"]

@@ -65,3 +65,26 @@ def test_sync_floor_copies_and_syncs_the_feed_files_and_leaves_them(tmp_path) ->
     assert done.stdout.rstrip().endswith("s (best of 2)")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]  # its copies are gone
     assert (public / "atom.xml").read_bytes() == b"x" * 200_000
+
+
+def test_same_outputs_compares_every_site_with_a_revision() -> None:
+    # Against HEAD the working tree of a clean checkout makes the same outputs; a site whose
+    # outputs differ from run to run (a clock, a temporary path) would show up here.
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "same_outputs.py"),
+            *("--base", "HEAD", "--entries", "20"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    lines = done.stdout.splitlines()
+    for site in ("sample", "hugo-site", "jekyll-blog", "tricky", "generated-20"):
+        assert any(line.startswith(f"{site}: ") for line in lines), (site, done.stdout)
+    if done.returncode == 0:
+        assert lines[-1] == "no difference"
+    else:  # the working tree holds uncommitted changes to feedpub (a developer's machine)
+        assert "DIFFERENT" in done.stdout, done.stderr

@@ -47,3 +47,22 @@ def test_browser_view_can_be_turned_off(site: SiteDir) -> None:
     assert b"xml-stylesheet" not in (site.public / "feed.xml").read_bytes()
     assert b"xml-stylesheet" not in (site.public / "atom.xml").read_bytes()
     assert not (site.public / "feed.xsl").exists()
+
+
+def test_the_byline_names_every_author_and_no_address(site: SiteDir) -> None:
+    site.entry(
+        "one.md",
+        "---\ntitle: One\ndate: 2025-01-01\nauthor: Ann O'Neil <ann@example.org>\n---\nA.\n",
+    )
+    site.entry(
+        "two.md",
+        "---\ntitle: Two\ndate: 2025-01-02\n"
+        "authors: [Ann O'Neil <ann@example.org>, Bob Ray]\n---\nB.\n",
+    )
+    assert site.run("build").exit_code == 0
+    transform = etree.XSLT(etree.parse(str(site.public / "feed.xsl")))
+    for name in ("feed.xml", "atom.xml"):
+        page = str(transform(etree.parse(str(site.public / name))))
+        assert "By Ann O'Neil, Bob Ray · " in page, name
+        assert "By Ann O'Neil · " in page, name
+        assert "ann@example.org" not in page, name

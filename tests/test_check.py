@@ -168,6 +168,33 @@ def test_fp201_control_character(site, text, line):
     only_warning(site, "FP201", f"entries/a.md:{line}")
 
 
+def test_fp201_names_every_line_with_control_characters(site):
+    """Several control characters: each line is named (with how many, and which), never
+    only the first; past ten lines, one more warning names the rest."""
+    site.config(AUTHORED)
+    body = "Bell \x07 here.\n\nNul \x00 and \x00 and esc \x1b.\n" + "Ok.\n" * 3
+    body += "".join(f"Line {n} \x07\n" for n in range(12))
+    site.entry("a.md", post("title: A\x0c", "date: 2025-05-01", body=body))
+    status, found = json_findings(site)
+    assert status == 0
+    lines = [2, 5, 7, *range(11, 19)]  # ten lines named, then the first of the rest
+    assert [(f["code"], f["line"]) for f in found] == [("FP201", n) for n in lines]
+    messages = [f["message"] for f in found]
+    assert messages[0] == "removed control character U+000C, which feeds cannot carry"
+    assert messages[1] == "removed control character U+0007, which feeds cannot carry"
+    assert messages[2] == (
+        "removed 3 control characters (U+0000, U+001B), which feeds cannot carry"
+    )
+    assert messages[-1] == (
+        "removed 5 more control characters on 5 more lines (18, 19, 20, 21, 22), "
+        "which feeds cannot carry"
+    )
+    build = site.run("build")  # build says it too, as it reads the file
+    assert build.exit_code == 0
+    assert build.stderr.count("warning FP201") == 11
+    assert "entries/a.md:7: warning FP201: removed 3 control characters" in build.stderr
+
+
 @pytest.mark.parametrize("body", ["", "\n\n", "![](photo.jpg)\n"], ids=["empty", "blank", "image"])
 def test_fp202_nothing_to_summarise(site, body):
     site.config(AUTHORED)

@@ -13,7 +13,7 @@ from lxml import etree
 import feedpub
 from feedpub.cli import main
 
-from .conftest import SiteDir
+from .conftest import BASIC_CONFIG, SiteDir
 
 
 def test_version_matches_the_package() -> None:
@@ -66,6 +66,35 @@ def test_build_prints_a_summary_and_quiet_silences_it(site: SiteDir) -> None:
     again = site.run("build")
     assert "unchanged)" in again.output
     assert site.run("build", "--quiet").output == ""
+
+
+def test_the_summary_counts_the_entries_published_not_the_main_feed_s_items(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'N entries' is every entry published (the category feeds hold those the main feed's
+    limit leaves out), whichever path the build takes; not drafts, not entries to come."""
+    import importlib
+
+    pipeline = importlib.import_module("feedpub.build")  # the module, not the function
+
+    site.config(BASIC_CONFIG + "limit = 2\n")
+    for n in range(1, 6):
+        site.entry(f"{n}.md", f"---\ntitle: E{n}\ndate: 2025-01-0{n}\ncategories: [C{n}]\n---\nE\n")
+    site.entry("draft.md", "---\ntitle: D\ndate: 2025-01-01\ndraft: true\n---\nD.\n")
+    site.entry("later.md", "---\ntitle: L\ndate: 2999-01-01\n---\nL.\n")
+    result = site.run("build")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("5 entries → 18 feeds in public/ (")
+    assert site.run("build").stdout.startswith("5 entries → 18 feeds in public/ (")  # unchanged
+    full_scans: list[object] = []
+    scan_all = pipeline.scan_all
+    monkeypatch.setattr(
+        pipeline, "scan_all", lambda *a, **k: full_scans.append(a) or scan_all(*a, **k)
+    )
+    site.entry("6.md", "---\ntitle: E6\ndate: 2025-01-06\ncategories: [C1]\n---\nE6\n")
+    assert site.run("build").stdout.startswith("6 entries → 18 feeds in public/ (")
+    assert full_scans == []  # the delta path: from the last build's record
+    assert site.run("build", "--drafts").stdout.startswith("7 entries → 18 feeds")
 
 
 def test_build_options_override_the_config(site: SiteDir, tmp_path) -> None:

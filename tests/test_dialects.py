@@ -389,6 +389,31 @@ def test_toml_front_matter_in_the_plain_dialect(site: SiteDir) -> None:
     assert feed["items"][0]["url"] == "https://example.org/2024/01/a/"
 
 
+def test_json_front_matter_on_one_line_or_a_few(site: SiteDir) -> None:
+    """A JSON object is front matter however it is laid out: '{' and '}' on lines of their
+    own, all on one line, or over a few lines; the body follows its closing brace."""
+    site.entry("a.md", '{"title": "One line", "date": "2025-01-01", "tags": ["x"]}\nBody *A*.\n')
+    site.entry("b.md", '{"title": "No body", "date": "2025-01-02"}')
+    site.entry("c.md", '{"title": "Two lines", "date": "2025-01-03",\n "titel": 1}\n\nBody C.\n')
+    site.entry("d.md", '{\n  "title": "Own lines",\n  "date": "2025-01-04"\n}\nBody D.\n')
+    done = site.run("build")
+    assert done.exit_code == 0, done.output
+    items = {i["title"]: i for i in json.loads((site.public / "feed.json").read_text())["items"]}
+    assert items["One line"]["content_html"] == "<p>Body <em>A</em>.</p>\n"
+    assert items["One line"]["tags"] == ["x"]
+    assert "content_html" not in items["No body"] or not items["No body"]["content_html"]
+    assert items["Two lines"]["content_html"] == "<p>Body C.</p>\n"
+    assert items["Own lines"]["content_html"] == "<p>Body D.</p>\n"
+    # a typo's line is the line it is on, in either layout
+    assert "entries/c.md:2: warning FP203: unknown key 'titel'" in done.stderr
+    site.entry("e.md", '{"title": "Bad", "date": 2025-01-05}\nBody.\n')
+    done = site.run("build")
+    assert done.exit_code == 1
+    assert done.stderr.startswith(
+        "entries/e.md:1: front matter is not valid JSON: Expecting ',' delimiter"
+    )
+
+
 def test_extensions_setting_and_the_default(site: SiteDir, make_entry: object) -> None:
     text = "---\ntitle: T\ndate: 2024-01-01\n---\nBody.\n"
     site.entry("a.mdown", text)

@@ -3,6 +3,7 @@ line, plain words (no exception class names), and the previous feeds left untouc
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 
@@ -125,6 +126,88 @@ def test_problems_in_several_files_are_all_reported(site, built):
     assert "UTF-8" in reported(output, "entries/c.md:2: ")
     assert "title" in reported(output, "entries/d.md:2: ")  # every problem of one file, too
     assert "draft" in reported(output, "entries/d.md:4: ")
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("[Good, {a: b}, Fine]", "item 2 is a mapping ({a: b})"),
+        ("[[x, 010], [y]]", "item 1 is a list ([x, 010]) and item 2 is a list ([y])"),
+        ("\n  - Good\n  -\n  - [3.10]", "item 2 is empty and item 3 is a list ([3.10])"),
+    ],
+    ids=["mapping", "nested-lists", "block-list"],
+)
+def test_a_bad_item_of_a_list_is_named_once(site, built, value, what):
+    site.entry("bad.md", post("title: Hello", "date: 2025-05-01", f"categories: {value}"))
+    output = fails(site, built)
+    assert reported(output, "entries/bad.md:").startswith(
+        f"entries/bad.md:4: categories: {what}, not text; write each item as text, e.g. "
+    )
+
+
+def _png() -> bytes:
+    """A real PNG (16 by 16, grey), as a picture saved with a .md name would be."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    rows = b"".join(b"\x00" + b"\x80" * 16 for _ in range(16))
+    header = struct.pack(">IIBBBBB", 16, 16, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (_png(), "a PNG image"),
+        (bytes(random.Random(15).randbytes(4096)), "binary data"),
+        (bytes(random.Random(16).randbytes(4096)).replace(b"\x00", b"\x01"), "binary data"),
+        (b"\x00" * 64, "binary data"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
+    ],
+    ids=["png", "random", "random-without-nul", "nul-bytes", "pdf"],
+)
+def test_a_binary_file_is_called_binary_not_text(site, built, data, kind):
+    site.entry("bad.md", data)
+    message = reported(fails(site, built), "entries/bad.md:1: ")
+    assert message.startswith(f"entries/bad.md:1: file is {kind}, not text; ")
+    assert "UTF-16" not in message
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_text_is_still_called_utf16(site, built, codec):
+    site.entry("bad.md", post("title: Ça va", "date: 2025-05-01").encode(codec))
+    message = reported(fails(site, built), "entries/bad.md:1: ")
+    assert message == "entries/bad.md:1: file is UTF-16 text; save it as UTF-8"
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("2025-01-01T25:00:00", "hour must be in 0..23"),
+        ("2025-01-01 10:61:00", "minute must be in 0..59"),
+        ("2025-01-01T10:00:00+25:00", "its time zone offset is 24 hours or more"),
+        ("2025-13-01", "month must be in 1..12"),  # as before: the others now match it
+    ],
+)
+def test_a_time_that_cannot_exist_is_a_date_problem_with_the_hint(site, built, value, why):
+    site.entry("bad.md", post("title: Hello", f"updated: {value}", "date: 2025-01-01"))
+    message = reported(fails(site, built), "entries/bad.md:3: ")
+    assert message == (
+        f"entries/bad.md:3: updated '{value}' is not a real date ({why}); "
+        "write 2025-05-01 or 2025-05-01T09:30:00+02:00"
+    )
+    findings = site.run("check", "--format", "json").stdout
+    assert '"code": "FP105"' in findings and "FP106" not in findings
 
 
 def test_duplicate_id(site, built):

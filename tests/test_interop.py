@@ -1,8 +1,9 @@
 """Readers as tests: the tricky fixture site (tests/data/tricky/) read back by real consumers.
 
 The site is built once, then both feeds (RSS 2.0 and Atom 1.0) are read by feedparser, by the
-`reader` library and by newsboat (over HTTP on 127.0.0.1), and every item is compared with what
-its entry file says. Expected values are written by hand from the entry files and the rules in
+`reader` library, by newsboat (over HTTP on 127.0.0.1) and by rss-parser (npm, the most used
+JavaScript parser, through tests/js/parse.mjs), and every item is compared with what its entry
+file says. Expected values are written by hand from the entry files and the rules in
 README.md (dates in the site's zone Europe/Berlin, links from the permalink pattern, ids = links,
 derived summaries, absolute URLs); they are never copied from feedpub's output.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import calendar
 import functools
 import html
+import json
 import os
 import shutil
 import sqlite3
@@ -77,11 +79,10 @@ class Item:
         return self.link  # README: no `id:` in front matter, so the id is the link
 
     @property
-    def rss_authors(self) -> tuple[Person, ...]:
-        """README: one author with an e-mail goes in <author>; otherwise names in dc:creator."""
-        if len(self.authors) == 1 and self.authors[0].email:
-            return (Person(self.authors[0].name, self.authors[0].email),)
-        return tuple(Person(a.name) for a in self.authors)
+    def rss_creator(self) -> str:
+        """README: an RSS item names its authors in one dc:creator, joined with ", " (no
+        e-mail: only Atom has a place for it)."""
+        return ", ".join(a.name for a in self.authors)
 
 
 def utc(*args: int) -> datetime:
@@ -89,6 +90,7 @@ def utc(*args: int) -> datetime:
 
 
 DESK = Person("Tricky Desk", "desk@tricky.example.net")  # feedpub.toml `author`
+TITLE = "Tricky Times"  # feedpub.toml `title`
 
 ITEMS = (
     Item(
@@ -329,6 +331,19 @@ def test_feedparser_order(parsed: tuple[str, Any]) -> None:
     assert [e.id for e in feed.entries] == [item.id for item in ITEMS]
 
 
+def test_feedparser_feed(parsed: tuple[str, Any]) -> None:
+    """The feed's title, site link and author: the site's (RSS: a channel dc:creator, as
+    Atom's feed-level <author>)."""
+    fmt, feed = parsed
+    assert feed.feed.title == TITLE
+    assert feed.feed.link == BASE
+    author = feed.feed.author_detail
+    assert (author.get("name"), author.get("email")) == (
+        DESK.name,
+        DESK.email if fmt == "atom" else None,
+    )
+
+
 @pytest.mark.parametrize("item", ITEMS, ids=ITEM_IDS)
 def test_feedparser(parsed: tuple[str, Any], item: Item) -> None:
     fmt, feed = parsed
@@ -346,9 +361,9 @@ def test_feedparser(parsed: tuple[str, Any], item: Item) -> None:
     assert entry.content[0].type == "text/html"
     check_content(entry.content[0].value, item)
     if fmt == "rss":
-        expected = [{"name": a.name, "email": a.email} for a in item.rss_authors]
         seen = [{"name": a.get("name"), "email": a.get("email")} for a in entry.authors]
-        assert seen == expected
+        assert seen == [{"name": item.rss_creator, "email": None}]
+        assert entry.author == item.rss_creator
     else:
         assert [a.get("name") for a in entry.authors] == [a.name for a in item.authors]
         for seen_author, author in zip(entry.authors, item.authors, strict=True):
@@ -395,21 +410,18 @@ def test_reader(reader_entries: dict[str, dict[str, Any]], fmt: str, item: Item)
     # reader has no categories: its Entry carries no terms from the feed (its "tags" are the
     # user's own key/value tags), so there is nothing to compare here.
 
-    # reader keeps a single author: the one feedparser leaves in `author_detail`, which is
-    # the *last* <author> (Atom) or <dc:creator> (RSS) of the item.
-    (author,) = entry.authors
-    last = item.authors[-1]
     if fmt == "atom":
+        # reader keeps a single Atom author: the one feedparser leaves in `author_detail`,
+        # which is the *last* <author> of the entry.
+        (author,) = entry.authors
+        last = item.authors[-1]
         assert (author.name, author.href) == (last.name, last.uri)
         if last.email or len(item.authors) == 1:
             assert author.email == last.email
         # else: an e-mail inherited from an earlier <author> (the feedparser quirk above)
-    elif item.rss_authors[-1].email:
-        # reader quirk: RSS's "email (Name)" (the form the RSS 2.0 spec shows) is read as
-        # "name (email)", so name and e-mail come back swapped; compare them as a pair.
-        assert {author.name, author.email} == {last.name, last.email}
     else:
-        assert (author.name, author.email) == (last.name, None)
+        # reader splits an RSS author at commas: the one dc:creator gives every author.
+        assert [(a.name, a.email) for a in entry.authors] == [(a.name, None) for a in item.authors]
 
 
 # --------------------------------------------------------------------------- 3. newsboat
@@ -504,5 +516,167 @@ def test_newsboat(newsboat_items: tuple[str, dict[str, dict[str, Any]]], item: I
     if fmt == "atom":
         assert row["author"] == ", ".join(a.name for a in item.authors)
     else:
-        # newsboat shows a name for "email (Name)", and keeps only the last <dc:creator>.
-        assert row["author"] == item.rss_authors[-1].name
+        # newsboat keeps only the last of several <dc:creator>: RSS has one, naming them all.
+        assert row["author"] == item.rss_creator
+
+
+# --------------------------------------------------------------------------- 4. rss-parser
+
+JS = REPO / "tests" / "js"
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    """node, with tests/js's packages (rss-parser) installed by `npm ci --prefix tests/js`."""
+    path = required_tool("node", "nodejs npm", "the rss-parser interop tests")
+    if not (JS / "node_modules" / "rss-parser" / "package.json").is_file():
+        message = "rss-parser is not installed (run: npm ci --prefix tests/js)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must run the rss-parser interop tests")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="module", params=FORMATS)
+def rss_parser(request: pytest.FixtureRequest, node: str, public: Path) -> tuple[str, Any]:
+    """One feed file as rss-parser gives it to a program (tests/js/parse.mjs prints it)."""
+    fmt = request.param
+    done = subprocess.run(
+        [node, str(JS / "parse.mjs"), str(public / FILES[fmt])],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    feed = json.loads(done.stdout)
+    assert [i.get("guid") or i.get("id") for i in feed["items"]] == [i.id for i in ITEMS]
+    return fmt, feed
+
+
+def test_rss_parser_feed(rss_parser: tuple[str, Any]) -> None:
+    fmt, feed = rss_parser
+    assert feed["title"] == TITLE
+    assert feed["link"] == BASE
+    assert feed["feedUrl"] == BASE + FILES[fmt]
+    if fmt == "rss":
+        # The channel's dc:creator; rss-parser reads no feed-level author from Atom.
+        assert feed["creator"] == DESK.name
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=ITEM_IDS)
+def test_rss_parser(rss_parser: tuple[str, Any], item: Item) -> None:
+    fmt, feed = rss_parser
+    found = {i.get("guid") or i.get("id"): i for i in feed["items"]}
+    entry = by_id(found, item)
+    assert entry["title"] == item.title
+    assert entry["link"] == item.link
+    assert datetime.fromisoformat(entry["isoDate"]) == item.published
+    if fmt == "rss":
+        # `creator` is what rss-parser offers as the author: dc:creator, else <author> as it
+        # is, so the RSS form "email (Name)" would show raw, and of several dc:creator only
+        # the first would show. One dc:creator names every author.
+        assert entry["creator"] == item.rss_creator
+        assert "author" not in entry
+        assert entry["categories"] == list(item.categories)
+        # `content` is the <description> (HTML: shown as its text), `content:encoded` the
+        # full text.
+        assert html.unescape(entry["content"]) == item.summary
+        check_content(entry["content:encoded"], item)
+    else:
+        # rss-parser reads only the first Atom <author>'s name (Atom keeps every author, as
+        # the other readers show), and no Atom categories.
+        assert entry["author"] == item.authors[0].name
+        assert "categories" not in entry
+        assert entry["summary"] == item.summary
+        check_content(entry["content"], item)
+
+
+# --------------------------------------------------------------------------- 5. gofeed
+
+GOFEED = Path("/usr/share/gocode/src/github.com/mmcdole/gofeed")  # Debian's package
+
+
+@pytest.fixture(scope="module")
+def gofeed(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """tests/go/parse.go built against Debian's gofeed (golang-github-mmcdole-gofeed-dev),
+    in GOPATH mode: Debian's Go libraries, nothing fetched."""
+    go = required_tool(
+        "go", "golang-go golang-github-mmcdole-gofeed-dev", "the gofeed interop tests"
+    )
+    if not (GOFEED / "parser.go").is_file():
+        message = (
+            "gofeed is not installed (Debian: apt-get install golang-github-mmcdole-gofeed-dev)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must run the gofeed interop tests")
+        pytest.skip(message)
+    work = tmp_path_factory.mktemp("gofeed")
+    env = dict(os.environ, GO111MODULE="off", GOPATH=str(GOFEED.parents[3]), GOFLAGS="")
+    env["GOPROXY"] = "off"
+    if not any(env.get(name) for name in ("GOCACHE", "XDG_CACHE_HOME", "HOME")):
+        env["GOCACHE"] = str(work / "cache")
+    program = work / "parse"
+    done = subprocess.run(
+        [go, "build", "-o", str(program), str(REPO / "tests" / "go" / "parse.go")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,  # a first build compiles gofeed and its dependencies
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return str(program)
+
+
+@pytest.fixture(scope="module", params=FORMATS)
+def gofeed_feed(request: pytest.FixtureRequest, gofeed: str, public: Path) -> tuple[str, Any]:
+    """One feed file as gofeed's universal Feed (tests/go/parse.go prints it)."""
+    fmt = request.param
+    done = subprocess.run(
+        [gofeed, str(public / FILES[fmt])],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    feed = json.loads(done.stdout)
+    assert feed["feedType"] == fmt
+    assert [i["guid"] for i in feed["items"]] == [i.id for i in ITEMS]
+    return fmt, feed
+
+
+def _go_person(name: str, email: str | None = None) -> dict[str, str]:
+    return {"name": name, "email": email} if email else {"name": name}  # empty: left out
+
+
+def test_gofeed_feed(gofeed_feed: tuple[str, Any]) -> None:
+    fmt, feed = gofeed_feed
+    assert feed["title"] == TITLE
+    assert feed["link"] == BASE
+    assert feed["feedLink"] == BASE + FILES[fmt]
+    # RSS: the channel's dc:creator; Atom: the feed's <author>.
+    expected = _go_person(DESK.name, DESK.email if fmt == "atom" else None)
+    assert feed["authors"] == [expected]
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=ITEM_IDS)
+def test_gofeed(gofeed_feed: tuple[str, Any], item: Item) -> None:
+    fmt, feed = gofeed_feed
+    entry = by_id({i["guid"]: i for i in feed["items"]}, item)
+    assert entry["title"] == item.title
+    assert entry["link"] == item.link
+    assert datetime.fromisoformat(entry["publishedParsed"]) == item.published
+    assert entry["categories"] == list(item.categories)
+    # `description` is the RSS <description> (HTML: shown as its text) or the Atom summary.
+    description = entry["description"]
+    assert (html.unescape(description) if fmt == "rss" else description) == item.summary
+    check_content(entry["content"], item)
+    if fmt == "rss":
+        # gofeed takes an RSS item's author from <author>, else the *first* dc:creator: one
+        # dc:creator names every author.
+        assert entry["authors"] == [_go_person(item.rss_creator)]
+    else:
+        # Atom: every author, with name and e-mail (gofeed's Person has no URI).
+        assert entry["authors"] == [_go_person(a.name, a.email) for a in item.authors]

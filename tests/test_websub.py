@@ -170,18 +170,34 @@ def test_dry_run_sends_nothing(site: SiteDir, hubs) -> None:
     assert hubs[0].requests == []
 
 
-def test_a_hub_answering_500_is_one_line_and_exit_1(site: SiteDir, hubs) -> None:
-    hubs += [Hub(status=500), Hub()]
+@pytest.mark.parametrize(
+    ("status", "reason"), [(500, "Internal Server Error"), (429, "Too Many Requests")]
+)
+def test_a_hub_answering_an_error_is_one_line_and_exit_1(
+    site: SiteDir, hubs, status: int, reason: str
+) -> None:
+    """As the README says: a hub that refuses is not tried again for the other feeds (it
+    gets one request, not nine); the other hubs still are; the next ping sends them all."""
+    hubs += [Hub(status=status), Hub()]
     _site(site, hubs[0].url, hubs[1].url)
     assert site.run("build").exit_code == 0
     result = site.run("ping")
     assert result.exit_code == 1
-    errors = result.stderr.splitlines()
-    assert len(errors) == 9 + 1  # each feed refused, then the count
-    assert errors[0].startswith(f"hub {hubs[0].url} answered 500 Internal Server Error for https:")
-    assert errors[-1] == "feedpub: 9 problems; not every hub was notified."
+    first, last = result.stderr.splitlines()
+    assert first.startswith(f"hub {hubs[0].url} answered {status} {reason} for https:")
+    assert first.endswith(
+        "; it was not announced; the hub was not asked about the 8 other feeds, "
+        "which the next ping announces"
+    )
+    assert last == "feedpub: 1 problem; not every hub was notified."
     assert "Traceback" not in result.output
+    assert len(hubs[0].requests) == 1
     assert len(hubs[1].announced()) == 9  # the other hub is still told
+    hubs[0].status = 204
+    for hub in hubs:
+        hub.requests.clear()
+    assert site.run("ping").exit_code == 0
+    assert sorted(hubs[0].announced()) == ALL_FEEDS  # every feed, the one refused included
 
 
 def test_a_hub_that_is_down_is_one_line_and_exit_1(site: SiteDir, hubs) -> None:
@@ -192,6 +208,9 @@ def test_a_hub_that_is_down_is_one_line_and_exit_1(site: SiteDir, hubs) -> None:
     assert result.exit_code == 1
     first, last = result.stderr.splitlines()  # not asked again for the other eight feeds
     assert first.startswith(f"hub {down} cannot be reached (Connection refused); https://")
+    assert first.endswith(
+        "; the hub was not asked about the 8 other feeds, which the next ping announces"
+    )
     assert last == "feedpub: 1 problem; not every hub was notified."
     assert "Traceback" not in result.output
 

@@ -101,9 +101,11 @@ def random_document(rng: random.Random) -> str:
     return "\n".join(lines)
 
 
-def full_load(text: str):
+def full_load(text: str, text_keys: frozenset[str] = frozenset()):
     """What PyYAML's loader gives, or the error type it raises."""
     try:
+        if text_keys:
+            return yaml.load(text, Loader=yamlevents.loader(text_keys))
         return yaml.load(text, Loader=yaml.CSafeLoader)
     except Exception as e:  # any failure: the quick path must decline
         return type(e)
@@ -138,6 +140,66 @@ def test_random_documents_load_as_pyyaml_loads_them_or_are_declined():
         assert same(quick, expected), text
     # Most documents use only the simple shapes: the quick path must take them.
     assert taken > 3_000
+
+
+#: Keys read as text in the tests below ("Title" too: keys are compared in lower case).
+TEXT_KEYS = frozenset({"title", "author", "tags"})
+
+
+def test_with_text_keys_random_documents_load_as_the_text_keys_loader_loads_them():
+    """Both paths read a text key's plain scalars as their text, and nothing else."""
+    taken = 0
+    for _ in range(20_000):
+        text = random_document(sys_random)
+        quick = yamlevents.load(text, TEXT_KEYS)
+        if quick is None:
+            continue
+        taken += 1
+        assert same(quick, full_load(text, TEXT_KEYS)), text
+    assert taken > 3_000
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "title: 3.10\nTags: [010, NO, 2025-05-01, ~, x]\nother: 010\n",
+            # "other" is no text key: YAML's number
+            {"title": "3.10", "Tags": ["010", "NO", "2025-05-01", None, "x"], "other": 8},
+        ),
+        (
+            "author:\n  name: 1984\n  email: a@b.c\ntags:\n  - 1e3\n  - [0x1F]\n",
+            {"author": {"name": "1984", "email": "a@b.c"}, "tags": ["1e3", ["0x1F"]]},
+        ),
+        ("title: 2025-02-30\n", {"title": "2025-02-30"}),  # no date: nothing impossible
+    ],
+)
+def test_text_keys_keep_the_text_as_written(text, expected):
+    quick = yamlevents.load(text, TEXT_KEYS)
+    assert same(quick, expected)
+    assert same(full_load(text, TEXT_KEYS), expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "base: &b {name: 007}\nauthor:\n  <<: *b\n",  # merged in: still the author's name
+        "x: &x 010\ntitle: *x\n",  # an alias: the title is text, x still a number
+        "title: !!int 010\n",
+        "tags: &t [1, *t]\n",  # a list holding itself
+    ],
+)
+def test_the_full_loader_keeps_the_text_of_text_keys_where_the_quick_path_declines(text):
+    assert yamlevents.load(text, TEXT_KEYS) is None
+    loaded = full_load(text, TEXT_KEYS)
+    if "author" in loaded:
+        assert loaded["author"] == {"name": "007"}
+    if "title" in loaded:
+        assert loaded["title"] == "010"
+        assert loaded.get("x", 8) == 8
+    if "tags" in loaded:
+        assert loaded["tags"][0] == "1"
+        assert loaded["tags"][1] is loaded["tags"]
 
 
 @pytest.mark.parametrize(

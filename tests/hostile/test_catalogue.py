@@ -919,15 +919,17 @@ def test_new_and_init_on_a_read_only_file_system(
 
 def test_clean_on_a_read_only_file_system(site: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
     """A cache that cannot be removed: FP006 naming it, exit 1, no traceback."""
-    import feedpub.cache
-
     site.entry("good.md", GOOD)
     assert run(site, "build").exit_code == 0
+    unlink = Path.unlink
 
-    def refusing(path: Any, *args: Any, **kwargs: Any) -> None:
-        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+    def refusing(path: Path, *args: Any, **kwargs: Any) -> None:
+        if CACHE in path.parts:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        unlink(path, *args, **kwargs)
 
-    monkeypatch.setattr(feedpub.cache.shutil, "rmtree", refusing)
+    monkeypatch.setattr(Path, "unlink", refusing)
+    monkeypatch.setattr(shutil, "rmtree", refusing)
     outcome = run(site, "clean")
     assert outcome.exit_code == 1, outcome.stderr
     assert re.match(rf"{ANYWHERE}\.feedpub-cache: cannot remove the cache", outcome.stderr)
