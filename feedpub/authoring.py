@@ -144,9 +144,13 @@ def init_site(folder: Path, *, title: str, base_url: str, now: datetime) -> list
         names = " and ".join(display_path(path) for path in existing)
         verb = "exists" if len(existing) == 1 else "exist"
         raise FeedpubError(f"{names} already {verb}; init never overwrites a file")
-    example.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(example.parent)
     _create(config, config_template(title, base_url))
-    _create(example, EXAMPLE_ENTRY.format(date=now.strftime("%Y-%m-%d %H:%M")))
+    try:
+        _create(example, EXAMPLE_ENTRY.format(date=now.strftime("%Y-%m-%d %H:%M")))
+    except FeedpubError:
+        config.unlink()  # written just now: "nothing was written" stays true
+        raise
     return [config, example]
 
 
@@ -205,8 +209,13 @@ def new_entry(
         meta["draft"] = True
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
     text = f"---\n{front}---\n\n{PLACEHOLDER}\n"
-    site.entries.mkdir(parents=True, exist_ok=True)
-    taken = {DATE_PREFIX.sub("", path.stem) for path in site.entries.iterdir()}
+    _make_folder(site.entries)
+    try:
+        taken = {DATE_PREFIX.sub("", path.stem) for path in site.entries.iterdir()}
+    except OSError as e:
+        raise FeedpubError(
+            f"cannot read the folder ({e.strerror})", site.entries, code="FP010"
+        ) from None
     for number in range(1, 1000):
         name = slug if number == 1 else f"{slug}-{number}"
         if name in taken:
@@ -261,6 +270,30 @@ def _author_value(author: Author) -> str | dict[str, str]:
 
 
 def _create(path: Path, text: str) -> None:
-    """Write a new file; raises FileExistsError rather than overwrite one."""
-    with open(path, "x", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    """Write a new file; raises FileExistsError rather than overwrite one, and
+    :class:`FeedpubError` when it cannot be written (a read-only folder, a full disk)."""
+    try:
+        handle = open(path, "x", encoding="utf-8", newline="\n")  # noqa: SIM115
+    except FileExistsError:
+        raise
+    except OSError as e:
+        raise FeedpubError(f"cannot write the file ({e.strerror})", path, code="FP010") from None
+    try:
+        with handle:
+            handle.write(text)
+    except BaseException as e:
+        path.unlink(missing_ok=True)  # made just now, and half written
+        if isinstance(e, OSError):
+            raise FeedpubError(
+                f"cannot write the file ({e.strerror})", path, code="FP010"
+            ) from None
+        raise
+
+
+def _make_folder(folder: Path) -> None:
+    """``mkdir -p folder``, or :class:`FeedpubError` saying why not (a file in the way)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        why = "a file is in the way" if isinstance(e, FileExistsError) else e.strerror
+        raise FeedpubError(f"cannot make the folder ({why})", folder, code="FP010") from None

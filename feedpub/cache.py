@@ -26,7 +26,7 @@ from typing import Any
 from ._version import __version__
 from .config import Site, check_folders
 from .entry import Author, Entry, shared
-from .errors import BuildWarning
+from .errors import BuildWarning, OutputError
 from .media import Media
 
 #: Folder name of the cache, created beside the output folder.
@@ -68,12 +68,15 @@ def remove_cache(site: Site, waiting: Callable[[str], None] | None = None) -> Pa
         if not folder.is_dir():
             return None
         kept = {*LOCK_FILES, ".gitignore"}
-        gone = [path for path in folder.iterdir() if path.name not in kept]
-        for path in gone:
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
+        try:
+            gone = [path for path in folder.iterdir() if path.name not in kept]
+            for path in gone:
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+        except OSError as e:
+            raise OutputError(f"cannot remove the cache ({e.strerror})", folder) from None
         if not gone:
             return None
         return folder

@@ -7,8 +7,10 @@ fail. Unknown keys and bad values are errors naming the file, line and key.
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 import re
+import string
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,7 +71,10 @@ DEFAULT_EXTENSIONS = {
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 #: An absolute http(s) address with a host, no spaces, control characters, query or fragment.
-_BASE_URL = re.compile(r"^https?://[^/\s?#\x00-\x1f\x7f]+(/[^\s?#\x00-\x1f\x7f]*)?$")
+#: (Bytes of a command line that are not UTF-8 come as surrogates: not text, not a URL.)
+_BASE_URL = re.compile(
+    "^https?://[^/\\s?#\x00-\x1f\x7f\ud800-\udfff]+(/[^\\s?#\x00-\x1f\x7f\ud800-\udfff]*)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,15 @@ class Site:
     lock_timeout: float = 600
 
 
+def _loops(path: Path) -> bool:
+    """Whether ``path`` (or a folder on the way to it) is a loop of symbolic links."""
+    try:
+        os.stat(path)
+    except OSError as e:
+        return e.errno == errno.ELOOP
+    return False
+
+
 def find_config(folder: Path) -> Path | None:
     """``feedpub.toml`` in ``folder``, else a ``pyproject.toml`` there with ``[tool.feedpub]``."""
     candidate = folder / CONFIG_NAME
@@ -154,7 +168,7 @@ def find_config(folder: Path) -> Path | None:
         try:
             if "feedpub" in tomllib.loads(data.decode("utf-8-sig")).get("tool", {}):
                 return candidate
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
             # Some other project's broken file is none of ours; one naming feedpub may be
             # the site's, and load_site says what is wrong with it.
             return candidate if b"feedpub" in data else None
@@ -372,6 +386,18 @@ def load_site(
 
     entries_dir = entries if entries is not None else folder / values["entries"]
     output_dir = output if output is not None else folder / values["output"]
+    for key, given, where in (("entries", entries, entries_dir), ("output", output, output_dir)):
+        if _loops(where):  # every later look at the folder would fail
+            message = (
+                f"the {key} folder '{display_path(where)}' is a link that leads back to itself "
+                "(a loop of links); remove the link, or choose another folder"
+            )
+            code = "FP005" if key == "entries" else "FP006"
+            if given is not None:
+                option = "--out" if key == "output" else "--entries"
+                problems.append(ConfigError(f"{option}: {message}", code=code))
+            else:
+                problem(key, message, code)
     overlap = folder_overlap(output_dir, entries_dir, folder, config, dialect)
     if overlap is not None:
         if output is not None:
@@ -500,6 +526,10 @@ def _read(config: Path) -> tuple[dict[str, Any], str, str | None]:
         ) from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(
+            "not valid TOML (arrays or tables nested too deeply)", config, code="FP001"
+        ) from None
     except tomllib.TOMLDecodeError as e:
         match = re.search(r"\(at line (\d+), column \d+\)", str(e))
         message = re.sub(r"\s*\(at line.*\)", "", str(e))
@@ -546,6 +576,7 @@ def _base_url(value: Any, problem: Callable[..., None], config: Path | None) -> 
         return None
     value = value.strip()
     if not is_base_url(value):
+        value = value.encode("utf-8", "backslashreplace").decode("utf-8")
         problem(
             f"base_url '{value}' is not an absolute web address; write e.g. https://example.com/"
         )
@@ -630,6 +661,8 @@ def _author_table(value: Any, folder: Path) -> tuple[tuple[str, Author], ...]:
     if not isinstance(value, str):
         raise ValueError(f"must be a file name in quotes, not {value!r}")
     path = folder / value
+    if path.exists() and not path.is_file():  # a folder; a named pipe would never end reading
+        raise ValueError(f"{value} is not a file")
     try:
         data = YAMLHandler().load(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
@@ -676,7 +709,11 @@ def _check_permalink(pattern: str, problem: Callable[[str], None]) -> None:
         problem(f"permalink '{pattern}' has an unmatched '{{' or '}}'")
         return
     unknown = fields - PERMALINK_FIELDS
-    if unknown:
+    parts = string.Formatter().parse(pattern)
+    if any(spec or conversion for _, field, spec, conversion in parts if field is not None):
+        # A format spec: {slug:>99999999999} would make links of any length (or none at all)
+        problem(f"permalink '{pattern}': write placeholders as {{name}}, without ':' or '!'")
+    elif unknown:
         problem(
             f"permalink uses unknown placeholder {{{sorted(unknown)[0]}}}; "
             f"use {', '.join('{' + f + '}' for f in sorted(PERMALINK_FIELDS))}"

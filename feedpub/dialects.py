@@ -12,7 +12,6 @@ feeds.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 import unicodedata
@@ -30,6 +29,10 @@ from .entry import (
     _first,
     _Problems,
     given_link,
+    link_loop,
+    link_target,
+    name_problem,
+    open_folder,
     parse_date,
     relative_name,
     site_url,
@@ -92,10 +95,12 @@ def dialect_files(
     pending = [(str(folder), False)]
     while pending:
         where, publishing = pending.pop()
-        try:
-            listing = list(os.scandir(where))
-        except OSError:
+        # (A folder that holds no posts and cannot be read is passed over, as Jekyll does.)
+        opened = open_folder(where, problems if publishing or where == str(folder) else [])
+        if opened is None:
             continue
+        with opened:
+            listing = list(opened)
         names = {item.name.lower() for item in listing}
         if not jekyll and where != str(folder) and any(f"index{s}" in names for s in suffixes):
             # A Hugo leaf bundle: its index is the page, everything else a resource of it.
@@ -105,7 +110,15 @@ def dialect_files(
             if name.startswith((".", "#")) or name.endswith(("~", "#", ".swp")):
                 continue
             path = Path(item.path)
-            target = path.resolve() if item.is_symlink() else path
+            post = name.lower().endswith(suffixes) and (publishing or not jekyll)
+            if post and (problem := name_problem(folder, item.path)):
+                problems.append(problem)
+                continue
+            target = link_target(item.path) if item.is_symlink() else path
+            if target is None:
+                if post:
+                    problems.append(link_loop(item.path))
+                continue
             if item.is_symlink() and not target.is_relative_to(root):
                 problems.append(
                     EntryError(
@@ -134,6 +147,7 @@ def dialect_files(
                 continue  # a Hugo section page: a list, not a post
             found.append(item.path)
     found.sort()
+    problems.sort(key=lambda problem: str(problem.path))
     return found, problems
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import errno
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -205,15 +207,23 @@ def entry_files(
     root = folder.resolve()
     pending = [str(folder)]
     while pending:
-        with os.scandir(pending.pop()) as listing:
+        listing = open_folder(pending.pop(), problems)
+        if listing is None:
+            continue
+        with listing:
             for item in listing:
                 name = item.name
                 if name.startswith(".") or name.endswith("~"):
                     continue
                 is_entry = name.lower().endswith(suffixes)
+                if is_entry and (problem := name_problem(folder, item.path)):
+                    problems.append(problem)
+                    continue
                 if item.is_symlink():  # never followed out of the entries folder
-                    target = Path(item.path).resolve()
-                    if not target.is_relative_to(root):
+                    target = link_target(item.path)
+                    if target is None:
+                        problems.append(link_loop(item.path))
+                    elif not target.is_relative_to(root):
                         problems.append(
                             EntryError(
                                 f"is a link to {target}, outside the entries folder; feedpub "
@@ -224,12 +234,72 @@ def entry_files(
                         )
                     elif is_entry and target.is_file():
                         found.append(item.path)
+                    elif is_entry and target.exists() and not target.is_dir():
+                        problems.append(not_a_file(item.path))
                 elif item.is_dir():
                     pending.append(item.path)
                 elif is_entry and item.is_file():
                     found.append(item.path)
+                elif is_entry:  # a named pipe, socket or device: reading it could hang
+                    problems.append(not_a_file(item.path))
     found.sort()
+    problems.sort(key=lambda problem: str(problem.path))
     return found, problems
+
+
+def open_folder(where: str, problems: list[FeedpubError]) -> Iterator[os.DirEntry[str]] | None:
+    """``os.scandir(where)``, or ``None`` with a problem added when the folder cannot be read."""
+    try:
+        return os.scandir(where)
+    except OSError as e:
+        problems.append(EntryError(f"cannot read the folder ({e.strerror})", Path(where)))
+        return None
+
+
+def link_target(path: str) -> Path | None:
+    """Where the symbolic link ``path`` leads (it may not exist), or ``None`` when it is part
+    of a loop of links (``a.md -> b.md -> a.md``, a link to itself) or of too long a chain."""
+    try:
+        os.stat(path)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return None
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):  # Python < 3.13 raises RuntimeError for a loop
+        return None
+
+
+def link_loop(path: str) -> EntryError:
+    """The error for a link :func:`link_target` cannot follow."""
+    return EntryError(
+        "is a link that leads back to itself (a loop of links, or too long a chain of them); "
+        "remove it, or make it point at a file",
+        Path(path),
+    )
+
+
+def not_a_file(path: str) -> EntryError:
+    """The error for an entry name that is neither a file nor a folder (a pipe, a device)."""
+    return EntryError(
+        "is not a regular file (a named pipe, socket or device); feedpub reads only files",
+        Path(path),
+    )
+
+
+def name_problem(folder: Path, path: str) -> EntryError | None:
+    """An error when the name of ``path`` below ``folder`` is not valid UTF-8 (feeds, URLs
+    and the cache need it as text), else ``None``."""
+    if path.isascii():
+        return None
+    try:
+        relative_name(folder, path).encode("utf-8")
+    except UnicodeEncodeError:
+        return EntryError(
+            "the file name is not valid UTF-8 text; rename it (e.g. with 'convmv -t utf-8')",
+            Path(path),
+        )
+    return None
 
 
 def relative_name(folder: Path, path: Path | str) -> str:
@@ -372,6 +442,9 @@ def _split(path: Path, text: str) -> tuple[str, int, int, int, BaseHandler]:
     return fm, closing.end(), first_line, body_line, handler
 
 
+_TOO_DEEP = "front matter is not valid {}: lists or tables nested too deeply"
+
+
 _JSON_DECODER = json.JSONDecoder()
 #: How a JSON object starts: '{', then a key or '}' (a Liquid '{%' or '{{' is no JSON).
 _JSON_START = re.compile(r'\{\s*["}]')
@@ -384,6 +457,8 @@ def _json_object(path: Path, text: str) -> tuple[str, int, int, int, BaseHandler
     messages say what is wrong then."""
     try:
         _, end = _JSON_DECODER.raw_decode(text)
+    except RecursionError:
+        raise EntryError(_TOO_DEEP.format("JSON"), path, 1, "FP120") from None
     except json.JSONDecodeError as e:
         if _JSON_HANDLER.detect(text):
             return None
@@ -398,7 +473,20 @@ def _load_other(path: Path, fm: str, first_line: int, handler: BaseHandler) -> A
     """TOML or JSON front matter, through its python-frontmatter handler."""
     if handler is _JSON_HANDLER:
         try:
-            return handler.load("{" + fm + "}")
+            meta = handler.load("{" + fm + "}")
+            if "\\u" in fm:  # an escape may make half a UTF-16 pair, which no file can hold
+                json.dumps(meta, ensure_ascii=False).encode("utf-8")
+            return meta
+        except RecursionError:
+            raise EntryError(_TOO_DEEP.format("JSON"), path, first_line, "FP120") from None
+        except UnicodeEncodeError as e:
+            raise EntryError(
+                f"front matter is not valid JSON: '\\u{ord(e.object[e.start]):04x}' is half of a "
+                "UTF-16 surrogate pair, not a character; write the character itself",
+                path,
+                first_line,
+                "FP120",
+            ) from None
         except json.JSONDecodeError as e:
             # "{" was added before the first line of fm: its lines count from the opening one
             line = first_line - 1 + e.lineno
@@ -407,6 +495,8 @@ def _load_other(path: Path, fm: str, first_line: int, handler: BaseHandler) -> A
             ) from None
     try:
         return handler.load(fm)
+    except RecursionError:
+        raise EntryError(_TOO_DEEP.format("TOML"), path, first_line, "FP120") from None
     except tomllib.TOMLDecodeError as e:
         match = re.search(r"\(at line (\d+), column \d+\)", str(e))
         message = re.sub(r"\s*\(at line.*\)", "", str(e))
@@ -590,9 +680,13 @@ def read_file_stat(path: Path, site: Site) -> tuple[bytes, int, int]:
     it was opened: should it change meanwhile, its next build reads it again."""
     try:
         # os.open/os.read, not open(): the io stack costs more than the read itself here
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        # O_NONBLOCK: a named pipe put in the file's place opens at once, to be refused below
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
         try:
             stat = os.fstat(fd)
+            if not S_ISREG(stat.st_mode):
+                kind = "a folder" if S_ISDIR(stat.st_mode) else "a named pipe, socket or device"
+                raise EntryError(f"is not a regular file ({kind}); feedpub reads only files", path)
             size = stat.st_size
             too_big = size > site.max_entry_size
             # read(size + 1), not read(limit): Python would allocate the whole limit each time

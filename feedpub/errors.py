@@ -14,12 +14,17 @@ from pathlib import Path
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
-    """``path`` relative to the current folder when it lies below it, else as given."""
+    """``path`` relative to the current folder when it lies below it, else as given. A link
+    is shown by its own name, not by where it leads (it may lead nowhere: a loop)."""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(p)
+        shown = str((p.parent.resolve() / p.name).relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a loop of links (Python < 3.13)
+        shown = str(p)
+    if shown.isascii():
+        return shown
+    # A name that is not UTF-8 (bytes kept as surrogates): its bytes shown as \xff, as text
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def located(message: str, path: Path | None, line: int | None) -> str:
@@ -44,6 +49,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FP007": ("error", "feedpub serve cannot listen on the host and port asked for"),
     "FP008": ("error", "feedpub new finds no site settings here or in any parent folder"),
     "FP009": ("error", "another feedpub build held the output folder longer than lock_timeout"),
+    "FP010": ("error", "feedpub init or new cannot write the file or folder it makes"),
     "FP101": ("error", "an entry file cannot be read, or is not UTF-8"),
     "FP102": ("error", "no front matter, front matter not closed, or not key: value lines"),
     "FP103": ("error", "front matter is not valid YAML"),

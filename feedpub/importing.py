@@ -60,8 +60,20 @@ def _read(config: Path) -> dict[str, Any]:
             data = tomllib.loads(text)
         elif config.suffix == ".json":
             data = JSONHandler().load(text)
+            json.dumps(data, ensure_ascii=False).encode("utf-8")  # no half surrogate pair
         else:
             data = YAMLHandler().load(text)
+    except RecursionError:
+        raise FeedpubError(
+            "cannot read it (lists or tables nested too deeply)", config, code="FP001"
+        ) from None
+    except UnicodeEncodeError as e:
+        raise FeedpubError(
+            f"cannot read it ('\\u{ord(e.object[e.start]):04x}' is half of a UTF-16 surrogate "
+            "pair, not a character)",
+            config,
+            code="FP001",
+        ) from None
     except (OSError, UnicodeDecodeError) as e:
         raise FeedpubError(f"cannot read it ({e})", config, code="FP001") from None
     except (tomllib.TOMLDecodeError, yaml.YAMLError, ValueError) as e:

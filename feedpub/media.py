@@ -201,7 +201,7 @@ def _locate(text: str, key: str, site: Site) -> tuple[str, LocalFile | None]:
             real = path.resolve()
             inside = real.is_relative_to(folder.resolve())
             stat = path.stat() if inside and path.is_file() else None
-        except OSError:
+        except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
             stat = None
         if stat is not None:
             # Named through a root (static/img/a.png): its URL is below the root (img/a.png).

@@ -76,6 +76,12 @@ def write_outputs(
         return _write_outputs(folder, outputs, remove, sharing)
     except OSError as e:
         where = Path(e.filename) if e.filename else folder
+        if e.errno == errno.EXDEV:  # a mount point: its staging folder is on another disk
+            raise OutputError(
+                "cannot build into this folder: it is a mount point, and a build is staged "
+                "beside it and swapped in on one file system; use a folder inside it",
+                folder,
+            ) from None
         raise OutputError(f"cannot write the output ({e.strerror or e})", where) from None
 
 

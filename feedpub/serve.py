@@ -11,15 +11,17 @@ from __future__ import annotations
 import email.utils
 import mimetypes
 import os
+import re
 import shutil
 import socket
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from ._version import __version__
@@ -109,12 +111,82 @@ def not_modified(headers: Message, etag: str, mtime: float) -> bool:
     return int(mtime) <= when.timestamp()
 
 
+#: RFC 9110, 5.6.2: a method, a header field name.
+_TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+#: RFC 9112, 3: method SP request-target SP HTTP-version, one space each, no control characters.
+_REQUEST_LINE = re.compile(rf"{_TOKEN} [\x21-\x7e]+ HTTP/[0-9]\.[0-9]")
+_FIELD_NAME = re.compile(_TOKEN)
+#: RFC 9110, 7.2 and RFC 3986, 3.2.2: uri-host [ ":" port ] (empty when there is no authority).
+_HOST = re.compile(r"(\[[0-9A-Za-z:.\-_~!$&'()*+,;=]+\]|[0-9A-Za-z\-._~%!$&'()*+,;=]*)(:[0-9]*)?")
+#: What a log line shows of a request line or path, at most.
+_SHOWN = 200
+
+
+def _shown(text: str) -> str:
+    """``text`` for a one-line log: control and non-ASCII characters escaped, cut short."""
+    text = re.sub(r"[^\x20-\x7e]", lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
+
+
+def request_problem(request_line: str, version: str, headers: Message) -> str | None:
+    """Why a request that the standard library parsed is still malformed (RFC 9112), or
+    ``None``: a request line not of three parts with single spaces, or with control
+    characters; a header field name that is not a token, a value holding CR, LF or NUL (also
+    obsolete line folding); an HTTP/1.1 request with no ``Host``, several, or an invalid one;
+    an invalid ``Content-Length``."""
+    if not _REQUEST_LINE.fullmatch(request_line):
+        return "malformed request line"
+    if headers.defects or headers.get_payload():
+        return "malformed header section"
+    for name, value in headers.raw_items():
+        if not _FIELD_NAME.fullmatch(name):
+            return "malformed header field name"
+        if any(c in value for c in "\r\n\0"):
+            return f"malformed {name} header field"
+    hosts = headers.get_all("Host") or []
+    if len(hosts) > 1 or (not hosts and version != "HTTP/1.0"):
+        return "no Host header field, or several"
+    if hosts and not _HOST.fullmatch(hosts[0].strip(" \t")):
+        return "invalid Host header field"
+    lengths = {v.strip(" \t") for v in headers.get_all("Content-Length") or []}
+    if lengths and (len(lengths) > 1 or not next(iter(lengths)).isdigit()):
+        return "invalid Content-Length header field"
+    return None
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: FeedServer
     protocol_version = "HTTP/1.1"
+    #: Seconds a connection may stay silent (an idle keep-alive one, a client that stalls).
+    timeout = 60
+    #: Why the last error answer was sent, for the log line.
+    _why: str | None = None
 
     def version_string(self) -> str:
         return f"feedpub/{__version__}"
+
+    def parse_request(self) -> bool:
+        """The standard library's parsing (400, 414, 431 or 505 for what it refuses), then
+        RFC 9112's rules it leaves out: 400 for those, never a traceback."""
+        if not super().parse_request():
+            if self.requestline and not self.requestline.split():
+                self.send_error(HTTPStatus.BAD_REQUEST, "malformed request line")  # only spaces
+            return False
+        problem = request_problem(self.requestline, self.request_version, self.headers)
+        if problem is not None:
+            self.send_error(HTTPStatus.BAD_REQUEST, problem)
+            return False
+        if "Content-Length" in self.headers or "Transfer-Encoding" in self.headers:
+            self.close_connection = True  # its body is not read: the next request cannot be
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The standard answer, with the standard reason phrase: the library's own messages
+        quote the request line, which may be 64 KiB of anything. The reason is logged."""
+        self._why = message
+        if self.request_version == "HTTP/0.9":  # not known yet: answer with a status line
+            self.request_version = self.protocol_version  # (HTTP/0.9 has none)
+        super().send_error(code)
 
     def do_GET(self) -> None:
         self._answer(with_body=True)
@@ -169,7 +241,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         status = int(code) if isinstance(code, int) else code
-        self.server.log(f"{self.command} {self.path} {status}")
+        # A request refused while parsing may have no command or path yet (or a 414: no line)
+        command, path = getattr(self, "command", None), getattr(self, "path", None)
+        what = f"{command} {path}" if command and path else getattr(self, "requestline", "")
+        why = self._why if isinstance(code, int) and code >= 400 else None
+        if not what and code == HTTPStatus.REQUEST_URI_TOO_LONG:
+            why = "request line over 64 KiB"
+        why = f" ({_shown(why)})" if why else ""
+        self.server.log(f"{_shown(what) or '-'} {status}{why}")
+        self._why = None
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: every answer, errors too, is logged once by :meth:`log_request`."""
@@ -191,12 +271,22 @@ class FeedServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         try:
             super().__init__((host, port), _Handler)
-        except OSError as e:
+        except (OSError, UnicodeError, TypeError) as e:  # TypeError: a host name with bad bytes
+            host = host.encode("utf-8", "backslashreplace").decode("utf-8")
             raise FeedpubError(
-                f"cannot serve on {host}:{port}: {e.strerror or e}; "
+                f"cannot serve on {host}:{port}: {getattr(e, 'strerror', None) or e}; "
                 "choose another with --port (or --host)",
                 code="FP007",
             ) from None
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A connection that broke (reset by the client, timed out) is one log line; only
+        what would be a bug in feedpub gets the standard library's traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError):
+            self.log(f"connection from {client_address[0]} ended: {error.strerror or error}")
+            return
+        super().handle_error(request, client_address)
 
     @property
     def url(self) -> str:

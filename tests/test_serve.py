@@ -10,9 +10,11 @@ from __future__ import annotations
 import http.client
 import os
 import queue
+import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -407,3 +409,99 @@ def test_a_folder_without_its_slash_is_redirected_on_this_site(served: Served) -
         assert status == 301
         assert headers["Location"] == "/blog/"  # never //blog/: another host to a browser
     assert served.request("/blog/")[2] == b"<p>blog</p>"
+
+
+#: Malformed requests and the answer RFC 9110/9112 give them: 400 for a request line or
+#: header section that does not parse (or a missing, doubled or invalid Host in HTTP/1.1,
+#: RFC 9112 3.2), 414 for a request line longer than the server reads (64 KiB), 431 (RFC 6585,
+#: the "appropriate 4xx" of RFC 9110 5.4) for header fields too long or too many, 505 for an
+#: HTTP version other than 1.x.
+MALFORMED = [
+    (b"GARBAGE\r\n\r\n", 400),
+    (b"GET /feed.xml HTTP/9.9\r\nHost: x\r\n\r\n", 505),
+    (b"GET /feed.xml HTTP/2.0\r\nHost: x\r\n\r\n", 505),
+    (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+    (b"GET /feed.xml HTTP/1.1\r\nHost: x\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n", 431),
+    (b"GET /feed.xml HTTP/1.1\r\nHost: x\r\n" + b"X-Many: a\r\n" * 200 + b"\r\n", 431),
+    (b"GET /feed.xml HTTP/1.1\r\n\r\n", 400),
+    (b"GET /feed.xml HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
+    (b"GET /feed.xml HTTP/1.1\r\nHost: a b\r\n\r\n", 400),
+    (b"GET /feed.xml HTTP/1.1\r\nHost: x/y\r\n\r\n", 400),
+    (b"GET /feed.xml\x00 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    (b"GET /feed.xml\x00.html HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    (b"GET /feed.xml HTTP/1.1\r\nHost: x\r\nX-Nul: a\x00b\r\n\r\n", 400),
+    (b"GET /feed.xml HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n", 400),
+    (b"GET /feed.xml HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n", 400),
+    (b"GET /feed.xml HTTP/1.1\r\nHost: x\r\nContent-Length: many\r\n\r\n", 400),
+    (b"GET  /feed.xml HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    (b"GET /feed.xml HTTP/1.1 extra\r\nHost: x\r\n\r\n", 400),
+    (b"GET /feed.xml HTTP/1.x\r\nHost: x\r\n\r\n", 400),
+    (b"GET /\r\n\r\n", 400),
+    (b"   \r\n\r\n", 400),
+    (b"\xff\xfe GET / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+]
+
+
+def _raw(port: int, request: bytes) -> bytes:
+    """What the server sends back to ``request``, up to its closing the connection (or
+    5 s of silence: a connection kept open)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        connection.sendall(request)
+        answer = b""
+        try:
+            while chunk := connection.recv(65536):
+                answer += chunk
+        except TimeoutError:
+            pass
+        return answer
+
+
+def test_malformed_requests_get_400_414_431_or_505_and_serving_goes_on(served: Served) -> None:
+    """Each malformed request gets its status line (never an empty reply), one log line, no
+    traceback; a client that resets its connection mid-request is one line too; then a
+    normal request is answered as ever."""
+    wrong = []
+    for request, status in MALFORMED:
+        answer = _raw(served.port, request)
+        first = answer.split(b"\r\n", 1)[0]
+        if not first.startswith(b"HTTP/1.1 %d " % status):
+            wrong.append(f"{request[:60]!r}: {first[:80]!r}, not {status}")
+    assert not wrong, "\n".join(wrong)
+    with socket.create_connection(("127.0.0.1", served.port), timeout=10) as reset:
+        reset.sendall(b"GET /feed.xml HTTP/1.1\r\nHost: x\r\n")
+        reset.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    status, _, body = served.request("/atom.xml")
+    assert status == 200 and b"<feed" in body
+    served.wait_for("GET /atom.xml 200")
+    log = [line for line in served.seen if not line.startswith(("serving ", "watching "))]
+    assert not any("Traceback" in line or "Error:" in line for line in log), "\n".join(log)
+    statuses = [line for line in log if re.search(r" (400|414|431|505)( |$)", line)]
+    assert len(statuses) == len(MALFORMED), "\n".join(log)
+    assert all(len(line) < 400 and line.isprintable() for line in log), "\n".join(log)
+    assert any("ended" in line for line in log), "\n".join(log)
+
+
+def test_a_request_with_a_body_it_does_not_read_closes_the_connection(served: Served) -> None:
+    """The body of a GET is not read, so it cannot be taken for the next request: the
+    connection is closed after the answer (RFC 9112 9.6), the next request is not answered
+    from the body's bytes."""
+    smuggled = b"GET /feed.json HTTP/1.1\r\nHost: x\r\n\r\n"
+    request = b"GET /atom.xml HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(smuggled)
+    answer = _raw(served.port, request + smuggled)
+    assert answer.startswith(b"HTTP/1.1 200 ")
+    assert answer.count(b"HTTP/1.1 ") == 1, answer[:500]
+
+
+def test_a_host_name_that_is_not_text_is_a_clear_error(sample_site: Path) -> None:
+    """A --host with bytes that are not UTF-8 (as a shell passes them): FP007, no traceback."""
+    done = subprocess.run(
+        [sys.executable, "-m", "feedpub", "serve", "--no-watch", "--port", "0", "--host", b"\xff"],
+        cwd=sample_site,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith("cannot serve on \\udcff:0: "), done.stderr

@@ -28,6 +28,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -121,6 +122,48 @@ def _cache_is_a_file(site: SiteDir) -> None:
     if cache.is_dir():
         shutil.rmtree(cache)
     cache.write_bytes(b"not a folder\n")
+
+
+def _link_loop(site: SiteDir) -> None:
+    (site.entries / "a.md").symlink_to("b.md")
+    (site.entries / "b.md").symlink_to("a.md")
+
+
+def _link_to_itself(site: SiteDir) -> None:
+    (site.entries / "self.md").symlink_to("self.md")
+
+
+def _folder_link_loop(site: SiteDir) -> None:
+    (site.entries / "d1").symlink_to("d2", target_is_directory=True)
+    (site.entries / "d2").symlink_to("d1", target_is_directory=True)
+
+
+def _fifo(site: SiteDir) -> None:
+    os.mkfifo(site.entries / "bad.md")  # reading it would wait for a writer forever
+
+
+def _link_to_fifo(site: SiteDir) -> None:
+    os.mkfifo(site.entries / "pipe")
+    (site.entries / "bad.md").symlink_to("pipe")
+
+
+def _not_utf8_name(site: SiteDir) -> None:
+    (site.entries / os.fsdecode(b"bad\xff\xfe.md")).write_text(post("title: B", "date: 2025-05-01"))
+
+
+def _not_utf8_folder(site: SiteDir) -> None:
+    folder = site.entries / os.fsdecode(b"\xe9t\xe9")
+    folder.mkdir()
+    (folder / "bad.md").write_text(post("title: B", "date: 2025-05-01"))
+
+
+def _entries_link_loop(site: SiteDir) -> None:
+    shutil.rmtree(site.entries)
+    site.entries.symlink_to("entries", target_is_directory=True)
+
+
+def _loop_named_lp(site: SiteDir) -> None:
+    (site.root / "lp").symlink_to("lp", target_is_directory=True)
 
 
 @dataclass(frozen=True)
@@ -290,6 +333,47 @@ CASES = [
          path=r"entries/linked\.md"),
     Case("symlink-to-outside-folder", "error", setup=_symlink_to_folder,
          path=r"entries/more(/post\.md)?"),
+    # ---- links that lead nowhere, and entries that are not files
+    Case("symlink-loop", "error", setup=_link_loop, path=r"entries/[ab]\.md",
+         words=("loop",), code="FP101"),
+    Case("symlink-to-itself", "error", setup=_link_to_itself, path=r"entries/self\.md",
+         words=("loop",), code="FP101"),
+    Case("symlink-folder-loop", "error", setup=_folder_link_loop, path=r"entries/d[12]",
+         words=("loop",), code="FP101"),
+    Case("entries-folder-link-loop", "error", setup=_entries_link_loop, path=r"feedpub\.toml",
+         words=("loop",), code="FP005"),
+    Case("entries-option-link-loop", "error", setup=_loop_named_lp, args=("--entries", "lp"),
+         path="--entries", words=("loop",)),
+    Case("out-option-link-loop", "error", setup=_loop_named_lp, args=("--out", "lp"),
+         path="--out", words=("loop",)),
+    Case("entry-is-a-named-pipe", "error", setup=_fifo, words=("not a regular file",),
+         code="FP101", subprocess=True),
+    Case("entry-links-to-a-named-pipe", "error", setup=_link_to_fifo,
+         words=("not a regular file",), code="FP101", subprocess=True),
+    Case("entry-name-not-utf8", "error", setup=_not_utf8_name, path=r"entries/bad.*\.md",
+         words=("UTF-8",), code="FP101"),
+    Case("entry-folder-name-not-utf8", "error", setup=_not_utf8_folder,
+         path=r"entries/.*/bad\.md", words=("UTF-8",), code="FP101"),
+    # ---- front matter nested past what a parser's recursion can take, or not text
+    Case("json-nested-deep", "error",
+         {"bad.md": '{\n"title": "J", "date": "2025-05-01", "x": ' + "[" * 5000 + "]" * 5000
+          + "\n}\nBody.\n"}, line=1, words=("nested",), code="FP120"),
+    Case("toml-nested-deep", "error",
+         {"bad.md": "+++\ntitle = 'T'\ndate = 2025-05-01\nx = " + "[" * 5000 + "]" * 5000
+          + "\n+++\nBody.\n"}, line=1, words=("nested",), code="FP120"),
+    Case("json-lone-surrogate", "error",
+         {"bad.md": '{\n"title": "\\ud800 half", "date": "2025-05-01"\n}\nBody.\n'}, line=1,
+         words=("\\ud800",), code="FP120"),
+    # ---- settings and options that would make no URL, or one of any length
+    Case("permalink-format-spec", "error", config=('permalink = "/{slug:>99999999999}/"',),
+         path=r"feedpub\.toml", line=5, words=("permalink",), code="FP003"),
+    Case("settings-nested-deep", "error", config=("x = " + "[" * 3000 + "]" * 3000,),
+         path=r"feedpub\.toml", words=("nested",), code="FP001"),
+    Case("authors-file-named-pipe", "error", config=('authors_file = "a.yml"',),
+         setup=lambda site: os.mkfifo(site.root / "a.yml"), path=r"feedpub\.toml", line=5,
+         words=("a.yml", "not a file"), subprocess=True),
+    Case("base-url-not-utf8", "error", args=("--base-url", "https://" + os.fsdecode(b"\xff") + "/"),
+         path="--base-url", words=("base_url",)),
     # ---- output folder
     Case("output-inside-entries", "error", {"new.md": post("title: New", "date: 2025-05-01")},
          config=('output = "entries/public"',), path=r"feedpub\.toml", line=5,
@@ -361,6 +445,8 @@ def tree_state(top: Path, site: SiteDir) -> dict[str, str]:
                 continue
             elif path.is_dir():
                 state[str(path.relative_to(top))] = "dir"
+            elif not path.is_file():  # a named pipe: reading it would wait forever
+                state[str(path.relative_to(top))] = f"mode {path.stat().st_mode:o}"
             else:
                 state[str(path.relative_to(top))] = hashlib.sha256(path.read_bytes()).hexdigest()
         dirs[:] = [d for d in dirs if here / d not in skip and not (here / d).is_symlink()]
@@ -499,6 +585,87 @@ def test_catalogue(site: SiteDir, case: Case, capfd: pytest.CaptureFixture[str])
             assert_code(site, case)
             assert site.snapshot() == before
             assert tree_state(top, site) == tree
+
+
+# --------------------------------------------------------------------------- unreadable entries
+
+UNREADABLE = {
+    "symlink-loop": (_link_loop, r"entries/[ab]\.md"),
+    "symlink-to-itself": (_link_to_itself, r"entries/self\.md"),
+    "symlink-folder-loop": (_folder_link_loop, r"entries/d[12]"),
+    "entry-is-a-named-pipe": (_fifo, BAD),
+    "entry-name-not-utf8": (_not_utf8_name, r"entries/bad\\xff\\xfe\.md"),
+}
+
+
+def assert_named(outcome: Run, command: str, path: str) -> None:
+    """Exit 1, and a `path: message` line (`path: error FP101: message` from check)."""
+    assert outcome.exit_code == 1, outcome.stdout + outcome.stderr
+    code = " error FP101:" if command == "check" else ""
+    shown = re.compile(rf"^{ANYWHERE}{path}:{code} ", re.MULTILINE)
+    assert shown.search(outcome.stdout + outcome.stderr), outcome.stdout + outcome.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "check", "list"])
+@pytest.mark.parametrize("name", list(UNREADABLE))
+def test_every_command_names_an_entry_it_cannot_read(
+    site: SiteDir, command: str, name: str
+) -> None:
+    """Not only `build`: `check` and `list` read the entries too, and end the same way."""
+    site.entry("good.md", GOOD)
+    setup, path = UNREADABLE[name]
+    setup(site)
+    assert_named(run(site, command, in_subprocess=True), command, path)
+
+
+@pytest.mark.parametrize("command", ["build", "check", "list"])
+def test_a_folder_that_cannot_be_read_is_named(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """EACCES on a folder among the entries (tests run as root, where chmod 000 stops
+    nothing: os.scandir is made to fail as it does for another user)."""
+    site.entry("good.md", GOOD)
+    site.entry("locked/bad.md", GOOD)
+    scandir = os.scandir
+
+    def denied(path: Any = ".") -> Any:
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", denied)
+    outcome = run(site, command)
+    assert_named(outcome, command, "entries/locked")
+    assert "Permission denied" in outcome.stdout + outcome.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "check", "list"])
+def test_an_entry_replaced_by_a_named_pipe_after_listing_is_named(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """A file replaced by a named pipe between listing and reading: an error, not a read that
+    waits for a writer forever."""
+    module = sys.modules["feedpub.build"]  # (feedpub.build is the function)
+    site.entry("good.md", GOOD)
+    bad = site.entry("bad.md", post("title: Bad", "date: 2025-05-01"))
+    list_entries = module.list_entries
+
+    def listing_then_swap(*args: Any) -> Any:
+        listing = list_entries(*args)
+        bad.unlink()
+        os.mkfifo(bad)
+        return listing
+
+    monkeypatch.setattr(module, "list_entries", listing_then_swap)
+    done: list[Run] = []
+    worker = threading.Thread(target=lambda: done.append(run(site, command)), daemon=True)
+    worker.start()
+    worker.join(TIMEOUT)
+    if worker.is_alive():
+        os.close(os.open(bad, os.O_WRONLY | os.O_NONBLOCK))  # let the stuck read end
+        worker.join(TIMEOUT)
+        pytest.fail(f"feedpub {command} waited for a writer of the named pipe")
+    assert_named(done[0], command, BAD)
 
 
 def test_new_output_folder_can_be_served(site: SiteDir) -> None:
@@ -697,3 +864,115 @@ def test_full_disk(
     else:
         assert error is None, str(error)
         assert_feeds(site, ["Good", "New"])
+
+
+# --------------------------------------------------------------------------- other commands
+
+
+def _read_only(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> None:
+    """Make ``open`` in ``module`` fail as on a read-only file system, for files called
+    ``name`` (root passes every permission check, and a read-only mount needs privileges)."""
+
+    def refusing(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if Path(file).name == name and any(c in mode for c in "wax+"):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(file))
+        return open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(module, "open", refusing, raising=False)
+
+
+def test_new_and_init_where_a_file_is_in_the_way(site: SiteDir) -> None:
+    """A file named `entries` where `new` and `init` make the entries folder: FP008 naming
+    it, exit 1, nothing written (init's feedpub.toml is not left half-done)."""
+    shutil.rmtree(site.entries)
+    site.entries.write_text("a file, not a folder\n")
+    outcome = run(site, "new", "Hello")
+    assert outcome.exit_code == 1, outcome.stderr
+    assert re.match(rf"{ANYWHERE}entries: cannot make the folder", outcome.stderr), outcome.stderr
+    other = site.root / "other"
+    other.mkdir()
+    (other / "entries").write_text("a file\n")
+    outcome = run(site, "init", "other")
+    assert outcome.exit_code == 1, outcome.stderr
+    assert "other/entries: cannot make the folder" in outcome.stderr, outcome.stderr
+    assert sorted(p.name for p in other.iterdir()) == ["entries"]
+
+
+def test_new_and_init_on_a_read_only_file_system(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EROFS writing the new entry, or init's example entry after its feedpub.toml: FP008,
+    exit 1, and no file left behind."""
+    import feedpub.authoring
+
+    _read_only(monkeypatch, feedpub.authoring, "2025-05-01-hello.md")
+    outcome = run(site, "new", "Hello", "--date", "2025-05-01")
+    assert outcome.exit_code == 1, outcome.stderr
+    assert "cannot write the file (Read-only file system)" in outcome.stderr, outcome.stderr
+    assert list(site.entries.iterdir()) == []
+    _read_only(monkeypatch, feedpub.authoring, "hello-feeds.md")
+    outcome = run(site, "init", "fresh")
+    assert outcome.exit_code == 1, outcome.stderr
+    assert "hello-feeds.md: cannot write the file" in outcome.stderr, outcome.stderr
+    assert not (site.root / "fresh" / "feedpub.toml").exists(), "init left half a site"
+
+
+def test_clean_on_a_read_only_file_system(site: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache that cannot be removed: FP006 naming it, exit 1, no traceback."""
+    site.entry("good.md", GOOD)
+    assert run(site, "build").exit_code == 0
+    unlink = Path.unlink
+
+    def refusing(path: Path, *args: Any, **kwargs: Any) -> None:
+        if CACHE in path.parts:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "unlink", refusing)
+    monkeypatch.setattr(shutil, "rmtree", refusing)
+    outcome = run(site, "clean")
+    assert outcome.exit_code == 1, outcome.stderr
+    assert re.match(rf"{ANYWHERE}\.feedpub-cache: cannot remove the cache", outcome.stderr)
+
+
+def test_an_output_folder_that_is_a_mount_point_is_named(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """public/ as a mount point (a container volume): the files staged beside it cannot be
+    linked or renamed across file systems (EXDEV, made here without privileges). The error
+    names the output folder and says what to do, not a staging folder's file."""
+    site.entry("good.md", GOOD)
+    assert run(site, "build").exit_code == 0
+    before = site.snapshot()
+    site.entry("new.md", post("title: New", "date: 2025-05-01"))
+
+    def cross_device(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EXDEV, os.strerror(errno.EXDEV), str(args[0]), str(args[1]))
+
+    # No atomic swap across file systems, then each file's rename fails: as on a real mount
+    monkeypatch.setattr(feedpub.output, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(feedpub.output, "os", _Proxy(os, link=cross_device, replace=cross_device))
+    outcome = run(site, "build")
+    assert outcome.exit_code == 1, outcome.stderr
+    assert re.match(rf"{ANYWHERE}public: .*mount point.*a folder inside it", outcome.stderr)
+    assert site.snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("hugo.toml", "x = " + "[" * 5000 + "]" * 5000 + "\n"),
+        ("hugo.json", '{"x": ' + "[" * 5000 + "]" * 5000 + "}\n"),
+        ("hugo.json", '{"title": "\\ud800 half", "baseURL": "https://example.org/"}\n'),
+    ],
+    ids=["toml-nested-deep", "json-nested-deep", "json-lone-surrogate"],
+)
+def test_init_from_a_hugo_config_it_cannot_read(site: SiteDir, name: str, text: str) -> None:
+    """`init --from hugo` on a configuration no parser can take: FP001 naming it, no file."""
+    other = site.root / "hugo-site"
+    other.mkdir()
+    (other / name).write_text(text)
+    outcome = run(site, "init", "--from", "hugo", "hugo-site")
+    assert outcome.exit_code == 1, outcome.stderr
+    assert f"hugo-site/{name}: cannot read it" in outcome.stderr, outcome.stderr
+    assert not (other / "feedpub.toml").exists()
