@@ -1243,7 +1243,10 @@ def _flow(value: Any, depth: int = 0) -> str:
     if isinstance(value, list):
         items = [_flow(v, depth + 1) for v in value[:5]]
         return "[" + ", ".join(items + ["…"] * (len(value) > 5)) + "]"
-    return "~" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+    if value is None:
+        return "~"
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    return text if text.isprintable() else repr(text)  # (a line break would split the message)
 
 
 #: Each category or tag as written → the term it is (thousands of entries share a few).

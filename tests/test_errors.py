@@ -134,8 +134,10 @@ def test_problems_in_several_files_are_all_reported(site, built):
         ("[Good, {a: b}, Fine]", "item 2 is a mapping ({a: b})"),
         ("[[x, 010], [y]]", "item 1 is a list ([x, 010]) and item 2 is a list ([y])"),
         ("\n  - Good\n  -\n  - [3.10]", "item 2 is empty and item 3 is a list ([3.10])"),
+        # (a line break in a key stays in the one line of the message, escaped)
+        ('\n  - "a\\rb": c', "item 1 is a mapping ({'a\\rb': c})"),
     ],
-    ids=["mapping", "nested-lists", "block-list"],
+    ids=["mapping", "nested-lists", "block-list", "line-break"],
 )
 def test_a_bad_item_of_a_list_is_named_once(site, built, value, what):
     site.entry("bad.md", post("title: Hello", "date: 2025-05-01", f"categories: {value}"))
