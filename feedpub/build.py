@@ -158,19 +158,24 @@ class Listing:
         return digest(json.dumps([data, [str(e) for e in self.problems]]).encode())
 
 
+def check_entries_folder(site: Site) -> None:
+    """Raise :class:`ConfigError` (FP005) when the entries folder is missing."""
+    if not site.entries.is_dir():
+        problem = "is a file, not a folder" if site.entries.exists() else "does not exist"
+        raise ConfigError(
+            f"the entries folder {problem}; create it, or set 'entries' in the configuration",
+            site.entries,
+            code="FP005",
+        )
+
+
 def list_entries(site: Site) -> Listing:
     """Find the entry files and their sizes and modification times (no file is read).
 
     Raises :class:`ConfigError` when there is no entries folder or no entry in it.
     """
     folder = site.entries
-    if not folder.is_dir():
-        problem = "is a file, not a folder" if folder.exists() else "does not exist"
-        raise ConfigError(
-            f"the entries folder {problem}; create it, or set 'entries' in the configuration",
-            folder,
-            code="FP005",
-        )
+    check_entries_folder(site)
     if site.dialect == "feedpub":
         paths, link_problems = entry_files(folder, site.extensions)
     else:
@@ -968,6 +973,7 @@ def build(
         clock = time.perf_counter()
 
     check_folders(site)  # before anything is read or written
+    check_entries_folder(site)  # (no entries: no site here; nothing made, not even the lock)
     with (
         build_lock(site, "build", waiting),
         signals.finishing(),

@@ -62,11 +62,12 @@ def remove_cache(site: Site, waiting: Callable[[str], None] | None = None) -> Pa
     from .output import clean_stale_stages
 
     check_folders(site)  # never remove anything beside a folder that is not an output
+    folder = cache_folder(site)
+    if not folder.is_dir():  # no cache, so no build is running: nothing to lock or remove
+        clean_stale_stages(site.output.resolve())
+        return None
     with build_lock(site, "clean", waiting):
         clean_stale_stages(site.output.resolve())
-        folder = cache_folder(site)
-        if not folder.is_dir():
-            return None
         kept = {*LOCK_FILES, ".gitignore"}
         try:
             gone = [path for path in folder.iterdir() if path.name not in kept]

@@ -536,7 +536,9 @@ def clean(config: Path | None, out: Path | None) -> None:
     with _user_errors("nothing was removed"):
         site = load_site(config, output=out, base_url="https://unused.invalid/")
         removed = remove_cache(site, waiting=_waiting)
-    click.echo(f"removed {display_path(removed)}" if removed else "no cache to remove")
+    click.echo(
+        f"removed the cache in {display_path(removed)}/" if removed else "no cache to remove"
+    )
 
 
 @main.command()

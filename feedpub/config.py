@@ -565,12 +565,17 @@ def _key_line(text: str, table: str | None, key: str) -> int | None:
 
 
 def _base_url(value: Any, problem: Callable[..., None], config: Path | None) -> str | None:
-    where = f"in {config.name}" if config is not None else "in feedpub.toml"
     if value is None or value == "":
-        problem(
-            f'no base URL; set base_url = "https://example.com/" {where}, or pass --base-url',
-            "FP004",
-        )
+        if config is None:
+            message = (
+                "no base_url: no feedpub.toml (or pyproject.toml with [tool.feedpub]) here "
+                "or in any parent folder; run 'feedpub init' to make a site, or pass --config "
+                "or --base-url"
+            )
+        else:
+            message = f'no base URL; set base_url = "https://example.com/" in {config.name}'
+            message += ", or pass --base-url"
+        problem(message, "FP004")
         return None
     if not isinstance(value, str):
         return None

@@ -304,7 +304,7 @@ def test_clean_waits_for_the_lock_and_keeps_the_lock_file(site: Path) -> None:
         holder.release()
     code, out, err = finish(process)
     assert code == 0, out + err
-    assert out == "removed .feedpub-cache\n"
+    assert out == "removed the cache in .feedpub-cache/\n"
     assert err == f"waiting for another feedpub build of public/ (process {holder.pid})…\n"
     assert sorted(p.name for p in (site / ".feedpub-cache").iterdir()) == [
         ".gitignore",

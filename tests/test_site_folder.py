@@ -227,3 +227,35 @@ def test_init_makes_a_site_in_a_sites_other_folders(
     assert built.exit_code == 0, built.output
     assert (site.root / "docs" / "news" / "public" / "feed.xml").is_file()
     assert not site.public.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("build",),
+        ("check",),
+        ("list",),
+        ("links",),
+        ("clean",),
+        ("build", "--base-url", "https://example.org/"),
+    ],
+    ids=["build", "check", "list", "links", "clean", "build-with-base-url"],
+)
+def test_a_command_with_no_site_anywhere_says_so_and_makes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    home = tmp_path / "home"
+    (home / "notes").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(home / "notes")
+    result = CliRunner().invoke(main, list(args))
+    assert list(home.rglob("*")) == [home / "notes"], result.output  # no cache, no lock
+    if args == ("clean",):
+        assert result.exit_code == 0 and result.output == "no cache to remove\n"
+    elif len(args) > 1:  # a base URL given: the missing entries folder is what is said
+        assert result.exit_code == 1 and "the entries folder does not exist" in result.output
+    else:
+        assert result.exit_code == 1, result.output
+        assert "no feedpub.toml (or pyproject.toml with [tool.feedpub]) here or in any parent" in (
+            result.output
+        )
