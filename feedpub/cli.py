@@ -469,7 +469,7 @@ def check(
     since the last build (read from the manifest in the output folder). Then
     builds the feeds in memory and checks them against the RSS 2.0, Atom 1.0
     and JSON Feed rules. Every finding has a stable code
-    (FP105, ...) listed in the README.
+    (FP105, ...) listed in docs/error-codes.md.
 
     Exit status: 0 when there is no error (warnings allowed unless --strict),
     1 otherwise.
