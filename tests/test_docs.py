@@ -5,6 +5,7 @@ and the error-codes page has exactly the codes of feedpub/errors.py."""
 from __future__ import annotations
 
 import html
+import inspect
 import os
 import re
 import subprocess
@@ -102,6 +103,20 @@ def test_every_option_shows_in_the_built_reference(site: Path, name: str) -> Non
                 assert re.search(rf"(?<![\w-]){re.escape(flag)}(?![\w-])", text), (
                     f"'feedpub {name}' option {flag} is not in its generated reference"
                 )
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_every_line_of_a_commands_help_shows_in_its_generated_reference(
+    site: Path, name: str
+) -> None:
+    """mkdocs-click writes a command's help as Markdown: text like <slug> would vanish as an
+    unknown HTML tag. Placeholders are written in capitals (OUTPUT/categories/SLUG/)."""
+    page = (site / "commands" / name / "index.html").read_text(encoding="utf-8")
+    generated = re.sub(r"<[^>]+>", " ", page.split('id="reference"', 1)[1])
+    shown = " ".join(html.unescape(generated).split())
+    for line in inspect.cleandoc(main.commands[name].help or "").splitlines():
+        line = " ".join(line.replace("\b", "").split())
+        assert line in shown, f"'feedpub {name} --help' line not in its reference: {line!r}"
 
 
 def test_every_setting_is_on_the_configuration_page() -> None:
