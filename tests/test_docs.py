@@ -135,3 +135,13 @@ def test_the_error_codes_page_has_exactly_the_codes_of_errors_py() -> None:
     assert sorted(set(code_severity) - set(table)) == [], "codes missing from error-codes.md"
     assert sorted(set(table) - set(code_severity)) == [], "error-codes.md has unknown codes"
     assert table == code_severity, "a severity on error-codes.md differs from errors.py"
+
+
+def test_the_readme_is_a_landing_page_whose_links_lead_into_docs() -> None:
+    readme = REPO / "README.md"
+    assert readme.stat().st_size < 10 * 1024, "README.md is the landing page: keep it under 10 KB"
+    text = readme.read_text(encoding="utf-8")
+    links = re.findall(r"\]\((?!https?://|#)([^)#\s]+)", text)
+    assert any(link.startswith("docs/") for link in links)
+    missing = [link for link in links if not (REPO / link).exists()]
+    assert missing == [], "README.md links to files that do not exist"
