@@ -262,9 +262,9 @@ def build(
 ) -> None:
     """Build the feeds: OUTPUT/feed.xml (RSS 2.0), atom.xml (Atom 1.0), feed.json (JSON Feed).
 
-    The same three are written per category under OUTPUT/categories/<slug>/ (and per
+    The same three are written per category under OUTPUT/categories/SLUG/ (and per
     tag and author when tag_feeds / author_feeds are on), and with archive = true the
-    whole history as RFC 5005 archive documents under OUTPUT/archive/<n>/.
+    whole history as RFC 5005 archive documents under OUTPUT/archive/N/.
 
     Reads every entry, checks it, and writes the feeds only when every entry is
     correct: on any problem it prints 'file:line: message' for each one, exits
@@ -469,7 +469,7 @@ def check(
     since the last build (read from the manifest in the output folder). Then
     builds the feeds in memory and checks them against the RSS 2.0, Atom 1.0
     and JSON Feed rules. Every finding has a stable code
-    (FP105, ...) listed in the README.
+    (FP105, ...) listed in docs/error-codes.md.
 
     Exit status: 0 when there is no error (warnings allowed unless --strict),
     1 otherwise.
@@ -548,7 +548,7 @@ def clean(config: Path | None, out: Path | None) -> None:
 def ping(config: Path | None, out: Path | None, dry_run: bool) -> None:
     """Tell the WebSub hubs ('hub' in the configuration) which feeds changed.
 
-    Sends each hub an HTTP POST with hub.mode=publish and hub.url=<feed URL>
+    Sends each hub an HTTP POST with hub.mode=publish and hub.url=FEED_URL
     for every feed whose file a 'feedpub build' changed since the hubs were
     last told (the last build's changes, and any earlier ones a ping missed);
     the hub then fetches the feed and pushes it to its subscribers. Run it
@@ -593,9 +593,9 @@ def ping(config: Path | None, out: Path | None, dry_run: bool) -> None:
 @_base_url_option
 @click.option("--all", "every", is_flag=True, help="Also the feeds per category, tag and author.")
 def links(config: Path | None, base_url: str | None, every: bool) -> None:
-    """Print the <link rel="alternate"> tags that announce the feeds.
+    """Print the HTML link tags (rel="alternate") that announce the feeds.
 
-    Paste them into the <head> of your site's pages, so browsers and feed
+    Paste them into the head of your site's pages, so browsers and feed
     readers find the feeds from any page. Without --all, only the main feed's
     three formats (RSS, Atom, JSON Feed).
 
@@ -701,7 +701,7 @@ def new(
     edit: bool,
     config: Path | None,
 ) -> None:
-    """Start a new entry: entries/<date>-<slug>.md with complete front matter.
+    """Start a new entry: entries/DATE-SLUG.md with complete front matter.
 
     The slug is made from the title (any script, transliterated). An existing
     file is never overwritten: a second entry of the same name gets '-2'.

@@ -37,8 +37,8 @@ def located(message: str, path: Path | None, line: int | None) -> str:
     return f"{where}: {message}"
 
 
-#: Every finding feedpub reports, by stable code: (severity, what it means). The README lists
-#: them all (a test checks it); codes are never reused for another meaning.
+#: Every finding feedpub reports, by stable code: (severity, what it means). docs/error-codes.md
+#: lists them all (tests/test_docs.py checks it); codes are never reused for another meaning.
 CODES: dict[str, tuple[str, str]] = {
     "FP001": ("error", "the configuration file cannot be read, or is not valid TOML"),
     "FP002": ("error", "unknown setting in the configuration"),

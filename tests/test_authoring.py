@@ -357,7 +357,7 @@ def test_new_refuses_an_author_the_build_would_refuse(
     ],
 )
 def test_new_writes_the_sites_author(site: SiteDir, setting: str, written: str) -> None:
-    """The README's "complete front matter (title, date, author, …)": the site's default
+    """docs/commands/new.md's "complete front matter (title, date, author, …)": the site's default
     author, in a form that reads back as the same author."""
     site.config(BASIC_CONFIG + f"author = {setting}\n")
     result = site.run("new", "Story")

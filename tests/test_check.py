@@ -727,12 +727,3 @@ def test_editing_an_entry_keeps_its_id(site, extra, later, expected_id):
     assert "FP208" not in built.output
     assert "id changed" not in built.output
     assert feed_ids(site) == ({"New title": expected_id}, {"New title": expected_id})
-
-
-# --------------------------------------------------------------------------- documentation
-
-
-def test_every_code_is_in_the_readme():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    missing = [code for code in CODES if not re.search(rf"\b{code}\b", readme)]
-    assert missing == []

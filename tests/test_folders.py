@@ -416,9 +416,8 @@ def test_a_folder_replaced_by_a_file_during_a_build(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
 
 
-def test_readme_states_the_folder_rule() -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    safety = readme.split("## Safety", 1)[1].split("\n## ", 1)[0]
+def test_the_safety_page_states_the_folder_rule() -> None:
+    safety = (Path(__file__).resolve().parent.parent / "docs" / "safety.md").read_text()
     rule = " ".join(safety.split())
     assert "output folder may not be the site folder" in rule
     assert "never removed or replaced, even one written there while the build runs" in rule

@@ -4,8 +4,8 @@ The site is built once, then both feeds (RSS 2.0 and Atom 1.0) are read by feedp
 `reader` library, by newsboat (over HTTP on 127.0.0.1) and by rss-parser (npm, the most used
 JavaScript parser, through tests/js/parse.mjs), and every item is compared with what its entry
 file says. Expected values are written by hand from the entry files and the rules in
-README.md (dates in the site's zone Europe/Berlin, links from the permalink pattern, ids = links,
-derived summaries, absolute URLs); they are never copied from feedpub's output.
+docs/front-matter.md (dates in the site's zone Europe/Berlin, links from the permalink pattern,
+ids = links, derived summaries, absolute URLs); they are never copied from feedpub's output.
 
 Where a consumer cannot express a field, or shows it in its own (documented, verified) way, the
 test says so in a comment instead of pretending.
@@ -55,13 +55,13 @@ class Person:
 
 @dataclass(frozen=True)
 class Item:
-    """What one entry file says, in the terms of the README."""
+    """What one entry file says, in the terms of docs/front-matter.md."""
 
     #: Entry file name, for test ids.
     file: str
     title: str
     authors: tuple[Person, ...]
-    #: Categories then tags, without repeats (README: tags are written after the categories).
+    #: Categories then tags, without repeats (docs/front-matter.md: tags after the categories).
     categories: tuple[str, ...]
     summary: str
     #: Text that must appear in the content (as text, markup removed).
@@ -76,12 +76,12 @@ class Item:
 
     @property
     def id(self) -> str:
-        return self.link  # README: no `id:` in front matter, so the id is the link
+        return self.link  # docs/front-matter.md: no `id:` in front matter, so the id is the link
 
     @property
     def rss_creator(self) -> str:
-        """README: an RSS item names its authors in one dc:creator, joined with ", " (no
-        e-mail: only Atom has a place for it)."""
+        """docs/front-matter.md: an RSS item names its authors in one dc:creator, joined with
+        ", " (no e-mail: only Atom has a place for it)."""
         return ", ".join(a.name for a in self.authors)
 
 

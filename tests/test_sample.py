@@ -23,7 +23,8 @@ TITLE = (
     "Amid Political Headwinds"
 )
 LINK = "https://news.example.com/2025/11/ford-xiaomi-ev-partnership-talks/"
-# 2025-11-14T09:00:00-05:00, the date chosen for the sample (README, "The sample entry").
+# 2025-11-14T09:00:00-05:00, the date chosen for the sample (docs/getting-started.md, "The sample
+# entry").
 PUBLISHED_UTC = (2025, 11, 14, 14, 0, 0)
 CHROME = ("Share:", "This Post Has 0 Comments", "No comments yet", "Leave a Reply")
 QUOTES = ("Michael Rodriguez", "Sarah Chen", "Frank Kowalski", "Dr. Evelyn Park")

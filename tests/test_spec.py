@@ -1,4 +1,5 @@
-"""Feed-level facts the RSS 2.0 and Atom 1.0 specs (and DESIGN.md) require, checked in the XML."""
+"""Feed-level facts the RSS 2.0 and Atom 1.0 specs require (docs/architecture.md, "Facts the
+output must respect"), checked in the XML."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ written so that readers show them as written and validators take them for plain 
 The W3C validator warns (CharacterData) on RSS plain text whose text has '<' before a letter
 or an entity's text, unless its line uses hexadecimal character references (the RSS Best
 Practices Profile's way to write '&' and '<'); in Atom, on an entity's text the same way. It
-is run by hand (README: the sample site's feeds pass it); these tests check the form it asks
+is run by hand (docs/feeds.md: the sample site's feeds pass it); these tests check the form it asks
 for, what feedparser reads back, and that `feedpub check` flags what would still be warned.
 """
 

@@ -176,7 +176,7 @@ def test_dry_run_sends_nothing(site: SiteDir, hubs) -> None:
 def test_a_hub_answering_an_error_is_one_line_and_exit_1(
     site: SiteDir, hubs, status: int, reason: str
 ) -> None:
-    """As the README says: a hub that refuses is not tried again for the other feeds (it
+    """As docs/commands/ping.md says: a hub that refuses is not tried again for the other feeds (it
     gets one request, not nine); the other hubs still are; the next ping sends them all."""
     hubs += [Hub(status=status), Hub()]
     _site(site, hubs[0].url, hubs[1].url)

@@ -12,7 +12,7 @@ change to anything else. Each case below first builds a good site, then adds its
 build and checks its ending plus "nothing else changed": every file in the site folder and its
 parent (entries, config, files outside) keeps its bytes, and the only new paths are public/'s
 three files and a `.feedpub-cache` folder beside public/. Expected endings, codes and limits come
-from README.md and the issue, not from what feedpub prints.
+from the manual (docs/) and the issue, not from what feedpub prints.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ CATEGORY_FEED = re.compile(r"^categories(/[a-z0-9-]+(/(feed\.xml|atom\.xml|feed\
 CACHE = ".feedpub-cache"
 TIMEOUT = 20  # seconds: an alias bomb must not hang the build
 BAD = r"entries/bad\.md"
-#: A path may be shown relative to the site folder (as the README does) or absolute.
+#: A path may be shown relative to the site folder (as docs/ does) or absolute.
 ANYWHERE = r"(?:/[^:]*/)?"
 LOCATED = re.compile(r"^[^:\s][^:]*(:\d+)?: ")
 WARNING = re.compile(r"^(?:[^:\s][^:]*(?::\d+)?: )?warning FP\d{3}: ")
@@ -169,7 +169,7 @@ def _loop_named_lp(site: SiteDir) -> None:
 @dataclass(frozen=True)
 class Case:
     id: str
-    #: "feeds", "error", or "either" (a clean ending of either kind, where the README leaves
+    #: "feeds", "error", or "either" (a clean ending of either kind, where the manual leaves
     #: the choice open: alias bombs, character references to characters XML cannot carry).
     ending: str
     #: Entry files to add (name below entries/ → text, bytes, or a function making bytes).
