@@ -233,7 +233,8 @@ def delta_build(
             links.add(entry.link)
     lap("scan")
 
-    # Nothing can fail from here on but writing.
+    # The entries are stored now; what may still fail (the feed checks, the writing) leaves
+    # no build record behind (store_entries forgets it), so the next build is a full one.
     store.store_entries(fresh_rows)
     for rel, size, mtime_ns in touched:
         store.restat(rel, size, mtime_ns)

@@ -14,6 +14,7 @@ build ran) is moved back from the old tree: only the build's own files are ever 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -99,17 +100,22 @@ def _write_outputs(
     names = {name: _inside(target, name, folder) for name in outputs}
     removed = {_inside(target, name, folder) for name in remove} - set(names.values())
     removed = {path for path in removed if path.is_file() and not path.is_symlink()}
+    # What each file to remove is now: one replaced during the build is someone else's.
+    was = {path: _identity(path) for path in removed}
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_stages(target)
     if not outputs and not removed and target.is_dir():
         return [], kept  # nothing to write: no staging folder to mirror the outputs into
-    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.feedpub-stage-", dir=target.parent))
+    stage: Path | None = Path(
+        tempfile.mkdtemp(prefix=f".{target.name}.feedpub-stage-", dir=target.parent)
+    )
     try:
         os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes it private; a site is public
         (stage / _STAGE_MARK).touch()
         mirrored: dict[Path, tuple[object, ...]] = {}
         if target.exists():
-            mirrored = _mirror(target, stage, skip=set(names.values()) | removed)
+            mirrored = _mirror(target, stage, skip=set(names.values()) | removed, folder=folder)
+            mirrored.update((path.relative_to(target), was[path]) for path in removed)
             _prune(stage, {stage / p.relative_to(target) for p in removed})
         written: list[Path] = []
         unchanged = list(kept)
@@ -136,13 +142,16 @@ def _write_outputs(
             _fsync_dir(target.parent)
             # What changed in the output folder since the mirror was made (a file someone
             # wrote there during the build) is now in the old tree, at the staging path.
-            ours = {p.relative_to(target) for p in (*names.values(), *removed)}
+            ours = {p.relative_to(target) for p in names.values()}
             stuck = _reconcile(stage, target, mirrored, ours)
             if stuck:  # never deleted: the old tree is kept, and the user told where
-                kept = Path(
-                    tempfile.mkdtemp(prefix=f".{target.name}.feedpub-kept-", dir=target.parent)
-                )
-                os.replace(stage, kept)
+                kept = stage  # (if it cannot even be renamed, it stays where it is)
+                with contextlib.suppress(OSError):
+                    name = f".{target.name}.feedpub-kept-"
+                    candidate = Path(tempfile.mkdtemp(prefix=name, dir=target.parent))
+                    os.replace(stage, candidate)
+                    kept = candidate
+                stage = None  # (for the clean-up below: nothing to remove)
                 raise OutputError(
                     f"the feeds were written, but {len(stuck)} file(s) written into the output "
                     f"folder during the build could not be put back ({stuck[0]}...); they are "
@@ -153,12 +162,15 @@ def _write_outputs(
             for path in written:  # no atomic swap here: replace file by file
                 path.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(stage / path.relative_to(target), path)
-            for path in removed:
-                path.unlink(missing_ok=True)
+            gone = {p for p in removed if os.path.lexists(p) and _identity(p) == was[p]}
+            for path in gone:  # (one changed during the build is someone else's now)
+                path.unlink()
+            _prune(target, gone)
         return written, unchanged
     finally:
-        with signals.deferred():  # (a second Ctrl-C: the folder goes all the same)
-            shutil.rmtree(stage, ignore_errors=True)
+        if stage is not None:
+            with signals.deferred():  # (a second Ctrl-C: the folder goes all the same)
+                shutil.rmtree(stage, ignore_errors=True)
 
 
 def _umask() -> int:
@@ -168,15 +180,24 @@ def _umask() -> int:
 
 
 def clean_stale_stages(target: Path) -> None:
-    """Remove staging folders a killed build left beside ``target``."""
+    """Remove staging folders a killed build left beside ``target``. One that still has its
+    mark was never swapped in: only the build's own files and links are in it. One without
+    was swapped out: the old output folder, killed before what was written into it during
+    the build was put back; it is kept, as ``.NAME.feedpub-kept-*``, never deleted."""
     prefix = f".{target.name}.feedpub-stage-"
     try:
         candidates = [p for p in target.parent.iterdir() if p.name.startswith(prefix)]
     except OSError:
         return
     for path in candidates:
-        if path.is_dir() and not path.is_symlink():
+        if not path.is_dir() or path.is_symlink():
+            continue
+        if (path / _STAGE_MARK).exists():
             shutil.rmtree(path, ignore_errors=True)
+        else:
+            kept = path.with_name(path.name.replace(".feedpub-stage-", ".feedpub-kept-", 1))
+            with contextlib.suppress(OSError):
+                os.replace(path, kept)
 
 
 def _inside(root: Path, name: str, folder: Path) -> Path:
@@ -187,15 +208,22 @@ def _inside(root: Path, name: str, folder: Path) -> Path:
     return path
 
 
-def _mirror(source: Path, stage: Path, skip: set[Path]) -> dict[Path, tuple[object, ...]]:
+def _mirror(
+    source: Path, stage: Path, skip: set[Path], folder: Path
+) -> dict[Path, tuple[object, ...]]:
     """Recreate ``source`` in ``stage`` with hard links, leaving out ``skip``. Returns what
-    it found: each path (relative) with its :func:`_identity`."""
+    it found: each path (relative) with its :func:`_identity`. Refuses (before anything is
+    swapped) a folder that must not be swapped away with the output folder: another file
+    system mounted inside it, whose files would be copied and the mount moved aside, or a
+    git repository."""
     shutil.copystat(source, stage)
+    device = _device(source)
     found: dict[Path, tuple[object, ...]] = {}
     for top, dirs, files in os.walk(source):
         here = Path(top)
         into = stage / here.relative_to(source)
         for name in dirs:
+            _own_folder(here / name, device, folder)
             found[here.relative_to(source) / name] = _identity(here / name)
             if (here / name).is_symlink():
                 _link_or_copy(here / name, into / name)
@@ -210,14 +238,39 @@ def _mirror(source: Path, stage: Path, skip: set[Path]) -> dict[Path, tuple[obje
     return found
 
 
+def _own_folder(path: Path, device: int, folder: Path) -> None:
+    """Raise :class:`OutputError` for a folder inside the output folder that a build must
+    not swap away: a mount point, or a git repository's ``.git``."""
+    if path.is_symlink():
+        return  # (a link is mirrored as a link: what it leads to is never moved)
+    if path.name == ".git":
+        problem = "holds a git repository"
+    elif _device(path) != device:
+        problem = "has another file system mounted in it"
+    else:
+        return
+    raise OutputError(
+        f"the output folder {problem} ({path}); a build replaces the output folder as a "
+        "whole, so give the feeds a folder of their own (default 'public')",
+        folder,
+    )
+
+
+def _device(path: Path) -> int:
+    """The file system ``path`` is on."""
+    return os.stat(path).st_dev
+
+
 def _identity(path: Path) -> tuple[object, ...]:
-    """What tells a file apart from one put in its place: its inode (a link: its target)."""
+    """What tells a file apart from one put in its place, or written to in place: its inode,
+    size and modification time (a link: its target). (The size and time matter where the
+    mirror had to copy a file that it could not link: then the inode stays the same.)"""
     status = os.lstat(path)
     if stat.S_ISLNK(status.st_mode):
         return ("link", os.readlink(path))
     if stat.S_ISDIR(status.st_mode):
         return ("folder",)
-    return ("file", status.st_dev, status.st_ino)
+    return ("file", status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
 
 
 def _reconcile(

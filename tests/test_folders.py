@@ -447,3 +447,93 @@ def test_a_file_that_cannot_be_put_back_is_kept_and_named(
     assert (public / "feed.xml").read_bytes() == b"2"
     feedpub.output.write_outputs(public, {"feed.xml": b"3"})  # a later build leaves it be
     assert (kept / "new.txt").is_file()
+
+
+# ------------------------------------------------- (d) what a build must never swap away
+
+
+@pytest.mark.parametrize("what", ["mount", "git"])
+def test_a_mount_point_or_a_repository_inside_the_output_folder_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, what: str
+) -> None:
+    """The swap would move them aside with the old folder, and the staging folder's removal
+    would then empty the mounted disk (found by a review): refused before anything moves."""
+    public = tmp_path / "public"
+    feedpub.output.write_outputs(public, {"feed.xml": b"1"})
+    inner = public / "uploads" / ("disk" if what == "mount" else ".git")
+    inner.mkdir(parents=True)
+    (inner / "photo.jpg").write_bytes(b"theirs")
+    if what == "mount":
+        real = feedpub.output._device
+        monkeypatch.setattr(
+            feedpub.output, "_device", lambda path: real(path) + (Path(path) == inner)
+        )
+    with pytest.raises(feedpub.FeedpubError) as caught:
+        feedpub.output.write_outputs(public, {"feed.xml": b"2"})
+    assert str(inner) in str(caught.value)
+    assert (public / "feed.xml").read_bytes() == b"1"
+    assert (inner / "photo.jpg").read_bytes() == b"theirs"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
+
+
+def test_a_file_edited_in_place_during_a_build_is_kept_where_the_mirror_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where hard links cannot be made (FAT, some network shares), the mirror copies: the
+    file in the old folder keeps its inode, and an edit in place must still win."""
+    public = tmp_path / "public"
+    feedpub.output.write_outputs(public, {"feed.xml": b"1"})
+    (public / "notes.txt").write_text("v1\n")
+
+    def cannot_link(source: object, destination: object) -> None:
+        raise OSError(1, "Operation not permitted")
+
+    def act() -> None:
+        with open(public / "notes.txt", "a") as handle:
+            handle.write("edited in place\n")
+
+    monkeypatch.setattr(feedpub.output.os, "link", cannot_link)
+    with _during_write(monkeypatch, act):
+        feedpub.output.write_outputs(public, {"feed.xml": b"2"})
+    assert (public / "notes.txt").read_text() == "v1\nedited in place\n"
+    assert (public / "feed.xml").read_bytes() == b"2"
+
+
+@pytest.mark.parametrize("swap", [True, False], ids=["swap", "file-by-file"])
+def test_a_file_written_where_a_dropped_feed_was_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: bool
+) -> None:
+    public = tmp_path / "public"
+    feedpub.output.write_outputs(public, {"feed.xml": b"1", "old/feed.xml": b"old"})
+    if not swap:
+        monkeypatch.setattr(feedpub.output, "_exchange", lambda a, b: False)
+
+    def act() -> None:
+        (public / "old" / "feed.xml").write_bytes(b"theirs now")  # (same inode, new bytes)
+
+    with _during_write(monkeypatch, act):
+        feedpub.output.write_outputs(public, {"feed.xml": b"2"}, remove=["old/feed.xml"])
+    assert (public / "old" / "feed.xml").read_bytes() == b"theirs now"
+    # ...while a dropped feed nobody touched goes, as before.
+    feedpub.output.write_outputs(public, {"feed.xml": b"1", "gone/feed.xml": b"x"})
+    feedpub.output.write_outputs(public, {"feed.xml": b"2"}, remove=["gone/feed.xml"])
+    assert not (public / "gone").exists()
+
+
+def test_a_staging_folder_that_was_swapped_out_is_kept_not_deleted(tmp_path: Path) -> None:
+    """A build killed after the swap but before it put back what was written into the output
+    folder meanwhile leaves the old folder at the staging path, without the staging mark:
+    the next build keeps it (renamed -kept-); a staging folder with its mark goes."""
+    public = tmp_path / "public"
+    feedpub.output.write_outputs(public, {"feed.xml": b"1"})
+    swapped = tmp_path / ".public.feedpub-stage-aaaa"
+    (swapped / "uploads").mkdir(parents=True)
+    (swapped / "uploads" / "new.txt").write_text("written during the killed build\n")
+    unswapped = tmp_path / ".public.feedpub-stage-bbbb"
+    unswapped.mkdir()
+    (unswapped / ".feedpub-stage").touch()
+    (unswapped / "feed.xml").write_bytes(b"half")
+    feedpub.output.write_outputs(public, {"feed.xml": b"2"})
+    assert not unswapped.exists() and not swapped.exists()
+    kept = tmp_path / ".public.feedpub-kept-aaaa"
+    assert (kept / "uploads" / "new.txt").read_text() == "written during the killed build\n"
