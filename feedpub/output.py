@@ -106,9 +106,8 @@ def _write_outputs(
     clean_stale_stages(target)
     if not outputs and not removed and target.is_dir():
         return [], kept  # nothing to write: no staging folder to mirror the outputs into
-    stage: Path | None = Path(
-        tempfile.mkdtemp(prefix=f".{target.name}.feedpub-stage-", dir=target.parent)
-    )
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.feedpub-stage-", dir=target.parent))
+    remove_stage = True
     try:
         os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes it private; a site is public
         (stage / _STAGE_MARK).touch()
@@ -145,17 +144,17 @@ def _write_outputs(
             ours = {p.relative_to(target) for p in names.values()}
             stuck = _reconcile(stage, target, mirrored, ours)
             if stuck:  # never deleted: the old tree is kept, and the user told where
-                kept = stage  # (if it cannot even be renamed, it stays where it is)
+                kept_in = stage  # (if it cannot even be renamed, it stays where it is)
                 with contextlib.suppress(OSError):
                     name = f".{target.name}.feedpub-kept-"
                     candidate = Path(tempfile.mkdtemp(prefix=name, dir=target.parent))
                     os.replace(stage, candidate)
-                    kept = candidate
-                stage = None  # (for the clean-up below: nothing to remove)
+                    kept_in = candidate
+                remove_stage = False
                 raise OutputError(
                     f"the feeds were written, but {len(stuck)} file(s) written into the output "
                     f"folder during the build could not be put back ({stuck[0]}...); they are "
-                    f"in {kept}",
+                    f"in {kept_in}",
                     folder,
                 )
         else:
@@ -168,7 +167,7 @@ def _write_outputs(
             _prune(target, gone)
         return written, unchanged
     finally:
-        if stage is not None:
+        if remove_stage:
             with signals.deferred():  # (a second Ctrl-C: the folder goes all the same)
                 shutil.rmtree(stage, ignore_errors=True)
 
