@@ -537,3 +537,12 @@ def test_a_staging_folder_that_was_swapped_out_is_kept_not_deleted(tmp_path: Pat
     assert not unswapped.exists() and not swapped.exists()
     kept = tmp_path / ".public.feedpub-kept-aaaa"
     assert (kept / "uploads" / "new.txt").read_text() == "written during the killed build\n"
+
+
+def test_the_readme_states_the_folder_rule_and_the_one_build_rule() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    safety = readme.split("\n## Safety\n", 1)[1].split("\n## ", 1)[0]
+    rules = " ".join(safety.split())
+    assert "The output folder may not be the site folder or contain it" in rules
+    assert "**One build at a time** per output folder" in rules
+    assert "(docs/safety.md)" in rules
