@@ -63,7 +63,7 @@ def remove_cache(site: Site, waiting: Callable[[str], None] | None = None) -> Pa
 
     check_folders(site)  # never remove anything beside a folder that is not an output
     folder = cache_folder(site)
-    if not folder.exists() and not stale_stages(site.output.resolve()):
+    if not folder.is_dir() and not stale_stages(site.output.resolve()):
         return None  # nothing to remove, nor a lock to take (a build makes the folder first)
     # Always under the lock (the fallback beside the output folder where a file is in the cache
     # folder's place): a running build's staging folder looks like a killed build's.

@@ -96,10 +96,13 @@ def build_lock(
                 _take(lock, Timeout, note, where, site, waiting)
                 break
             except OSError as e:  # (a folder that cannot be made, a lock that cannot be opened)
-                failures.append(f"{display_path(path)} ({e.strerror or e})")
+                why = e.strerror or str(e)
+                if e.filename and Path(e.filename) != path:  # (the folder it is in)
+                    why = f"{display_path(e.filename)}: {why}"
+                failures.append(f"{display_path(path)} ({why})")
         else:
             raise OutputError(
-                "the output folder cannot be used: there is nowhere to put its build lock: "
+                "the output folder cannot be used: no build lock can be made, neither "
                 + " nor ".join(failures),
                 site.output,
             )
