@@ -59,15 +59,18 @@ def remove_cache(site: Site, waiting: Callable[[str], None] | None = None) -> Pa
     the cache folder if it held a cache. The lock file itself stays: a build waiting on it
     would otherwise go on beside one that made a new one."""
     from .lock import LOCK_FILES, build_lock
-    from .output import clean_stale_stages
+    from .output import clean_stale_stages, stale_stages
 
     check_folders(site)  # never remove anything beside a folder that is not an output
     folder = cache_folder(site)
-    if not folder.is_dir():  # no cache, so no build is running: nothing to lock or remove
-        clean_stale_stages(site.output.resolve())
-        return None
+    if not folder.is_dir() and not stale_stages(site.output.resolve()):
+        return None  # nothing to remove, nor a lock to take (a build makes the folder first)
+    # Always under the lock (the fallback beside the output folder where a file is in the cache
+    # folder's place): a running build's staging folder looks like a killed build's.
     with build_lock(site, "clean", waiting):
         clean_stale_stages(site.output.resolve())
+        if not folder.is_dir():  # (a file in its place: the user's, left alone)
+            return None
         kept = {*LOCK_FILES, ".gitignore"}
         try:
             gone = [path for path in folder.iterdir() if path.name not in kept]

@@ -497,6 +497,8 @@ def folder_overlap(
         why = f"is feedpub's cache folder ({CACHE_DIR}) or inside it"
     elif ".feedpub-stage-" in out.name:
         why = "is named like the staging folder of a build"
+    elif ".feedpub-lock" in out.name:
+        why = "is named like the lock file of a build"
     else:
         return None
     return (

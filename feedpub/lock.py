@@ -8,6 +8,12 @@ never leaves a lock behind; and the processes a build forks do not keep it (file
 it in them). The lock is the cache folder's, not only the output folder's: output folders
 with one parent share that folder's cache database, and ``clean`` empties it.
 
+Where the cache folder cannot be made (a file named ``.feedpub-cache`` in its place) or its
+lock file cannot be opened, the lock goes beside the output folder instead:
+``.<output name>.feedpub-lock`` in the output folder's parent (which must be writable anyway,
+for the staging folder), waited for in the same way. Where that cannot be made either, the
+command stops with :class:`~feedpub.errors.OutputError` (FP006): never does it go on unlocked.
+
 A command that finds the lock taken says once, on stderr, which process it waits for (the
 holder writes its process id and command into ``build.holder.json`` beside the lock: only
 words for the waiter, never a lock itself, so a stale one blocks nothing), and gives up with
@@ -27,7 +33,7 @@ from typing import Any
 
 from .cache import cache_folder, make_cache_folder
 from .config import Site
-from .errors import FeedpubError, display_path
+from .errors import FeedpubError, OutputError, display_path
 
 #: The lock file, in the cache folder. Never deleted (see :func:`feedpub.cache.remove_cache`):
 #: a process waiting on it would go on beside one that made a new one.
@@ -36,6 +42,10 @@ LOCK_NAME = "build.lock"
 HOLDER_NAME = "build.holder.json"
 #: Both, for ``clean`` to leave alone.
 LOCK_FILES = (LOCK_NAME, HOLDER_NAME)
+#: What the fallback lock beside the output folder (and its holder's note) is named after:
+#: ``.public.feedpub-lock``. Never a staging folder's name (``.public.feedpub-stage-…``), and
+#: feedpub/config.py refuses output folders named so; never deleted either.
+FALLBACK_MARK = ".feedpub-lock"
 
 #: Seconds between two attempts to take the lock while another process holds it.
 POLL = 0.05
@@ -59,40 +69,70 @@ def build_lock(
     called once with a line saying which; after ``site.lock_timeout`` seconds of waiting,
     raises :class:`LockTimeout`.
 
-    Where the cache folder cannot be made (a file in its place, a read-only folder), there is
-    nowhere to put the lock: the command goes on without it, as it goes on without the cache.
+    Where the cache folder cannot be made (a file in its place) or its lock cannot be
+    opened, the lock is ``.<output name>.feedpub-lock`` beside the output folder
+    (:func:`fallback_lock`); where neither can be, raises
+    :class:`~feedpub.errors.OutputError` (FP006) rather than go on unlocked.
     """
     from filelock import FileLock, Timeout
 
     folder = cache_folder(site)
-    lock = FileLock(folder / LOCK_NAME)  # (touches no file yet)
+    fallback = fallback_lock(site)
+    places = [
+        (folder / LOCK_NAME, folder / HOLDER_NAME, folder),
+        (fallback, fallback.with_name(f"{fallback.name}-holder.json"), site.output),
+    ]
+    lock: Any = None
+    note = places[0][1]
+    failures: list[str] = []
     # One try from before the lock is taken: an interrupt (Ctrl-C) that comes just after it is
     # taken still releases it, which matters in 'serve', whose process goes on.
     try:
-        try:
-            make_cache_folder(folder)
-            _take(lock, Timeout, folder, site, waiting)
-        except OSError:
-            pass  # nowhere to lock: on without it (Cache.open says the folder cannot be used)
+        for path, note, where in places:
+            lock = FileLock(path)  # (touches no file yet)
+            try:
+                if path.parent == folder:
+                    make_cache_folder(folder)
+                _take(lock, Timeout, note, where, site, waiting)
+                break
+            except OSError as e:  # (a folder that cannot be made, a lock that cannot be opened)
+                why = e.strerror or str(e)
+                if e.filename and Path(e.filename) != path:  # (the folder it is in)
+                    why = f"{display_path(e.filename)}: {why}"
+                failures.append(f"{display_path(path)} ({why})")
         else:
-            _note_holder(folder, site, command)
+            raise OutputError(
+                "the output folder cannot be used: no build lock can be made, neither "
+                + " nor ".join(failures),
+                site.output,
+            )
+        _note_holder(note, site, command)
         yield
     finally:
-        if lock.is_locked:
+        if lock is not None and lock.is_locked:
             with contextlib.suppress(OSError):
-                (folder / HOLDER_NAME).unlink()
+                note.unlink()
             lock.release()
+
+
+def fallback_lock(site: Site) -> Path:
+    """The lock file used where the cache folder cannot hold one: beside the output folder,
+    ``.<output name>.feedpub-lock`` (the output folder's parent must be writable anyway: a
+    build stages its outputs there)."""
+    output = site.output.resolve()
+    return output.parent / f".{output.name}{FALLBACK_MARK}"
 
 
 def _take(
     lock: Any,
     timeout_error: type[Exception],
-    folder: Path,
+    note: Path,
+    where: Path,
     site: Site,
     waiting: Callable[[str], None] | None,
 ) -> None:
     """Take ``lock``, waiting at most ``site.lock_timeout`` seconds and telling ``waiting``
-    once who holds it."""
+    once who holds it (from its ``note``; else as "another feedpub process using ``where``")."""
     started = time.monotonic()
     told = False
     holder: dict[str, Any] | None = None
@@ -104,34 +144,35 @@ def _take(
             pass
         waited = time.monotonic() - started
         if holder is None:
-            holder = _holder(folder)
+            holder = _holder(note)
         if waited >= site.lock_timeout:
-            holder = _holder(folder) or holder  # (another may hold it by now)
-            raise LockTimeout(_timeout_message(holder, folder, site), site.output) from None
+            holder = _holder(note) or holder  # (another may hold it by now)
+            raise LockTimeout(_timeout_message(holder, where, site), site.output) from None
         if not told and waiting is not None and (holder is not None or waited >= NOTE_WAIT):
-            waiting(f"waiting for {_describe(holder, folder)}\u2026")
+            waiting(f"waiting for {_describe(holder, where)}\u2026")
             told = True
         time.sleep(POLL)
 
 
-def _note_holder(folder: Path, site: Site, command: str) -> None:
-    """Write who holds the lock, for the others' messages (atomically: a temp file renamed)."""
+def _note_holder(note: Path, site: Site, command: str) -> None:
+    """Write who holds the lock into ``note``, for the others' messages (atomically: a temp
+    file renamed)."""
     output = str(site.output.resolve())
-    note = json.dumps({"pid": os.getpid(), "command": command, "output": output})
-    temporary = folder / f".{HOLDER_NAME}.{os.getpid()}.tmp"
+    words = json.dumps({"pid": os.getpid(), "command": command, "output": output})
+    temporary = note.with_name(f".{note.name.lstrip('.')}.{os.getpid()}.tmp")
     try:
-        temporary.write_text(note + "\n", encoding="utf-8")
-        os.replace(temporary, folder / HOLDER_NAME)
+        temporary.write_text(words + "\n", encoding="utf-8")
+        os.replace(temporary, note)
     except OSError:
         with contextlib.suppress(OSError):
             temporary.unlink()
 
 
-def _holder(folder: Path) -> dict[str, Any] | None:
+def _holder(note_path: Path) -> dict[str, Any] | None:
     """What the holder of the lock wrote about itself; ``None`` when that cannot be read, or
     was written by a process that has ended (its lock is gone with it: a stale note)."""
     try:
-        note = json.loads((folder / HOLDER_NAME).read_text(encoding="utf-8"))
+        note = json.loads(note_path.read_text(encoding="utf-8"))
         pid = note["pid"]
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -178,19 +178,26 @@ def _umask() -> int:
     return mask
 
 
-def clean_stale_stages(target: Path) -> None:
-    """Remove staging folders a killed build left beside ``target``. One that still has its
-    mark was never swapped in: only the build's own files and links are in it. One without
-    was swapped out: the old output folder, killed before what was written into it during
-    the build was put back; it is kept, as ``.NAME.feedpub-kept-*``, never deleted."""
+def stale_stages(target: Path) -> list[Path]:
+    """The staging folders beside ``target`` (``.public.feedpub-stage-*``): a killed build's,
+    or, unless the caller holds the build lock, a running build's."""
     prefix = f".{target.name}.feedpub-stage-"
     try:
         candidates = [p for p in target.parent.iterdir() if p.name.startswith(prefix)]
     except OSError:
-        return
-    for path in candidates:
-        if not path.is_dir() or path.is_symlink():
-            continue
+        return []
+    return [path for path in candidates if path.is_dir() and not path.is_symlink()]
+
+
+def clean_stale_stages(target: Path) -> None:
+    """Remove staging folders a killed build left beside ``target``. One that still has its
+    mark was never swapped in: only the build's own files and links are in it. One without
+    was swapped out: the old output folder, killed before what was written into it during
+    the build was put back; it is kept, as ``.NAME.feedpub-kept-*``, never deleted.
+
+    Only ever called holding the build lock of ``target`` (feedpub/lock.py): without it,
+    they may be a running build's."""
+    for path in stale_stages(target):
         if (path / _STAGE_MARK).exists():
             shutil.rmtree(path, ignore_errors=True)
         else:

@@ -433,3 +433,113 @@ def test_an_interrupt_just_after_the_lock_is_taken_releases_it(
     other = FileLock(locking.cache_folder(settings) / locking.LOCK_NAME)
     other.acquire(timeout=0)  # raises filelock.Timeout if the lock was kept
     other.release()
+
+
+# ---------------------------------------------------------- no cache folder for the lock
+
+
+def cache_is_a_file(site: Path) -> None:
+    """A file named .feedpub-cache where the cache folder (and its lock) would go."""
+    (site / ".feedpub-cache").write_text("the user's\n")
+
+
+def test_builds_at_once_with_a_file_as_the_cache_folder_all_succeed(
+    site: Path, tmp_path: Path
+) -> None:
+    # Once, each build ran unlocked here, and removed the others' staging folders.
+    cache_is_a_file(site)
+    expected = single_build(site, tmp_path / "alone")
+    for number in range(2):
+        shutil.rmtree(site / "public", ignore_errors=True)
+        builds = [start(site, "build", "-q", "-j1") for _ in range(AT_ONCE)]
+        results = [finish(process) for process in builds]
+        for code, out, err in results:
+            assert code == 0, f"round {number}: {out}{err}"
+            assert "Traceback" not in err
+        assert tree(site / "public") == expected, f"round {number}"
+        assert not list(site.glob(".public.feedpub-stage-*"))
+    assert (site / ".feedpub-cache").read_text() == "the user's\n"
+    assert (site / ".public.feedpub-lock").is_file()  # the lock, beside the output folder
+    assert not (site / ".public.feedpub-lock-holder.json").exists()
+
+
+def test_a_held_fallback_lock_makes_a_build_wait_and_say_so(site: Path, tmp_path: Path) -> None:
+    cache_is_a_file(site)
+    holder = Holder(site)
+    try:
+        assert str(holder.pid) in (site / ".public.feedpub-lock-holder.json").read_text()
+        started = time.monotonic()
+        process = start(site, "build")
+        time.sleep(HOLD)
+        assert process.poll() is None  # still waiting
+    finally:
+        holder.release()
+    code, out, err = finish(process)
+    assert code == 0, out + err
+    assert time.monotonic() - started >= HOLD
+    waiting = [line for line in err.splitlines() if "waiting" in line]
+    assert waiting == [f"waiting for another feedpub build of public/ (process {holder.pid})…"]
+    assert tree(site / "public") == single_build(site, tmp_path / "alone")
+
+
+def test_a_held_fallback_lock_past_lock_timeout_is_an_error(site: Path) -> None:
+    config = site / "feedpub.toml"
+    config.write_text(config.read_text() + "lock_timeout = 0\n")
+    cache_is_a_file(site)
+    holder = Holder(site)
+    try:
+        code, _, err = finish(start(site, "build"))
+    finally:
+        holder.release()
+    assert code == 1
+    assert err.splitlines()[-2] == (
+        f"public: another feedpub build of public/ (process {holder.pid}) holds the lock of "
+        "this output folder, and lock_timeout is 0 (no waiting); try again when it is done"
+    ), err
+    assert not (site / "public").exists()
+
+
+def test_clean_takes_the_fallback_lock_and_leaves_it(site: Path) -> None:
+    cache_is_a_file(site)
+    assert finish(start(site, "build"))[0] == 0
+    stale = site / ".public.feedpub-stage-killed"  # as a killed build leaves it
+    stale.mkdir()
+    holder = Holder(site)
+    try:
+        process = start(site, "clean")
+        time.sleep(1.5)
+        assert process.poll() is None  # waits: the stage could be the running build's
+        assert stale.is_dir()
+    finally:
+        holder.release()
+    code, out, err = finish(process)
+    assert code == 0, out + err
+    assert err == f"waiting for another feedpub build of public/ (process {holder.pid})…\n"
+    assert not stale.exists()
+    assert (site / ".public.feedpub-lock").is_file()
+    assert (site / ".feedpub-cache").read_text() == "the user's\n"
+
+
+def test_no_lock_anywhere_is_fp006_and_nothing_is_written(site: Path) -> None:
+    cache_is_a_file(site)
+    (site / ".public.feedpub-lock").mkdir()  # a folder where the fallback lock file would go
+    code, out, err = finish(start(site, "build"))
+    assert code == 1, out + err
+    assert err.splitlines() == [
+        "public: the output folder cannot be used: no build lock can be made, neither "
+        ".feedpub-cache/build.lock (.feedpub-cache: File exists) nor .public.feedpub-lock "
+        "(Is a directory)",
+        "feedpub: 1 problem; no feed was written.",
+    ]
+    assert not (site / "public").exists()
+    assert not list(site.glob(".public.feedpub-stage-*"))
+    with pytest.raises(feedpub.FeedpubError) as raised:
+        feedpub.build(feedpub.load_site(site / "feedpub.toml"))
+    assert raised.value.code == "FP006"
+
+
+def test_an_output_folder_named_like_the_lock_file_is_refused(site: Path) -> None:
+    code, out, err = finish(start(site, "build", "-o", ".public.feedpub-lock"))
+    assert code == 1
+    assert "'.public.feedpub-lock' is named like the lock file of a build" in err, out + err
+    assert not (site / ".public.feedpub-lock").exists()
