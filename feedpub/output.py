@@ -23,7 +23,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, NoReturn
@@ -64,17 +64,23 @@ def write_outputs(
     outputs: Mapping[str, Content | None],
     remove: Iterable[str] = (),
     sharing: Sharing | None = None,
+    owned: Container[str] | None = None,
 ) -> tuple[list[Path], list[Path]]:
     """Write ``outputs`` (relative name → content; ``None``: keep the file as it is) into
     ``folder`` and delete the files named in ``remove`` (outputs of an earlier build that this
     one no longer makes), atomically as a whole. With ``sharing``, large outputs are written
     by several processes at once.
 
+    With ``owned`` (the names of the files feedpub wrote there), a file in the way of an
+    output that is not among them, and does not already hold that output's bytes, is
+    someone else's: :class:`NotOurs` is raised, naming every such file, before anything in
+    ``folder`` changes.
+
     Returns the paths written and the paths left alone because their bytes were already
     there. Raises :class:`OutputError` when the folder cannot be written; then nothing changed.
     """
     try:
-        return _write_outputs(folder, outputs, remove, sharing)
+        return _write_outputs(folder, outputs, remove, sharing, owned)
     except OSError as e:
         where = Path(e.filename) if e.filename else folder
         if e.errno == errno.EXDEV:  # a mount point: its staging folder is on another disk
@@ -91,6 +97,7 @@ def _write_outputs(
     outputs: Mapping[str, Content | None],
     remove: Iterable[str],
     sharing: Sharing | None,
+    owned: Container[str] | None = None,
 ) -> tuple[list[Path], list[Path]]:
     target = folder.resolve()  # a link to the output folder: swap the folder it leads to
     if target.exists() and not target.is_dir():
@@ -102,6 +109,12 @@ def _write_outputs(
     removed = {path for path in removed if path.is_file() and not path.is_symlink()}
     # What each file to remove is now: one replaced during the build is someone else's.
     was = {path: _identity(path) for path in removed}
+    # Files in the way that feedpub did not write: refused below unless they hold our bytes.
+    theirs = {
+        names[name]: name
+        for name in outputs
+        if owned is not None and name not in owned and os.path.lexists(names[name])
+    }
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_stages(target)
     if not outputs and not removed and target.is_dir():
@@ -122,6 +135,13 @@ def _write_outputs(
         for staged in staged_files.values():
             staged.parent.mkdir(parents=True, exist_ok=True)
         _write_files({staged_files[n]: c for n, c in outputs.items()}, sharing, staged_files)
+        refused = [
+            theirs[current]
+            for current in theirs
+            if not _same_file_bytes(stage / current.relative_to(target), current)
+        ]
+        if refused:
+            raise NotOurs(sorted(refused))
         for staged in staged_files.values():
             current = target / staged.relative_to(stage)
             if _same_file_bytes(staged, current):
@@ -170,6 +190,15 @@ def _write_outputs(
         if remove_stage:
             with signals.deferred():  # (a second Ctrl-C: the folder goes all the same)
                 shutil.rmtree(stage, ignore_errors=True)
+
+
+class NotOurs(Exception):
+    """Files that feedpub did not write are where a build would write (relative ``names``)."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        #: The outputs' names, relative to the output folder.
+        self.names = names
 
 
 def _umask() -> int:
