@@ -1275,6 +1275,29 @@ def owned_outputs(site: Site, last: Mapping[str, Any] | None) -> tuple[set[str],
     return owned, found
 
 
+class _Owned:
+    """:func:`owned_outputs` as a container, asked only about files in a build's way: a file
+    as the last build left it is known from the cache, and the manifest (large for a large
+    site) is read only for the others."""
+
+    def __init__(self, site: Site, last: Mapping[str, Any] | None) -> None:
+        self._site = site
+        self._last = last
+        self._owned: set[str] | None = None
+
+    def __contains__(self, name: object) -> bool:
+        stats = (self._last or {}).get("outputs")
+        if (
+            isinstance(name, str)
+            and isinstance(stats, dict)
+            and _same_stat(self._site, name, stats)
+        ):
+            return True
+        if self._owned is None:
+            self._owned = owned_outputs(self._site, None)[0]
+        return name in self._owned
+
+
 def write_site(
     site: Site,
     outputs: Mapping[str, Content | None],
@@ -1284,10 +1307,12 @@ def write_site(
 ) -> tuple[list[Path], list[Path]]:
     """:func:`write_outputs` into the output folder, refusing to replace a file feedpub did
     not write (:class:`BuildErrors`, one line per file; then nothing was written)."""
-    owned, found = owned_outputs(site, last)
     try:
-        return write_outputs(site.output, outputs, remove=remove, sharing=sharing, owned=owned)
+        return write_outputs(
+            site.output, outputs, remove=remove, sharing=sharing, owned=_Owned(site, last)
+        )
     except NotOurs as e:
+        found = owned_outputs(site, None)[1]
         raise BuildErrors(
             OutputError(_not_ours(site, name, found), site.output / name) for name in e.names
         ) from None
