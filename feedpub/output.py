@@ -115,6 +115,11 @@ def _write_outputs(
         for name in outputs
         if owned is not None and name not in owned and os.path.lexists(names[name])
     }
+    # What is at each path the build writes now: anything else found there after the swap
+    # was put there during the build, by someone else.
+    found_at = {
+        p.relative_to(target): _identity(p) if os.path.lexists(p) else None for p in names.values()
+    }
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_stages(target)
     if not outputs and not removed and target.is_dir():
@@ -161,9 +166,9 @@ def _write_outputs(
             _fsync_dir(target.parent)
             # What changed in the output folder since the mirror was made (a file someone
             # wrote there during the build) is now in the old tree, at the staging path.
-            ours = {p.relative_to(target) for p in names.values()}
-            stuck = _reconcile(stage, target, mirrored, ours)
-            if stuck:  # never deleted: the old tree is kept, and the user told where
+            displaced: list[Path] = []
+            stuck = _reconcile(stage, target, mirrored, found_at, displaced)
+            if stuck or displaced:  # never deleted: the old tree is kept, and the user told where
                 kept_in = stage  # (if it cannot even be renamed, it stays where it is)
                 with contextlib.suppress(OSError):
                     name = f".{target.name}.feedpub-kept-"
@@ -171,6 +176,13 @@ def _write_outputs(
                     os.replace(stage, candidate)
                     kept_in = candidate
                 remove_stage = False
+                if displaced:
+                    raise OutputError(
+                        f"the feeds were written, but {len(displaced)} file(s) someone wrote "
+                        f"during the build where the build writes ({displaced[0]}...) are not "
+                        f"in the output folder: they are in {kept_in}",
+                        folder,
+                    )
                 raise OutputError(
                     f"the feeds were written, but {len(stuck)} file(s) written into the output "
                     f"folder during the build could not be put back ({stuck[0]}...); they are "
@@ -309,13 +321,19 @@ def _identity(path: Path) -> tuple[object, ...]:
 
 
 def _reconcile(
-    old: Path, new: Path, mirrored: Mapping[Path, tuple[object, ...]], ours: set[Path]
+    old: Path,
+    new: Path,
+    mirrored: Mapping[Path, tuple[object, ...]],
+    ours: Mapping[Path, tuple[object, ...] | None],
+    displaced: list[Path],
 ) -> list[Path]:
     """After the swap: move from ``old`` (the output folder as it was just before) into
     ``new`` (the output folder now) everything that appeared or was replaced after the mirror
-    was made, except the files this build writes or removes (``ours``, relative paths).
-    Someone else's file always wins over what the mirror put in its place. Returns what
-    could not be moved back (relative paths)."""
+    was made, except the files this build writes (``ours``, relative paths, with what was
+    there before the build). Someone else's file always wins over what the mirror
+    put in its place; one put where the build writes, in place of what was there before, is
+    added to ``displaced`` (and stays in ``old``). Returns what could not be moved back
+    (relative paths)."""
     stuck: list[Path] = []
     pending = [Path()]
     while pending:
@@ -336,8 +354,12 @@ def _reconcile(
                     if not os.path.lexists(there) and mirrored.get(name) == ("folder",):
                         pending.append(name)  # a folder the build emptied: keep what is new
                         continue
-                elif name in ours or _identity(here) == mirrored.get(name):
-                    continue  # the build's own file, or one as the mirror found it
+                elif name in ours:
+                    if _identity(here) != ours[name]:
+                        displaced.append(name)  # written there during the build
+                    continue  # the build's own file
+                elif _identity(here) == mirrored.get(name):
+                    continue  # as the mirror found it
                 _put_back(here, there)
             except OSError:
                 stuck.append(name)

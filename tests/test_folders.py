@@ -666,3 +666,28 @@ def test_feeds_of_a_build_whose_manifest_was_deleted(site: SiteDir) -> None:
     assert f"the output folder has no {MANIFEST}" in line
     assert "earlier feedpub build" in line and "delete it and build again" in line
     assert _files(site.public) == before
+
+
+def test_a_file_written_during_a_build_where_the_build_writes_is_kept(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone's file put during the build where the build writes (a feed.xml of theirs, a
+    new category's feed) is never deleted with the old folder: it is kept beside the output
+    folder, and the build says where (exit 1)."""
+    _first_build(site)
+
+    def act() -> None:
+        replacement = site.public / ".feed.xml.tmp"
+        replacement.write_text("their feed\n")
+        os.replace(replacement, site.public / "feed.xml")
+        (site.public / "categories" / "sport").mkdir(parents=True)
+        (site.public / "categories" / "sport" / "feed.json").write_text("{}\n")
+
+    with _during_write(monkeypatch, act):
+        result = _invoke(["build"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    (kept,) = site.root.glob(".public.feedpub-kept-*")
+    assert (kept / "feed.xml").read_text() == "their feed\n"
+    assert (kept / "categories" / "sport" / "feed.json").read_text() == "{}\n"
+    assert str(kept) in result.output and "during the build" in result.output
