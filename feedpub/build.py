@@ -35,11 +35,12 @@ from .errors import (
     EntryError,
     FeedpubError,
     NotAnEntry,
+    OutputError,
     display_path,
 )
 from .lock import build_lock
 from .media import unchanged as media_unchanged
-from .output import Content, Sharing, write_outputs
+from .output import Content, NotOurs, Sharing, write_outputs
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -1067,8 +1068,8 @@ def build(
         )
         # Feeds no longer made go; an index.html not written now is someone else's: it stays.
         gone = [n for n in previous_outputs(site) if n not in outputs and n != INDEX_NAME]
-        written, unchanged = write_outputs(
-            site.output, outputs, remove=gone, sharing=sharing(plans, store, jobs)
+        written, unchanged = write_site(
+            site, outputs, last, remove=gone, sharing=sharing(plans, store, jobs)
         )
         lap("write")
         note_unannounced(site, written, plans)
@@ -1249,6 +1250,94 @@ def _ours(page: Path, recorded: object) -> bool:
         return isinstance(recorded, str) and digest(page.read_bytes()) == recorded
     except OSError:
         return False
+
+
+#: What builds wrote before the manifest listed its outputs (it then held only the entries).
+_LISTED_LATER = (RSS_NAME, ATOM_NAME, JSON_NAME)
+
+
+def owned_outputs(site: Site, last: Mapping[str, Any] | None) -> tuple[set[str], bool]:
+    """The names of the files in the output folder that feedpub wrote, and whether it holds
+    a manifest: what the manifest lists (and the manifest itself), and the files that are as
+    the ``last`` build (from the cache) left them."""
+    data = _read_manifest(site)
+    found = "feedpub_manifest" in data
+    owned: set[str] = set()
+    if found:
+        listed = data.get("outputs")
+        if isinstance(listed, list):
+            owned = {MANIFEST_NAME, *(name for name in listed if isinstance(name, str))}
+        else:  # an early manifest: the main feeds were all a build wrote
+            owned = {MANIFEST_NAME, *_LISTED_LATER}
+    stats = (last or {}).get("outputs")
+    if isinstance(stats, dict):
+        owned |= {name for name in stats if _same_stat(site, name, stats)}
+    return owned, found
+
+
+class _Owned:
+    """:func:`owned_outputs` as a container, asked only about files in a build's way: a file
+    as the last build left it is known from the cache, and the manifest (large for a large
+    site) is read only for the others."""
+
+    def __init__(self, site: Site, last: Mapping[str, Any] | None) -> None:
+        self._site = site
+        self._last = last
+        self._owned: set[str] | None = None
+
+    def __contains__(self, name: object) -> bool:
+        stats = (self._last or {}).get("outputs")
+        if (
+            isinstance(name, str)
+            and isinstance(stats, dict)
+            and _same_stat(self._site, name, stats)
+        ):
+            return True
+        if self._owned is None:
+            self._owned = owned_outputs(self._site, None)[0]
+        return name in self._owned
+
+
+def write_site(
+    site: Site,
+    outputs: Mapping[str, Content | None],
+    last: Mapping[str, Any] | None,
+    remove: Iterable[str] = (),
+    sharing: Sharing | None = None,
+) -> tuple[list[Path], list[Path]]:
+    """:func:`write_outputs` into the output folder, refusing to replace a file feedpub did
+    not write (:class:`BuildErrors`, one line per file; then nothing was written)."""
+    try:
+        return write_outputs(
+            site.output, outputs, remove=remove, sharing=sharing, owned=_Owned(site, last)
+        )
+    except NotOurs as e:
+        found = owned_outputs(site, None)[1]
+        raise BuildErrors(
+            OutputError(_not_ours(site, name, found), site.output / name) for name in e.names
+        ) from None
+
+
+def _not_ours(site: Site, name: str, manifest_found: bool) -> str:
+    fix = "move it away, or choose another output folder (--out)"
+    if manifest_found:
+        return (
+            f"not written by feedpub (the last build's {MANIFEST_NAME} does not list it), "
+            f"and this build would replace it; {fix}"
+        )
+    try:
+        with open(site.output / name, "rb") as handle:
+            like_ours = b"feedpub" in handle.read(1 << 14)
+    except OSError:
+        like_ours = False
+    record = f"the output folder has no {MANIFEST_NAME}, feedpub's record of what it wrote there"
+    if like_ours:
+        return (
+            f"looks like an earlier feedpub build's, but {record} (was it deleted?), so it "
+            "cannot be told from a file of yours, and this build would replace it; if feedpub "
+            f"wrote it, delete it and build again, else {fix}"
+        )
+    return f"not written by feedpub ({record}), and this build would replace it; {fix}"
 
 
 def _read_manifest(site: Site) -> dict[str, Any]:

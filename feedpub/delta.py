@@ -50,12 +50,13 @@ from .build import (
     select,
     sharing,
     upcoming_moments,
+    write_site,
 )
 from .cache import Cache, content_hash, digest
 from .config import Site
 from .entry import Entry, read_file
 from .errors import BuildWarning, FeedpubError
-from .output import Content, write_outputs
+from .output import Content
 
 #: More changed files than this and the full path is taken: it reads them in parallel.
 DELTA_MAX = 16
@@ -276,8 +277,8 @@ def delta_build(
         outputs[MANIFEST_NAME] = manifest_bytes(manifest)
     else:
         outputs[MANIFEST_NAME] = None
-    written, unchanged = write_outputs(
-        site.output, outputs, sharing=sharing([plan for _, plan in again], store, None)
+    written, unchanged = write_site(
+        site, outputs, last, sharing=sharing([plan for _, plan in again], store, None)
     )
     lap("write")
 

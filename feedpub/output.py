@@ -23,7 +23,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, NoReturn
@@ -64,17 +64,23 @@ def write_outputs(
     outputs: Mapping[str, Content | None],
     remove: Iterable[str] = (),
     sharing: Sharing | None = None,
+    owned: Container[str] | None = None,
 ) -> tuple[list[Path], list[Path]]:
     """Write ``outputs`` (relative name → content; ``None``: keep the file as it is) into
     ``folder`` and delete the files named in ``remove`` (outputs of an earlier build that this
     one no longer makes), atomically as a whole. With ``sharing``, large outputs are written
     by several processes at once.
 
+    With ``owned`` (the names of the files feedpub wrote there), a file in the way of an
+    output that is not among them, and does not already hold that output's bytes, is
+    someone else's: :class:`NotOurs` is raised, naming every such file, before anything in
+    ``folder`` changes.
+
     Returns the paths written and the paths left alone because their bytes were already
     there. Raises :class:`OutputError` when the folder cannot be written; then nothing changed.
     """
     try:
-        return _write_outputs(folder, outputs, remove, sharing)
+        return _write_outputs(folder, outputs, remove, sharing, owned)
     except OSError as e:
         where = Path(e.filename) if e.filename else folder
         if e.errno == errno.EXDEV:  # a mount point: its staging folder is on another disk
@@ -91,6 +97,7 @@ def _write_outputs(
     outputs: Mapping[str, Content | None],
     remove: Iterable[str],
     sharing: Sharing | None,
+    owned: Container[str] | None = None,
 ) -> tuple[list[Path], list[Path]]:
     target = folder.resolve()  # a link to the output folder: swap the folder it leads to
     if target.exists() and not target.is_dir():
@@ -102,6 +109,17 @@ def _write_outputs(
     removed = {path for path in removed if path.is_file() and not path.is_symlink()}
     # What each file to remove is now: one replaced during the build is someone else's.
     was = {path: _identity(path) for path in removed}
+    # Files in the way that feedpub did not write: refused below unless they hold our bytes.
+    theirs = {
+        names[name]: name
+        for name in outputs
+        if owned is not None and name not in owned and os.path.lexists(names[name])
+    }
+    # What is at each path the build writes now: anything else found there after the swap
+    # was put there during the build, by someone else.
+    found_at = {
+        p.relative_to(target): _identity(p) if os.path.lexists(p) else None for p in names.values()
+    }
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_stages(target)
     if not outputs and not removed and target.is_dir():
@@ -122,6 +140,13 @@ def _write_outputs(
         for staged in staged_files.values():
             staged.parent.mkdir(parents=True, exist_ok=True)
         _write_files({staged_files[n]: c for n, c in outputs.items()}, sharing, staged_files)
+        refused = [
+            theirs[current]
+            for current in theirs
+            if not _same_file_bytes(stage / current.relative_to(target), current)
+        ]
+        if refused:
+            raise NotOurs(sorted(refused))
         for staged in staged_files.values():
             current = target / staged.relative_to(stage)
             if _same_file_bytes(staged, current):
@@ -141,9 +166,9 @@ def _write_outputs(
             _fsync_dir(target.parent)
             # What changed in the output folder since the mirror was made (a file someone
             # wrote there during the build) is now in the old tree, at the staging path.
-            ours = {p.relative_to(target) for p in names.values()}
-            stuck = _reconcile(stage, target, mirrored, ours)
-            if stuck:  # never deleted: the old tree is kept, and the user told where
+            displaced: list[Path] = []
+            stuck = _reconcile(stage, target, mirrored, found_at, displaced)
+            if stuck or displaced:  # never deleted: the old tree is kept, and the user told where
                 kept_in = stage  # (if it cannot even be renamed, it stays where it is)
                 with contextlib.suppress(OSError):
                     name = f".{target.name}.feedpub-kept-"
@@ -151,6 +176,13 @@ def _write_outputs(
                     os.replace(stage, candidate)
                     kept_in = candidate
                 remove_stage = False
+                if displaced:
+                    raise OutputError(
+                        f"the feeds were written, but {len(displaced)} file(s) someone wrote "
+                        f"during the build where the build writes ({displaced[0]}...) are not "
+                        f"in the output folder: they are in {kept_in}",
+                        folder,
+                    )
                 raise OutputError(
                     f"the feeds were written, but {len(stuck)} file(s) written into the output "
                     f"folder during the build could not be put back ({stuck[0]}...); they are "
@@ -170,6 +202,15 @@ def _write_outputs(
         if remove_stage:
             with signals.deferred():  # (a second Ctrl-C: the folder goes all the same)
                 shutil.rmtree(stage, ignore_errors=True)
+
+
+class NotOurs(Exception):
+    """Files that feedpub did not write are where a build would write (relative ``names``)."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        #: The outputs' names, relative to the output folder.
+        self.names = names
 
 
 def _umask() -> int:
@@ -280,13 +321,19 @@ def _identity(path: Path) -> tuple[object, ...]:
 
 
 def _reconcile(
-    old: Path, new: Path, mirrored: Mapping[Path, tuple[object, ...]], ours: set[Path]
+    old: Path,
+    new: Path,
+    mirrored: Mapping[Path, tuple[object, ...]],
+    ours: Mapping[Path, tuple[object, ...] | None],
+    displaced: list[Path],
 ) -> list[Path]:
     """After the swap: move from ``old`` (the output folder as it was just before) into
     ``new`` (the output folder now) everything that appeared or was replaced after the mirror
-    was made, except the files this build writes or removes (``ours``, relative paths).
-    Someone else's file always wins over what the mirror put in its place. Returns what
-    could not be moved back (relative paths)."""
+    was made, except the files this build writes (``ours``, relative paths, with what was
+    there before the build). Someone else's file always wins over what the mirror
+    put in its place; one put where the build writes, in place of what was there before, is
+    added to ``displaced`` (and stays in ``old``). Returns what could not be moved back
+    (relative paths)."""
     stuck: list[Path] = []
     pending = [Path()]
     while pending:
@@ -307,8 +354,12 @@ def _reconcile(
                     if not os.path.lexists(there) and mirrored.get(name) == ("folder",):
                         pending.append(name)  # a folder the build emptied: keep what is new
                         continue
-                elif name in ours or _identity(here) == mirrored.get(name):
-                    continue  # the build's own file, or one as the mirror found it
+                elif name in ours:
+                    if _identity(here) != ours[name]:
+                        displaced.append(name)  # written there during the build
+                    continue  # the build's own file
+                elif _identity(here) == mirrored.get(name):
+                    continue  # as the mirror found it
                 _put_back(here, there)
             except OSError:
                 stuck.append(name)

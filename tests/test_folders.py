@@ -546,3 +546,148 @@ def test_the_readme_states_the_folder_rule_and_the_one_build_rule() -> None:
     assert "The output folder may not be the site folder or contain it" in rules
     assert "**One build at a time** per output folder" in rules
     assert "(docs/safety.md)" in rules
+
+
+# --------------------------------------------------------------------------- (e) files of theirs
+
+_THEIRS = (
+    "feed.xml",
+    "atom.xml",
+    "feed.json",
+    "feed.xsl",
+    "feeds.opml",
+    "categories/news/feed.xml",
+)
+
+
+def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_files_of_a_hand_made_site_in_the_way_stop_the_build(site: SiteDir) -> None:
+    """`build -o www` into a hand-made site holding its own feed.xml, feeds.opml, ...: one
+    line per such file naming it and saying what to do, exit 1, and nothing written."""
+    site.entry("a.md", ENTRY.format(title="A", day=1, category="News"))
+    www = site.root / "www"
+    for name in (*_THEIRS, "index.html", "about.html"):
+        (www / name).parent.mkdir(parents=True, exist_ok=True)
+        (www / name).write_text(f"my own {name}\n")
+    before = _files(www)
+    result = _invoke(["build", "-o", "www"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = result.output.splitlines()
+    assert sorted(line.split(": ")[0] for line in lines[:-1]) == sorted(f"www/{n}" for n in _THEIRS)
+    for line in lines[:-1]:
+        assert "not written by feedpub" in line and "move it away" in line, line
+        assert "--out" in line and MANIFEST in line, line
+    assert lines[-1].startswith("feedpub: 6 problems")
+    assert _files(www) == before  # nothing written: no feed, no manifest, no index.html
+    assert sorted(p.name for p in site.root.iterdir() if "feedpub-stage" in p.name) == []
+    # The library's build() says the same, with FP006.
+    with pytest.raises(feedpub.FeedpubError) as caught:
+        feedpub.build(feedpub.load_site(output=www))
+    assert {e.code for e in caught.value.errors} == {"FP006"}  # type: ignore[attr-defined]
+    assert _files(www) == before
+    # Moved away, the build goes ahead, and keeps the other files.
+    for name in _THEIRS:
+        (www / name).unlink()
+    assert _invoke(["build", "-o", "www"]).exit_code == 0
+    assert (www / "about.html").read_text() == "my own about.html\n"
+    assert (www / "index.html").read_text() == "my own index.html\n"  # (FP211)
+    assert "<rss" in (www / "feed.xml").read_text()
+
+
+MANIFEST = ".feedpub-manifest.json"
+
+
+def test_what_feedpub_wrote_is_still_replaced(site: SiteDir) -> None:
+    """No false alarm: files an earlier build wrote are replaced as before, whatever is left
+    of its records (manifest, cache), and a file holding exactly what the build writes is
+    harmless."""
+    public = site.public
+    site.entry("a.md", ENTRY.format(title="A", day=1, category="News"))
+    assert _invoke(["build"]).exit_code == 0
+    # An edit (the delta path), then a feed that moves to another category's folder.
+    site.entry("a.md", ENTRY.format(title="A2", day=1, category="News"))
+    assert _invoke(["build"]).exit_code == 0, _invoke(["build"]).output
+    site.entry("a.md", ENTRY.format(title="A3", day=1, category="Sport"))
+    assert _invoke(["build"]).exit_code == 0
+    assert not (public / "categories" / "news").exists()
+    # After `feedpub clean` (the cache gone, the manifest kept), with an edit.
+    assert _invoke(["clean"]).exit_code == 0
+    site.entry("a.md", ENTRY.format(title="A4", day=1, category="Sport"))
+    result = _invoke(["build"])
+    assert result.exit_code == 0, result.output
+    assert "A4" in (public / "feed.xml").read_text()
+    # The manifest deleted, the cache kept: the cache knows the files it wrote.
+    (public / MANIFEST).unlink()
+    site.entry("a.md", ENTRY.format(title="A5", day=1, category="Sport"))
+    result = _invoke(["build"])
+    assert result.exit_code == 0, result.output
+    assert "A5" in (public / "feed.xml").read_text() and (public / MANIFEST).is_file()
+    # The manifest of an early feedpub, which listed no outputs (it wrote the main feeds).
+    data = json.loads((public / MANIFEST).read_text())
+    (public / MANIFEST).write_text(json.dumps({"feedpub_manifest": 1, "entries": data["entries"]}))
+    for name in os.listdir(public):
+        if name not in ("feed.xml", "atom.xml", "feed.json", MANIFEST):
+            path = public / name
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    assert _invoke(["clean"]).exit_code == 0
+    site.entry("a.md", ENTRY.format(title="A6", day=1, category="Sport"))
+    result = _invoke(["build"])
+    assert result.exit_code == 0, result.output
+    assert "A6" in (public / "feed.json").read_text()
+    assert "feed.xml" in json.loads((public / MANIFEST).read_text())["outputs"]
+    # No manifest and no cache, but every file holds what the build writes: harmless.
+    (public / MANIFEST).unlink()
+    assert _invoke(["clean"]).exit_code == 0
+    result = _invoke(["build"])
+    assert result.exit_code == 0, result.output
+    assert (public / MANIFEST).is_file()
+
+
+def test_feeds_of_a_build_whose_manifest_was_deleted(site: SiteDir) -> None:
+    """With neither manifest nor cache, feedpub cannot tell its old feeds from someone's:
+    it stops, and says the manifest is missing and what to do."""
+    site.entry("a.md", ENTRY.format(title="A", day=1, category="News"))
+    assert _invoke(["build"]).exit_code == 0
+    (site.public / MANIFEST).unlink()
+    assert _invoke(["clean"]).exit_code == 0
+    site.entry("a.md", ENTRY.format(title="B", day=1, category="News"))
+    before = _files(site.public)
+    result = _invoke(["build"])
+    assert result.exit_code == 1, result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("public/feed.xml: "))
+    assert f"the output folder has no {MANIFEST}" in line
+    assert "earlier feedpub build" in line and "delete it and build again" in line
+    assert _files(site.public) == before
+
+
+def test_a_file_written_during_a_build_where_the_build_writes_is_kept(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone's file put during the build where the build writes (a feed.xml of theirs, a
+    new category's feed) is never deleted with the old folder: it is kept beside the output
+    folder, and the build says where (exit 1)."""
+    _first_build(site)
+
+    def act() -> None:
+        replacement = site.public / ".feed.xml.tmp"
+        replacement.write_text("their feed\n")
+        os.replace(replacement, site.public / "feed.xml")
+        (site.public / "categories" / "sport").mkdir(parents=True)
+        (site.public / "categories" / "sport" / "feed.json").write_text("{}\n")
+
+    with _during_write(monkeypatch, act):
+        result = _invoke(["build"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    (kept,) = site.root.glob(".public.feedpub-kept-*")
+    assert (kept / "feed.xml").read_text() == "their feed\n"
+    assert (kept / "categories" / "sport" / "feed.json").read_text() == "{}\n"
+    assert str(kept) in result.output and "during the build" in result.output
