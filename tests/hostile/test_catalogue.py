@@ -432,9 +432,11 @@ def run(site: SiteDir, *args: str, in_subprocess: bool = False) -> Run:
 
 def tree_state(top: Path, site: SiteDir) -> dict[str, str]:
     """Every path below ``top`` → its kind and content hash, leaving out public/ and a cache
-    folder beside it (the only places a build may write)."""
+    folder beside it (the only places a build may write), and the empty lock file a build
+    makes beside public/ when the cache folder cannot hold its lock."""
     skip = {site.public, site.root / CACHE}
     state = {}
+    fallback_lock = site.public.parent / f".{site.public.name}.feedpub-lock"
     for folder, dirs, files in os.walk(top):
         here = Path(folder)
         for name in [*dirs, *files]:
@@ -442,6 +444,8 @@ def tree_state(top: Path, site: SiteDir) -> dict[str, str]:
             if path.is_symlink():
                 state[str(path.relative_to(top))] = "link " + os.readlink(path)
             elif path in skip and path.is_dir():
+                continue
+            elif path == fallback_lock and path.is_file() and path.stat().st_size == 0:
                 continue
             elif path.is_dir():
                 state[str(path.relative_to(top))] = "dir"
