@@ -16,7 +16,7 @@ from .entry import DATE_PREFIX, XML_ILLEGAL, Author, parse_authors
 from .errors import ConfigError, FeedpubError, display_path
 
 CONFIG_TEMPLATE = """\
-# feedpub settings: https://pypi.org/project/feedpub/ (README: Configuration)
+# feedpub settings: https://pypi.org/project/feedpub/ (docs/configuration.md)
 title = "{title}"
 # The address the site is published at; feed URLs and entry links derive from it.
 base_url = "{base_url}"
@@ -41,7 +41,7 @@ author = {{ name = "{title}" }}
 # max_entry_size = "8 MiB"
 # max_front_matter_size = "64 KiB"
 # max_categories = 200
-# Whose conventions the entries follow: "feedpub", "jekyll" or "hugo" (README: Coming from …).
+# Whose conventions the entries follow: "feedpub", "jekyll" or "hugo" (docs/jekyll.md, hugo.md).
 # dialect = "feedpub"
 # File endings read as entries (default: .md and .markdown; with jekyll/hugo also .mdown, .mkd).
 # extensions = [".md", ".markdown"]
@@ -122,8 +122,8 @@ def site_base_url(text: str) -> str:
     raise ConfigError(f"--base-url {url!r} is not an absolute web address; {hint}")
 
 
-#: The body of a new entry until its writer replaces it; `feedpub check` warns while it is
-#: there (FP213), so a forgotten one is not published unnoticed.
+#: The body of a new entry until its writer replaces it; `feedpub build` and `feedpub check`
+#: warn while it is there (FP213), so a forgotten one is not published unnoticed.
 PLACEHOLDER = "Write the entry here, in Markdown."
 
 
