@@ -443,9 +443,9 @@ def tree_state(top: Path, site: SiteDir) -> dict[str, str]:
             path = here / name
             if path.is_symlink():
                 state[str(path.relative_to(top))] = "link " + os.readlink(path)
-            elif path in skip and path.is_dir():
-                continue
-            elif path == fallback_lock and path.is_file() and path.stat().st_size == 0:
+            elif (path in skip and path.is_dir()) or (
+                path == fallback_lock and path.is_file() and path.stat().st_size == 0
+            ):
                 continue
             elif path.is_dir():
                 state[str(path.relative_to(top))] = "dir"
