@@ -994,8 +994,8 @@ def build(
                 written=(),
                 unchanged=tuple(site.output / n for n in last["outputs"] if n != MANIFEST_NAME),
                 warnings=tuple(
-                    BuildWarning(code, message, Path(path) if path else None, line)
-                    for code, message, path, line in [
+                    BuildWarning.from_record(record)
+                    for record in [
                         *last["warnings"],
                         *(w for found in (last.get("checked") or {}).values() for w in found),
                     ]
@@ -1090,10 +1090,7 @@ def build(
                 ],
                 "scanned": len(scanned.entries),
                 "published": count,
-                "warnings": [
-                    [w.code, w.message, str(w.path) if w.path else None, w.line]
-                    for w in scanned.warnings
-                ],
+                "warnings": [w.record() for w in scanned.warnings],
                 "checked": kept,
             }
         )
@@ -1128,15 +1125,10 @@ def checked_warnings(
         if key in fresh:
             found = fresh[key]
         else:
-            found = [
-                BuildWarning(code, message, Path(path) if path else None, line)
-                for code, message, path, line in recorded.get(key, ())
-            ]
+            found = [BuildWarning.from_record(record) for record in recorded.get(key, ())]
         if found:
             warnings += found
-            record[key] = [
-                [w.code, w.message, str(w.path) if w.path else None, w.line] for w in found
-            ]
+            record[key] = [w.record() for w in found]
     return warnings, record
 
 

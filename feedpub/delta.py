@@ -313,9 +313,7 @@ def delta_build(
             "plans": [list(plan) for plan in plans],
             "scanned": scanned + len(added),
             "published": count,
-            "warnings": [
-                [w.code, w.message, str(w.path) if w.path else None, w.line] for w in found
-            ],
+            "warnings": [w.record() for w in found],
             "checked": checked_record,
         }
     )

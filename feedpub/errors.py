@@ -8,9 +8,10 @@ is a bug in feedpub and may show a traceback.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
@@ -193,3 +194,13 @@ class BuildWarning:
 
     def __str__(self) -> str:
         return located(f"warning {self.code}: {self.message}", self.path, self.line)
+
+    def record(self) -> list[Any]:
+        """The warning as JSON values, for the build record: ``[code, message, path, line]``."""
+        return [self.code, self.message, str(self.path) if self.path else None, self.line]
+
+    @classmethod
+    def from_record(cls, record: Sequence[Any]) -> BuildWarning:
+        """The warning :meth:`record` made."""
+        code, message, path, line = record
+        return cls(code, message, Path(path) if path else None, line)
