@@ -298,7 +298,9 @@ def _parse_files(site: Site, paths: list[Path]) -> list[_Parsed]:
     """Read and parse entry files (runs in worker processes for large sites)."""
     results: list[_Parsed] = []
     for path in paths:
-        entry, warnings, errors = None, [], []
+        entry: Entry | None = None
+        warnings: list[BuildWarning] = []
+        errors: list[FeedpubError] = []
         size = mtime_ns = 0
         file_digest = record = ""
         try:
@@ -424,9 +426,9 @@ def _end_pool(pool: ProcessPoolExecutor) -> None:
         # left that could write to the pipe, the end of it ends that wait (the pool closes
         # this end only after the thread has ended).
         if results is not None:
-            results._writer.close()
+            results._writer.close()  # type: ignore[attr-defined]
         if thread is not None:
-            thread.join(1)
+            thread.join(1)  # type: ignore[attr-defined]
 
 
 def _jobs(jobs: int | None) -> int:
@@ -1387,8 +1389,10 @@ def _still_current(site: Site, last: dict[str, Any], key: str, now: datetime) ->
 def come_due(last: dict[str, Any], now: datetime) -> bool:
     """Whether an entry's publication or expiry time has come since the ``last`` build."""
     horizon = last.get("horizon")
+    if not horizon:
+        return False
     try:
-        return bool(horizon) and datetime.fromisoformat(horizon) <= now
+        return datetime.fromisoformat(horizon) <= now
     except (TypeError, ValueError):
         return True
 

@@ -812,7 +812,7 @@ def list_entries(
         entries = scan(site).entries
     now = current_time()
     in_feed = {e.path for e in select(entries, limit=site.limit, now=now)}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for entry in select(entries, limit=0, drafts=True, future=True, now=now):
         if entry.draft:
             status = "draft"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import errno
+import functools
 import os
 import re
 import string
@@ -704,7 +705,7 @@ def _permalinks(value: Any, problem: Callable[[str], None]) -> tuple[tuple[str, 
         if not isinstance(pattern, str):
             problem(f"permalinks.{section} must be text like '/:year/:slug/', not {pattern!r}")
             continue
-        check_hugo_permalink(pattern, lambda m, s=section: problem(f"permalinks.{s}: {m}"))
+        check_hugo_permalink(pattern, functools.partial(_section_problem, problem, section))
         found.append((section, pattern))
     return tuple(found)
 
@@ -729,3 +730,8 @@ def _check_permalink(pattern: str, problem: Callable[[str], None]) -> None:
         problem("permalink must contain {slug}, or every entry would get the same link")
     if ".." in pattern.split("/") or "\\" in pattern:
         problem("permalink may not contain '..' or '\\'")
+
+
+def _section_problem(problem: Callable[[str], None], section: str, message: str) -> None:
+    """``problem`` told of ``message`` about the permalink of ``section``."""
+    problem(f"permalinks.{section}: {message}")

@@ -203,12 +203,12 @@ def delta_build(
     entries = {rel: c.entry for rel, c in from_cache.items()} | edited | added
     digests.update((c.entry.path, _entry_digest(c.digest, c.entry)) for c in from_cache.values())
     for i, rels in joining.items():
-        folder, title, before = plans[i]
+        folder, title, had = plans[i]
         newest = sorted(
-            before + rels, key=lambda r: (-entries[r].date.timestamp(), str(entries[r].path))
+            had + rels, key=lambda r: (-entries[r].date.timestamp(), str(entries[r].path))
         )
         newest = newest[: site.limit] if site.limit else newest
-        if newest != before:
+        if newest != had:
             plans[i] = (folder, title, newest)
             redone.add(i)
 
@@ -252,9 +252,9 @@ def delta_build(
 
         # The last build checked every entry its feeds carried: only what changed is new.
         verified = {e.path for rel, e in entries.items() if rel not in edited and rel not in added}
-        names = {e.path: rel for rel, e in entries.items()}
+        rel_of = {e.path: rel for rel, e in entries.items()}
         fresh = check_written(
-            site, [plan for _, plan in again], outputs, digests, store, names, verified
+            site, [plan for _, plan in again], outputs, digests, store, rel_of, verified
         )
     checked, checked_record = checked_warnings(
         [name for folder, _, _ in plans for name in FeedPlan(folder, "", []).names],
@@ -268,8 +268,8 @@ def delta_build(
         from .discovery import feed_links, index_html
 
         preview = rendered_items(site, again[0][1].entries[:PREVIEW_MAX], digests, store)
-        links = feed_links(site, [(folder, title) for folder, title, _ in plans])
-        page = outputs[INDEX_NAME] = index_html(site, links, preview())
+        announced = feed_links(site, [(folder, title) for folder, title, _ in plans])
+        page = outputs[INDEX_NAME] = index_html(site, announced, preview())
         manifest["index_html"] = digest(page)
     if added or 0 in redone:
         records = {rel: {"id": e.id, "link": e.link} for rel, e in added.items()}

@@ -410,8 +410,8 @@ def _hugo(
 ) -> tuple[dict[str, Any], LinkMaker, dict[str, Any]]:
     # Hugo reads front matter keys in any case (publishDate, publishdate, PublishDate).
     meta = {k.lower() if isinstance(k, str) else k: v for k, v in meta.items()}
-    for key, line in list(problems.key_lines.items()):
-        problems.key_lines.setdefault(key.lower(), line)
+    for written, line in list(problems.key_lines.items()):
+        problems.key_lines.setdefault(written.lower(), line)
     build = meta.get("_build") or meta.get("build")
     if meta.get("headless") is True or (
         isinstance(build, dict) and str(build.get("list", "")).lower() == "never"

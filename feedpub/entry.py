@@ -247,7 +247,7 @@ def entry_files(
     return found, problems
 
 
-def open_folder(where: str, problems: list[FeedpubError]) -> Iterator[os.DirEntry[str]] | None:
+def open_folder(where: str, problems: list[FeedpubError]) -> os._ScandirIterator[str] | None:
     """``os.scandir(where)``, or ``None`` with a problem added when the folder cannot be read."""
     try:
         return os.scandir(where)
@@ -500,11 +500,11 @@ def _load_other(path: Path, fm: str, first_line: int, handler: BaseHandler) -> A
     except tomllib.TOMLDecodeError as e:
         match = re.search(r"\(at line (\d+), column \d+\)", str(e))
         message = re.sub(r"\s*\(at line.*\)", "", str(e))
-        line = first_line + int(match.group(1)) - 1 if match else None
+        at = first_line + int(match.group(1)) - 1 if match else None
         raise EntryError(
             f"front matter is not valid TOML: {message}; check quotes and '=' signs",
             path,
-            line,
+            at,
             "FP120",
         ) from None
 
@@ -846,7 +846,9 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
                 )
             )
     problems = _Problems(path, key_lines)
-    known, link, extra = KNOWN_KEYS, _link, {}
+    link: LinkMaker = _link
+    known: frozenset[str] = KNOWN_KEYS
+    extra: dict[str, Any] = {}
     if site.dialect != "feedpub":
         from . import dialects
 
@@ -1008,7 +1010,9 @@ def _media(
     meta: dict[str, Any], site: Site, problems: _Problems
 ) -> tuple[Media | None, tuple[Media, ...], list[LocalFile]]:
     """The featured image and the enclosures, and the local files they name."""
-    image, enclosures, files = None, (), []
+    image: Media | None = None
+    enclosures: tuple[Media, ...] = ()
+    files: list[LocalFile] = []
     if "image" not in meta and "enclosure" not in meta:
         return image, enclosures, files
     try:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from frontmatter.default_handlers import JSONHandler, YAMLHandler
@@ -17,6 +18,8 @@ from .authoring import _create, config_template
 from .config import CONFIG_NAME
 from .dialects import check_hugo_permalink, check_jekyll_permalink
 from .errors import FeedpubError, display_path
+
+T = TypeVar("T")
 
 #: Configuration files each tool reads, in the order it looks for them.
 JEKYLL_CONFIGS = ("_config.yml", "_config.yaml", "_config.toml")
@@ -101,12 +104,18 @@ def _author(value: Any) -> Any:
     return None
 
 
+def _of(data: Mapping[str, Any], key: str, kind: type[T], default: T) -> T:
+    """``data[key]`` if it is a ``kind``, else ``default``."""
+    value = data.get(key)
+    return value if isinstance(value, kind) else default
+
+
 def _from_jekyll(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     settings: dict[str, Any] = {"dialect": "jekyll", "entries": ".", "output": OUTPUT["jekyll"]}
     notes: list[str] = []
     url = data.get("url")
     if isinstance(url, str) and url.startswith(("http://", "https://")):
-        baseurl = data.get("baseurl") if isinstance(data.get("baseurl"), str) else ""
+        baseurl = _of(data, "baseurl", str, "")
         below = baseurl.strip("/") + "/" if baseurl.strip("/") else ""
         settings["base_url"] = url.rstrip("/") + "/" + below  # Jekyll's url + baseurl
     else:
@@ -134,12 +143,12 @@ def _from_jekyll(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], li
     markdown_ext = data.get("markdown_ext")
     if isinstance(markdown_ext, str):
         settings["extensions"] = ["." + e.strip() for e in markdown_ext.split(",") if e.strip()]
-    data_dir = data.get("data_dir") if isinstance(data.get("data_dir"), str) else "_data"
+    data_dir = _of(data, "data_dir", str, "_data")
     for name in ("authors.yml", "authors.yaml"):
         if (folder / data_dir / name).is_file():
             settings["authors_file"] = f"{data_dir}/{name}"
             break
-    feed = data.get("feed") if isinstance(data.get("feed"), dict) else {}
+    feed = _of(data, "feed", dict, {})
     if isinstance(feed.get("posts_limit"), int):
         settings["limit"] = feed["posts_limit"]
     else:
@@ -163,8 +172,8 @@ def _from_jekyll(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], li
 
 def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     data = {k.lower(): v for k, v in data.items()}  # Hugo's settings are case-insensitive
-    params = data.get("params") if isinstance(data.get("params"), dict) else {}
-    content = data.get("contentdir") if isinstance(data.get("contentdir"), str) else "content"
+    params = _of(data, "params", dict, {})
+    content = _of(data, "contentdir", str, "content")
     settings: dict[str, Any] = {"dialect": "hugo", "entries": content, "output": OUTPUT["hugo"]}
     notes: list[str] = []
     url = data.get("baseurl")
@@ -185,9 +194,7 @@ def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list
         settings["author"] = author
     permalinks = data.get("permalinks")
     if isinstance(permalinks, dict):
-        patterns = (
-            permalinks.get("page") if isinstance(permalinks.get("page"), dict) else permalinks
-        )
+        patterns = _of(permalinks, "page", dict, permalinks)
         mapped = {}
         for section, pattern in patterns.items():
             problems: list[str] = []
@@ -201,8 +208,8 @@ def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list
                 )
         if mapped:
             settings["permalinks"] = mapped
-    services = data.get("services") if isinstance(data.get("services"), dict) else {}
-    rss = services.get("rss") if isinstance(services.get("rss"), dict) else {}
+    services = _of(data, "services", dict, {})
+    rss = _of(services, "rss", dict, {})
     limit = rss.get("limit", data.get("rsslimit"))
     if isinstance(limit, int) and limit > 0:
         settings["limit"] = limit

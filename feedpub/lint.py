@@ -136,7 +136,8 @@ def check(
         except FeedpubError as e:
             return from_problem(e)
         entries = list(scanned.entries)
-        findings = [f for p in (*scanned.problems, *scanned.warnings) for f in from_problem(p)]
+        found: list[FeedpubError | BuildWarning] = [*scanned.problems, *scanned.warnings]
+        findings = [f for p in found for f in from_problem(p)]
         findings += [f for w in id_changes(site, scanned.entries) for f in from_problem(w)]
         findings += _entry_findings(site, entries, future=future, now=now)
         if not scanned.problems:

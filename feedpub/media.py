@@ -165,8 +165,9 @@ def _fields(value: Any, key: str, allowed: tuple[str, ...]) -> dict[str, Any]:
         raise MediaError(f"{key} type {kind!r} is not a media type; write e.g. audio/mpeg")
     fields["type"] = kind.strip() if kind else None
     for name in ("alt", "title"):
-        if name in fields and fields[name] is not None:
-            fields[name] = " ".join(fields[name].split()) or None
+        text = fields.get(name)
+        if text is not None:
+            fields[name] = " ".join(text.split()) or None
     return fields
 
 

@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, NoReturn
+from typing import BinaryIO, NoReturn, cast
 
 from . import signals
 from .errors import OutputError
@@ -94,7 +94,7 @@ def write_outputs(
 
 def _write_outputs(
     folder: Path,
-    outputs: Mapping[str, Content | None],
+    asked: Mapping[str, Content | None],
     remove: Iterable[str],
     sharing: Sharing | None,
     owned: Container[str] | None = None,
@@ -102,8 +102,8 @@ def _write_outputs(
     target = folder.resolve()  # a link to the output folder: swap the folder it leads to
     if target.exists() and not target.is_dir():
         raise OutputError("the output folder is a file; remove it or choose another --out", folder)
-    kept = [_inside(target, n, folder) for n, content in outputs.items() if content is None]
-    outputs = {name: content for name, content in outputs.items() if content is not None}
+    kept = [_inside(target, n, folder) for n, content in asked.items() if content is None]
+    outputs = {name: content for name, content in asked.items() if content is not None}
     names = {name: _inside(target, name, folder) for name in outputs}
     removed = {_inside(target, name, folder) for name in remove} - set(names.values())
     removed = {path for path in removed if path.is_file() and not path.is_symlink()}
@@ -533,7 +533,7 @@ def _write_file(path: Path, content: Content) -> None:
             handle.write(content)
         else:
             guarded = _Guarded(handle)
-            content(guarded)
+            content(cast(BinaryIO, guarded))  # (it has the one method writers use)
             if guarded.error is not None:  # a writer (lxml) may swallow a failed write
                 raise guarded.error
         handle.flush()

@@ -292,8 +292,11 @@ class FeedServer(ThreadingHTTPServer):
     def url(self) -> str:
         """The address to open in a browser."""
         host, port = self.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else str(host)
-        return f"http://{shown}:{port}/"
+        shown = f"[{host!s}]" if ":" in str(host) else str(host)
+        return f"http://{shown}:{int(port)}/"
+
+    #: The thread that serves, once started.
+    _thread: threading.Thread | None = None
 
     def start(self) -> None:
         """Serve in a background thread; :meth:`stop` ends it."""
@@ -304,7 +307,7 @@ class FeedServer(ThreadingHTTPServer):
 
     def stop(self) -> None:
         """Stop serving (if started) and close the socket."""
-        if getattr(self, "_thread", None) is not None:
+        if self._thread is not None:
             self.shutdown()
             self._thread = None
         self.server_close()
