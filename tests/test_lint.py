@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -34,3 +37,25 @@ def test_mypy() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("Success: no issues found"), done.stdout
+
+
+def test_the_wheel_ships_the_type_information_marker(tmp_path: Path) -> None:
+    # PEP 561: without feedpub/py.typed in the installed package, a user's type checker
+    # ignores every annotation of feedpub's library API.
+    source = tmp_path / "src"  # (a copy: a build/ folder left in the checkout would be reused)
+    shutil.copytree(
+        REPO,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "build", "*.egg-info", "node_modules", "public", ".feedpub-cache"
+        ),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    (wheel,) = tmp_path.glob("feedpub-*.whl")
+    assert "feedpub/py.typed" in zipfile.ZipFile(wheel).namelist()
