@@ -7,6 +7,7 @@ import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from click.testing import CliRunner, Result
@@ -99,8 +100,13 @@ def required_tool(name: str, package: str, why: str) -> str:
     the CI variable is set, so CI never passes without running it (.ci/run installs it)."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed (Debian: apt-get install {package})"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; CI must run {why}")
-        pytest.skip(message)
+        missing(f"{name} is not installed (Debian: apt-get install {package})", why)
     return path
+
+
+def missing(message: str, why: str) -> NoReturn:
+    """Skip the test for want of a tool (``message``), or fail it when the CI variable is set:
+    CI never passes without running ``why``."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}; CI must run {why}")
+    pytest.skip(message)

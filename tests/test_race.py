@@ -207,8 +207,9 @@ def test_builds_while_serve_rebuilds_all_succeed(site: Path, tmp_path: Path) -> 
 # ---------------------------------------------------------------------- the lock
 
 
-def test_a_build_waits_for_the_lock_and_says_so_once(site: Path, tmp_path: Path) -> None:
-    holder = Holder(site)
+def waits_for(holder: Holder, site: Path, tmp_path: Path) -> None:
+    """A build started while ``holder`` holds the lock waits until it is released, says so
+    once (naming the holder), and then builds what a build alone builds."""
     try:
         started = time.monotonic()
         process = start(site, "build")
@@ -222,6 +223,10 @@ def test_a_build_waits_for_the_lock_and_says_so_once(site: Path, tmp_path: Path)
     waiting = [line for line in err.splitlines() if "waiting" in line]
     assert waiting == [f"waiting for another feedpub build of public/ (process {holder.pid})…"]
     assert tree(site / "public") == single_build(site, tmp_path / "alone")
+
+
+def test_a_build_waits_for_the_lock_and_says_so_once(site: Path, tmp_path: Path) -> None:
+    waits_for(Holder(site), site, tmp_path)
     assert not (site / ".feedpub-cache" / "build.holder.json").exists()
 
 
@@ -468,18 +473,10 @@ def test_a_held_fallback_lock_makes_a_build_wait_and_say_so(site: Path, tmp_path
     holder = Holder(site)
     try:
         assert str(holder.pid) in (site / ".public.feedpub-lock-holder.json").read_text()
-        started = time.monotonic()
-        process = start(site, "build")
-        time.sleep(HOLD)
-        assert process.poll() is None  # still waiting
-    finally:
+    except BaseException:
         holder.release()
-    code, out, err = finish(process)
-    assert code == 0, out + err
-    assert time.monotonic() - started >= HOLD
-    waiting = [line for line in err.splitlines() if "waiting" in line]
-    assert waiting == [f"waiting for another feedpub build of public/ (process {holder.pid})…"]
-    assert tree(site / "public") == single_build(site, tmp_path / "alone")
+        raise
+    waits_for(holder, site, tmp_path)
 
 
 def test_a_held_fallback_lock_past_lock_timeout_is_an_error(site: Path) -> None:
