@@ -11,9 +11,10 @@ from typing import Any
 import yaml
 from slugify import slugify
 
-from .config import CONFIG_NAME, DEFAULTS, Site, is_base_url
-from .entry import DATE_PREFIX, XML_ILLEGAL, Author, parse_authors
+from .config import CONFIG_NAME, DEFAULTS, is_base_url
 from .errors import ConfigError, FeedpubError, display_path
+from .fields import DATE_PREFIX, XML_ILLEGAL, parse_authors
+from .model import PLACEHOLDER, Author, Site
 
 CONFIG_TEMPLATE = """\
 # feedpub settings: https://pypi.org/project/feedpub/ (docs/configuration.md)
@@ -122,11 +123,6 @@ def site_base_url(text: str) -> str:
     raise ConfigError(f"--base-url {url!r} is not an absolute web address; {hint}")
 
 
-#: The body of a new entry until its writer replaces it; `feedpub build` and `feedpub check`
-#: warn while it is there (FP213), so a forgotten one is not published unnoticed.
-PLACEHOLDER = "Write the entry here, in Markdown."
-
-
 def init_site(folder: Path, *, title: str, base_url: str, now: datetime) -> list[Path]:
     """Create ``feedpub.toml`` and ``entries/hello-feeds.md`` in ``folder``; returns them.
 
@@ -145,9 +141,9 @@ def init_site(folder: Path, *, title: str, base_url: str, now: datetime) -> list
         verb = "exists" if len(existing) == 1 else "exist"
         raise FeedpubError(f"{names} already {verb}; init never overwrites a file")
     _make_folder(example.parent)
-    _create(config, config_template(title, base_url))
+    create_file(config, config_template(title, base_url))
     try:
-        _create(example, EXAMPLE_ENTRY.format(date=now.strftime("%Y-%m-%d %H:%M")))
+        create_file(example, EXAMPLE_ENTRY.format(date=now.strftime("%Y-%m-%d %H:%M")))
     except FeedpubError:
         config.unlink()  # written just now: "nothing was written" stays true
         raise
@@ -222,7 +218,7 @@ def new_entry(
             continue
         path = site.entries / f"{date:%Y-%m-%d}-{name}.md"
         try:
-            _create(path, text)
+            create_file(path, text)
         except FileExistsError:
             continue
         return path
@@ -269,7 +265,7 @@ def _author_value(author: Author) -> str | dict[str, str]:
     return {key: value for key, value in fields.items() if value is not None}
 
 
-def _create(path: Path, text: str) -> None:
+def create_file(path: Path, text: str) -> None:
     """Write a new file; raises FileExistsError rather than overwrite one, and
     :class:`FeedpubError` when it cannot be written (a read-only folder, a full disk)."""
     try:

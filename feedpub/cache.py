@@ -14,7 +14,6 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -24,13 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from ._version import __version__
-from .config import Site, check_folders
-from .entry import Author, Entry, shared
-from .errors import BuildWarning, OutputError
-from .media import Media
+from .errors import BuildWarning
+from .fields import shared
+from .model import CACHE_DIR, Author, Entry, Media, Site
 
-#: Folder name of the cache, created beside the output folder.
-CACHE_DIR = ".feedpub-cache"
 _SCHEMA = 8  # 8: entries carry the warnings about their body (feedpub/findings.py)
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -51,39 +47,6 @@ def _stamp(site: Site) -> str:
     settings = {k: str(v) for k, v in asdict(site).items() if k not in ignored}
     settings["entries"] = str(site.entries.resolve())
     return json.dumps([_SCHEMA, __version__, settings], sort_keys=True)
-
-
-def remove_cache(site: Site, waiting: Callable[[str], None] | None = None) -> Path | None:
-    """Delete what the site's cache folder holds (and staging folders a killed build left),
-    holding the build lock (``waiting`` is told, once, if it waits for another build); returns
-    the cache folder if it held a cache. The lock file itself stays: a build waiting on it
-    would otherwise go on beside one that made a new one."""
-    from .lock import LOCK_FILES, build_lock
-    from .output import clean_stale_stages, stale_stages
-
-    check_folders(site)  # never remove anything beside a folder that is not an output
-    folder = cache_folder(site)
-    if not folder.is_dir() and not stale_stages(site.output.resolve()):
-        return None  # nothing to remove, nor a lock to take (a build makes the folder first)
-    # Always under the lock (the fallback beside the output folder where a file is in the cache
-    # folder's place): a running build's staging folder looks like a killed build's.
-    with build_lock(site, "clean", waiting):
-        clean_stale_stages(site.output.resolve())
-        if not folder.is_dir():  # (a file in its place: the user's, left alone)
-            return None
-        kept = {*LOCK_FILES, ".gitignore"}
-        try:
-            gone = [path for path in folder.iterdir() if path.name not in kept]
-            for path in gone:
-                if path.is_dir() and not path.is_symlink():
-                    shutil.rmtree(path)
-                else:
-                    path.unlink()
-        except OSError as e:
-            raise OutputError(f"cannot remove the cache ({e.strerror})", folder) from None
-        if not gone:
-            return None
-        return folder
 
 
 def cache_folder(site: Site) -> Path:

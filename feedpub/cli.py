@@ -20,10 +20,10 @@ import click
 
 from . import signals
 from ._version import __version__
-from .build import ARCHIVE_FOLDER, ATOM_NAME, JSON_NAME, RSS_NAME, BuildResult
-from .build import build as run_build
-from .config import Site, load_site
+from .config import load_site
 from .errors import BuildErrors, ConfigError, FeedpubError, display_path
+from .model import ARCHIVE_FOLDER, ATOM_NAME, JSON_NAME, RSS_NAME, BuildResult, Site
+from .pipeline import build as run_build
 
 
 @contextmanager
@@ -481,8 +481,8 @@ def check(
         feedpub check --strict
         feedpub check --format json | jq '.[] | select(.severity == "error")'
     """
-    from .lint import check as run_check
-    from .lint import from_problem
+    from .check import check as run_check
+    from .feeds import from_problem
 
     try:
         site = load_site(config, base_url=base_url, entries=entries, output=out)
@@ -531,7 +531,7 @@ def clean(config: Path | None, out: Path | None) -> None:
     \b
         feedpub clean
     """
-    from .cache import remove_cache
+    from .pipeline import remove_cache
 
     with _user_errors("nothing was removed"):
         site = load_site(config, output=out, base_url="https://unused.invalid/")
@@ -562,7 +562,7 @@ def ping(config: Path | None, out: Path | None, dry_run: bool) -> None:
         feedpub build && rsync -a public/ host:/var/www/ && feedpub ping
         feedpub ping --dry-run
     """
-    from .lock import build_lock
+    from .pipeline import build_lock
     from .websub import announced, changed_feeds
     from .websub import ping as run_ping
 
@@ -605,8 +605,9 @@ def links(config: Path | None, base_url: str | None, every: bool) -> None:
         feedpub links
         feedpub links --all > feed-links.html
     """
-    from .build import plan_feeds, scan
-    from .discovery import feed_links, link_block
+    from .feeds.discovery import feed_links, link_block
+    from .plan import plan_feeds
+    from .scan import scan
 
     with _user_errors("no links printed"):
         site = load_site(config, base_url=base_url)
@@ -653,7 +654,7 @@ def init(folder: Path, title: str, base_url: str, tool: str | None) -> None:
         feedpub init --from jekyll ~/blog
     """
     from .authoring import init_site
-    from .build import current_time
+    from .plan import current_time
 
     notes: list[str] = []
     with _user_errors("nothing was written"):
@@ -714,8 +715,8 @@ def new(
         feedpub new "Budget 2026" --draft --date 2026-01-15 --edit
     """
     from .authoring import new_entry
-    from .build import current_time
-    from .entry import parse_date
+    from .fields import parse_date
+    from .plan import current_time
 
     if not title.strip():
         raise click.BadParameter("the title is empty; give the entry a title", param_hint="TITLE")
@@ -805,7 +806,8 @@ def list_entries(
         feedpub list --drafts --future --category "Business & Economy"
         feedpub list --format json | jq -r '.[].file'
     """
-    from .build import current_time, scan, select
+    from .plan import current_time, select
+    from .scan import scan
 
     with _user_errors("nothing to list"):
         site = load_site(config, base_url=base_url)

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import yaml
 from frontmatter.default_handlers import JSONHandler, YAMLHandler
 
-from .authoring import _create, config_template
+from .authoring import config_template, create_file
 from .config import CONFIG_NAME
 from .dialects import check_hugo_permalink, check_jekyll_permalink
 from .errors import FeedpubError, display_path
@@ -52,7 +52,7 @@ def import_site(folder: Path, tool: str) -> tuple[Path, list[str]]:
         )
     data = _read(config)
     settings, notes = (_from_jekyll if tool == "jekyll" else _from_hugo)(folder, data)
-    _create(target, config_text(settings))
+    create_file(target, config_text(settings))
     return target, [f"{config.name}: {note}" for note in notes]
 
 

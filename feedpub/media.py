@@ -11,15 +11,16 @@ import functools
 import mimetypes
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from .errors import display_path
+from .model import LocalFile, Media
 
 if TYPE_CHECKING:
-    from .config import Site
+    from .model import Site
+
 
 #: Fields each front matter key takes in its mapping form (``url`` is also spelled ``path``).
 IMAGE_FIELDS = ("url", "path", "alt", "type", "width", "height")
@@ -54,33 +55,12 @@ def _types() -> mimetypes.MimeTypes:
     return types
 
 
-@dataclass(frozen=True, slots=True)
-class Media:
-    """A file an entry points at: its featured image, or an enclosure (a podcast episode, a PDF)."""
-
-    #: Absolute URL.
-    url: str
-    #: Media type, e.g. ``audio/mpeg``; ``None`` when unknown (images only).
-    type: str | None = None
-    #: Size in bytes; ``None`` when unknown (a URL not on this site, with no ``length``).
-    length: int | None = None
-    #: The alt text of an image, or the title of an enclosure.
-    title: str | None = None
-    #: Width and height of an image in pixels, when given.
-    width: int | None = None
-    height: int | None = None
-
-
 class MediaError(ValueError):
     """A front matter ``image`` or ``enclosure`` that cannot be used; ``code`` says why."""
 
     def __init__(self, message: str, code: str = "FP112") -> None:
         super().__init__(message)
         self.code = code
-
-
-#: A local file an entry uses, and its size and modification time (ns) when it was read.
-LocalFile = tuple[str, int, int]
 
 
 def parse_image(value: Any, site: Site) -> tuple[Media | None, list[LocalFile]]:

@@ -25,9 +25,10 @@ from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from ._version import __version__
-from .config import CONFIG_NAME, PYPROJECT_NAME, Site
-from .discovery import FORMATS
+from .config import CONFIG_NAME, PYPROJECT_NAME
 from .errors import ConfigError, FeedpubError, display_path
+from .feeds.discovery import FORMATS
+from .model import Site
 
 #: Media types by file name (the feed formats'), then by suffix; text is always UTF-8.
 NAMED_TYPES = {name: f"{media_type}; charset=utf-8" for name, media_type, _ in FORMATS}

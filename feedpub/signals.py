@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
+
 #: The signals that stop a build.
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 #: How long a process that was sent SIGTERM has to end before it gets SIGKILL.

@@ -16,9 +16,9 @@ from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
 from ._version import __version__
-from .cache import CACHE_DIR, save_unannounced, unannounced
-from .config import Site
+from .cache import save_unannounced, unannounced
 from .errors import FeedpubError, display_path
+from .model import CACHE_DIR, Site
 
 #: Seconds to wait for a hub's answer.
 TIMEOUT = 10.0

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import feedpub
 from feedpub.cli import main
-from feedpub.entry import read_entry
+from feedpub.scan._entry import read_entry
 
 from .conftest import BASIC_CONFIG, SiteDir
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import feedpub
-from feedpub.build import MANIFEST_NAME
+from feedpub.model import MANIFEST_NAME
 
 from .conftest import REPO, SiteDir
 
@@ -66,7 +66,9 @@ def edit(path: Path, text: str = "\nEdited paragraph.\n") -> None:
 def test_cold_warm_parallel_serial_and_uncached_builds_are_byte_identical(
     site, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(sys.modules["feedpub.build"], "RENDER_PARALLEL_MIN", 0)  # workers too
+    monkeypatch.setattr(
+        sys.modules["feedpub.pipeline._render"], "RENDER_PARALLEL_MIN", 0
+    )  # workers too
     reference = cold_copy(site, tmp_path)
     first = build(site, jobs=2)
     assert first.cache_hits == 0
@@ -87,15 +89,17 @@ def recording_render(site_settings, entries):
     return real_render_entries(site_settings, entries)
 
 
-real_render_entries = sys.modules["feedpub.build"]._render_entries
+real_render_entries = sys.modules["feedpub.pipeline._render"]._render_entries
 
 
 def test_a_cold_build_renders_in_the_workers_that_read_the_entries(site, tmp_path, monkeypatch):
     notes = tmp_path / "rendered-by"
     monkeypatch.setattr(sys.modules[__name__], "RENDERED_BY", str(notes))
-    monkeypatch.setattr(sys.modules["feedpub.build"], "_render_entries", recording_render)
+    monkeypatch.setattr(
+        sys.modules["feedpub.pipeline._render"], "_render_entries", recording_render
+    )
     started: list[int] = []
-    workers_class = sys.modules["feedpub.build"].Workers
+    workers_class = sys.modules["feedpub.workers"].Workers
     real_start = workers_class._start
 
     def start(self):
@@ -327,7 +331,7 @@ def test_feeds_whose_entries_did_not_change_are_not_made_again(tmp_path, monkeyp
 def test_feeds_written_by_several_processes_are_byte_identical(site, tmp_path, monkeypatch):
     """Large feeds are written side by side in forked processes, each reading the cache
     through its own connection: the bytes must be those of a serial build."""
-    from feedpub import output
+    from feedpub.pipeline import _output as output
 
     reference = cold_copy(site, tmp_path)
     forks = []
@@ -353,10 +357,10 @@ def test_feeds_written_by_several_processes_are_byte_identical(site, tmp_path, m
 def test_a_build_leaves_the_cycle_collector_as_it_found_it(site, tmp_path, monkeypatch):
     import gc
 
-    import feedpub.delta  # (else loaded by the first warm build)
+    import feedpub.pipeline._delta  # (else loaded by the first warm build)
 
     collecting: list[bool] = []  # while the outputs are written, on either path
-    for module in ("feedpub.build",):  # (the delta path writes through build.write_site)
+    for module in ("feedpub.pipeline._record",):  # (both paths write through write_site)
         real = sys.modules[module].write_outputs
         monkeypatch.setattr(
             sys.modules[module],
@@ -389,7 +393,7 @@ def test_workers_collect_even_when_forked_while_collecting_is_paused(monkeypatch
     monkeypatch.setattr(sys.modules["feedpub.signals"], "child_start", lambda parent: None)
     gc.disable()
     try:
-        sys.modules["feedpub.build"]._worker_start(os.getppid())
+        sys.modules["feedpub.workers"]._worker_start(os.getppid())
         assert gc.isenabled()
         assert gc.get_freeze_count() > 0
     finally:

@@ -18,7 +18,8 @@ from lxml import etree
 
 from feedpub.cli import main
 from feedpub.errors import CODES
-from feedpub.lint import lint_atom, lint_rss
+from feedpub.feeds.atom import lint_atom
+from feedpub.feeds.rss import lint_rss
 
 from .conftest import BASIC_CONFIG, PUBLIC_FILES, REPO, SiteDir
 

@@ -75,7 +75,7 @@ def test_the_summary_counts_the_entries_published_not_the_main_feed_s_items(
     limit leaves out), whichever path the build takes; not drafts, not entries to come."""
     import importlib
 
-    pipeline = importlib.import_module("feedpub.build")  # the module, not the function
+    pipeline = importlib.import_module("feedpub.pipeline._full")  # where build() finds scan_all
 
     site.config(BASIC_CONFIG + "limit = 2\n")
     for n in range(1, 6):

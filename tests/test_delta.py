@@ -30,7 +30,7 @@ spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / 
 assert spec and spec.loader
 generate = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(generate)
-pipeline = importlib.import_module("feedpub.build")  # the module, not the function
+pipeline = importlib.import_module("feedpub.pipeline._full")  # where build() finds scan_all
 
 COUNT = 40
 LIMIT = 5

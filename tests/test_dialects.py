@@ -22,8 +22,9 @@ from lxml import etree
 
 import feedpub
 from feedpub.cli import main
-from feedpub.dialects import hugo_urlize, jekyll_slugify
-from feedpub.templates import convert
+from feedpub.dialects._hugo import hugo_urlize
+from feedpub.dialects._jekyll import jekyll_slugify
+from feedpub.dialects._templates import convert
 
 from .conftest import REPO, SiteDir
 
@@ -541,7 +542,7 @@ def test_unclosed_template_tokens_cost_one_pass(site: SiteDir, dialect: str, uni
     site.config(f'base_url = "https://example.org/"\ndialect = "{dialect}"\n')
     program = (
         "import sys, feedpub\n"
-        "from feedpub.templates import convert\n"
+        "from feedpub.dialects import convert\n"
         f"text, dropped = convert({unit!r} * 20_000, feedpub.load_site())\n"
         "print(len(text), len(dropped))\n"
     )

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import feedpub
-import feedpub.output
+import feedpub.pipeline._output
 from feedpub.cli import main
 
 from .conftest import BASIC_CONFIG, SiteDir
@@ -314,15 +314,15 @@ def test_jekyll_output_inside_the_site_but_not_among_posts(
 def _during_write(monkeypatch: pytest.MonkeyPatch, act: Callable[[], None]) -> Iterator[None]:
     """Run ``act`` once, right after the build has written its files into the staging folder
     (so after the output folder was mirrored, before the swap)."""
-    real = feedpub.output._write_files
+    real = feedpub.pipeline._output._write_files
 
     def write_then_act(*args: object, **kwargs: object) -> None:
         real(*args, **kwargs)  # type: ignore[arg-type]
         act()
 
-    monkeypatch.setattr(feedpub.output, "_write_files", write_then_act)
+    monkeypatch.setattr(feedpub.pipeline._output, "_write_files", write_then_act)
     yield
-    monkeypatch.setattr(feedpub.output, "_write_files", real)
+    monkeypatch.setattr(feedpub.pipeline._output, "_write_files", real)
 
 
 def _someone_writes(public: Path) -> Callable[[], None]:
@@ -379,7 +379,7 @@ def test_files_written_during_a_build_are_kept_without_an_atomic_swap(
     """Where the system cannot swap two folders, files are replaced one by one: new feed
     folders are made, dropped feeds removed, and nobody else's file touched."""
     _first_build(site)
-    monkeypatch.setattr(feedpub.output, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(feedpub.pipeline._output, "_exchange", lambda a, b: False)
     with _during_write(monkeypatch, _someone_writes(site.public)):
         result = _invoke(["build"])
     assert result.exit_code == 0, result.output
@@ -392,7 +392,7 @@ def test_a_folder_replaced_by_a_file_during_a_build(
     """Someone else's change wins over the mirror's copy, whatever its kind: a folder of
     theirs replaced by a file, a file of theirs by a folder, a link retargeted."""
     public = tmp_path / "public"
-    feedpub.output.write_outputs(public, {"feed.xml": b"1"})
+    feedpub.pipeline._output.write_outputs(public, {"feed.xml": b"1"})
     (public / "assets").mkdir()
     (public / "assets" / "a.css").write_text("a")
     (public / "page.html").write_text("page")
@@ -408,7 +408,7 @@ def test_a_folder_replaced_by_a_file_during_a_build(
         (public / "latest").symlink_to("elsewhere.xml")
 
     with _during_write(monkeypatch, act):
-        feedpub.output.write_outputs(public, {"feed.xml": b"2"})
+        feedpub.pipeline._output.write_outputs(public, {"feed.xml": b"2"})
     assert (public / "feed.xml").read_bytes() == b"2"
     assert (public / "assets").read_text() == "now a file"
     assert (public / "page.html" / "index.html").read_text() == "now a folder"
@@ -430,7 +430,7 @@ def test_a_file_that_cannot_be_put_back_is_kept_and_named(
     """Should moving a file back fail, the old folder is kept (never deleted) and the error
     says where the file is."""
     public = tmp_path / "public"
-    feedpub.output.write_outputs(public, {"feed.xml": b"1"})
+    feedpub.pipeline._output.write_outputs(public, {"feed.xml": b"1"})
 
     def act() -> None:
         (public / "new.txt").write_text("made during the build\n")
@@ -438,14 +438,14 @@ def test_a_file_that_cannot_be_put_back_is_kept_and_named(
     def cannot(source: Path, destination: Path) -> None:
         raise PermissionError(13, "Permission denied", str(destination))
 
-    monkeypatch.setattr(feedpub.output, "_put_back", cannot)
+    monkeypatch.setattr(feedpub.pipeline._output, "_put_back", cannot)
     with _during_write(monkeypatch, act), pytest.raises(feedpub.FeedpubError) as caught:
-        feedpub.output.write_outputs(public, {"feed.xml": b"2"})
+        feedpub.pipeline._output.write_outputs(public, {"feed.xml": b"2"})
     (kept,) = tmp_path.glob(".public.feedpub-kept-*")
     assert (kept / "new.txt").read_text() == "made during the build\n"
     assert str(kept) in str(caught.value) and "new.txt" in str(caught.value)
     assert (public / "feed.xml").read_bytes() == b"2"
-    feedpub.output.write_outputs(public, {"feed.xml": b"3"})  # a later build leaves it be
+    feedpub.pipeline._output.write_outputs(public, {"feed.xml": b"3"})  # a later build leaves it be
     assert (kept / "new.txt").is_file()
 
 
@@ -459,17 +459,17 @@ def test_a_mount_point_or_a_repository_inside_the_output_folder_is_refused(
     """The swap would move them aside with the old folder, and the staging folder's removal
     would then empty the mounted disk (found by a review): refused before anything moves."""
     public = tmp_path / "public"
-    feedpub.output.write_outputs(public, {"feed.xml": b"1"})
+    feedpub.pipeline._output.write_outputs(public, {"feed.xml": b"1"})
     inner = public / "uploads" / ("disk" if what == "mount" else ".git")
     inner.mkdir(parents=True)
     (inner / "photo.jpg").write_bytes(b"theirs")
     if what == "mount":
-        real = feedpub.output._device
+        real = feedpub.pipeline._output._device
         monkeypatch.setattr(
-            feedpub.output, "_device", lambda path: real(path) + (Path(path) == inner)
+            feedpub.pipeline._output, "_device", lambda path: real(path) + (Path(path) == inner)
         )
     with pytest.raises(feedpub.FeedpubError) as caught:
-        feedpub.output.write_outputs(public, {"feed.xml": b"2"})
+        feedpub.pipeline._output.write_outputs(public, {"feed.xml": b"2"})
     assert str(inner) in str(caught.value)
     assert (public / "feed.xml").read_bytes() == b"1"
     assert (inner / "photo.jpg").read_bytes() == b"theirs"
@@ -482,7 +482,7 @@ def test_a_file_edited_in_place_during_a_build_is_kept_where_the_mirror_copies(
     """Where hard links cannot be made (FAT, some network shares), the mirror copies: the
     file in the old folder keeps its inode, and an edit in place must still win."""
     public = tmp_path / "public"
-    feedpub.output.write_outputs(public, {"feed.xml": b"1"})
+    feedpub.pipeline._output.write_outputs(public, {"feed.xml": b"1"})
     (public / "notes.txt").write_text("v1\n")
 
     def cannot_link(source: object, destination: object) -> None:
@@ -492,9 +492,9 @@ def test_a_file_edited_in_place_during_a_build_is_kept_where_the_mirror_copies(
         with open(public / "notes.txt", "a") as handle:
             handle.write("edited in place\n")
 
-    monkeypatch.setattr(feedpub.output.os, "link", cannot_link)
+    monkeypatch.setattr(feedpub.pipeline._output.os, "link", cannot_link)
     with _during_write(monkeypatch, act):
-        feedpub.output.write_outputs(public, {"feed.xml": b"2"})
+        feedpub.pipeline._output.write_outputs(public, {"feed.xml": b"2"})
     assert (public / "notes.txt").read_text() == "v1\nedited in place\n"
     assert (public / "feed.xml").read_bytes() == b"2"
 
@@ -504,19 +504,19 @@ def test_a_file_written_where_a_dropped_feed_was_is_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: bool
 ) -> None:
     public = tmp_path / "public"
-    feedpub.output.write_outputs(public, {"feed.xml": b"1", "old/feed.xml": b"old"})
+    feedpub.pipeline._output.write_outputs(public, {"feed.xml": b"1", "old/feed.xml": b"old"})
     if not swap:
-        monkeypatch.setattr(feedpub.output, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(feedpub.pipeline._output, "_exchange", lambda a, b: False)
 
     def act() -> None:
         (public / "old" / "feed.xml").write_bytes(b"theirs now")  # (same inode, new bytes)
 
     with _during_write(monkeypatch, act):
-        feedpub.output.write_outputs(public, {"feed.xml": b"2"}, remove=["old/feed.xml"])
+        feedpub.pipeline._output.write_outputs(public, {"feed.xml": b"2"}, remove=["old/feed.xml"])
     assert (public / "old" / "feed.xml").read_bytes() == b"theirs now"
     # ...while a dropped feed nobody touched goes, as before.
-    feedpub.output.write_outputs(public, {"feed.xml": b"1", "gone/feed.xml": b"x"})
-    feedpub.output.write_outputs(public, {"feed.xml": b"2"}, remove=["gone/feed.xml"])
+    feedpub.pipeline._output.write_outputs(public, {"feed.xml": b"1", "gone/feed.xml": b"x"})
+    feedpub.pipeline._output.write_outputs(public, {"feed.xml": b"2"}, remove=["gone/feed.xml"])
     assert not (public / "gone").exists()
 
 
@@ -525,7 +525,7 @@ def test_a_staging_folder_that_was_swapped_out_is_kept_not_deleted(tmp_path: Pat
     folder meanwhile leaves the old folder at the staging path, without the staging mark:
     the next build keeps it (renamed -kept-); a staging folder with its mark goes."""
     public = tmp_path / "public"
-    feedpub.output.write_outputs(public, {"feed.xml": b"1"})
+    feedpub.pipeline._output.write_outputs(public, {"feed.xml": b"1"})
     swapped = tmp_path / ".public.feedpub-stage-aaaa"
     (swapped / "uploads").mkdir(parents=True)
     (swapped / "uploads" / "new.txt").write_text("written during the killed build\n")
@@ -533,7 +533,7 @@ def test_a_staging_folder_that_was_swapped_out_is_kept_not_deleted(tmp_path: Pat
     unswapped.mkdir()
     (unswapped / ".feedpub-stage").touch()
     (unswapped / "feed.xml").write_bytes(b"half")
-    feedpub.output.write_outputs(public, {"feed.xml": b"2"})
+    feedpub.pipeline._output.write_outputs(public, {"feed.xml": b"2"})
     assert not unswapped.exists() and not swapped.exists()
     kept = tmp_path / ".public.feedpub-kept-aaaa"
     assert (kept / "uploads" / "new.txt").read_text() == "written during the killed build\n"

@@ -11,9 +11,11 @@ import feedparser
 import pytest
 from lxml import etree
 
-from feedpub.build import scan, select
 from feedpub.config import load_site
-from feedpub.entry import Author, read_entry
+from feedpub.model import Author
+from feedpub.plan import select
+from feedpub.scan import scan
+from feedpub.scan._entry import read_entry
 
 from .conftest import SiteDir
 
@@ -459,7 +461,7 @@ def test_a_file_name_that_is_a_slug_already_is_taken_as_slugify_would_make_it():
     """entry.py skips python-slugify for stems like ``my-story-2``; it must agree with it."""
     from slugify import slugify
 
-    from feedpub.entry import _PLAIN_SLUG
+    from feedpub.fields import _PLAIN_SLUG
 
     rng = random.Random(7)
     alphabet = "abz09-_A. é"

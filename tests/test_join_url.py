@@ -7,7 +7,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from feedpub.render import _SIMPLE_PATH, _base_parts, join_url
+from feedpub.render._html import _SIMPLE_PATH, _base_parts, join_url
 
 BASES = [
     "https://example.org/",

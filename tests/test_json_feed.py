@@ -13,7 +13,7 @@ from lxml import etree
 from reader import make_reader
 
 import feedpub
-from feedpub.lint import lint_json
+from feedpub.feeds.jsonfeed import lint_json
 
 from .conftest import REPO, SiteDir
 

@@ -14,7 +14,8 @@ import feedparser
 import pytest
 from lxml import etree
 
-from feedpub.lint import lint_atom, lint_rss
+from feedpub.feeds.atom import lint_atom
+from feedpub.feeds.rss import lint_rss
 
 from .conftest import BASIC_CONFIG, SiteDir
 

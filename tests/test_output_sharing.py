@@ -10,9 +10,9 @@ from typing import BinaryIO
 
 import pytest
 
-from feedpub import output
 from feedpub.errors import EntryError, OutputError
-from feedpub.output import Sharing, write_outputs
+from feedpub.pipeline import _output as output
+from feedpub.pipeline._output import Sharing, write_outputs
 
 
 def writer(text: str, repeat: int = 1000):

@@ -26,7 +26,7 @@ import feedpub
 
 from .conftest import REPO
 
-build_module = importlib.import_module("feedpub.build")  # (feedpub.build is the function)
+build_module = importlib.import_module("feedpub.pipeline._full")  # (where build() looks)
 
 spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
 assert spec and spec.loader
@@ -51,7 +51,7 @@ ENV = {**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
 HOLDER = """
 import sys
 from feedpub.config import load_site
-from feedpub.lock import build_lock
+from feedpub.pipeline import build_lock
 with build_lock(load_site(), "build"):
     print("locked", flush=True)
     sys.stdin.read()
@@ -280,7 +280,7 @@ def test_a_killed_holders_lock_and_its_stale_note_block_nothing(site: Path, tmp_
 
 
 def test_processes_a_build_forks_do_not_keep_its_lock(site: Path, tmp_path: Path) -> None:
-    from feedpub.lock import build_lock
+    from feedpub.pipeline._lock import build_lock
 
     config = site / "feedpub.toml"
     config.write_text(config.read_text() + "lock_timeout = 0\n")
@@ -420,8 +420,8 @@ def test_an_interrupt_just_after_the_lock_is_taken_releases_it(
     # rebuild wait for lock_timeout.
     from filelock import FileLock
 
-    from feedpub import lock as locking
     from feedpub.config import load_site
+    from feedpub.pipeline import _lock as locking
 
     taken = locking._take
     held = []  # (a lock nobody refers to any more is released by its finaliser, by chance)

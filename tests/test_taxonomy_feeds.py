@@ -97,15 +97,16 @@ def test_an_entry_in_several_feeds_has_its_items_made_once_and_the_same(
     site: SiteDir, monkeypatch
 ) -> None:
     import feedpub.feeds as feeds
+    from feedpub.feeds import atom, rss
 
     site.config(BASIC_CONFIG + "tag_feeds = true\nauthor_feeds = true\n")
     _entries(site)
     assert site.run("build", "--no-cache").exit_code == 0
     made_once = site.snapshot()
     made: list[str] = []
-    real_rss, real_atom, real_get = feeds._rss_item, feeds._atom_entry, feeds.ItemMemo.get
-    monkeypatch.setattr(feeds, "_rss_item", lambda i: made.append(i.title) or real_rss(i))
-    monkeypatch.setattr(feeds, "_atom_entry", lambda i: made.append(i.title) or real_atom(i))
+    real_rss, real_atom, real_get = rss._rss_item, atom._atom_entry, feeds.ItemMemo.get
+    monkeypatch.setattr(rss, "_rss_item", lambda i: made.append(i.title) or real_rss(i))
+    monkeypatch.setattr(atom, "_atom_entry", lambda i: made.append(i.title) or real_atom(i))
     # Without the memo, every feed makes its items anew: the files must be the same.
     monkeypatch.setattr(feeds.ItemMemo, "get", lambda self, kind, item, make: make(item))
     (site.public / "feed.xml").unlink()  # so that the build writes again
@@ -129,9 +130,8 @@ def test_the_item_memo_keeps_at_most_its_budget_and_never_a_stale_item() -> None
     from datetime import UTC, datetime
     from pathlib import Path
 
-    from feedpub.entry import Entry
-    from feedpub.feeds import ItemMemo
-    from feedpub.render import Rendered
+    from feedpub.feeds._common import ItemMemo
+    from feedpub.model import Entry, Rendered
 
     def entry(n: int) -> Entry:
         return Entry(

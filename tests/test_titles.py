@@ -19,7 +19,9 @@ import feedparser
 import pytest
 from lxml import etree
 
-from feedpub.lint import lint_atom, lint_json, lint_rss
+from feedpub.feeds.atom import lint_atom
+from feedpub.feeds.jsonfeed import lint_json
+from feedpub.feeds.rss import lint_rss
 
 from .conftest import SiteDir
 

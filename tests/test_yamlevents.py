@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 import yaml
 
-from feedpub import yamlevents
+from feedpub.scan import _yaml as yamlevents
 
 sys_random = random.Random(20261125)
 
@@ -277,7 +277,7 @@ def test_impossible_dates_go_to_the_full_loader_for_its_message(value):
 )
 def test_key_lines_are_those_the_line_scan_finds(text):
     """Messages name the line of a key; the quick path reads it from the parser."""
-    from feedpub.entry import _key_lines
+    from feedpub.scan._frontmatter import front_matter_lines as _key_lines
 
     loaded = yamlevents.load_with_lines(text)
     assert loaded is not None
@@ -288,7 +288,7 @@ def test_key_lines_count_file_lines_when_yaml_sees_other_line_breaks(tmp_path):
     """libyaml also breaks lines at U+2028, U+2029, NEL and a lone CR: messages must still
     name the file's line."""
     from feedpub.config import load_site
-    from feedpub.entry import read_entry
+    from feedpub.scan._entry import read_entry
 
     (tmp_path / "entries").mkdir()
     (tmp_path / "feedpub.toml").write_text(

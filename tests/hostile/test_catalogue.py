@@ -40,7 +40,7 @@ import pytest
 from click.testing import CliRunner
 
 import feedpub
-import feedpub.output
+import feedpub.pipeline._output
 from feedpub.cli import main
 
 from ..conftest import BASIC_CONFIG, PUBLIC_FILES, SiteDir
@@ -649,7 +649,7 @@ def test_an_entry_replaced_by_a_named_pipe_after_listing_is_named(
 ) -> None:
     """A file replaced by a named pipe between listing and reading: an error, not a read that
     waits for a writer forever."""
-    module = sys.modules["feedpub.build"]  # (feedpub.build is the function)
+    module = sys.modules["feedpub.pipeline._full"]  # (where build() looks)
     site.entry("good.md", GOOD)
     bad = site.entry("bad.md", post("title: Bad", "date: 2025-05-01"))
     list_entries = module.list_entries
@@ -691,8 +691,9 @@ def test_new_output_folder_can_be_served(site: SiteDir) -> None:
 
 
 class _Fault:
-    """Raises ENOSPC from the ``nth`` file written (or fsync, or rename) in feedpub.output on;
-    a full disk stays full, so every later call of that kind fails too, unless ``once``."""
+    """Raises ENOSPC from the ``nth`` file written (or fsync, or rename) in
+    feedpub.pipeline._output on; a full disk stays full, so every later call of that kind
+    fails too, unless ``once``."""
 
     def __init__(self, kind: str, nth: int, once: bool = False) -> None:
         self.kind, self.nth, self.once = kind, nth, once
@@ -746,7 +747,7 @@ class _FailingFile:
 
 
 def _inject(monkeypatch: pytest.MonkeyPatch, fault: _Fault) -> None:
-    """Route feedpub.output's writes, fsyncs and renames through ``fault``."""
+    """Route feedpub.pipeline._output's writes, fsyncs and renames through ``fault``."""
 
     def writable(mode: str) -> bool:
         return any(c in mode for c in "wax+")
@@ -804,14 +805,14 @@ def _inject(monkeypatch: pytest.MonkeyPatch, fault: _Fault) -> None:
         replace=renaming(os.replace),
         rename=renaming(os.rename),
     )
-    monkeypatch.setattr(feedpub.output, "os", fake_os)
-    monkeypatch.setattr(feedpub.output, "open", fake_open, raising=False)
+    monkeypatch.setattr(feedpub.pipeline._output, "os", fake_os)
+    monkeypatch.setattr(feedpub.pipeline._output, "open", fake_open, raising=False)
     for name, module, overrides in (
         ("tempfile", tempfile, {"NamedTemporaryFile": fake_named_temporary_file}),
         ("ctypes", ctypes, {"CDLL": _Library}),
     ):
-        if hasattr(feedpub.output, name):
-            monkeypatch.setattr(feedpub.output, name, _Proxy(module, **overrides))
+        if hasattr(feedpub.pipeline._output, name):
+            monkeypatch.setattr(feedpub.pipeline._output, name, _Proxy(module, **overrides))
 
 
 @pytest.mark.parametrize(
@@ -858,7 +859,7 @@ def test_full_disk(
             error = None
     assert tree_state(site.root.parent, site) == tree, "a temporary file was left behind"
     if fault.fired or nth == 1:
-        assert fault.fired, f"feedpub.output made no {kind} call that could fail"
+        assert fault.fired, f"feedpub.pipeline._output made no {kind} call that could fail"
         assert error is not None, (
             f"ENOSPC was lost: no FeedpubError, and public/ now holds "
             f"{ {name: len(data) for name, (data, _) in site.snapshot().items()} } (bytes)"
@@ -954,8 +955,10 @@ def test_an_output_folder_that_is_a_mount_point_is_named(
         raise OSError(errno.EXDEV, os.strerror(errno.EXDEV), str(args[0]), str(args[1]))
 
     # No atomic swap across file systems, then each file's rename fails: as on a real mount
-    monkeypatch.setattr(feedpub.output, "_exchange", lambda a, b: False)
-    monkeypatch.setattr(feedpub.output, "os", _Proxy(os, link=cross_device, replace=cross_device))
+    monkeypatch.setattr(feedpub.pipeline._output, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(
+        feedpub.pipeline._output, "os", _Proxy(os, link=cross_device, replace=cross_device)
+    )
     outcome = run(site, "build")
     assert outcome.exit_code == 1, outcome.stderr
     assert re.match(rf"{ANYWHERE}public: .*mount point.*a folder inside it", outcome.stderr)

@@ -375,7 +375,7 @@ def test_a_signal_once_the_outputs_are_in_place_waits_for_the_build_to_record_th
 ) -> None:
     from feedpub import signals
 
-    build_module = sys.modules["feedpub.build"]
+    build_module = sys.modules["feedpub.pipeline._full"]
     from feedpub import build, load_site
 
     site = load_site()
@@ -400,7 +400,7 @@ def test_ctrl_c_while_writing_leaves_the_outputs_and_says_so(
 ) -> None:
     from click.testing import CliRunner
 
-    import feedpub.output as output
+    import feedpub.pipeline._output as output
     from feedpub.cli import main
 
     assert CliRunner().invoke(main, ["build"]).exit_code == 0
@@ -437,7 +437,7 @@ def _half_sent(site: object, flags: list[str]) -> list[str]:
 def test_workers_ended_while_sending_a_result_leave_no_thread_to_wait_for(tmp_path: Path) -> None:
     """Python waits for the pool's thread before it exits: when it waits for the rest of a
     result that a killed worker never sent, the process never ends."""
-    workers = sys.modules["feedpub.build"].Workers(2)
+    workers = sys.modules["feedpub.workers"].Workers(2)
     pool = workers._start()
     thread, results = pool._executor_manager_thread, pool._result_queue
     flag = tmp_path / "half-sent"

@@ -31,9 +31,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .cache import cache_folder, make_cache_folder
-from .config import Site
-from .errors import FeedpubError, OutputError, display_path
+from ..cache import cache_folder, make_cache_folder
+from ..errors import FeedpubError, OutputError, display_path
+from ..model import Site
 
 #: The lock file, in the cache folder. Never deleted (see :func:`feedpub.cache.remove_cache`):
 #: a process waiting on it would go on beside one that made a new one.

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, NoReturn, cast
 
-from . import signals
-from .errors import OutputError
+from .. import signals
+from ..errors import OutputError
 
 #: An output's content: its bytes, or a function that writes them to a binary file.
 Content = bytes | Callable[[BinaryIO], None]

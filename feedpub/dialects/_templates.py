@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 if TYPE_CHECKING:
-    from .config import Site
+    from ..model import Site
+
 
 #: Where a template token starts: Liquid's {{ and {%, Hugo's {{< and {{%.
 _LIQUID_OPEN = re.compile(r"\{[{%]")

@@ -9,12 +9,12 @@ import html
 import re
 from typing import TYPE_CHECKING
 
-from .authoring import PLACEHOLDER
-from .errors import BuildWarning
+from ..errors import BuildWarning
+from ..model import PLACEHOLDER
 
 if TYPE_CHECKING:
-    from .config import Site
-    from .entry import Entry
+    from ..model import Entry, Site
+
 
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # In HTML rendered with source positions: a block's first line, or a link's target.
@@ -26,7 +26,7 @@ def body_warnings(entry: Entry, body: str, site: Site) -> list[BuildWarning]:
     matter, from the rest of the closing line on)."""
     found: list[BuildWarning] = []
     if site.dialect != "feedpub":
-        from .templates import convert, has_templates
+        from ..dialects import convert, has_templates
 
         if has_templates(body):
             body, dropped = convert(body, site)
@@ -58,7 +58,7 @@ def _markdown_file_links(entry: Entry, body: str) -> list[BuildWarning]:
     """Links to ``.md`` files: they work in a git forge's preview, never in a feed reader."""
     if ".md" not in body and ".markdown" not in body:
         return []
-    from .render import markdown_to_html
+    from ..render import markdown_to_html
 
     found = []
     lines = body.split("\n")  # lines[0] is the rest of the closing '---' line

@@ -12,28 +12,22 @@ never sits in memory whole.
 
 from __future__ import annotations
 
-import html
-import io
-import json
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO
 
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseExtension
-from feedgen.ext.dc import DcEntryExtension
 from feedgen.ext.media import MediaEntryExtension, MediaExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 from lxml import etree
 
-from ._version import __version__
-from .entry import Author
-from .media import Media
-from .render import Rendered
+from .._version import __version__
+from ..model import Author, Rendered
 
 GENERATOR_URI = "https://pypi.org/project/feedpub/"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -82,27 +76,6 @@ class Feed:
     feed_id: str | None = None
 
 
-def rss(feed: Feed, self_url: str) -> bytes:
-    """RSS 2.0 bytes of ``feed``, published at ``self_url``."""
-    buffer = io.BytesIO()
-    write_rss(feed, self_url, buffer)
-    return buffer.getvalue()
-
-
-def json_feed(feed: Feed, self_url: str) -> bytes:
-    """JSON Feed 1.1 bytes of ``feed``, published at ``self_url``."""
-    buffer = io.BytesIO()
-    write_json(feed, self_url, buffer)
-    return buffer.getvalue()
-
-
-def atom(feed: Feed, self_url: str) -> bytes:
-    """Atom 1.0 bytes of ``feed``, published at ``self_url``."""
-    buffer = io.BytesIO()
-    write_atom(feed, self_url, buffer)
-    return buffer.getvalue()
-
-
 class ItemMemo:
     """The RSS and Atom items of entries that several feeds carry, made once for all of them.
 
@@ -148,187 +121,7 @@ def _size(item: Rendered) -> int:
     return len(item.content_html or "") + len(item.summary) + 1000
 
 
-def write_rss(feed: Feed, self_url: str, handle: BinaryIO, memo: ItemMemo | None = None) -> None:
-    """Write ``feed`` as RSS 2.0, published at ``self_url``, to ``handle``; items already
-    made for another feed are taken from ``memo``."""
-    fg = _generator(feed, self_url)
-    # Readers take the channel's description as HTML, as an item's: escape it once more.
-    fg.description(html.escape(feed.description, quote=False))
-    fg.load_extension("dc", atom=False, rss=True)
-    # The feed-level author, as Atom's <author>: names only, for the reasons of _rss_creator()
-    # (managingEditor and webMaster would have to be "email (Name)", shown raw by rss-parser).
-    if feed.authors:
-        fg.dc.dc_creator(_rss_creator(feed.authors))
-    head = etree.fromstring(fg.rss_str(pretty=True))
-    memo = memo or ItemMemo()
-    items = ((memo.get("rss", i, _rss_item), _marked_item(i)) for i in feed.items())
-    _stream(handle, head, head.find("channel"), items, "", feed.stylesheet)
-
-
-def write_atom(feed: Feed, self_url: str, handle: BinaryIO, memo: ItemMemo | None = None) -> None:
-    """Write ``feed`` as Atom 1.0, published at ``self_url``, to ``handle``; items already
-    made for another feed are taken from ``memo``."""
-    fg = _generator(feed, self_url)
-    fg.id(feed.feed_id or self_url)
-    fg.subtitle(feed.description)
-    for author in feed.authors:
-        fg.author(_person(author))
-    head = etree.fromstring(fg.atom_str(pretty=True))
-    # feedgen builds Atom entries without a namespace and declares it on the root only.
-    memo = memo or ItemMemo()
-    items = ((memo.get("atom", i, _atom_entry), _marked_item(i)) for i in feed.items())
-    _stream(handle, head, head, items, f"{{{ATOM_NS}}}", feed.stylesheet)
-
-
-def write_json(feed: Feed, self_url: str, handle: BinaryIO) -> None:
-    """Write ``feed`` as JSON Feed 1.1, published at ``self_url``, to ``handle``.
-
-    The stdlib encoder writes it item by item: with ``indent`` it iterates ``items`` lazily
-    (see :class:`_Items`), so a feed of every entry is never held in memory whole."""
-    document: dict[str, Any] = {
-        "version": JSON_FEED_VERSION,
-        "title": feed.title,
-        "home_page_url": feed.home_url,
-        "feed_url": self_url,
-        "description": feed.description,
-    }
-    if feed.language:
-        document["language"] = feed.language
-    document["authors"] = [_json_person(a) for a in feed.authors]
-    if feed.hubs:
-        document["hubs"] = [{"type": "WebSub", "url": hub} for hub in feed.hubs]
-    document["items"] = _Items(_json_item(item) for item in feed.items())
-    buffer: list[str] = []
-    size = 0
-    for chunk in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(document):
-        buffer.append(chunk)
-        size += len(chunk)
-        if size > 1 << 16:
-            handle.write("".join(buffer).encode("utf-8"))
-            buffer, size = [], 0
-    buffer.append("\n")
-    handle.write("".join(buffer).encode("utf-8"))
-
-
-class _Items(list):  # type: ignore[type-arg]
-    """A list for the JSON encoder that yields its items only when iterated.
-
-    The encoder asks whether the list is empty before iterating it; a stream cannot know, so
-    it peeks at the first item."""
-
-    def __init__(self, items: Iterable[dict[str, Any]]) -> None:
-        super().__init__()
-        self._items = iter(items)
-        self._first = next(self._items, None)
-
-    def __len__(self) -> int:
-        return 0 if self._first is None else 1
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        if self._first is not None:
-            yield self._first
-            yield from self._items
-
-
-def _json_item(item: Rendered) -> dict[str, Any]:
-    entry = item.entry
-    data: dict[str, Any] = {"id": entry.id, "url": entry.link, "title": item.title}
-    if item.content_html:
-        data["content_html"] = item.content_html
-    else:  # JSON Feed: an item needs content_html or content_text
-        data["content_text"] = item.summary
-    if item.summary:
-        data["summary"] = item.summary
-    data["date_published"] = entry.date.isoformat()
-    if entry.updated:
-        data["date_modified"] = entry.updated.isoformat()
-    if entry.authors:
-        data["authors"] = [_json_person(a) for a in entry.authors]
-    terms = [*entry.categories, *(t for t in entry.tags if t not in entry.categories)]
-    if terms:
-        data["tags"] = terms
-    if entry.image:
-        data["image"] = entry.image.url
-    if entry.enclosures:
-        data["attachments"] = [_json_attachment(m) for m in entry.enclosures]
-    return data
-
-
-def _json_attachment(media: Media) -> dict[str, Any]:
-    attachment: dict[str, Any] = {"url": media.url, "mime_type": media.type}
-    if media.title:
-        attachment["title"] = media.title
-    if media.length is not None:
-        attachment["size_in_bytes"] = media.length
-    return attachment
-
-
-def _json_person(author: Author) -> dict[str, str]:
-    # JSON Feed authors have a name and a URL (of a page of theirs), no e-mail.
-    person = {"name": author.name}
-    if author.uri:
-        person["url"] = author.uri
-    return person
-
-
-def _rss_item(item: Rendered) -> etree._Element:
-    fe = _entry(item)
-    entry = item.entry
-    if entry.authors:
-        # register_extension, not load_extension: the latter tries an import that fails
-        # on every call, which costs more than the rest of the item.
-        fe.register_extension("dc", DcEntryExtension, atom=False, rss=True)
-        fe.dc.dc_creator(_rss_creator(entry.authors))
-    fe.guid(entry.id, permalink=entry.id == entry.link)
-    if item.summary:
-        # Readers take RSS <description> as HTML: escape the plain-text summary once more,
-        # or "a <b> c" and "AT&amp;T" would come out as markup and entities.
-        fe.summary(html.escape(item.summary, quote=False))
-    if entry.enclosures:
-        # RSS allows one enclosure per item (validators flag a second): the first one. The
-        # spec wants a length; 0 stands for "unknown" (a URL not on this site, with no length).
-        first = entry.enclosures[0]
-        fe.enclosure(first.url, str(first.length or 0), first.type)
-    return fe.rss_entry()
-
-
-def _rss_creator(authors: Iterable[Author]) -> str:
-    """The one ``dc:creator`` of an RSS item or channel: every author's name, joined.
-
-    What other ecosystems' readers show as the author, for any number of authors: RSS's
-    ``<author>email (Name)</author>`` is shown raw by rss-parser (JavaScript), and of several
-    ``dc:creator`` gofeed and rss-parser show the first, newsboat and feedparser's ``author``
-    the last. So RSS names the authors (as WordPress does, in one ``dc:creator``) and leaves
-    the e-mail addresses to Atom, which has a place for each author's name, e-mail and URI.
-    Joined with ", ", as newsboat shows several Atom authors and the preview page its bylines.
-    """
-    return ", ".join(author.name for author in authors)
-
-
-def _atom_entry(item: Rendered) -> etree._Element:
-    fe = _entry(item)
-    if item.summary:
-        fe.summary(item.summary)
-    for author in item.entry.authors:
-        fe.author(_person(author))
-    for media in item.entry.enclosures:
-        link = {"href": media.url, "rel": "enclosure", "type": media.type}
-        if media.length is not None:
-            link["length"] = str(media.length)
-        if media.title:
-            link["title"] = media.title
-        fe.link(link)
-    element = fe.atom_entry()
-    # feedgen 1.0 writes only the href of an entry's links (lkiesow/python-feedgen#135), so an
-    # enclosure would read as an alternate link: put back what it dropped.
-    for written, data in zip(element.iter("link"), fe.link(), strict=True):
-        for key in ("rel", "type", "hreflang", "title", "length"):
-            if data.get(key):
-                written.set(key, data[key])
-    return element
-
-
-def _stream(
+def stream_feed(
     handle: BinaryIO,
     head: etree._Element,
     parent: etree._Element,
@@ -338,7 +131,7 @@ def _stream(
 ) -> None:
     """Write the document ``head`` with ``items`` appended to its ``parent`` element, one
     item at a time, indented as feedgen's pretty output; each item comes with whether its
-    plain text has a '&' or '<' (see :func:`_marked_item`)."""
+    plain text has a '&' or '<' (see :func:`marked_item`)."""
     depth = len(list(parent.iterancestors())) + 1
     with etree.xmlfile(handle, encoding="UTF-8") as xf:
         xf.write_declaration()
@@ -412,7 +205,7 @@ def _write_item(xf: Any, item: etree._Element, namespace: str = "", marked: bool
                 xf.write(child)  # its tail (indentation) is written with it
 
 
-def _marked_item(item: Rendered) -> bool:
+def marked_item(item: Rendered) -> bool:
     """Whether the title or a category or tag of ``item`` has a '&' or '<'."""
     entry = item.entry
     return any("&" in text or "<" in text for text in (item.title, *entry.categories, *entry.tags))
@@ -470,7 +263,7 @@ class _LinksExtension(BaseExtension):
         return feed
 
 
-def _generator(feed: Feed, self_url: str) -> FeedGenerator:
+def make_generator(feed: Feed, self_url: str) -> FeedGenerator:
     fg = FeedGenerator()
     fg.title(feed.title)
     # feedgen takes the RSS channel <link> from the *last* link added: self first, site last.
@@ -493,7 +286,7 @@ def _generator(feed: Feed, self_url: str) -> FeedGenerator:
     return fg
 
 
-def _entry(item: Rendered) -> FeedEntry:
+def feed_entry(item: Rendered) -> FeedEntry:
     """The parts of an item RSS and Atom share."""
     entry = item.entry
     fe = FeedEntry()
@@ -527,7 +320,7 @@ def _entry(item: Rendered) -> FeedEntry:
     return fe
 
 
-def _person(author: Author) -> dict[str, str]:
+def person_dict(author: Author) -> dict[str, str]:
     person = {"name": author.name}
     if author.email:
         person["email"] = author.email

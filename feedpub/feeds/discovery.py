@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 from lxml import etree, html
 from lxml.html import builder as E
 
-from .config import Site
+from ..model import Site
 
 if TYPE_CHECKING:
-    from .render import Rendered
+    from ..model import Rendered
+
 
 #: The preview page's look: readable on a phone and a desktop, no outside resources.
 STYLE = """

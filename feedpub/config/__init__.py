@@ -7,14 +7,11 @@ fail. Unknown keys and bad values are errors naming the file, line and key.
 from __future__ import annotations
 
 import difflib
-import errno
 import functools
-import os
 import re
 import string
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,11 +19,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from .entry import PERMALINK_FIELDS, XML_ILLEGAL, Author, parse_authors, permalink_fields
-from .errors import BuildErrors, ConfigError, FeedpubError, display_path
-
-CONFIG_NAME = "feedpub.toml"
-PYPROJECT_NAME = "pyproject.toml"
+from ..dialects import DEFAULT_EXTENSIONS, DIALECTS
+from ..errors import BuildErrors, ConfigError, FeedpubError, display_path
+from ..fields import PERMALINK_FIELDS, XML_ILLEGAL, parse_authors, permalink_fields
+from ..model import Author, Site
+from ._folders import (
+    CONFIG_NAME,
+    PYPROJECT_NAME,
+    check_folders,
+    find_site_config,
+    folder_overlap,
+    is_link_loop,
+)
 
 #: Every setting, with its default. ``None`` means "derived" (see :func:`load_site`).
 DEFAULTS: dict[str, Any] = {
@@ -61,141 +65,12 @@ DEFAULTS: dict[str, Any] = {
     "lock_timeout": 600,
 }
 
-#: The conventions entry files may follow (see feedpub/dialects.py).
-DIALECTS = ("feedpub", "jekyll", "hugo")
-#: Entry file endings read by default, per dialect.
-DEFAULT_EXTENSIONS = {
-    "feedpub": (".md", ".markdown"),
-    "jekyll": (".md", ".markdown", ".mdown", ".mkd"),
-    "hugo": (".md", ".markdown", ".mdown", ".mkd"),
-}
-
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 #: An absolute http(s) address with a host, no spaces, control characters, query or fragment.
 #: (Bytes of a command line that are not UTF-8 come as surrogates: not text, not a URL.)
 _BASE_URL = re.compile(
     "^https?://[^/\\s?#\x00-\x1f\x7f\ud800-\udfff]+(/[^\\s?#\x00-\x1f\x7f\ud800-\udfff]*)?$"
 )
-
-
-@dataclass(frozen=True)
-class Site:
-    """Everything a build needs to know about a site, validated."""
-
-    #: The site's address, absolute, ending in ``/``; feed URLs and links derive from it.
-    base_url: str
-    #: Feed title.
-    title: str
-    #: Feed description (RSS ``description``, Atom ``subtitle``).
-    description: str
-    #: Language tag (RSS ``language``, Atom ``xml:lang``), or ``None``.
-    language: str | None
-    #: Default authors for entries that name none; also the feed-level author.
-    authors: tuple[Author, ...]
-    #: Time zone for dates written without one.
-    timezone: ZoneInfo
-    #: Items per feed; 0 means every entry.
-    limit: int
-    #: Folder holding the entry files.
-    entries: Path
-    #: Folder the feeds are written to.
-    output: Path
-    #: Pattern for entry URLs below ``base_url``, using {year}, {month}, {day} and {slug}.
-    permalink: str = DEFAULTS["permalink"]
-    #: Put the whole rendered entry in the feeds (``content:encoded``, Atom ``content``).
-    full_content: bool = True
-    #: Longest derived summary, in characters.
-    summary_length: int = 300
-    #: Remove unsafe HTML from entries; ``False`` only for sites whose writers are all trusted.
-    sanitize: bool = True
-    #: Point feed.xml and atom.xml at feed.xsl, so a browser shows a readable page.
-    browser_view: bool = True
-    #: Write a feed per category, per tag, per author (under categories/, tags/, authors/).
-    category_feeds: bool = True
-    tag_feeds: bool = False
-    author_feeds: bool = False
-    #: Largest entry file, in bytes.
-    max_entry_size: int = 8 << 20
-    #: Largest front matter, in characters.
-    max_front_matter_size: int = 64 << 10
-    #: Most categories plus tags in one entry.
-    max_categories: int = 200
-    #: WebSub hubs announced in every feed (``rel="hub"``) and notified by ``feedpub ping``.
-    hubs: tuple[str, ...] = ()
-    #: Write RFC 5005 archive documents (``archive/<n>/``) beside the main feed.
-    archive: bool = False
-    #: Entries per archive document; at most ``limit``.
-    archive_size: int = 20
-    #: The site's folder (the settings file's, else the current one): a path given as an
-    #: entry's ``image`` or ``enclosure`` is a file in it, or in the output folder.
-    folder: Path = Path()
-    #: The file the settings came from, if any.
-    config_path: Path | None = None
-    #: Whose conventions entries follow: "feedpub", "jekyll" or "hugo" (feedpub/dialects.py).
-    dialect: str = "feedpub"
-    #: File name endings read as entries, lowercase, each with its dot.
-    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS["feedpub"]
-    #: Where a derived summary ends (default: a ``<!--more-->`` line, else the first paragraph).
-    excerpt_separator: str | None = None
-    #: Authors by key (Jekyll's ``_data/authors.yml``), read from ``authors_file``.
-    author_table: tuple[tuple[str, Author], ...] = ()
-    #: Hugo: URL pattern per content section, e.g. ``(("posts", "/:year/:month/:slug/"),)``.
-    permalinks: tuple[tuple[str, str], ...] = ()
-    #: Seconds a build waits for another build of the same output folder (or one sharing its
-    #: cache folder) before it gives up (see feedpub/lock.py); 0: it does not wait.
-    lock_timeout: float = 600
-
-
-def _loops(path: Path) -> bool:
-    """Whether ``path`` (or a folder on the way to it) is a loop of symbolic links."""
-    try:
-        os.stat(path)
-    except OSError as e:
-        return e.errno == errno.ELOOP
-    return False
-
-
-def find_config(folder: Path) -> Path | None:
-    """``feedpub.toml`` in ``folder``, else a ``pyproject.toml`` there with ``[tool.feedpub]``."""
-    candidate = folder / CONFIG_NAME
-    if candidate.is_file():
-        return candidate
-    candidate = folder / PYPROJECT_NAME
-    if candidate.is_file():
-        try:
-            data = candidate.read_bytes()
-        except OSError:
-            return candidate  # let load_site report what is wrong with it
-        try:
-            if "feedpub" in tomllib.loads(data.decode("utf-8-sig")).get("tool", {}):
-                return candidate
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
-            # Some other project's broken file is none of ours; one naming feedpub may be
-            # the site's, and load_site says what is wrong with it.
-            return candidate if b"feedpub" in data else None
-    return None
-
-
-def find_site_config(start: Path) -> Path | None:
-    """The settings of the site ``start`` lies in: :func:`find_config` in ``start``, else in
-    the nearest parent folder that has them, as git looks for ``.git``. The search ends at
-    the user's home folder (looked in, not above) and where a parent folder lies on another
-    file system (as git's does), so settings of some unrelated folder above are not taken."""
-    try:
-        home: Path | None = Path.home().resolve()
-    except (RuntimeError, OSError):  # no HOME and no entry in the password database
-        home = None
-    folder = start.resolve()
-    while True:
-        found = find_config(folder)
-        if found is not None or folder == home or folder.parent == folder:
-            return found
-        try:
-            if folder.parent.stat().st_dev != folder.stat().st_dev:
-                return None
-        except OSError:
-            return None
-        folder = folder.parent
 
 
 def load_site(
@@ -377,7 +252,7 @@ def load_site(
     except ValueError as e:
         problem("author", f"author: {e}")
     if dialect == "jekyll":
-        from .dialects import check_jekyll_permalink
+        from ..dialects import check_jekyll_permalink
 
         if "permalink" not in settings:
             values["permalink"] = "date"  # Jekyll's default style
@@ -388,7 +263,7 @@ def load_site(
     entries_dir = entries if entries is not None else folder / values["entries"]
     output_dir = output if output is not None else folder / values["output"]
     for key, given, where in (("entries", entries, entries_dir), ("output", output, output_dir)):
-        if _loops(where):  # every later look at the folder would fail
+        if is_link_loop(where):  # every later look at the folder would fail
             message = (
                 f"the {key} folder '{display_path(where)}' is a link that leads back to itself "
                 "(a loop of links); remove the link, or choose another folder"
@@ -444,76 +319,6 @@ def load_site(
         permalinks=permalinks,
         lock_timeout=lock_timeout,
     )
-
-
-def folder_overlap(
-    output: Path, entries: Path, folder: Path, config: Path | None = None, dialect: str = "feedpub"
-) -> str | None:
-    """Why ``output`` cannot be the output folder of a site in ``folder`` (the settings
-    file's) whose entries are in ``entries``, or ``None`` when it can.
-
-    A build replaces its output folder as a whole (and keeps its cache and staging folders
-    beside it), so the output folder must hold nothing but outputs: it may not be the site
-    folder or contain it, contain the entries folder, the settings file or a ``.git``, lie
-    inside the entries folder (for Jekyll, which reads only ``_posts`` and ``_drafts``: inside
-    those), or be or lie in a ``.git`` folder or feedpub's cache folder.
-    """
-    from .cache import CACHE_DIR
-
-    try:
-        out, site, into = output.resolve(), folder.resolve(), entries.resolve()
-        settings = config.resolve() if config is not None else None
-        git = os.path.lexists(out / ".git")
-        special = ("_posts", "_drafts")
-        holds_posts = dialect == "jekyll" and any(os.path.lexists(out / n) for n in special)
-    except (OSError, RuntimeError):  # a loop of links: the build itself says what is wrong
-        return None
-    where = "the folder of the settings file" if config else "no settings file: the current one"
-    inside_entries = into in out.parents
-    if dialect == "jekyll":
-        # A Jekyll site's entries folder is the site itself, and an output folder such as
-        # _site or _feeds inside it is normal: only _posts and _drafts are read.
-        inside_entries = inside_entries and any(
-            part in special for part in out.relative_to(into).parts
-        )
-    if out == site:
-        why = f"is the site folder ({where})"
-    elif out in site.parents:
-        why = f"contains the site folder '{display_path(site)}' ({where})"
-    elif out == into:
-        why = "is the entries folder"
-    elif out in into.parents:
-        why = f"contains the entries folder '{display_path(entries)}'"
-    elif inside_entries:
-        why = f"is inside the entries folder '{display_path(entries)}'"
-    elif settings is not None and out in settings.parents:
-        why = f"contains the settings file '{display_path(settings)}'"
-    elif git:
-        why = "holds a .git (a repository, not a folder of feeds)"
-    elif ".git" in out.parts:
-        why = "is a repository's .git folder or inside one"
-    elif holds_posts:
-        why = "holds a _posts or _drafts folder of entries"
-    elif CACHE_DIR in out.parts:
-        why = f"is feedpub's cache folder ({CACHE_DIR}) or inside it"
-    elif ".feedpub-stage-" in out.name:
-        why = "is named like the staging folder of a build"
-    elif ".feedpub-lock" in out.name:
-        why = "is named like the lock file of a build"
-    else:
-        return None
-    return (
-        f"the output folder '{display_path(output)}' {why}; a build replaces the output "
-        "folder as a whole, so give the feeds a folder of their own (default 'public')"
-    )
-
-
-def check_folders(site: Site) -> None:
-    """Raise :class:`ConfigError` (FP006) when ``site``'s output folder overlaps the site,
-    its entries, its settings or a repository (see :func:`folder_overlap`)."""
-    overlap = folder_overlap(site.output, site.entries, site.folder, site.config_path, site.dialect)
-    if overlap is not None:
-        raise ConfigError(overlap, site.config_path, code="FP006")
 
 
 def _read(config: Path) -> tuple[dict[str, Any], str, str | None]:
@@ -695,7 +500,7 @@ def _permalinks(value: Any, problem: Callable[[str], None]) -> tuple[tuple[str, 
     """Hugo's ``[permalinks]``: a URL pattern per top-level content section."""
     if value is None:
         return ()
-    from .dialects import check_hugo_permalink
+    from ..dialects import check_hugo_permalink
 
     if not isinstance(value, dict):
         problem(f'permalinks must be a table like {{ posts = "/:year/:slug/" }}, not {value!r}')
@@ -735,3 +540,14 @@ def _check_permalink(pattern: str, problem: Callable[[str], None]) -> None:
 def _section_problem(problem: Callable[[str], None], section: str, message: str) -> None:
     """``problem`` told of ``message`` about the permalink of ``section``."""
     problem(f"permalinks.{section}: {message}")
+
+
+__all__ = [
+    "CONFIG_NAME",
+    "DEFAULTS",
+    "PYPROJECT_NAME",
+    "check_folders",
+    "find_site_config",
+    "is_base_url",
+    "load_site",
+]

@@ -22,41 +22,27 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .build import (
-    INDEX_NAME,
-    MANIFEST_NAME,
-    PREVIEW_MAX,
-    TAXONOMIES,
-    BuildResult,
-    FeedPlan,
-    Listing,
-    _entry_digest,
-    _ours,
-    _parse_files,
-    _read_manifest,
-    _slug,
-    _stat,
-    carried,
-    checked_warnings,
+from ..cache import Cache, content_hash, digest
+from ..errors import BuildWarning, FeedpubError
+from ..files import read_file
+from ..model import INDEX_NAME, MANIFEST_NAME, PREVIEW_MAX, BuildResult, Entry, FeedPlan, Site
+from ..plan import TAXONOMIES, carried, select, slug_of, upcoming_moments
+from ..scan import Listing, entry_digest, parse_files
+from ._full import checked_warnings
+from ._output import Content
+from ._record import (
     come_due,
     feed_keys,
-    feed_outputs,
+    file_stat,
+    is_ours,
     manifest_bytes,
     media_untouched,
     note_unannounced,
     outputs_untouched,
-    render_into,
-    rendered_items,
-    select,
-    sharing,
-    upcoming_moments,
+    read_manifest,
     write_site,
 )
-from .cache import Cache, content_hash, digest
-from .config import Site
-from .entry import Entry, read_file
-from .errors import BuildWarning, FeedpubError
-from .output import Content
+from ._render import feed_outputs, render_into, rendered_items, sharing
 
 #: More changed files than this and the full path is taken: it reads them in parallel.
 DELTA_MAX = 16
@@ -147,7 +133,7 @@ def delta_build(
     added: dict[str, Entry] = {}
     digests: dict[Path, str] = {}
     fresh_rows = []
-    for path, size, mtime_ns, file_digest, entry, warnings, errors, record in _parse_files(
+    for path, size, mtime_ns, file_digest, entry, warnings, errors, record in parse_files(
         site, [Path(text) for text in changed]
     ):
         text = texts[str(path)]
@@ -167,7 +153,7 @@ def delta_build(
         else:
             added[rel] = entry
             media.update(entry.media_files)
-        digests[path] = _entry_digest(file_digest, entry)
+        digests[path] = entry_digest(file_digest, entry)
         fresh_rows.append((rel, size, mtime_ns, file_digest, record))
 
     # Each new entry joins the feeds it qualifies for, all of which exist already.
@@ -185,7 +171,7 @@ def delta_build(
             if len(set(names)) != len(names):
                 return None
             for name in names:
-                i = where.get(f"{folder}/{_slug(name)}/")
+                i = where.get(f"{folder}/{slug_of(name)}/")
                 if i is None or plans[i][1] != f"{site.title} \u2014 {name}":
                     return None  # a new feed, or a name spelled another way
                 targets.append(i)
@@ -201,7 +187,7 @@ def delta_build(
     if len(from_cache) != len(wanted):
         return None
     entries = {rel: c.entry for rel, c in from_cache.items()} | edited | added
-    digests.update((c.entry.path, _entry_digest(c.digest, c.entry)) for c in from_cache.values())
+    digests.update((c.entry.path, entry_digest(c.digest, c.entry)) for c in from_cache.values())
     for i, rels in joining.items():
         folder, title, had = plans[i]
         newest = sorted(
@@ -216,11 +202,11 @@ def delta_build(
     # with index.html, which previews the main feed.
     manifest: dict[str, Any] = {}
     if added or 0 in redone:
-        manifest = _read_manifest(site)
+        manifest = read_manifest(site)
         records = manifest.get("entries")
         if not isinstance(records, dict) or records.keys() != rows.keys():
             return None
-        if 0 in redone and not _ours(site.output / INDEX_NAME, manifest.get("index_html")):
+        if 0 in redone and not is_ours(site.output / INDEX_NAME, manifest.get("index_html")):
             return None
         try:
             ids = {record["id"] for record in records.values()}
@@ -248,7 +234,7 @@ def delta_build(
     if again:  # (rendering and feedgen are not even loaded for an entry in no feed)
         render_into(site, carried([plan for _, plan in again]), digests, store, jobs=1)
         outputs.update(feed_outputs(site, (), [plan for _, plan in again], digests, store))
-        from .lint import check_written  # what check says of the feeds, before writing
+        from ._verify import check_written  # what check says of the feeds, before writing
 
         # The last build checked every entry its feeds carried: only what changed is new.
         verified = {e.path for rel, e in entries.items() if rel not in edited and rel not in added}
@@ -265,7 +251,7 @@ def delta_build(
     lap("render")
     if 0 in redone:
         # index.html previews the main feed (feeds.opml and feed.xsl stay as they are).
-        from .discovery import feed_links, index_html
+        from ..feeds.discovery import feed_links, index_html
 
         preview = rendered_items(site, again[0][1].entries[:PREVIEW_MAX], digests, store)
         announced = feed_links(site, [(folder, title) for folder, title, _ in plans])
@@ -307,7 +293,7 @@ def delta_build(
             **last,
             "key": key,
             "horizon": min(upcoming).isoformat() if upcoming else None,
-            "outputs": {name: list(_stat(site.output / name)) for name in sorted(outputs)},
+            "outputs": {name: list(file_stat(site.output / name)) for name in sorted(outputs)},
             "media": sorted(media),
             "feeds": feeds,
             "plans": [list(plan) for plan in plans],

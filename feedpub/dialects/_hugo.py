@@ -1,0 +1,170 @@
+"""Jekyll's and Hugo's conventions (``dialect = "jekyll"`` / ``"hugo"``), so that their sites
+build as they are.
+
+Two jobs, both at scan time: find the files those tools publish as posts
+(:func:`dialect_files`), and turn their front matter, file names and folders into feedpub's
+vocabulary, with the links those tools would give them (:func:`prepare`). The plain feedpub
+dialect never comes here, so it pays nothing for them. The rules follow Jekyll 4.3
+(``lib/jekyll/drops/url_drop.rb``, ``url.rb``, ``document.rb``, ``utils.rb``) and Hugo 0.111
+(URL management, front matter dates); the tests compare links and dates with both tools' own
+feeds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from ..errors import NotAnEntry
+from ..fields import LinkMaker, Problems, first_of, given_link, parse_date, site_url
+from ..files import relative_name
+from ._common import dialect_authors, not_a_post
+
+if TYPE_CHECKING:
+    from ..model import Site
+
+
+# --------------------------------------------------------------------------- Hugo
+
+#: Hugo's default front matter date keys, in order (its [frontmatter] configuration).
+_HUGO_DATE = ("date", "publishdate", "pubdate", "published", "lastmod", "modified")
+_HUGO_PUBLISH = ("publishdate", "pubdate", "published")
+_HUGO_EXPIRY = ("expirydate", "unpublishdate")
+_HUGO_LASTMOD = ("lastmod", "modified")
+HUGO_TOKENS = frozenset(
+    {"year", "month", "monthname", "day", "weekday", "weekdayname", "yearday", "section"}
+    | {"sections", "title", "slug", "slugorfilename", "filename"}
+)
+
+
+def check_hugo_permalink(pattern: str, problem: Callable[[str], None]) -> None:
+    """A Hugo ``[permalinks]`` pattern: a path of known ``:tokens``."""
+    unknown = [n for n in re.findall(r":([a-z]+)", pattern) if n not in HUGO_TOKENS]
+    if unknown:
+        problem(
+            f":{unknown[0]} is not a Hugo permalink token; use :year, :month, :day, :section, "
+            ":title, :slug, :filename, …"
+        )
+
+
+def hugo_urlize(text: str) -> str:
+    """Hugo's ``urlize`` (PathSpec.MakePathSanitized) as Hugo 0.111 does it: letters, digits,
+    marks and ``./_#~-@`` kept; ``+`` becomes ``-``; no ``-`` twice in a row; spaces become
+    one ``-`` before what follows; everything else dropped; lowercased. ("C++ & Go" → "c-go",
+    "C++ Go+" → "c-go-", as Hugo writes them.)"""
+    out: list[str] = []
+    hyphen = False
+    for ch in text:
+        if ch == "+":
+            ch = "-"
+        if ch in "./\\_#~-@" or ch.isalnum() or unicodedata.category(ch).startswith("M"):
+            follows_hyphen = bool(out) and out[-1] == "-"
+            if ch == "-" and follows_hyphen:
+                continue
+            if hyphen and not follows_hyphen and ch != "-":
+                out.append("-")
+            hyphen = False
+            out.append(ch)
+        elif out and ch.isspace():
+            hyphen = True
+    return "".join(out).lower()
+
+
+def prepare_hugo(
+    path: Path, meta: dict[str, Any], site: Site, problems: Problems
+) -> tuple[dict[str, Any], LinkMaker, dict[str, Any]]:
+    # Hugo reads front matter keys in any case (publishDate, publishdate, PublishDate).
+    meta = {k.lower() if isinstance(k, str) else k: v for k, v in meta.items()}
+    for written, line in list(problems.key_lines.items()):
+        problems.key_lines.setdefault(written.lower(), line)
+    build = meta.get("_build") or meta.get("build")
+    if meta.get("headless") is True or (
+        isinstance(build, dict) and str(build.get("list", "")).lower() == "never"
+    ):
+        raise NotAnEntry()
+    key, value = first_of(meta, *_HUGO_DATE)
+    if key is None:
+        raise not_a_post(
+            path,
+            "has no date, so it is a page, not a post (Hugo dates it 0001-01-01): left out "
+            "of the feeds; add 'date' to its front matter to publish it",
+        )
+    meta["date"] = value
+    problems.key_lines.setdefault("date", problems.key_lines.get(key, 1))
+    extra: dict[str, Any] = {}
+    for field, keys in (("publish_date", _HUGO_PUBLISH), ("expiry_date", _HUGO_EXPIRY)):
+        found, value = first_of(meta, *keys)
+        if found is not None:
+            try:
+                extra[field] = parse_date(value, site.timezone)
+            except ValueError as e:
+                problems.add(f"{found} {e}", found, code="FP105")
+    found, value = first_of(meta, *_HUGO_LASTMOD)
+    meta.pop("updated", None)
+    if found is not None:
+        meta["lastmod"] = value
+    for taxonomy in ("categories", "tags", "authors"):
+        if isinstance(meta.get(taxonomy), str):  # a string is one term in Hugo
+            meta[taxonomy] = [meta[taxonomy]]
+    meta.pop("category", None)
+    dialect_authors(meta, site)
+    parts = relative_name(site.entries, path).split("/")
+    stem = path.name.rsplit(".", 1)[0]
+    bundle = stem.lower() == "index" and len(parts) > 1
+    filename = parts[-2] if bundle else stem
+    folders = parts[:-2] if bundle else parts[:-1]
+    given_slug = meta.get("slug")
+    if isinstance(given_slug, (int, float)) and not isinstance(given_slug, bool):
+        given_slug = str(given_slug)
+    slug_text = given_slug if isinstance(given_slug, str) and given_slug.strip() else None
+    # The entry's own slug (a name, not the link): Hugo keeps '+#@' in URLs, which feedpub's
+    # slugs do not hold; the link below keeps them, '#' escaped.
+    meta["slug"] = (
+        re.sub(r"[^\w.~-]+", "-", hugo_urlize(slug_text or filename)).strip("./-") or None
+    )
+    if meta["slug"] is None:
+        problems.identity(f"cannot make a URL slug from {filename!r}; add 'slug'", "slug")
+        meta.pop("slug")
+    section = folders[0] if folders else ""
+    pattern = dict(site.permalinks).get(section)
+
+    def link(
+        path: Path,
+        meta: dict[str, Any],
+        site: Site,
+        published: datetime,
+        slug: str,
+        problems: Problems,
+    ) -> str | None:
+        if meta.get("url") is not None:
+            return given_link(meta["url"], "url", site, problems)
+        if pattern is None:
+            url = "/".join(["", *folders, slug_text or filename, ""])
+        else:
+            title = str(meta.get("title") or "")
+            values = {
+                "year": f"{published.year:04d}",
+                "month": f"{published.month:02d}",
+                "monthname": published.strftime("%B").lower(),
+                "day": f"{published.day:02d}",
+                "weekday": str(published.isoweekday() % 7),
+                "weekdayname": published.strftime("%A").lower(),
+                "yearday": str(published.timetuple().tm_yday),
+                "section": section,
+                "sections": "/".join(folders),
+                "title": hugo_urlize(title),
+                "slug": slug_text or hugo_urlize(title),
+                "slugorfilename": slug_text or filename,
+                "filename": filename,
+            }
+            url = re.sub(r":([a-z]+)", lambda m: values.get(m.group(1), m.group()), pattern)
+        url = re.sub("/+", "/", hugo_urlize(url))
+        # '#' escaped: Hugo writes it as it is, which makes the rest of the link a fragment.
+        return site_url(site, quote(url, safe="/%~:@!$&'()*+,;="), None, problems)
+
+    return meta, link, extra

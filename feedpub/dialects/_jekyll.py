@@ -1,0 +1,196 @@
+"""Jekyll's and Hugo's conventions (``dialect = "jekyll"`` / ``"hugo"``), so that their sites
+build as they are.
+
+Two jobs, both at scan time: find the files those tools publish as posts
+(:func:`dialect_files`), and turn their front matter, file names and folders into feedpub's
+vocabulary, with the links those tools would give them (:func:`prepare`). The plain feedpub
+dialect never comes here, so it pays nothing for them. The rules follow Jekyll 4.3
+(``lib/jekyll/drops/url_drop.rb``, ``url.rb``, ``document.rb``, ``utils.rb``) and Hugo 0.111
+(URL management, front matter dates); the tests compare links and dates with both tools' own
+feeds.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from ..fields import LinkMaker, Problems, given_link, site_url
+from ..files import relative_name
+from ._common import dialect_authors, not_a_post, split_words
+
+if TYPE_CHECKING:
+    from ..model import Site
+
+
+# --------------------------------------------------------------------------- Jekyll
+
+_POST_NAME = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)$")
+
+#: Jekyll's built-in permalink styles (lib/jekyll/configuration.rb, PERMALINK_STYLES).
+JEKYLL_STYLES = {
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
+    "none": "/:categories/:title:output_ext",
+}
+JEKYLL_PLACEHOLDERS = frozenset(
+    {"collection", "name", "title", "slug", "categories", "slugified_categories", "output_ext"}
+    | {"path", "year", "month", "day", "hour", "minute", "second", "i_day", "i_month"}
+    | {"short_month", "long_month", "short_year", "w_year", "week", "w_day", "short_day"}
+    | {"long_day", "y_day"}
+)
+_PLACEHOLDER = re.compile(r":([a-z_]+)")
+
+
+def check_jekyll_permalink(pattern: str, problem: Callable[[str], None]) -> None:
+    """A Jekyll ``permalink``: a style name or a pattern of known ``:placeholders``."""
+    if pattern in JEKYLL_STYLES:
+        return
+    unknown = [n for n in _PLACEHOLDER.findall(pattern) if n not in JEKYLL_PLACEHOLDERS]
+    if unknown:
+        problem(
+            f"permalink uses :{unknown[0]}, which Jekyll does not know; use a style "
+            f"({', '.join(JEKYLL_STYLES)}) or :year, :month, :day, :title, :categories, …"
+        )
+    elif not pattern.startswith("/"):
+        problem(f"permalink {pattern!r} is neither a Jekyll style nor a path starting with '/'")
+
+
+def jekyll_slugify(text: str, *, pretty: bool = False, cased: bool = False) -> str:
+    """Jekyll's ``Utils.slugify`` in its ``default`` and ``pretty`` modes."""
+    pattern = _PRETTY_RUN if pretty else _DEFAULT_RUN
+    slug = re.sub(r"^-|-$", "", pattern.sub("-", text))
+    return slug if cased else slug.lower()
+
+
+_DEFAULT_RUN = re.compile(r"[\W_]+")
+_PRETTY_RUN = re.compile(r"[^\w._~!$&'()+,;=@]+")
+
+
+def prepare_jekyll(
+    path: Path, meta: dict[str, Any], site: Site, problems: Problems
+) -> tuple[dict[str, Any], LinkMaker, dict[str, Any]]:
+    parts = relative_name(site.entries, path).split("/")
+    drafts = "_drafts" in parts[:-1]
+    special = "_drafts" if drafts else "_posts"
+    stem = path.name.rsplit(".", 1)[0]
+    name = _POST_NAME.match(stem)
+    if name is None and not drafts:
+        raise not_a_post(
+            path,
+            "Jekyll publishes a file in _posts only when its name starts with a date "
+            "(YYYY-MM-DD-title.md): left out of the feeds",
+        )
+    meta = dict(meta)
+    file_slug = name.group(4) if name else stem
+    if meta.get("date") is None:
+        if name is not None:
+            try:
+                meta["date"] = date(*(int(name.group(i)) for i in (1, 2, 3)))
+            except ValueError:
+                problems.add(f"file name {path.name!r} has no real date", line=1, code="FP105")
+        else:  # a draft: Jekyll dates it by its modification time
+            meta["date"] = datetime.fromtimestamp(path.stat().st_mtime, site.timezone)
+    if meta.get("published") is False or drafts:
+        meta["draft"] = True
+    if meta.get("title") is None and file_slug:
+        meta["title"] = " ".join(word.capitalize() for word in file_slug.split("-"))
+    raw_slug = meta.get("slug")
+    raw_slug = str(raw_slug) if isinstance(raw_slug, (str, int, float)) else file_slug
+    meta["slug"] = jekyll_slugify(raw_slug) or None
+    if meta["slug"] is None:
+        problems.identity(f"cannot make a URL slug from {raw_slug!r}; add 'slug: my-story'", "slug")
+        meta.pop("slug")
+    # Categories: folders above _posts ('news/_posts' → news), then category or categories.
+    categories = [p for p in parts[: parts.index(special)] if p]
+    given = [meta["category"]] if meta.get("category") is not None else meta.get("categories")
+    given = split_words(given)
+    categories += given if isinstance(given, list) else [] if given is None else [given]
+    meta["categories"] = list(dict.fromkeys(str(c) for c in categories if c is not None))
+    meta.pop("category", None)
+    tags = [meta["tag"]] if meta.get("tag") is not None else split_words(meta.get("tags"))
+    if tags is not None:
+        meta["tags"] = tags
+    meta.pop("tag", None)
+    dialect_authors(meta, site)
+    extra: dict[str, Any] = {}
+    separator = meta.get("excerpt_separator")
+    if isinstance(separator, str) and separator:
+        extra["excerpt_separator"] = separator
+
+    def jekyll_id(url: str) -> None:
+        if meta.get("id") is None:
+            # jekyll-feed's <id> (Jekyll's Document#id): the post's URL folder joined with its
+            # slug as written. The same id, so readers moving over see no post again as new.
+            folder = posixpath.dirname(url.rstrip("/")) or "/"
+            extra["id"] = site.base_url.rstrip("/") + posixpath.join(folder, raw_slug)
+
+    def link(
+        path: Path,
+        meta: dict[str, Any],
+        site: Site,
+        published: datetime,
+        slug: str,
+        problems: Problems,
+    ) -> str | None:
+        given = meta.get("permalink")
+        if isinstance(given, str) and (given.startswith(("http:", "https:")) or ":" not in given):
+            if not given.startswith(("http:", "https:")):
+                jekyll_id("/" + given.lstrip("/"))
+            return given_link(given, "permalink", site, problems)
+        template = given if isinstance(given, str) else site.permalink
+        template = JEKYLL_STYLES.get(template, template)
+        local = published.astimezone(site.timezone)
+        values = {
+            "collection": "posts",
+            "name": jekyll_slugify(stem),
+            "title": jekyll_slugify(raw_slug, pretty=True, cased=True),
+            "slug": slug,
+            "categories": "/".join(dict.fromkeys(c.lower() for c in meta["categories"])),
+            "slugified_categories": "/".join(
+                dict.fromkeys(jekyll_slugify(c) for c in meta["categories"])
+            ),
+            "output_ext": ".html",
+            "path": "/".join([*parts[:-1], stem]),
+            **{key: local.strftime(code) for key, code in _JEKYLL_TIME.items()},
+            "i_day": str(local.day),
+            "i_month": str(local.month),
+        }
+        url = _PLACEHOLDER.sub(lambda m: _escape(values.get(m.group(1), "")), template)
+        # Jekyll's URL#sanitize_url: no '..', no './', no '//'.
+        url = re.sub("/+", "/", ("/" + url).replace("..", "/").replace("./", ""))
+        jekyll_id(url)
+        return site_url(site, url, "permalink" if given else None, problems)
+
+    return meta, link, extra
+
+
+_JEKYLL_TIME = {
+    "year": "%Y",
+    "month": "%m",
+    "day": "%d",
+    "hour": "%H",
+    "minute": "%M",
+    "second": "%S",
+    "short_month": "%b",
+    "long_month": "%B",
+    "short_year": "%y",
+    "w_year": "%G",
+    "week": "%V",
+    "w_day": "%u",
+    "short_day": "%a",
+    "long_day": "%A",
+    "y_day": "%j",
+}
+
+
+def _escape(value: str) -> str:
+    """Jekyll's ``URL.escape_path``: percent-encode all but RFC 3986 path characters."""
+    return quote(value, safe="/-._~!$&'()*+,;=:@")

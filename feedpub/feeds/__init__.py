@@ -1,0 +1,29 @@
+"""The *serialise* stage: one module per format (:mod:`.rss`, :mod:`.atom`,
+:mod:`.jsonfeed`), each with its writer and the spec checks ``feedpub check`` applies to what
+it writes; :mod:`.discovery` makes index.html, feeds.opml and the ``<link>`` tags. The only
+package that imports feedgen (see docs/architecture.md, "feedgen: behaviour feeds/ works
+around")."""
+
+from ._common import Feed, ItemMemo
+from ._lint import finding, from_problem, item_findings, summary_findings
+from .atom import atom, lint_atom, write_atom
+from .jsonfeed import json_feed, lint_json, write_json
+from .rss import lint_rss, rss, write_rss
+
+__all__ = [
+    "Feed",
+    "ItemMemo",
+    "atom",
+    "finding",
+    "from_problem",
+    "item_findings",
+    "json_feed",
+    "lint_atom",
+    "lint_json",
+    "lint_rss",
+    "rss",
+    "summary_findings",
+    "write_atom",
+    "write_json",
+    "write_rss",
+]

@@ -1,0 +1,166 @@
+"""A :class:`Feed` → RSS 2.0 and Atom 1.0 (the *serialise* stage).
+
+The only module that imports feedgen. It receives validated, timezone-aware values, so
+feedgen's own ``ValueError``\\ s cannot happen for user input; the comments say which feedgen
+behaviour each step works around (see docs/architecture.md, "feedgen: behaviour
+``feeds.py`` works around").
+
+Feeds are streamed: feedgen builds the feed's head and then one item at a time, and lxml's
+incremental writer serialises each as it comes, so a feed of every entry with full content
+never sits in memory whole.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import BinaryIO
+
+from lxml import etree
+
+from ..model import Finding, Rendered
+from ._common import (
+    ATOM_NS,
+    Feed,
+    ItemMemo,
+    feed_entry,
+    make_generator,
+    marked_item,
+    person_dict,
+    stream_feed,
+)
+from ._lint import (
+    ATOM,
+    FH_ARCHIVE,
+    HISTORY_RELS,
+    RFC3339,
+    Source,
+    enclosure_findings,
+    finding,
+    html_findings,
+    is_absolute,
+    link_findings,
+    media_findings,
+    parse_xml,
+    plain_text_findings,
+)
+
+
+def atom(feed: Feed, self_url: str) -> bytes:
+    """Atom 1.0 bytes of ``feed``, published at ``self_url``."""
+    buffer = io.BytesIO()
+    write_atom(feed, self_url, buffer)
+    return buffer.getvalue()
+
+
+def write_atom(feed: Feed, self_url: str, handle: BinaryIO, memo: ItemMemo | None = None) -> None:
+    """Write ``feed`` as Atom 1.0, published at ``self_url``, to ``handle``; items already
+    made for another feed are taken from ``memo``."""
+    fg = make_generator(feed, self_url)
+    fg.id(feed.feed_id or self_url)
+    fg.subtitle(feed.description)
+    for author in feed.authors:
+        fg.author(person_dict(author))
+    head = etree.fromstring(fg.atom_str(pretty=True))
+    # feedgen builds Atom entries without a namespace and declares it on the root only.
+    memo = memo or ItemMemo()
+    items = ((memo.get("atom", i, _atom_entry), marked_item(i)) for i in feed.items())
+    stream_feed(handle, head, head, items, f"{{{ATOM_NS}}}", feed.stylesheet)
+
+
+def _atom_entry(item: Rendered) -> etree._Element:
+    fe = feed_entry(item)
+    if item.summary:
+        fe.summary(item.summary)
+    for author in item.entry.authors:
+        fe.author(person_dict(author))
+    for media in item.entry.enclosures:
+        link = {"href": media.url, "rel": "enclosure", "type": media.type}
+        if media.length is not None:
+            link["length"] = str(media.length)
+        if media.title:
+            link["title"] = media.title
+        fe.link(link)
+    element = fe.atom_entry()
+    # feedgen 1.0 writes only the href of an entry's links (lkiesow/python-feedgen#135), so an
+    # enclosure would read as an alternate link: put back what it dropped.
+    for written, data in zip(element.iter("link"), fe.link(), strict=True):
+        for key in ("rel", "type", "hreflang", "title", "length"):
+            if data.get(key):
+                written.set(key, data[key])
+    return element
+
+
+def lint_atom(data: bytes, path: Path, self_url: str) -> list[Finding]:
+    """Check Atom 1.0 bytes (published at ``self_url``) against RFC 4287's rules."""
+    root, found = parse_xml(data, path)
+    if root is None:
+        return found
+    if root.tag != f"{ATOM}feed":
+        return [finding("FP302", "no Atom <feed>", path, 1)]
+    line = root.sourceline
+    source = Source(data)
+    for tag in ("id", "title", "updated"):
+        if not (root.findtext(f"{ATOM}{tag}") or "").strip():
+            found.append(finding("FP302", f"feed has no {tag}", path, line))
+    for element in (*root.findall(f"{ATOM}title"), *root.findall(f"{ATOM}subtitle")):
+        found += _atom_text_findings(element, source, path)
+    links = root.findall(f"{ATOM}link")
+    if not any(link.get("rel") == "self" and link.get("href") == self_url for link in links):
+        found.append(finding("FP302", f"feed has no link rel=self to {self_url}", path, line))
+    feed_author = root.find(f"{ATOM}author") is not None
+    found += link_findings(links, root.find(FH_ARCHIVE) is not None, path, line)
+    for element in root.iter(f"{ATOM}updated", f"{ATOM}published"):
+        if not RFC3339.match(element.text or ""):
+            tag = element.tag.removeprefix(ATOM)
+            found.append(
+                finding(
+                    "FP304", f"{tag} {element.text!r} is not RFC 3339", path, element.sourceline
+                )
+            )
+    for element in root.iter(f"{ATOM}link", f"{ATOM}id", f"{ATOM}uri"):
+        value = element.get("href") if element.tag == f"{ATOM}link" else element.text
+        if not is_absolute(value):
+            tag = element.tag.removeprefix(ATOM)
+            found.append(
+                finding(
+                    "FP303", f"{tag} {value!r} is not an absolute IRI", path, element.sourceline
+                )
+            )
+    ids: set[str] = set()
+    for entry in root.findall(f"{ATOM}entry"):
+        line = entry.sourceline
+        for tag in ("id", "title", "updated"):
+            if not (entry.findtext(f"{ATOM}{tag}") or "").strip():
+                found.append(finding("FP302", f"entry has no {tag}", path, line))
+        if not feed_author and entry.find(f"{ATOM}author") is None:
+            found.append(finding("FP302", "entry has no author, and the feed has none", path, line))
+        entry_id = entry.findtext(f"{ATOM}id") or ""
+        if entry_id in ids:
+            found.append(finding("FP305", f"id {entry_id} appears twice", path, line))
+        ids.add(entry_id)
+        for element in entry.findall(f"{ATOM}title"):
+            found += _atom_text_findings(element, source, path)
+        content = entry.find(f"{ATOM}content")
+        if content is not None and content.get("type") == "html" and content.text:
+            found += html_findings(content.text, path, line)
+        for link in entry.findall(f"{ATOM}link"):
+            if link.get("rel") == "enclosure":
+                found += enclosure_findings(
+                    link.get("href"), link.get("type"), link.get("length"), False, path, line
+                )
+            elif link.get("rel") in HISTORY_RELS or link.get("rel") == "hub":
+                found.append(
+                    finding("FP310", f"link rel={link.get('rel')} in an entry", path, line)
+                )
+        found += media_findings(entry, path)
+    return found
+
+
+def _atom_text_findings(element: etree._Element, source: Source, path: Path) -> list[Finding]:
+    if element.get("type", "text") != "text":
+        return []
+    what = element.tag.removeprefix(ATOM)
+    return plain_text_findings(
+        element.text, what, path, element.sourceline, referenced=source.referenced(element)
+    )

@@ -1,0 +1,191 @@
+"""A :class:`Feed` → RSS 2.0 and Atom 1.0 (the *serialise* stage).
+
+The only module that imports feedgen. It receives validated, timezone-aware values, so
+feedgen's own ``ValueError``\\ s cannot happen for user input; the comments say which feedgen
+behaviour each step works around (see docs/architecture.md, "feedgen: behaviour
+``feeds.py`` works around").
+
+Feeds are streamed: feedgen builds the feed's head and then one item at a time, and lxml's
+incremental writer serialises each as it comes, so a feed of every entry with full content
+never sits in memory whole.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+from feedgen.ext.dc import DcEntryExtension
+from lxml import etree
+
+from ..model import Author, Finding, Rendered
+from ._common import Feed, ItemMemo, feed_entry, make_generator, marked_item, stream_feed
+from ._lint import (
+    ATOM,
+    CONTENT_ENCODED,
+    DC_CREATOR,
+    FH_ARCHIVE,
+    RFC822,
+    RSS_AUTHOR,
+    Source,
+    enclosure_findings,
+    finding,
+    html_findings,
+    is_absolute,
+    link_findings,
+    media_findings,
+    parse_xml,
+    plain_text_findings,
+)
+
+
+def rss(feed: Feed, self_url: str) -> bytes:
+    """RSS 2.0 bytes of ``feed``, published at ``self_url``."""
+    buffer = io.BytesIO()
+    write_rss(feed, self_url, buffer)
+    return buffer.getvalue()
+
+
+def write_rss(feed: Feed, self_url: str, handle: BinaryIO, memo: ItemMemo | None = None) -> None:
+    """Write ``feed`` as RSS 2.0, published at ``self_url``, to ``handle``; items already
+    made for another feed are taken from ``memo``."""
+    fg = make_generator(feed, self_url)
+    # Readers take the channel's description as HTML, as an item's: escape it once more.
+    fg.description(html.escape(feed.description, quote=False))
+    fg.load_extension("dc", atom=False, rss=True)
+    # The feed-level author, as Atom's <author>: names only, for the reasons of _rss_creator()
+    # (managingEditor and webMaster would have to be "email (Name)", shown raw by rss-parser).
+    if feed.authors:
+        fg.dc.dc_creator(_rss_creator(feed.authors))
+    head = etree.fromstring(fg.rss_str(pretty=True))
+    memo = memo or ItemMemo()
+    items = ((memo.get("rss", i, _rss_item), marked_item(i)) for i in feed.items())
+    stream_feed(handle, head, head.find("channel"), items, "", feed.stylesheet)
+
+
+def _rss_item(item: Rendered) -> etree._Element:
+    fe = feed_entry(item)
+    entry = item.entry
+    if entry.authors:
+        # register_extension, not load_extension: the latter tries an import that fails
+        # on every call, which costs more than the rest of the item.
+        fe.register_extension("dc", DcEntryExtension, atom=False, rss=True)
+        fe.dc.dc_creator(_rss_creator(entry.authors))
+    fe.guid(entry.id, permalink=entry.id == entry.link)
+    if item.summary:
+        # Readers take RSS <description> as HTML: escape the plain-text summary once more,
+        # or "a <b> c" and "AT&amp;T" would come out as markup and entities.
+        fe.summary(html.escape(item.summary, quote=False))
+    if entry.enclosures:
+        # RSS allows one enclosure per item (validators flag a second): the first one. The
+        # spec wants a length; 0 stands for "unknown" (a URL not on this site, with no length).
+        first = entry.enclosures[0]
+        fe.enclosure(first.url, str(first.length or 0), first.type)
+    return fe.rss_entry()
+
+
+def _rss_creator(authors: Iterable[Author]) -> str:
+    """The one ``dc:creator`` of an RSS item or channel: every author's name, joined.
+
+    What other ecosystems' readers show as the author, for any number of authors: RSS's
+    ``<author>email (Name)</author>`` is shown raw by rss-parser (JavaScript), and of several
+    ``dc:creator`` gofeed and rss-parser show the first, newsboat and feedparser's ``author``
+    the last. So RSS names the authors (as WordPress does, in one ``dc:creator``) and leaves
+    the e-mail addresses to Atom, which has a place for each author's name, e-mail and URI.
+    Joined with ", ", as newsboat shows several Atom authors and the preview page its bylines.
+    """
+    return ", ".join(author.name for author in authors)
+
+
+def lint_rss(data: bytes, path: Path, self_url: str) -> list[Finding]:
+    """Check RSS 2.0 bytes (published at ``self_url``) against the spec rules feedpub keeps."""
+    root, found = parse_xml(data, path)
+    if root is None:
+        return found
+    channel = root.find("channel")
+    if root.tag != "rss" or channel is None:
+        return [finding("FP302", "no <rss><channel>", path, 1)]
+    line = channel.sourceline
+    source = Source(data)
+    for tag in ("title", "link", "description"):
+        if not (channel.findtext(tag) or "").strip():
+            found.append(finding("FP302", f"channel has no {tag}", path, line))
+    for tag in ("title", "description"):
+        for element in channel.findall(tag):
+            found += _rss_text_findings(element, source, path)
+    selfs = [a for a in channel.findall(f"{ATOM}link") if a.get("rel") == "self"]
+    if not selfs or selfs[0].get("href") != self_url:
+        found.append(
+            finding("FP302", f"channel has no atom:link rel=self to {self_url}", path, line)
+        )
+    if not is_absolute(channel.findtext("link")):
+        found.append(finding("FP303", "channel link is not an absolute URL", path, line))
+    found += link_findings(
+        channel.findall(f"{ATOM}link"), channel.find(FH_ARCHIVE) is not None, path, line
+    )
+    for date in channel.iter("lastBuildDate", "pubDate"):
+        if not RFC822.match(date.text or ""):
+            found.append(
+                finding("FP304", f"{date.tag} {date.text!r} is not RFC 822", path, date.sourceline)
+            )
+    guids: dict[str, int] = {}
+    for item in channel.findall("item"):
+        line = item.sourceline
+        title = item.findtext("title")
+        if not title and not item.findtext("description"):
+            found.append(finding("FP302", "item has neither title nor description", path, line))
+        for element in (*item.findall("title"), *item.findall("category")):
+            found += _rss_text_findings(element, source, path)
+        if not is_absolute(item.findtext("link")):
+            found.append(finding("FP303", "item link is not an absolute URL", path, line))
+        guid = item.find("guid")
+        if guid is not None:
+            if guid.text in guids:
+                found.append(finding("FP305", f"guid {guid.text} appears twice", path, line))
+            guids[guid.text or ""] = line
+            if guid.get("isPermaLink", "true") == "true" and not is_absolute(guid.text):
+                found.append(finding("FP303", "permalink guid is not an absolute URL", path, line))
+        authors = item.findall("author")
+        for author in authors:
+            if not RSS_AUTHOR.match(author.text or ""):
+                found.append(
+                    finding("FP306", f"author {author.text!r} is not an e-mail address", path, line)
+                )
+        if authors and item.find(DC_CREATOR) is not None:
+            found.append(finding("FP306", "item has both author and dc:creator", path, line))
+        for markup in (item.findtext(CONTENT_ENCODED), item.findtext("description")):
+            if markup:
+                found += html_findings(markup, path, line)
+        enclosures = item.findall("enclosure")
+        if len(enclosures) > 1:
+            found.append(
+                finding(
+                    "FP309", f"item has {len(enclosures)} enclosures; RSS allows one", path, line
+                )
+            )
+        for enclosure in enclosures:
+            found += enclosure_findings(
+                enclosure.get("url"),
+                enclosure.get("type"),
+                enclosure.get("length"),
+                True,
+                path,
+                line,
+            )
+        found += media_findings(item, path)
+    return found
+
+
+def _rss_text_findings(element: etree._Element, source: Source, path: Path) -> list[Finding]:
+    what = "channel description" if element.tag == "description" else element.tag
+    return plain_text_findings(
+        element.text,
+        what,
+        path,
+        element.sourceline,
+        rss=True,
+        referenced=source.referenced(element),
+    )

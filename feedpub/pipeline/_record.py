@@ -1,0 +1,374 @@
+"""The pipeline: scan → select → render → serialise → write."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+from functools import partial
+from itertools import islice
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ..cache import digest, save_unannounced, unannounced
+from ..errors import BuildErrors, BuildWarning, OutputError
+from ..files import relative_name
+from ..media import unchanged as media_unchanged
+from ..model import ATOM_NAME, JSON_NAME, MANIFEST_NAME, RSS_NAME, Entry, FeedPlan, Scan, Site
+from ..plan import current_time, subscribable
+from ._output import Content, NotOurs, Sharing, write_outputs
+
+
+def manifest(
+    site: Site,
+    entries: tuple[Entry, ...],
+    outputs: list[str],
+    index_html: str | None = None,
+    archives: dict[str, str] | None = None,
+    names: Mapping[Path, str] | None = None,
+) -> Content:
+    """The manifest of this build: each entry file (relative to the entries folder, as in
+    ``names`` when given) → id and link, and the output files it wrote (so a feed no longer
+    made is removed next time). Written as it is encoded (see :func:`manifest_chunks`)."""
+    name = names.__getitem__ if names else partial(relative_name, site.entries)
+    data = {
+        "feedpub_manifest": 1,
+        "entries": sorted((name(e.path), e) for e in entries),
+        "outputs": sorted(outputs),
+        # The hash of the index.html written, so that a page someone else put in its place
+        # is recognised and never overwritten.
+        "index_html": index_html,
+        # The entries of each full archive document (a hash of their ids), see archive_changes.
+        "archives": archives or {},
+    }
+
+    def write(handle: BinaryIO) -> None:
+        for chunk in manifest_chunks(data):
+            handle.write(chunk.encode())
+
+    return write
+
+
+def manifest_bytes(data: dict[str, Any]) -> bytes:
+    """The manifest file's bytes for ``data`` (see :func:`manifest_chunks`)."""
+    return "".join(manifest_chunks(data)).encode()
+
+
+def manifest_chunks(data: dict[str, Any]) -> Iterator[str]:
+    """The manifest file's text for ``data``, a thousand entries at a time; its ``entries``
+    a mapping (name → record, as read from the file) or (name, :class:`Entry`) pairs.
+
+    A site of 100,000 entries never holds the whole text, nor a record for each entry, at
+    once (they took 60 MB). No indent: the C encoder is much faster, and nobody needs to
+    read this file."""
+    entries = data.get("entries", {})
+    if isinstance(entries, Mapping):
+        pairs = iter(entries.items())
+    else:
+        pairs = ((rel, {"id": e.id, "link": e.link}) for rel, e in entries)
+    yield '{"entries": {'
+    separator = ""
+    while batch := dict(islice(pairs, 1000)):
+        yield separator + json.dumps(batch, ensure_ascii=False)[1:-1]  # without its braces
+        separator = ", "
+    rest = json.dumps({k: v for k, v in data.items() if k != "entries"}, ensure_ascii=False)
+    yield "}" + (", " + rest[1:] if rest != "{}" else "}") + "\n"
+
+
+def full_archives(site: Site, plans: list[FeedPlan]) -> dict[str, str]:
+    """Each full archive document's folder → a hash of the ids of its entries."""
+    return {
+        plan.folder: digest(json.dumps([e.id for e in plan.entries]).encode())
+        for plan in plans
+        if plan.archive and len(plan.entries) == site.archive_size
+    }
+
+
+def archive_changes(site: Site, plans: list[FeedPlan]) -> list[BuildWarning]:
+    """Archive documents that were full at the last build and now hold other entries: readers
+    and caches take a full one never to change, so they may miss what did."""
+    before = read_manifest(site).get("archives")
+    if not isinstance(before, dict):
+        return []
+    now = full_archives(site, plans)
+    return [
+        BuildWarning(
+            "FP212",
+            f"archive document {folder.split('/')[1]} now holds other entries than the last "
+            "build's (an entry dated before its newest was added or removed, or had its date "
+            "changed); readers that fetched it before may not see that. Date new entries "
+            "after the archived ones",
+            site.output / folder,
+        )
+        for folder, hashed in sorted(before.items())
+        if now.get(folder) != hashed
+    ]
+
+
+def previous_outputs(site: Site) -> list[str]:
+    """The output files the last build wrote, from its manifest."""
+    try:
+        names = json.loads((site.output / MANIFEST_NAME).read_bytes())["outputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+
+
+def id_changes(
+    site: Site, entries: tuple[Entry, ...], names: Mapping[Path, str] | None = None
+) -> list[BuildWarning]:
+    """Entries whose id differs from the last build's manifest (readers would see them as new);
+    ``names``: each entry file's name in the entries folder, when known."""
+    try:
+        old = json.loads((site.output / MANIFEST_NAME).read_bytes())["entries"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []  # no manifest yet, or one we cannot read: nothing to compare with
+    if not isinstance(old, dict):
+        return []
+    warnings = []
+    now = current_time()
+    name = names.__getitem__ if names else partial(relative_name, site.entries)
+    named = {e.path: name(e.path) for e in entries}
+    arrived = []
+    for e in entries:
+        if e.draft or e.date > now:  # readers have not seen it: its id may change freely
+            continue
+        record = old.get(named[e.path])
+        if record is None:
+            arrived.append(e)
+        if isinstance(record, dict) and record.get("id") not in (None, e.id):
+            warnings.append(
+                BuildWarning(
+                    "FP208",
+                    f"id changed since the last build ({record['id']} → {e.id}); feed readers "
+                    f"will show this entry again as new. To keep the old id, add "
+                    f"'id: {record['id']}' to its front matter",
+                    e.path,
+                    e.line_of("id", "slug", "permalink", "link", "date"),
+                )
+            )
+    return warnings + _renamed(site, old, entries, set(named.values()), arrived)
+
+
+def _renamed(
+    site: Site, old: dict[str, Any], entries: tuple[Entry, ...], now: set[str], arrived: list[Entry]
+) -> list[BuildWarning]:
+    """Entry files that are gone while new ones came: a renamed file (another slug) gets a new
+    id, which readers show again as new, unless it keeps the old one with 'id:'."""
+    ids = {e.id for e in entries}
+    gone = [
+        (name, record["id"])
+        for name, record in old.items()
+        if name not in now and isinstance(record, dict) and record.get("id") not in (None, *ids)
+    ]
+    if not gone or not arrived:
+        return []
+    if len(gone) == 1 and len(arrived) == 1:
+        (name, old_id), entry = gone[0], arrived[0]
+        return [
+            BuildWarning(
+                "FP208",
+                f"{name} is gone and this entry is new: if it was renamed, its id changed "
+                f"({old_id} → {entry.id}) and feed readers will show it again as new. To keep "
+                f"the old id, add 'id: {old_id}' to its front matter",
+                entry.path,
+                entry.line_of("id", "slug", "title"),
+            )
+        ]
+    return [
+        BuildWarning(
+            "FP208",
+            f"is gone while new entry files appeared; if it was renamed, its id changed and "
+            f"feed readers will show it again as new: add 'id: {old_id}' to the renamed file",
+            site.entries / name,
+        )
+        for name, old_id in gone
+    ]
+
+
+def note_unannounced(site: Site, written: list[Path], plans: list[FeedPlan]) -> None:
+    """For 'feedpub ping': add the feeds among ``written`` to those changed since the hubs
+    were last told."""
+    if not site.hubs:
+        return
+    target = site.output.resolve()
+    changed = {path.relative_to(target).as_posix() for path in written}
+    fresh = changed & set(subscribable(plans))
+    before = unannounced(site)
+    if fresh or before is None:
+        save_unannounced(site, fresh | set(before or ()))
+
+
+def is_ours(page: Path, recorded: object) -> bool:
+    """Whether ``page`` holds exactly what the last build wrote (its hash is in the manifest)."""
+    try:
+        return isinstance(recorded, str) and digest(page.read_bytes()) == recorded
+    except OSError:
+        return False
+
+
+#: What builds wrote before the manifest listed its outputs (it then held only the entries).
+_LISTED_LATER = (RSS_NAME, ATOM_NAME, JSON_NAME)
+
+
+def owned_outputs(site: Site, last: Mapping[str, Any] | None) -> tuple[set[str], bool]:
+    """The names of the files in the output folder that feedpub wrote, and whether it holds
+    a manifest: what the manifest lists (and the manifest itself), and the files that are as
+    the ``last`` build (from the cache) left them."""
+    data = read_manifest(site)
+    found = "feedpub_manifest" in data
+    owned: set[str] = set()
+    if found:
+        listed = data.get("outputs")
+        if isinstance(listed, list):
+            owned = {MANIFEST_NAME, *(name for name in listed if isinstance(name, str))}
+        else:  # an early manifest: the main feeds were all a build wrote
+            owned = {MANIFEST_NAME, *_LISTED_LATER}
+    stats = (last or {}).get("outputs")
+    if isinstance(stats, dict):
+        owned |= {name for name in stats if same_stat(site, name, stats)}
+    return owned, found
+
+
+class _Owned:
+    """:func:`owned_outputs` as a container, asked only about files in a build's way: a file
+    as the last build left it is known from the cache, and the manifest (large for a large
+    site) is read only for the others."""
+
+    def __init__(self, site: Site, last: Mapping[str, Any] | None) -> None:
+        self._site = site
+        self._last = last
+        self._owned: set[str] | None = None
+
+    def __contains__(self, name: object) -> bool:
+        stats = (self._last or {}).get("outputs")
+        if isinstance(name, str) and isinstance(stats, dict) and same_stat(self._site, name, stats):
+            return True
+        if self._owned is None:
+            self._owned = owned_outputs(self._site, None)[0]
+        return name in self._owned
+
+
+def write_site(
+    site: Site,
+    outputs: Mapping[str, Content | None],
+    last: Mapping[str, Any] | None,
+    remove: Iterable[str] = (),
+    sharing: Sharing | None = None,
+) -> tuple[list[Path], list[Path]]:
+    """:func:`write_outputs` into the output folder, refusing to replace a file feedpub did
+    not write (:class:`BuildErrors`, one line per file; then nothing was written)."""
+    try:
+        return write_outputs(
+            site.output, outputs, remove=remove, sharing=sharing, owned=_Owned(site, last)
+        )
+    except NotOurs as e:
+        found = owned_outputs(site, None)[1]
+        raise BuildErrors(
+            OutputError(_not_ours(site, name, found), site.output / name) for name in e.names
+        ) from None
+
+
+def _not_ours(site: Site, name: str, manifest_found: bool) -> str:
+    fix = "move it away, or choose another output folder (--out)"
+    if manifest_found:
+        return (
+            f"not written by feedpub (the last build's {MANIFEST_NAME} does not list it), "
+            f"and this build would replace it; {fix}"
+        )
+    try:
+        with open(site.output / name, "rb") as handle:
+            like_ours = b"feedpub" in handle.read(1 << 14)
+    except OSError:
+        like_ours = False
+    record = f"the output folder has no {MANIFEST_NAME}, feedpub's record of what it wrote there"
+    if like_ours:
+        return (
+            f"looks like an earlier feedpub build's, but {record} (was it deleted?), so it "
+            "cannot be told from a file of yours, and this build would replace it; if feedpub "
+            f"wrote it, delete it and build again, else {fix}"
+        )
+    return f"not written by feedpub ({record}), and this build would replace it; {fix}"
+
+
+def read_manifest(site: Site) -> dict[str, Any]:
+    try:
+        data = json.loads((site.output / MANIFEST_NAME).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def all_feed_keys(site: Site, plans: list[FeedPlan], scanned: Scan) -> dict[str, str]:
+    """For each feed file, a key that changes whenever its bytes could: the settings, the
+    feed's title, and the name and content hash of every entry it carries."""
+    newest = max((e.modified for e in scanned.entries), default=None)
+    keys = {}
+    for plan in plans:
+        carried_entries = [(scanned.names[e.path], scanned.digests[e.path]) for e in plan.entries]
+        empty = None if plan.entries else str(newest)  # an empty feed takes the newest date
+        keys.update(feed_keys(site, plan, carried_entries, empty))
+    return keys
+
+
+def feed_keys(
+    site: Site, plan: FeedPlan, carried_entries: list[tuple[str, str]], empty: str | None = None
+) -> dict[str, str]:
+    """The key of each file of one feed (see :func:`all_feed_keys`): ``carried_entries`` are
+    the name and content hash of each entry it carries."""
+    key = digest(json.dumps([str(site), plan.title, carried_entries, empty, plan.history]).encode())
+    return dict.fromkeys(plan.names, key)
+
+
+def same_stat(site: Site, name: str, stats: dict[str, Any]) -> bool:
+    try:
+        return list(file_stat(site.output / name)) == stats.get(name)
+    except OSError:
+        return False
+
+
+def file_stat(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def still_current(site: Site, last: dict[str, Any], key: str, now: datetime) -> bool:
+    """Whether the last build's outputs are still what this build would write: same inputs
+    and settings, no future entry come due since, and the outputs untouched."""
+    return (
+        last.get("key") == key
+        and not come_due(last, now)
+        and outputs_untouched(site, last)
+        and media_untouched(last)
+    )
+
+
+def come_due(last: dict[str, Any], now: datetime) -> bool:
+    """Whether an entry's publication or expiry time has come since the ``last`` build."""
+    horizon = last.get("horizon")
+    if not horizon:
+        return False
+    try:
+        return datetime.fromisoformat(horizon) <= now
+    except (TypeError, ValueError):
+        return True
+
+
+def outputs_untouched(site: Site, last: dict[str, Any]) -> bool:
+    """Whether every output file of the ``last`` build is as it left it."""
+    try:
+        return all(
+            list(file_stat(site.output / name)) == expected
+            for name, expected in last["outputs"].items()
+        )
+    except (OSError, TypeError, ValueError, AttributeError, KeyError):
+        return False
+
+
+def media_untouched(last: dict[str, Any]) -> bool:
+    """Whether the local image and enclosure files of the ``last`` build's entries are as
+    they were then."""
+    try:
+        return media_unchanged(tuple(last.get("media", ())))
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,175 @@
+"""The pipeline: scan → select → render → serialise → write."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..cache import Cache
+from ..files import relative_name
+from ..model import (
+    ATOM_NAME,
+    JSON_NAME,
+    RSS_NAME,
+    XSL_NAME,
+    Author,
+    Entry,
+    FeedPlan,
+    Progress,
+    Site,
+    no_progress,
+)
+from ..workers import Workers, job_count
+from . import _output as output
+from ._output import Content, Sharing
+
+if TYPE_CHECKING:
+    from ..model import Rendered
+
+#: The same for rendering when no workers were started for the scan: new ones would be forked
+#: from a process that then holds every entry, which costs more than rendering a few hundred
+#: saves.
+RENDER_PARALLEL_MIN = 1000
+#: ... and when the scan's workers are there: they render in parallel from this many on.
+RENDER_WORKERS_MIN = 32
+
+#: At most this many entries carried by several feeds have their feed items kept for the
+#: next feed (see :class:`feedpub.feeds.ItemMemo`): a typical site has a few hundred.
+MEMO_MAX = 1000
+
+
+def render_into(
+    site: Site,
+    chosen: list[Entry],
+    digests: Mapping[Path, str],
+    cache: Cache,
+    jobs: int | None,
+    progress: Progress = no_progress,
+    workers: Workers | None = None,
+) -> int:
+    """Render every chosen entry not rendered yet into ``cache``; returns how many. In
+    parallel when there are many, in ``workers`` if they were started (by the scan)."""
+    done = cache.rendered_digests()
+    missing = [e for e in chosen if done.get(_rel(site, e)) != digests.get(e.path, "")]
+    advance = progress("Rendering", len(missing))
+    rows: list[tuple[str, str, str, str, str | None]] = []
+    with Workers(jobs, preload=("feedpub.render",)) as own:
+        if workers is not None and workers.started:
+            results = workers.map(_render_entries, site, missing, RENDER_WORKERS_MIN)
+        else:
+            results = own.map(_render_entries, site, missing, RENDER_PARALLEL_MIN)
+        for rel, title, summary, html in results:
+            advance(1)
+            rows.append((rel, digests.get(site.entries / rel, ""), title, summary, html))
+            if len(rows) >= 200:  # in batches, and never many pages of HTML held at once
+                cache.store_rendered_many(rows)
+                rows = []
+    cache.store_rendered_many(rows)
+    return len(missing)
+
+
+def _render_entries(site: Site, entries: list[Entry]) -> list[tuple[str, str, str, str | None]]:
+    """Render entries (runs in worker processes when there are many)."""
+    from ..render import render  # cmark and nh3: loaded only when something is rendered
+
+    results = []
+    for entry in entries:
+        item = render(entry, site)
+        results.append((_rel(site, entry), item.title, item.summary, item.content_html))
+    return results
+
+
+def _rel(site: Site, entry: Entry) -> str:
+    return relative_name(site.entries, entry.path)
+
+
+def feed_outputs(
+    site: Site,
+    entries: tuple[Entry, ...],
+    plans: list[FeedPlan],
+    digests: Mapping[Path, str],
+    cache: Cache,
+) -> dict[str, Content]:
+    """Every feed file, by name in the output folder, streamed from the rendered entries."""
+    from .. import feeds  # feedgen and lxml: loaded only when feeds are written
+
+    # An empty feed (an archive document just begun) is as new as the newest entry readers
+    # can see: a draft's or a future entry's date must not show, nor its edits rewrite it.
+    shown = max((e.modified for plan in plans for e in plan.entries), default=None)
+    outputs: dict[str, Content] = {}
+    # The items of an entry that several feeds carry are made once for all of them; unless
+    # there are so many such entries that they could not be kept until their next feed.
+    carried_by = Counter(id(e) for plan in plans for e in plan.entries)
+    repeated = [key for key, count in carried_by.items() if count > 1]
+    memo = feeds.ItemMemo(repeated if len(repeated) <= MEMO_MAX else ())
+    for plan in plans:
+        feed = feeds.Feed(
+            title=plan.title,
+            description=site.description,
+            language=site.language,
+            home_url=site.base_url,
+            authors=site.authors or (Author(name=site.title),),
+            items=rendered_items(site, plan.entries, digests, cache),
+            # Feed-level dates come from the entries, never the clock: builds are reproducible.
+            updated=max(e.modified for e in plan.entries)
+            if plan.entries
+            else shown or max(e.modified for e in entries),
+            # Relative, so the browser view also works where the site is previewed
+            # (browsers apply only stylesheets from the feed's own origin).
+            stylesheet="../" * plan.folder.count("/") + XSL_NAME if site.browser_view else None,
+            media=any(e.image for e in plan.entries),
+            # Nobody subscribes to an archive document, which never changes once full.
+            hubs=() if plan.archive else site.hubs,
+            # An archive only once full: until then its entries still change.
+            archive=bool(plan.archive) and len(plan.entries) == site.archive_size,
+            # One logical feed: archive documents have the main feed's Atom id.
+            feed_id=site.base_url + ATOM_NAME if plan.archive else None,
+        )
+        for path in plan.names:
+            name = path.rsplit("/", 1)[-1]
+            history = tuple((rel, site.base_url + to + name) for rel, to in plan.history)
+            document = replace(feed, history=history) if history else feed
+            url = site.base_url + path
+            if name == JSON_NAME:
+                outputs[path] = partial(feeds.write_json, document, url)
+            else:
+                write = feeds.write_rss if name == RSS_NAME else feeds.write_atom
+                outputs[path] = partial(write, document, url, memo=memo)
+    return outputs
+
+
+def sharing(plans: list[FeedPlan], cache: Cache, jobs: int | None) -> Sharing | None:
+    """How to write the feeds of ``plans`` in several processes when they are large (their
+    items are read from ``cache`` in each)."""
+    jobs = job_count(jobs)
+    weights = {name: len(plan.entries) for plan in plans for name in plan.names}
+    if jobs < 2 or sum(weights.values()) < output.SHARING_MIN:
+        return None  # (checked before the commit shared_reads makes, which it would waste)
+    reads = cache.shared_reads()
+    return Sharing(jobs, weights, *reads) if reads else None
+
+
+def rendered_items(
+    site: Site, chosen: list[Entry], digests: Mapping[Path, str], cache: Cache
+) -> Callable[[], Iterator[Rendered]]:
+    """A function giving ``chosen`` as rendered by :func:`render_into`, read from ``cache``
+    one at a time (each feed format iterates them once). An entry the cache no longer holds
+    as rendered then (the cache failed and was replaced on the way, or another program
+    changed it) is rendered again here: never a feed written from another entry's HTML."""
+    from ..model import Rendered
+    from ..render import render
+
+    def items() -> Iterator[Rendered]:
+        wanted = [(_rel(site, e), digests.get(e.path, "")) for e in chosen]
+        for entry, found in zip(chosen, cache.rendered_many(wanted), strict=True):
+            if found is None:
+                yield render(entry, site)
+                continue
+            title, summary, html = found
+            yield Rendered(entry=entry, title=title, summary=summary, content_html=html)
+
+    return items

@@ -1,0 +1,71 @@
+"""``feedpub check``: every build error plus warnings, and the built feeds against the specs.
+
+Nothing is written. The feed rules here are our own reading of RSS 2.0 (RSS Advisory Board
+profile) and RFC 4287, the ones public validators apply; they check feedpub's own output, so a
+finding in the FP3xx range on a site without ``sanitize = false`` is a feedpub bug to report.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Container, Mapping
+from functools import partial
+from pathlib import Path
+
+from ..cache import Cache
+from ..errors import BuildErrors, BuildWarning, FeedpubError
+from ..feeds import item_findings
+from ..feeds.atom import lint_atom
+from ..feeds.jsonfeed import lint_json
+from ..feeds.rss import lint_rss
+from ..model import ATOM_NAME, JSON_NAME, RSS_NAME, FeedPlan, Finding, Site
+from ..plan import carried
+from ._output import Content
+from ._render import rendered_items
+
+# --------------------------------------------------------------------------- build
+
+
+def check_written(
+    site: Site,
+    plans: list[FeedPlan],
+    outputs: dict[str, Content | None],
+    digests: Mapping[Path, str],
+    cache: Cache,
+    names: Mapping[Path, str],
+    verified: Container[Path] = (),
+) -> dict[str, list[BuildWarning]]:
+    """What ``check`` says of the feeds a build is about to write (the ``outputs`` that are
+    not ``None``), from the same rules: each feed's document without its items, by
+    :func:`lint_rss`, :func:`lint_atom` or :func:`lint_json`, and each item it carries once,
+    on the values written into it (:func:`item_findings`), which costs far less than reading
+    every item of every feed back; but not the items of the entries ``verified`` (by path)
+    as they are, which the last build checked. Raises :class:`BuildErrors` with the errors
+    (the build then writes nothing); returns the warnings by ``feed:`` and the feed file's
+    name, and by ``entry:`` and the entry file's name in ``names``, with an empty list for
+    each one checked that has none."""
+    import dataclasses
+
+    linters = {RSS_NAME: lint_rss, ATOM_NAME: lint_atom, JSON_NAME: lint_json}
+    found: dict[str, list[Finding]] = {}
+    written = [plan for plan in plans if any(outputs.get(n) is not None for n in plan.names)]
+    for plan in written:
+        for name in plan.names:
+            write = outputs.get(name)
+            if not isinstance(write, partial):
+                continue
+            feed, url = write.args[0], write.args[1]
+            head = io.BytesIO()
+            write.func(dataclasses.replace(feed, items=tuple), url, head)
+            lint = linters[name.rsplit("/", 1)[-1]]
+            found[f"feed:{name}"] = lint(head.getvalue(), site.output / name, url)
+    unverified = [e for e in carried(written) if e.path not in verified]
+    for item in rendered_items(site, unverified, digests, cache)():
+        found[f"entry:{names[item.entry.path]}"] = item_findings(item)
+    errors = [f for findings in found.values() for f in findings if f.severity == "error"]
+    if errors:
+        raise BuildErrors(FeedpubError(f.message, f.path, f.line, f.code) for f in errors)
+    return {
+        key: [BuildWarning(f.code, f.message, f.path, f.line) for f in findings]
+        for key, findings in found.items()
+    }

@@ -1,0 +1,194 @@
+"""The pipeline: scan → select → render → serialise → write."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import BuildErrors, EntryError, FeedpubError, display_path
+from .model import ARCHIVE_FOLDER, Entry, FeedPlan, Site
+
+
+def select(
+    entries: tuple[Entry, ...],
+    *,
+    limit: int,
+    drafts: bool = False,
+    future: bool = False,
+    now: datetime | None = None,
+) -> list[Entry]:
+    """Entries a feed carries: drafts and future entries left out unless asked, newest first
+    (ties broken by file path, so the order is total), at most ``limit`` (0: all)."""
+    chosen = published_entries(entries, drafts=drafts, future=future, now=now)
+    chosen.sort(key=lambda e: (-e.date.timestamp(), str(e.path)))
+    return chosen[:limit] if limit else chosen
+
+
+def published_entries(
+    entries: Iterable[Entry],
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    now: datetime | None = None,
+) -> list[Entry]:
+    """The entries a build publishes, in the order given: drafts, entries not yet due and
+    expired ones left out unless asked (``drafts``, ``future``)."""
+    now = now or current_time()
+    return [
+        e
+        for e in entries
+        if (drafts or not e.draft)
+        and (future or (e.publish_date or e.date) <= now)
+        and (e.expiry_date is None or e.expiry_date > now)
+    ]
+
+
+#: Per-taxonomy feeds: the setting that turns them on, their folder, and what they group by.
+TAXONOMIES: tuple[tuple[str, str, str, Callable[[Entry], tuple[str, ...]]], ...] = (
+    ("category_feeds", "categories", "category", lambda e: e.categories),
+    ("tag_feeds", "tags", "tag", lambda e: e.tags),
+    ("author_feeds", "authors", "author", lambda e: tuple(a.name for a in e.authors)),
+)
+
+
+def plan_feeds(
+    site: Site,
+    entries: tuple[Entry, ...],
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    now: datetime | None = None,
+) -> list[FeedPlan]:
+    """The main feed, then one per category, tag and author where the settings ask for them.
+
+    A name's folder is its slug (python-slugify: lowercase ASCII, other scripts transliterated,
+    so "Business & Economy" → business-economy, "Économie" → economie). Raises
+    :class:`BuildErrors` when two names make the same slug, or one makes none."""
+    visible = select(entries, limit=0, drafts=drafts, future=future, now=now)
+    plans = [FeedPlan("", site.title, visible[: site.limit] if site.limit else visible)]
+    problems: list[FeedpubError] = []
+    for setting, folder, kind, names_of in TAXONOMIES:
+        if not getattr(site, setting):
+            continue
+        groups: dict[str, list[Entry]] = {}
+        spelled: dict[str, tuple[str, Entry]] = {}
+        for entry in visible:
+            for name in names_of(entry):
+                slug = slug_of(name)
+                first = spelled.setdefault(slug, (name, entry))
+                if not slug or first[0] != name:
+                    problems.append(_slug_problem(kind, name, slug, first, entry))
+                    continue
+                groups.setdefault(slug, []).append(entry)
+        for slug in sorted(groups):
+            chosen = groups[slug][: site.limit] if site.limit else groups[slug]
+            title = f"{site.title} \u2014 {spelled[slug][0]}"
+            plans.append(FeedPlan(f"{folder}/{slug}/", title, chosen))
+    if problems:
+        raise BuildErrors(problems)
+    if site.archive:
+        plans[0], archives = archive_plans(site, plans[0], visible)
+        plans += archives
+    return plans
+
+
+def archive_plans(
+    site: Site, main: FeedPlan, visible: list[Entry]
+) -> tuple[FeedPlan, list[FeedPlan]]:
+    """The main feed and its RFC 5005 archive documents: every entry, oldest first, in
+    documents of ``archive_size``; archive/1/ holds the oldest. A full document keeps its
+    entries (and bytes) as newer entries come; after the last full one there is always one
+    more, filling up (possibly empty), so that every full one links to the next without ever
+    changing. Only full documents are archives (fh:archive), and the main feed's prev-archive
+    names the newest full one: RFC 5005 readers stop at the first archive they already hold,
+    so an archive whose entries still changed would hide the new ones from them. The filling
+    one links back to the newest full one; its entries are in the main feed already (fewer
+    than ``archive_size`` ≤ ``limit``). No archive before the first one is full: the main
+    feed still carries every entry then."""
+    size = site.archive_size
+    if len(visible) < size:
+        return main, []
+    oldest = visible[::-1]
+    count = len(oldest) // size + 1
+
+    def folder(number: int) -> str:
+        return f"{ARCHIVE_FOLDER}/{number}/"
+
+    plans = []
+    for number in range(1, count + 1):
+        # The filling one is no archive yet: no "current" (which only archives have).
+        links = [("current", main.folder)] if number < count else []
+        if number > 1:
+            links.append(("prev-archive", folder(number - 1)))
+        if number < count:
+            links.append(("next-archive", folder(number + 1)))
+        chosen = oldest[(number - 1) * size : number * size][::-1]  # newest first, as feeds
+        title = f"{site.title} (archive {number})"
+        plans.append(FeedPlan(folder(number), title, chosen, number, tuple(links)))
+    return replace(main, history=(("prev-archive", folder(count - 1)),)), plans
+
+
+@lru_cache(maxsize=4096)
+def slug_of(name: str) -> str:
+    """The URL slug of a category, tag or author name (names repeat across many entries)."""
+    from slugify import slugify  # only where feeds are planned
+
+    return slugify(name)
+
+
+def _slug_problem(
+    kind: str, name: str, slug: str, first: tuple[str, Entry], entry: Entry
+) -> FeedpubError:
+    key = {"category": ("categories", "category"), "tag": ("tags",)}.get(
+        kind, ("authors", "author")
+    )
+    if not slug:
+        message = f"{kind} '{name}' makes no URL slug for its feed; add a letter or digit to it"
+    else:
+        message = (
+            f"{kind} '{name}' makes the same URL slug '{slug}' as '{first[0]}' (in "
+            f"{display_path(first[1].path)}), so their feeds would be one; rename one of them"
+        )
+    return EntryError(message, entry.path, entry.line_of(*key), code="FP111")
+
+
+def current_time() -> datetime:
+    """The current time, or ``SOURCE_DATE_EPOCH`` for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
+
+
+def carried(plans: list[FeedPlan]) -> list[Entry]:
+    """Every entry some feed carries, once each."""
+    seen: dict[Path, Entry] = {}
+    for plan in plans:
+        for entry in plan.entries:
+            seen.setdefault(entry.path, entry)
+    return list(seen.values())
+
+
+def upcoming_moments(
+    entries: Iterable[Entry], *, drafts: bool, future: bool, now: datetime
+) -> list[datetime]:
+    """The instants after ``now`` at which one of ``entries`` enters or leaves the feeds."""
+    return [
+        moment
+        for e in entries
+        if drafts or not e.draft
+        for moment in (
+            None if future else e.publish_date or e.date,
+            e.expiry_date,  # an entry expiring changes the feeds too
+        )
+        if moment is not None and moment > now
+    ]
+
+
+def subscribable(plans: list[FeedPlan]) -> list[str]:
+    """The files of every feed one can subscribe to (archive documents are not)."""
+    return [name for plan in plans if not plan.archive for name in plan.names]

@@ -1,0 +1,91 @@
+"""Markdown → safe HTML with absolute URLs, and plain-text summaries (the *render* stage)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+
+from ..fields import XML_ILLEGAL
+from ._cmark import markdown_to_html
+
+MORE_SEPARATOR = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+
+# Characters that may make a title Markdown or HTML; titles without them are used as they are.
+TITLE_MARKUP = re.compile(r"[*_`\[\]<>&\\~!]")
+_TITLE_LIST_NUMBER = re.compile(r"^(\d{1,9})([.)])")
+_TITLE_BLOCK_START = re.compile(r"^(?:>|#{1,6}(?:\s|$)|[-+*](?:\s|$))")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry."""
+    return XML_ILLEGAL.sub("", text) if XML_ILLEGAL.search(text) else text
+
+
+def title_text(title: str) -> str:
+    """A title as plain text: ``*emphasis*``, `` `code` ``, links and HTML tags are reduced to
+    their text and entities decoded once. Underscores and leading ``#``, ``-``, ``1.`` are kept
+    as written (a title is never a heading or a list)."""
+    if not TITLE_MARKUP.search(title) and not title[:1].isdigit():
+        return title
+    source = title.replace("_", "\\_")
+    number = _TITLE_LIST_NUMBER.match(source)
+    if number:
+        source = f"{number.group(1)}\\{number.group(2)}{source[number.end() :]}"
+    elif _TITLE_BLOCK_START.match(source):
+        source = "\\" + source
+    text = plain_text(markdown_to_html(source))
+    return text or title
+
+
+#: Where an image was, in the text of a fragment: U+FFFE, which no entry's text holds (it is
+#: removed when the file is read, and &#xFFFE; decodes to nothing).
+_DROPPED = "\ufffe"
+_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+#: The space before images that punctuation follows: "the chart and ![](c.png)." reads
+#: "the chart and.", not "the chart and ." (an image between words leaves one space).
+_SPACE_BEFORE_DROPPED = re.compile(
+    r"\s*(?:\ufffe\s*)*\ufffe(?=[.,;:!?\u2026)\]}\u00bb\u201d\u2019])"  # …, », closing quotes
+)
+
+
+def plain_text(fragment: str) -> str:
+    """The text of an HTML fragment, entities decoded once, whitespace collapsed."""
+    if _IMAGE.search(fragment) is None:
+        return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
+    text = html.unescape(nh3.clean(_IMAGE.sub(_DROPPED, fragment), tags=set()))
+    text = _SPACE_BEFORE_DROPPED.sub("", text).replace(_DROPPED, "")
+    return " ".join(text.split())
+
+
+def derive_summary(
+    markdown: str, content_html: str | None, length: int, separator: str | None = None
+) -> str:
+    """The text before ``separator`` (default ``<!--more-->``), else the first paragraph, as
+    plain text of at most ``length`` characters, cut at a word boundary."""
+    if separator is not None:
+        cut = markdown.find(separator)
+        match = None
+        if cut > 0:
+            return shorten(plain_text(markdown_to_html(markdown[:cut])), length)
+    else:
+        match = MORE_SEPARATOR.search(markdown)
+    if match:
+        text = plain_text(markdown_to_html(markdown[: match.start()]))
+    else:
+        rendered = content_html if content_html is not None else markdown_to_html(markdown)
+        first = _FIRST_PARAGRAPH.search(rendered)
+        text = plain_text(first.group(1) if first else rendered)
+    return shorten(text, length)
+
+
+def shorten(text: str, length: int) -> str:
+    """``text`` cut to at most ``length`` characters at a word boundary, with "…" when cut."""
+    if len(text) <= length:
+        return text
+    cut = text[: max(length - 1, 1)]
+    if text[len(cut)] != " " and " " in cut:  # the cut fell inside a word: drop that word
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-\u2013\u2014") + "\u2026"

@@ -1,0 +1,267 @@
+"""The pipeline: scan → select → render → serialise → write."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..cache import Cache, cache_record, content_hash, digest
+from ..errors import (
+    BuildErrors,
+    BuildWarning,
+    ConfigError,
+    EntryError,
+    FeedpubError,
+    NotAnEntry,
+    display_path,
+)
+from ..files import entry_files, read_file, read_file_stat, relative_names
+from ..media import unchanged as media_unchanged
+from ..model import Entry, Progress, Scan, Site, no_progress
+from ..workers import Workers
+from ._entry import parse_entry
+
+#: Below this many files to parse (or entries to render), one process is faster than several.
+PARALLEL_MIN = 200
+
+
+def scan(site: Site) -> Scan:
+    """Read every entry file; raises :class:`BuildErrors` with every problem in every file."""
+    with Cache.open(site, enabled=False) as cache:
+        scanned = scan_all(site, cache)
+    if scanned.problems:
+        raise BuildErrors(scanned.problems, scanned.warnings)
+    return scanned
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The entry files of a site, as found on disk."""
+
+    #: Entry files, in a stable order (strings, see :func:`entry_files`).
+    paths: list[str]
+    #: Links that lead outside the entries folder.
+    problems: list[FeedpubError]
+    #: Each file's name relative to the entries folder.
+    names: dict[str, str]
+    #: Each file's size and modification time (ns).
+    stats: dict[str, tuple[int, int]]
+
+    def fingerprint(self) -> str:
+        """Changes whenever a file is added, removed, or written to."""
+        data = [(self.names[p], *self.stats[p]) for p in self.paths if p in self.stats]
+        return digest(json.dumps([data, [str(e) for e in self.problems]]).encode())
+
+
+def check_entries_folder(site: Site) -> None:
+    """Raise :class:`ConfigError` (FP005) when the entries folder is missing."""
+    if not site.entries.is_dir():
+        problem = "is a file, not a folder" if site.entries.exists() else "does not exist"
+        raise ConfigError(
+            f"the entries folder {problem}; create it, or set 'entries' in the configuration",
+            site.entries,
+            code="FP005",
+        )
+
+
+def list_entries(site: Site) -> Listing:
+    """Find the entry files and their sizes and modification times (no file is read).
+
+    Raises :class:`ConfigError` when there is no entries folder or no entry in it.
+    """
+    folder = site.entries
+    check_entries_folder(site)
+    if site.dialect == "feedpub":
+        paths, link_problems = entry_files(folder, site.extensions)
+    else:
+        from ..dialects import dialect_files
+
+        paths, link_problems = dialect_files(folder, site, site.output.resolve())
+    if not paths and not link_problems:
+        patterns = ", ".join(f"*{s}" for s in site.extensions)
+        raise ConfigError(
+            f"no entries found ({patterns}); write one, e.g. "
+            f"{Path(folder.name) / 'hello.md'} with 'title:' and 'date:' front matter",
+            folder,
+            code="FP005",
+        )
+    problems: list[FeedpubError] = list(link_problems)
+    stats: dict[str, tuple[int, int]] = {}
+    for path in paths:
+        try:
+            stat = os.stat(path)
+        except OSError as e:
+            problems.append(EntryError(f"cannot read the file ({e.strerror})", Path(path)))
+            continue
+        stats[path] = (stat.st_size, stat.st_mtime_ns)
+    names = relative_names(folder, paths)
+    return Listing(paths=paths, problems=problems, names=names, stats=stats)
+
+
+def scan_all(
+    site: Site,
+    cache: Cache,
+    jobs: int | None = None,
+    listing: Listing | None = None,
+    progress: Progress = no_progress,
+    workers: Workers | None = None,
+) -> Scan:
+    """Read every entry file, taking unchanged ones from ``cache``; parse the others in
+    ``jobs`` processes (default: one per core; or in ``workers``) when there are many.
+    Collects every problem.
+
+    Raises :class:`ConfigError` when there is no entries folder or no entry in it.
+    """
+    listing = listing or list_entries(site)
+    # Keyed by the listing's path strings: the entries hold the only Path objects (a site of
+    # 100,000 entries would otherwise keep a second one for each, 40 MB).
+    found: dict[str, Entry] = {}
+    digests: dict[str, str] = {}
+    warnings: dict[str, tuple[BuildWarning, ...]] = {}
+    problems: list[FeedpubError] = list(listing.problems)
+    stale: list[str] = []
+    for text in listing.paths:
+        if text not in listing.stats:
+            continue
+        rel = listing.names[text]
+        if not cache.has(rel):  # (a cold build makes no Path here: its workers make them)
+            stale.append(text)
+            continue
+        size, mtime_ns = listing.stats[text]
+        path = Path(text)
+        cached = cache.entry(path, rel, size, mtime_ns, None)
+        if cached is None:  # touched? compare the content hash
+            try:
+                cached = cache.entry(path, rel, size, mtime_ns, content_hash(read_file(path, site)))
+            except FeedpubError:
+                cached = None
+        if cached is None or not media_unchanged(cached.entry.media_files):
+            stale.append(text)  # new, edited, or an image or enclosure file changed
+            continue
+        found[text], warnings[text] = cached.entry, cached.warnings
+        digests[text] = entry_digest(cached.digest, cached.entry)
+    advance = progress("Reading", len(stale))
+    rows: list[tuple[str, int, int, str, str]] = []
+    with Workers(jobs) as own:
+        results = (workers or own).map(_parse_named, site, stale, PARALLEL_MIN)
+        for text, parsed in zip(stale, results, strict=True):  # results come in order
+            _, size, mtime_ns, file_digest, entry, found_warnings, errors, record = parsed
+            advance(1)
+            if found_warnings:
+                warnings[text] = tuple(found_warnings)
+            if entry is None:
+                problems.extend(errors)
+                continue
+            found[text], digests[text] = entry, entry_digest(file_digest, entry)
+            rows.append((listing.names[text], size, mtime_ns, file_digest, record))
+            if len(rows) >= 1000:  # in batches: one statement per entry costs more
+                cache.store_entries(rows)
+                rows = []
+    cache.store_entries(rows)
+    cache.forget_others(set(listing.names.values()))
+    entries: list[Entry] = []
+    names: dict[Path, str] = {}
+    entry_digests: dict[Path, str] = {}
+    for text in listing.paths:
+        entry = found.get(text)
+        if entry is not None:
+            entries.append(entry)
+            names[entry.path], entry_digests[entry.path] = listing.names[text], digests[text]
+    problems.extend(_duplicates(entries))
+    return Scan(
+        entries=tuple(entries),
+        warnings=tuple(w for text in listing.paths for w in warnings.get(text, ())),
+        problems=tuple(problems),
+        digests=entry_digests,
+        names=names,
+    )
+
+
+def entry_digest(file_digest: str, entry: Entry) -> str:
+    """What an entry's feed items depend on: its file, and the size and time of the local
+    files its image and enclosures name."""
+    if not entry.media_files:
+        return file_digest
+    return digest(json.dumps([file_digest, entry.media_files]).encode())
+
+
+_Parsed = tuple[Path, int, int, str, Entry | None, list[BuildWarning], list[FeedpubError], str]
+
+
+def parse_files(site: Site, paths: list[Path]) -> list[_Parsed]:
+    """Read and parse entry files (runs in worker processes for large sites)."""
+    results: list[_Parsed] = []
+    for path in paths:
+        entry: Entry | None = None
+        warnings: list[BuildWarning] = []
+        errors: list[FeedpubError] = []
+        size = mtime_ns = 0
+        file_digest = record = ""
+        try:
+            data, size, mtime_ns = read_file_stat(path, site)
+            file_digest = content_hash(data)
+            entry, warnings = parse_entry(path, data, site)
+            record = cache_record(entry, warnings)  # here, so workers share the work
+        except BuildErrors as e:
+            warnings, errors = list(e.warnings), list(e.errors)
+        except NotAnEntry as e:  # a page its dialect does not publish: left out
+            warnings = e.warnings
+        except FeedpubError as e:
+            errors = [e]
+        except OSError as e:
+            errors = [EntryError(f"cannot read the file ({e.strerror})", path)]
+        results.append((path, size, mtime_ns, file_digest, entry, warnings, errors, record))
+    return results
+
+
+def _parse_named(site: Site, texts: list[str]) -> list[_Parsed]:
+    """:func:`parse_files` of the files named by ``texts`` (for worker processes).
+
+    Paths are made as folder / name, so that those of one folder share its parts: the
+    results go back pickled, and pickle sends a shared part once (at 100,000 entries the
+    copies of "entries" and the folders above it took 16 MB)."""
+    folders: dict[str, Path] = {}
+    paths = []
+    for text in texts:
+        folder, name = os.path.split(text)
+        parent = folders.get(folder)
+        if parent is None:
+            parent = folders[folder] = Path(folder)
+        paths.append(parent / name)
+    return parse_files(site, paths)
+
+
+def _duplicates(entries: list[Entry]) -> list[FeedpubError]:
+    """Two entries with one id (or one link) would be one story to every feed reader."""
+    problems: list[FeedpubError] = []
+    reported: set[Path] = set()
+    for key in ("id", "link"):
+        seen: dict[str, Entry] = {}
+        for entry in entries:
+            value = getattr(entry, key)
+            first = seen.setdefault(value, entry)
+            if first is not entry and entry.path not in reported:
+                reported.add(entry.path)  # one message per entry: a same id is often a same link
+                problems.append(
+                    EntryError(
+                        f"has the same {key} as {display_path(first.path)} ({value}); "
+                        "give one of them another slug, permalink or id",
+                        entry.path,
+                        entry.line_of("id", "slug", "permalink", "link", "date"),
+                        code="FP108" if key == "id" else "FP109",
+                    )
+                )
+    return problems
+
+
+__all__ = [
+    "Listing",
+    "check_entries_folder",
+    "entry_digest",
+    "list_entries",
+    "parse_files",
+    "scan",
+    "scan_all",
+]

@@ -1,0 +1,268 @@
+"""Entry files → typed :class:`Entry` values (the *scan* stage).
+
+This module reads front matter, checks every value and turns it into plain, timezone-aware
+Python values. It never renders Markdown and knows nothing about XML. Every problem in a file is
+collected and raised together, each naming the file and the line of the key it is about.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import BuildErrors, BuildWarning, EntryError, NotAnEntry
+from ..fields import (
+    DATE_HINT,
+    KNOWN_KEYS,
+    SUMMARY_KEYS,
+    TEXT_KEYS,
+    LinkMaker,
+    Problems,
+    date_value,
+    entry_link,
+    first_of,
+    make_id,
+    make_slug,
+    parse_authors,
+    shared,
+    term_list,
+    text_value,
+)
+from ..files import YAML_HANDLER, file_text, format_size, read_file, split_front_matter
+from ..media import MediaError, parse_enclosures, parse_image
+from ..model import Author, Entry, LocalFile, Media
+from . import _yaml as yamlevents
+from ._frontmatter import OTHER_BREAKS, front_matter_lines, load_other, load_yaml, scrub
+
+if TYPE_CHECKING:
+    from ..model import Site
+
+
+def read_entry(path: Path, site: Site) -> tuple[Entry, list[BuildWarning]]:
+    """Read one entry file into an :class:`Entry`.
+
+    Raises :class:`EntryError` for a file that cannot be read at all, or :class:`BuildErrors`
+    with every problem found in its front matter.
+    """
+    return parse_entry(path, read_file(path, site), site)
+
+
+def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildWarning]]:
+    """An :class:`Entry` from the bytes of its file (see :func:`read_entry`)."""
+    warnings: list[BuildWarning] = []
+    text = file_text(path, data, warnings)
+    fm, body_start, first_line, body_line, handler = split_front_matter(path, text)
+    if len(fm) > site.max_front_matter_size:
+        raise EntryError(
+            f"front matter is larger than max_front_matter_size "
+            f"({format_size(site.max_front_matter_size)}); move long text into the body",
+            path,
+            first_line,
+            "FP110",
+        )
+    key_lines = None
+    quick = yamlevents.load_with_lines(fm, TEXT_KEYS) if handler is YAML_HANDLER else None
+    if quick is not None:  # the usual flat front matter, built faster
+        meta, lines = quick
+        if not OTHER_BREAKS.search(fm):  # YAML counts those as line breaks too
+            key_lines = {key: first_line + line for key, line in lines.items()}
+    elif handler is YAML_HANDLER:
+        meta = load_yaml(path, fm, first_line)
+    else:
+        meta = load_other(path, fm, first_line, handler)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        kind = "a list" if isinstance(meta, list) else "a single value"
+        raise EntryError(
+            f"front matter is {kind}, not 'key: value' lines; write e.g. 'title: My story'",
+            path,
+            first_line + 1,
+            "FP102",
+        )
+    if key_lines is None:
+        key_lines = front_matter_lines(fm, first_line, handler)
+    # The text holds no such characters (see file_text): only an escape can make one, and
+    # YAML, TOML and JSON escapes all start with a backslash.
+    for key in list(meta) if "\\" in fm else ():
+        value, changed = scrub(meta[key])
+        if changed:  # e.g. title: "\a" — a YAML escape makes what the file could not hold
+            meta[key] = value
+            warnings.append(
+                BuildWarning(
+                    "FP201",
+                    f"removed control characters from {key}, which feeds cannot carry",
+                    path,
+                    key_lines.get(key) if isinstance(key, str) else None,
+                )
+            )
+    problems = Problems(path, key_lines)
+    link: LinkMaker = entry_link
+    known: frozenset[str] = KNOWN_KEYS
+    extra: dict[str, Any] = {}
+    if site.dialect != "feedpub":
+        from .. import dialects
+
+        try:
+            meta, link, extra = dialects.prepare(path, meta, site, problems)
+        except NotAnEntry as e:
+            e.warnings = [*warnings, *e.warnings]
+            raise
+        known = dialects.KNOWN_KEYS[site.dialect]
+    extra.update(key_lines=shared(tuple(key_lines.items())), body_line=body_line)
+    entry = _entry_from_meta(path, meta, site, problems, link, extra)
+    warnings.extend(_likely_typos(path, meta, key_lines, known))
+    if problems.errors:
+        raise BuildErrors(problems.errors, warnings)
+    assert entry is not None
+    if entry.summary and len(entry.summary) > site.summary_length:
+        warnings.append(
+            BuildWarning(
+                "FP207",
+                f"summary is {len(entry.summary)} characters, longer than summary_length "
+                f"({site.summary_length}); readers may cut it",
+                path,
+                key_lines.get(first_of(meta, *SUMMARY_KEYS)[0] or "summary"),
+            )
+        )
+    from ._findings import body_warnings  # (it imports render, which imports this module)
+
+    warnings.extend(body_warnings(entry, text[body_start:], site))
+    return entry, warnings
+
+
+def _likely_typos(
+    path: Path, meta: dict[str, Any], key_lines: dict[str, int], known: frozenset[str]
+) -> list[BuildWarning]:
+    found = []
+    for key in meta:
+        if key in known or not isinstance(key, str):
+            continue
+        close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.75)
+        if close:
+            found.append(
+                BuildWarning(
+                    "FP203",
+                    f"unknown key '{key}' is ignored; did you mean '{close[0]}'?",
+                    path,
+                    key_lines.get(key),
+                )
+            )
+    return found
+
+
+def _entry_from_meta(
+    path: Path,
+    meta: dict[str, Any],
+    site: Site,
+    problems: Problems,
+    make_link: LinkMaker,
+    fields: dict[str, Any],
+) -> Entry | None:
+    """The entry ``meta`` describes, with ``fields`` for the rest of :class:`Entry` (read
+    when it is made: ``make_link`` may add to them), or ``None`` when it has problems, which
+    are added to ``problems``."""
+    title = text_value(meta, "title", problems, required=True)
+    if title is not None and not title:
+        problems.add("title is empty; give the entry a title", "title", code="FP104")
+        title = None
+
+    key, value = first_of(meta, "date")
+    published = None
+    if key is None:
+        problems.add(
+            f"no date; add a line 'date: ...' to the front matter ({DATE_HINT})",
+            line=1,
+            code="FP105",
+        )
+    else:
+        published = date_value(value, key, site.timezone, problems)
+    key, value = first_of(meta, "updated", "lastmod", "last_modified_at")
+    updated = date_value(value, key, site.timezone, problems) if key else None
+    if published and updated and updated < published:
+        updated = None  # an "update" before publication says nothing new
+
+    key, value = first_of(meta, "authors", "author")
+    authors: tuple[Author, ...] = site.authors
+    if key is not None:
+        try:
+            authors = parse_authors(value) or site.authors
+        except ValueError as e:
+            problems.add(f"{key}: {e}", key)
+
+    categories = term_list(meta, ("categories", "category"), problems)
+    tags = term_list(meta, ("tags",), problems)
+    if len(categories) + len(tags) > site.max_categories:
+        problems.add(
+            f"has {len(categories) + len(tags)} categories and tags, more than max_categories "
+            f"({site.max_categories}); keep the ones readers filter by",
+            "categories" if "categories" in meta else "tags",
+            code="FP110",
+        )
+    summary = None
+    key, _ = first_of(meta, *SUMMARY_KEYS)
+    if key:
+        summary = text_value(meta, key, problems) or None
+
+    draft = False
+    if meta.get("draft") is not None:
+        if isinstance(meta["draft"], bool):
+            draft = meta["draft"]
+        else:
+            problems.add(
+                f"draft must be true or false, not {meta['draft']!r}; write 'draft: true'", "draft"
+            )
+
+    image, enclosures, media_files = _media(meta, site, problems)
+
+    slug = make_slug(path, meta, problems)
+    link = None
+    if published is not None and slug is not None:
+        link = make_link(path, meta, site, published, slug, problems)
+    entry_id = None
+    if link is not None and published is not None:
+        entry_id = make_id(meta, site, published, link, problems)
+
+    if problems.errors:
+        return None
+    assert title and published and slug and link and entry_id
+    return Entry(
+        path=path,
+        title=title,
+        date=published,
+        updated=updated,
+        authors=authors,
+        categories=categories,
+        tags=tags,
+        summary=summary,
+        draft=draft,
+        slug=slug,
+        link=link,
+        image=image,
+        enclosures=enclosures,
+        media_files=tuple(media_files),
+        **{"id": entry_id, **fields},  # a dialect may set the id its generator gives
+    )
+
+
+def _media(
+    meta: dict[str, Any], site: Site, problems: Problems
+) -> tuple[Media | None, tuple[Media, ...], list[LocalFile]]:
+    """The featured image and the enclosures, and the local files they name."""
+    image: Media | None = None
+    enclosures: tuple[Media, ...] = ()
+    files: list[LocalFile] = []
+    if "image" not in meta and "enclosure" not in meta:
+        return image, enclosures, files
+    try:
+        image, found = parse_image(meta.get("image"), site)
+        files += found
+    except MediaError as e:
+        problems.add(str(e), "image", code=e.code)
+    try:
+        enclosures, found = parse_enclosures(meta.get("enclosure"), site)
+        files += found
+    except MediaError as e:
+        problems.add(str(e), "enclosure", code=e.code)
+    return image, enclosures, files
