@@ -6,22 +6,19 @@ around")."""
 
 from ._common import Feed, ItemMemo
 from ._lint import finding, from_problem, item_findings, summary_findings
-from .atom import atom, lint_atom, write_atom
-from .jsonfeed import json_feed, lint_json, write_json
-from .rss import lint_rss, rss, write_rss
+from .atom import lint_atom, write_atom
+from .jsonfeed import lint_json, write_json
+from .rss import lint_rss, write_rss
 
 __all__ = [
     "Feed",
     "ItemMemo",
-    "atom",
     "finding",
     "from_problem",
     "item_findings",
-    "json_feed",
     "lint_atom",
     "lint_json",
     "lint_rss",
-    "rss",
     "summary_findings",
     "write_atom",
     "write_json",

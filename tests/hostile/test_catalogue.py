@@ -649,10 +649,9 @@ def test_an_entry_replaced_by_a_named_pipe_after_listing_is_named(
 ) -> None:
     """A file replaced by a named pipe between listing and reading: an error, not a read that
     waits for a writer forever."""
-    module = sys.modules["feedpub.pipeline._full"]  # (where build() looks)
     site.entry("good.md", GOOD)
     bad = site.entry("bad.md", post("title: Bad", "date: 2025-05-01"))
-    list_entries = module.list_entries
+    list_entries = sys.modules["feedpub.scan"].list_entries
 
     def listing_then_swap(*args: Any) -> Any:
         listing = list_entries(*args)
@@ -660,7 +659,8 @@ def test_an_entry_replaced_by_a_named_pipe_after_listing_is_named(
         os.mkfifo(bad)
         return listing
 
-    monkeypatch.setattr(module, "list_entries", listing_then_swap)
+    for module in ("feedpub.scan", "feedpub.pipeline._full"):  # where check, list, build look
+        monkeypatch.setattr(sys.modules[module], "list_entries", listing_then_swap)
     done: list[Run] = []
     worker = threading.Thread(target=lambda: done.append(run(site, command)), daemon=True)
     worker.start()
