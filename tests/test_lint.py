@@ -1,7 +1,9 @@
-"""The code stays `ruff check`, `ruff format --check` and `mypy` clean (all in the test extra)."""
+"""The code stays `ruff check`, `ruff format --check`, `mypy` and `lint-imports` clean (all in
+the test extra), and the wheel ships every module."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -39,7 +41,48 @@ def test_mypy() -> None:
     assert done.stdout.startswith("Success: no issues found"), done.stdout
 
 
-def test_the_wheel_ships_the_type_information_marker(tmp_path: Path) -> None:
+def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """`lint-imports` with the contracts of pyproject.toml, on the package under ``root``."""
+    return subprocess.run(
+        [sys.executable, "-c", "from importlinter.cli import lint_imports_command as c; c()"],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_import_layers() -> None:
+    # The layers of docs/architecture.md ([tool.importlinter] in pyproject.toml): no module
+    # imports from a layer above its own, so there is no import cycle between packages.
+    done = _lint_imports(REPO)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout, done.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "line"),
+    [
+        ("feedpub/model.py", "from feedpub import plan"),  # the data types import nothing
+        ("feedpub/dialects/_jekyll.py", "from feedpub.pipeline import build"),
+        ("feedpub/render/_text.py", "from feedpub.scan import scan"),  # a layer up
+    ],
+)
+def test_an_upward_import_breaks_the_layers(tmp_path: Path, module: str, line: str) -> None:
+    # The contracts are not vacuous: a copy of the package with one import against them fails.
+    copy = tmp_path / "repo"
+    copy.mkdir()
+    shutil.copy2(REPO / "pyproject.toml", copy)
+    shutil.copytree(REPO / "feedpub", copy / "feedpub", ignore=shutil.ignore_patterns("*.pyc"))
+    target = copy / module
+    target.write_text(target.read_text() + f"\n{line}  # noqa\n")
+    done = _lint_imports(copy)
+    assert done.returncode != 0, done.stdout
+    assert "BROKEN" in done.stdout, done.stdout
+
+
+def test_the_wheel_ships_every_module(tmp_path: Path) -> None:
     # PEP 561: without feedpub/py.typed in the installed package, a user's type checker
     # ignores every annotation of feedpub's library API.
     source = tmp_path / "src"  # (a copy: a build/ folder left in the checkout would be reused)
@@ -58,4 +101,9 @@ def test_the_wheel_ships_the_type_information_marker(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     (wheel,) = tmp_path.glob("feedpub-*.whl")
-    assert "feedpub/py.typed" in zipfile.ZipFile(wheel).namelist()
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    # PEP 561 marker, and every module of every subpackage (an installed feedpub that lacks
+    # one fails on its first import; an editable install in the tests would not show it).
+    assert "feedpub/py.typed" in shipped
+    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "feedpub").rglob("*.py")}
+    assert modules - shipped == set()
