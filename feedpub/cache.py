@@ -27,7 +27,7 @@ from .errors import BuildWarning
 from .fields import shared
 from .model import CACHE_DIR, Author, Entry, Media, Site
 
-_SCHEMA = 8  # 8: entries carry the warnings about their body (feedpub/findings.py)
+_SCHEMA = 8  # 8: entries carry the warnings about their body (feedpub/scan/_findings.py)
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (

@@ -1,8 +1,8 @@
-"""Entry files → typed :class:`Entry` values (the *scan* stage).
+"""Front matter values → typed values: dates, authors, categories and tags, slugs, links and
+ids, checked one by one; every problem names the file and the line of its key.
 
-This module reads front matter, checks every value and turns it into plain, timezone-aware
-Python values. It never renders Markdown and knows nothing about XML. Every problem in a file is
-collected and raised together, each naming the file and the line of the key it is about.
+Shared by the scan and the dialects (which turn Jekyll's and Hugo's front matter into these
+fields); never renders Markdown and knows nothing about XML.
 """
 
 from __future__ import annotations

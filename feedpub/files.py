@@ -1,8 +1,6 @@
-"""Entry files → typed :class:`Entry` values (the *scan* stage).
-
-This module reads front matter, checks every value and turns it into plain, timezone-aware
-Python values. It never renders Markdown and knows nothing about XML. Every problem in a file is
-collected and raised together, each naming the file and the line of the key it is about.
+"""Entry files on disk: finding them (symbolic links and loops, names that are not UTF-8,
+files that are not regular), reading their bytes as text (encodings, control characters), and
+where their front matter ends and the body begins.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""Site settings: ``feedpub.toml`` or ``[tool.feedpub]`` in ``pyproject.toml``, checked once.
+"""The data that flows through the pipeline, as frozen dataclasses: :class:`Site` (the
+settings), :class:`Author`, :class:`Entry`, :class:`Media`, :class:`Scan`, :class:`FeedPlan`,
+:class:`Rendered`, :class:`BuildResult`, :class:`Finding`, and the names of the output files.
 
-Every value is validated here, so later stages receive a :class:`Site` that cannot make feedgen
-fail. Unknown keys and bad values are errors naming the file, line and key.
+A leaf: it imports nothing of the pipeline (an import-linter contract in pyproject.toml).
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ class Site:
     folder: Path = Path()
     #: The file the settings came from, if any.
     config_path: Path | None = None
-    #: Whose conventions entries follow: "feedpub", "jekyll" or "hugo" (feedpub/dialects.py).
+    #: Whose conventions entries follow: "feedpub", "jekyll" or "hugo" (feedpub/dialects/).
     dialect: str = "feedpub"
     #: File name endings read as entries, lowercase, each with its dot.
     extensions: tuple[str, ...] = (".md", ".markdown")
@@ -82,7 +83,7 @@ class Site:
     #: Hugo: URL pattern per content section, e.g. ``(("posts", "/:year/:month/:slug/"),)``.
     permalinks: tuple[tuple[str, str], ...] = ()
     #: Seconds a build waits for another build of the same output folder (or one sharing its
-    #: cache folder) before it gives up (see feedpub/lock.py); 0: it does not wait.
+    #: cache folder) before it gives up (see feedpub/pipeline/_lock.py); 0: it does not wait.
     lock_timeout: float = 600
 
 

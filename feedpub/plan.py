@@ -1,4 +1,7 @@
-"""The pipeline: scan → select → render → serialise → write."""
+"""Which feeds a site has and what each carries: the entries published now, the main feed,
+category/tag/author feeds, RFC 5005 archive documents. Pure: shared by full and delta builds,
+``check`` and ``list``.
+"""
 
 from __future__ import annotations
 

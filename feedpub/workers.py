@@ -1,4 +1,4 @@
-"""The pipeline: scan → select → render → serialise → write."""
+"""Worker processes for reading and rendering entries, and the cycle collector during a build."""
 
 from __future__ import annotations
 

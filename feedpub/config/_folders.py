@@ -1,7 +1,6 @@
-"""Site settings: ``feedpub.toml`` or ``[tool.feedpub]`` in ``pyproject.toml``, checked once.
-
-Every value is validated here, so later stages receive a :class:`Site` that cannot make feedgen
-fail. Unknown keys and bad values are errors naming the file, line and key.
+"""Where a site is: its settings file (``feedpub.toml``, or ``[tool.feedpub]`` in
+``pyproject.toml``), found here or in a parent folder, and the folders a build may not write
+into (the site's own, the entries folder, a ``.git``...: FP006).
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
-"""Jekyll's and Hugo's conventions (``dialect = "jekyll"`` / ``"hugo"``), so that their sites
-build as they are.
+"""Whose conventions entry files follow: feedpub's own, Jekyll's or Hugo's (setting
+``dialect``), so that a Jekyll or Hugo site builds as it is.
 
-Two jobs, both at scan time: find the files those tools publish as posts
-(:func:`dialect_files`), and turn their front matter, file names and folders into feedpub's
-vocabulary, with the links those tools would give them (:func:`prepare`). The plain feedpub
-dialect never comes here, so it pays nothing for them. The rules follow Jekyll 4.3
+The one place a dialect's name decides anything: the rest of feedpub asks the :class:`Dialect`
+object :func:`of` gives (which files are entries, how their front matter becomes feedpub's
+fields and links, how template syntax in a body is shown). The rules follow Jekyll 4.3
 (``lib/jekyll/drops/url_drop.rb``, ``url.rb``, ``document.rb``, ``utils.rb``) and Hugo 0.111
 (URL management, front matter dates); the tests compare links and dates with both tools' own
 feeds.
@@ -139,14 +138,14 @@ def prepare(
     path: Path, meta: dict[str, Any], site: Site, problems: Problems
 ) -> tuple[dict[str, Any], LinkMaker, dict[str, Any]]:
     """The front matter in feedpub's words, the function that makes the entry's link, and the
-    extra :class:`~feedpub.entry.Entry` fields the dialect sets. Raises :class:`NotAnEntry`
+    extra :class:`~feedpub.model.Entry` fields the dialect sets. Raises :class:`NotAnEntry`
     for a file that tool would not publish as a post."""
     if site.dialect == "jekyll":
         return prepare_jekyll(path, meta, site, problems)
     return prepare_hugo(path, meta, site, problems)
 
 
-#: The conventions entry files may follow (see feedpub/dialects.py).
+#: The conventions entry files may follow (see docs/architecture.md).
 DIALECTS = ("feedpub", "jekyll", "hugo")
 #: Entry file endings read by default, per dialect.
 DEFAULT_EXTENSIONS = {

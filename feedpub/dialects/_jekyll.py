@@ -1,13 +1,5 @@
-"""Jekyll's and Hugo's conventions (``dialect = "jekyll"`` / ``"hugo"``), so that their sites
-build as they are.
-
-Two jobs, both at scan time: find the files those tools publish as posts
-(:func:`dialect_files`), and turn their front matter, file names and folders into feedpub's
-vocabulary, with the links those tools would give them (:func:`prepare`). The plain feedpub
-dialect never comes here, so it pays nothing for them. The rules follow Jekyll 4.3
-(``lib/jekyll/drops/url_drop.rb``, ``url.rb``, ``document.rb``, ``utils.rb``) and Hugo 0.111
-(URL management, front matter dates); the tests compare links and dates with both tools' own
-feeds.
+"""Jekyll's rules: which files are posts, their dates and slugs from file names, permalink
+styles and placeholders (``lib/jekyll/drops/url_drop.rb``, ``url.rb``, ``utils.rb``).
 """
 
 from __future__ import annotations

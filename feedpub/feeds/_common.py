@@ -1,9 +1,10 @@
-"""A :class:`Feed` → RSS 2.0 and Atom 1.0 (the *serialise* stage).
+"""What the three formats share: the format-independent :class:`Feed`, the item memo, and
+the streaming writer.
 
-The only module that imports feedgen. It receives validated, timezone-aware values, so
+feeds/ is the only package that imports feedgen. It receives validated, timezone-aware values, so
 feedgen's own ``ValueError``\\ s cannot happen for user input; the comments say which feedgen
-behaviour each step works around (see docs/architecture.md, "feedgen: behaviour
-``feeds.py`` works around").
+behaviour each step works around (see docs/architecture.md, "feedgen: behaviour feeds/ works
+around").
 
 Feeds are streamed: feedgen builds the feed's head and then one item at a time, and lxml's
 incremental writer serialises each as it comes, so a feed of every entry with full content

@@ -1,8 +1,9 @@
-"""``feedpub check``: every build error plus warnings, and the built feeds against the specs.
+"""The rules ``feedpub check`` (and every build, before it writes) applies to feeds: findings,
+and the checks shared by the formats (URLs, HTML in content, plain text, enclosures, Media RSS).
 
-Nothing is written. The feed rules here are our own reading of RSS 2.0 (RSS Advisory Board
-profile) and RFC 4287, the ones public validators apply; they check feedpub's own output, so a
-finding in the FP3xx range on a site without ``sanitize = false`` is a feedpub bug to report.
+They are our own reading of RSS 2.0 (RSS Advisory Board profile), RFC 4287 and JSON Feed 1.1,
+the rules public validators apply; they check feedpub's own output, so a finding in the FP3xx
+range on a site without ``sanitize = false`` is a feedpub bug to report.
 """
 
 from __future__ import annotations

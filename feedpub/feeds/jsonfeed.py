@@ -1,13 +1,5 @@
-"""A :class:`Feed` → RSS 2.0 and Atom 1.0 (the *serialise* stage).
-
-The only module that imports feedgen. It receives validated, timezone-aware values, so
-feedgen's own ``ValueError``\\ s cannot happen for user input; the comments say which feedgen
-behaviour each step works around (see docs/architecture.md, "feedgen: behaviour
-``feeds.py`` works around").
-
-Feeds are streamed: feedgen builds the feed's head and then one item at a time, and lxml's
-incremental writer serialises each as it comes, so a feed of every entry with full content
-never sits in memory whole.
+"""JSON Feed 1.1: the writer (the json module, items streamed) and the rules ``feedpub check``
+applies to it.
 """
 
 from __future__ import annotations

@@ -1,12 +1,4 @@
-"""The incremental cache: parsed entries and rendered HTML in SQLite, beside the output folder.
-
-Rows are keyed by the entry's path (relative to the entries folder) and checked against the
-file's size and modification time, then its content hash, so a build re-reads only files that
-changed. The cache remembers the feedpub version and the settings it was made with; a cache
-from another version or configuration, or one that SQLite cannot read, is thrown away and
-rebuilt, never trusted. Values are stored as JSON, never pickled: a cache file that came from
-elsewhere (say, committed by someone else) cannot run code.
-"""
+"""``feedpub clean``: removing the cache folder, under the build lock."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ are written again; a new entry joins each feed it qualifies for, which then carr
 of its recorded entries and the new one (each recorded list was the newest of all entries that
 qualify, so nothing else can come in). Only the entries of the feeds written again are read.
 
-Anything else returns ``None``, and :func:`feedpub.build.build` takes the full path: a file
+Anything else returns ``None``, and :func:`feedpub.pipeline.build` takes the full path: a file
 removed, unreadable or wrong, an edit that may move its entry, other settings or flags, an
 entry come due, a new category, tag or author, more than a few changed files. The tests
 (``tests/test_delta.py``) check that both paths write the same bytes and warnings.
@@ -76,7 +76,7 @@ def delta_build(
 ) -> BuildResult | None:
     """Build from the ``last`` build's record (made with the same settings and flags) when
     only a few entries were edited or added since; ``None`` when the full path must run.
-    ``key`` is what this build's record is known by (see :func:`feedpub.build.build`)."""
+    ``key`` is what this build's record is known by (see :func:`feedpub.pipeline.build`)."""
     try:
         plans = [(str(f), str(t), [str(rel) for rel in rels]) for f, t, rels in last["plans"]]
         feeds = {str(name): str(value) for name, value in last["feeds"].items()}

@@ -1,4 +1,4 @@
-"""The pipeline: scan → select → render → serialise → write."""
+"""A full build of every feed (:func:`build`), and what it hands to the delta path."""
 
 from __future__ import annotations
 
@@ -71,9 +71,9 @@ def build(
     the number of processes for large sites (default: one per core); ``progress`` is told
     how far reading and rendering have come.
 
-    One build at a time per output folder: another one's lock (see feedpub/lock.py) is
+    One build at a time per output folder: another one's lock (see feedpub/pipeline/_lock.py) is
     waited for, ``waiting`` told once which process holds it, at most ``site.lock_timeout``
-    seconds, then :class:`feedpub.lock.LockTimeout` is raised.
+    seconds, then :class:`feedpub.pipeline.LockTimeout` is raised.
     """
     timings: list[tuple[str, float]] = []
     clock = time.perf_counter()
@@ -225,7 +225,7 @@ def checked_warnings(
     fresh: Mapping[str, list[BuildWarning]],
     recorded: Any,
 ) -> tuple[list[BuildWarning], dict[str, list[list[Any]]]]:
-    """The warnings of :func:`feedpub.lint.check_written` for every feed file ``names`` and
+    """The warnings of :func:`._verify.check_written` for every feed file ``names`` and
     every entry the feeds carry (``carried`` names): ``fresh`` ones for what this build
     checked (what it writes), the last build's (``recorded``, by the same keys) for the
     feeds left as they were and their entries, so that a build says the same whatever it

@@ -35,7 +35,7 @@ from ..cache import cache_folder, make_cache_folder
 from ..errors import FeedpubError, OutputError, display_path
 from ..model import Site
 
-#: The lock file, in the cache folder. Never deleted (see :func:`feedpub.cache.remove_cache`):
+#: The lock file, in the cache folder. Never deleted (see :func:`feedpub.pipeline.remove_cache`):
 #: a process waiting on it would go on beside one that made a new one.
 LOCK_NAME = "build.lock"
 #: Who holds the lock, for the message of a process that waits (JSON: pid, command, output).
@@ -44,7 +44,7 @@ HOLDER_NAME = "build.holder.json"
 LOCK_FILES = (LOCK_NAME, HOLDER_NAME)
 #: What the fallback lock beside the output folder (and its holder's note) is named after:
 #: ``.public.feedpub-lock``. Never a staging folder's name (``.public.feedpub-stage-…``), and
-#: feedpub/config.py refuses output folders named so; never deleted either.
+#: feedpub/config/ refuses output folders named so; never deleted either.
 FALLBACK_MARK = ".feedpub-lock"
 
 #: Seconds between two attempts to take the lock while another process holds it.

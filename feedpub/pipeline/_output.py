@@ -236,7 +236,7 @@ def clean_stale_stages(target: Path) -> None:
     was swapped out: the old output folder, killed before what was written into it during
     the build was put back; it is kept, as ``.NAME.feedpub-kept-*``, never deleted.
 
-    Only ever called holding the build lock of ``target`` (feedpub/lock.py): without it,
+    Only ever called holding the build lock of ``target`` (feedpub/pipeline/_lock.py): without it,
     they may be a running build's."""
     for path in stale_stages(target):
         if (path / _STAGE_MARK).exists():

@@ -1,4 +1,7 @@
-"""The pipeline: scan → select → render → serialise → write."""
+"""What a build leaves for the next: the manifest in the output folder (each entry's id and
+link, the files feedpub wrote), the build record in the cache, which output files are feedpub's,
+and whether the last build's outputs are still current.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""The pipeline: scan → select → render → serialise → write."""
+"""Rendering the entries feeds carry (in worker processes for large sites) into the cache,
+and the feed files made from them.
+"""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
-"""``feedpub check``: every build error plus warnings, and the built feeds against the specs.
-
-Nothing is written. The feed rules here are our own reading of RSS 2.0 (RSS Advisory Board
-profile) and RFC 4287, the ones public validators apply; they check feedpub's own output, so a
-finding in the FP3xx range on a site without ``sanitize = false`` is a feedpub bug to report.
+"""What ``feedpub check`` says of the feeds a build is about to write, said before writing:
+a build never writes a feed ``check`` would call invalid.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Markdown → safe HTML with absolute URLs, and plain-text summaries (the *render* stage)."""
+"""Markdown → safe HTML with absolute URLs, and plain-text summaries (the *render* stage).
+
+:func:`render` makes what the feeds need of one entry; cmark (:mod:`._cmark`, which also
+handles cmark's memory), nh3 (:mod:`._html`) and the text helpers (:mod:`._text`) do the work.
+"""
 
 from __future__ import annotations
 

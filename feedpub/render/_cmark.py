@@ -1,4 +1,4 @@
-"""Markdown → safe HTML with absolute URLs, and plain-text summaries (the *render* stage)."""
+"""CommonMark (GFM) → HTML with cmarkgfm, and the memory cmark allocates freed as it goes."""
 
 from __future__ import annotations
 

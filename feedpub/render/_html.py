@@ -1,4 +1,4 @@
-"""Markdown → safe HTML with absolute URLs, and plain-text summaries (the *render* stage)."""
+"""HTML made safe for feed readers (nh3), and every URL in it made absolute."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Markdown → safe HTML with absolute URLs, and plain-text summaries (the *render* stage)."""
+"""Plain text from HTML: titles, derived summaries and their length."""
 
 from __future__ import annotations
 

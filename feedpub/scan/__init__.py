@@ -1,4 +1,7 @@
-"""The pipeline: scan → select → render → serialise → write."""
+"""Reading every entry of a site (the *scan* stage): listing the files, taking unchanged
+ones from the cache, parsing the others (in worker processes for large sites), and checking
+that no two entries share an id or a link.
+"""
 
 from __future__ import annotations
 

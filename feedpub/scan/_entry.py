@@ -1,8 +1,6 @@
-"""Entry files → typed :class:`Entry` values (the *scan* stage).
-
-This module reads front matter, checks every value and turns it into plain, timezone-aware
-Python values. It never renders Markdown and knows nothing about XML. Every problem in a file is
-collected and raised together, each naming the file and the line of the key it is about.
+"""One entry file → an :class:`Entry`: its front matter read, its dialect's conventions
+applied, every field checked. Every problem in a file is collected and raised together, each
+naming the file and the line of the key it is about.
 """
 
 from __future__ import annotations

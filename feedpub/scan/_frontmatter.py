@@ -1,8 +1,5 @@
-"""Entry files → typed :class:`Entry` values (the *scan* stage).
-
-This module reads front matter, checks every value and turns it into plain, timezone-aware
-Python values. It never renders Markdown and knows nothing about XML. Every problem in a file is
-collected and raised together, each naming the file and the line of the key it is about.
+"""Front matter text → a dict: YAML (the quick event path, else PyYAML), TOML or JSON, with
+the line of each top-level key and hints for the usual YAML mistakes.
 """
 
 from __future__ import annotations
