@@ -768,7 +768,9 @@ def compare(
     url = site.base_url + where
     old = resolved(old, fetched or url)
     with tempfile.TemporaryDirectory(prefix="feedpub-compare-") as temp:
-        built = replace(site, output=Path(temp) / "public")
+        # (an image or enclosure given as a path may be a file in the real output folder:
+        # it is looked for there, only looked at, never read or written)
+        built = replace(site, output=Path(temp) / "public", media_output=site.output)
         build(built, cache=False)
         target = built.output / where
         findings: list[Finding] = []

@@ -444,6 +444,21 @@ def test_the_users_output_folder_and_cache_are_untouched(site: SiteDir) -> None:
     assert sorted(p.name for p in site.root.iterdir()) == names
 
 
+def test_an_image_in_the_users_output_folder_is_found_and_left_alone(site: SiteDir) -> None:
+    """An image named by a path may be a file of the output folder (docs/front-matter.md):
+    compare's build, in a temporary folder, looks for it in the real one, and only there."""
+    site.entry("same.md", "---\ntitle: Same\ndate: 2025-01-05\nimage: img/cover.png\n---\nX.\n")
+    (site.public / "img").mkdir(parents=True)
+    (site.public / "img" / "cover.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    item = {**OLD_ITEMS[0], "link": "https://example.org/2025/01/same/"}
+    (site.root / "old.xml").write_text(rss([item], "https://example.org/feed.xml"))
+    before = _tree(site.root)
+    done = compare("old.xml")
+    assert done.exit_code == 0, done.output
+    assert "feedpub compare: 1 same, 0 id changed" in done.stderr
+    assert _tree(site.root) == before
+
+
 # --------------------------------------------------------------------------- mistakes
 
 
