@@ -307,7 +307,7 @@ def _json_date(value: Any) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return parsed.astimezone(UTC).replace(microsecond=0)  # to the second, as RSS and Atom
 
 
 def is_url(source: str) -> bool:

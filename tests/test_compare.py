@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -183,6 +184,20 @@ def test_each_difference_is_reported_per_item(site: SiteDir, kind: str) -> None:
     same = next(p for p in report["items"] if p["status"] == ["same"])
     assert same["old"]["link"] == "https://example.org/2025/01/same/"  # resolved
     assert same["old"]["published"] == "2025-01-05T00:00:00+00:00"  # in UTC
+
+
+def test_an_item_without_an_id_is_known_by_its_link_as_readers_know_it(site: SiteDir) -> None:
+    """RSS items need no guid; readers then key them by their link, which is feedpub's id."""
+    entries(site)
+    text = rss(OLD_ITEMS[:2], "https://example.org/feed.xml")
+    text = re.sub(r"<guid[^>]*>[^<]*</guid>", "", text)
+    (site.root / "old.xml").write_text(text)
+    report = json.loads(compare("old.xml", "--format", "json").stdout)
+    matched = {
+        p["old"]["title"]: (p["status"], p["matched_by"]) for p in report["items"] if p["old"]
+    }
+    assert matched == {"Same": (["same"], "link"), "Id change": (["same"], "link")}
+    assert report["items"][0]["old"]["id"] is None
 
 
 def test_text_output_names_each_finding_and_counts_on_stderr(site: SiteDir) -> None:
