@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -602,3 +602,17 @@ def test_hugos_real_feed_against_feedpubs_build(
         ("FP422", "About"),
     ]
     assert report["summary"]["same"] == 4
+
+
+def test_dates_are_compared_in_utc_to_the_second_in_every_format() -> None:
+    from feedpub.compare import parse_feed
+
+    item = {**OLD_ITEMS[0], "date": "2025-01-05T01:00:00.250+01:00"}
+    rss_item = {**OLD_ITEMS[0]}  # RSS dates have whole seconds
+    for kind, text in (
+        ("json", json_feed([item], None)),
+        ("atom", atom([item], None)),
+        ("rss", rss([rss_item], None)),
+    ):
+        (parsed,) = parse_feed(text.encode(), kind).items
+        assert parsed.published == datetime(2025, 1, 5, tzinfo=UTC), kind
