@@ -21,7 +21,7 @@ import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from http.client import HTTPException
 from pathlib import Path
@@ -43,7 +43,6 @@ SAME_POST_WITHIN = timedelta(days=1)
 
 #: The file feedpub writes for each format in a feed's folder (feedpub/build.py's names).
 FORMAT_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
-_FORMAT_NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 #: feedparser's version names, as people write them.
 _VERSIONS = {
     "rss090": "RSS 0.90",
@@ -523,7 +522,7 @@ class Comparison:
     new: Feed | None
     compared_with: str | None
     findings: tuple[Finding, ...]
-    pairs: tuple[Pair, ...] = field(default=())
+    pairs: tuple[Pair, ...] = ()
 
     @property
     def changes(self) -> int:
@@ -697,7 +696,8 @@ def item_findings(pair: Pair) -> list[Finding]:
             ("summary", old.summary, new.summary),
             ("content", old.content, new.content),
         )
-        if before and after and before != after
+        # (white space left out: markup removed leaves spaces where a tag was, or none)
+        if before and after and before.replace(" ", "") != after.replace(" ", "")
     ]
     if texts:
         found.append(
@@ -809,7 +809,3 @@ def compare(
         compared_with=compared_with,
         findings=every,
     )
-
-
-def format_name(feed: Feed) -> str:
-    return _FORMAT_NAMES[feed.format]

@@ -616,3 +616,14 @@ def test_dates_are_compared_in_utc_to_the_second_in_every_format() -> None:
     ):
         (parsed,) = parse_feed(text.encode(), kind).items
         assert parsed.published == datetime(2025, 1, 5, tzinfo=UTC), kind
+
+
+def test_summary_text_is_compared_without_markup_or_spacing(site: SiteDir) -> None:
+    site.entry("same.md", "---\ntitle: Same\ndate: 2025-01-05\n---\nSame *text*.\n")
+    item = {**OLD_ITEMS[0], "summary": "&lt;p&gt;Same &lt;em&gt;text&lt;/em&gt;.&lt;/p&gt;"}
+    (site.root / "old.xml").write_text(rss([item], "https://example.org/feed.xml"))
+    done = compare("old.xml", "--format", "json")
+    assert done.exit_code == 0, done.output
+    assert codes(done) == []
+    (site.root / "old.xml").write_text(rss([{**item, "summary": "Other text."}], None))
+    assert codes(compare("old.xml", "--address", "feed.xml", "--format", "json")) == ["FP434"]
