@@ -511,6 +511,85 @@ def check(
         raise SystemExit(1)
 
 
+@main.command()
+@click.argument("old_feed", metavar="OLD_FEED")
+@click.option(
+    "--address",
+    metavar="PATH",
+    help="The old feed's path below base_url, e.g. feed.xml (or its URL). [default: from "
+    "OLD_FEED's URL, else from the feed's own self link]",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one 'severity CODE: message' line per finding; "
+    "json: one object with the feeds, the findings and every item.",
+)
+@_config_option
+@_base_url_option
+def compare(
+    old_feed: str,
+    address: str | None,
+    output_format: str,
+    config: Path | None,
+    base_url: str | None,
+) -> None:
+    """Compare the feed a site publishes today with the one feedpub would write there.
+
+    OLD_FEED is the feed's file, or its http:// or https:// URL. feedpub builds
+    the site into a temporary folder (your output folder and cache are not
+    touched), reads the feed it writes at the same address, matches the items
+    (by id, then link, then title and date) and reports what a subscriber would
+    see: an item's id changed (readers show it again as new), its link changed,
+    an item missing or added; and the feed's own address, format, title and id.
+    Every finding has a stable code (FP410, ...) listed in docs/error-codes.md.
+
+    Exit status: 0 when a subscriber would see no change (notes allowed), 1
+    otherwise, or when the old feed cannot be read.
+
+    Example:
+
+    \b
+        feedpub compare https://example.com/feed.xml
+        feedpub compare _site/feed.xml
+        feedpub compare old-feed.xml --address index.xml --format json
+    """
+    from .compare import compare as run_compare
+
+    with _user_errors("nothing compared"):
+        site = load_site(config, base_url=base_url)
+        result = run_compare(site, old_feed, address=address)
+    if output_format == "json":
+        click.echo(json.dumps(result.to_dict(), indent=1, ensure_ascii=False))
+    else:
+        old, new = result.old, result.new
+        click.echo(f"old: {result.url}: {old.version}, '{old.title}', {len(old.items)} items")
+        if new is not None:
+            at = result.compared_with
+            click.echo(f"new: {at}: {new.version}, '{new.title}', {len(new.items)} items")
+        for item in result.findings:
+            _echo(str(item), fg="red" if item.severity == "change" else None)
+    counts = result.counts()
+    changes = result.changes
+    notes = len(result.findings) - changes
+    if output_format == "text":
+        items = ", ".join(f"{n} {status}" for status, n in counts.items())
+        if result.new is None:
+            items = "items not compared"
+        _echo(
+            f"feedpub compare: {items}; {changes} change{'s' if changes != 1 else ''} a "
+            f"subscriber would see, {notes} note{'s' if notes != 1 else ''}.",
+            err=True,
+            bold=True,
+            fg="red" if changes else "green",
+        )
+    if changes:
+        raise SystemExit(1)
+
+
 def _out_option(text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The output-folder option of the commands that read a build's results."""
     return click.option("--out", "-o", type=click.Path(path_type=Path), help=text)
@@ -671,6 +750,12 @@ def init(folder: Path, title: str, base_url: str, tool: str | None) -> None:
         click.echo(f"not mapped: {note}", err=True)
     where = "" if folder.resolve() == Path.cwd().resolve() else f"cd {display_path(folder)} && "
     click.echo(f"next: {where}feedpub build")
+    if tool is not None:
+        feed = "_site/feed.xml" if tool == "jekyll" else "public/index.xml"
+        click.echo(
+            f"then: feedpub compare {feed} (or the feed's URL) shows what subscribers of the "
+            f"feed {tool.capitalize()} publishes would see change"
+        )
 
 
 @main.command()

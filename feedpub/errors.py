@@ -95,6 +95,25 @@ CODES: dict[str, tuple[str, str]] = {
     "FP308": ("warning", "content has scripts or event handlers (sanitize = false)"),
     "FP309": ("error", "a built feed has a wrong enclosure, attachment or Media RSS element"),
     "FP310": ("error", "a built feed has wrong archive (RFC 5005) or hub links"),
+    # feedpub compare: "error" stops it; "change" is what a subscriber would see (exit 1),
+    # "note" a difference a subscriber would hardly notice (exit 0 when there are only notes).
+    "FP401": ("error", "feedpub compare cannot read the old feed (file, URL or server answer)"),
+    "FP402": ("error", "the old feed is not an RSS, Atom or JSON feed"),
+    "FP403": ("error", "feedpub compare cannot tell the old feed's address below base_url"),
+    "FP410": ("change", "feedpub writes no feed at the old feed's address"),
+    "FP411": ("change", "the feed's format changes (RSS, Atom, JSON Feed) at its address"),
+    "FP412": ("note", "the feed's title changes"),
+    "FP413": ("note", "the feed's id (Atom feed id) changes"),
+    "FP414": ("note", "items were compared with another feed feedpub writes"),
+    "FP420": ("change", "an item's id changes: readers show it again as new"),
+    "FP421": ("change", "an item's link changes"),
+    "FP422": ("change", "an item of the old feed is not in feedpub's"),
+    "FP423": ("change", "an item is only in feedpub's feed: readers show it as new"),
+    "FP430": ("note", "an item's title changes"),
+    "FP431": ("note", "an item's published or updated date changes"),
+    "FP432": ("note", "an item's authors change"),
+    "FP433": ("note", "an item's categories change"),
+    "FP434": ("note", "the text of an item's summary or content changes"),
 }
 
 

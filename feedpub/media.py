@@ -174,7 +174,8 @@ def _locate(text: str, key: str, site: Site) -> tuple[str, LocalFile | None]:
     if ".." in name.split("/") or "\\" in name or not name:
         raise MediaError(f"{key} {text!r} may not contain '..' or '\\'")
     # Folders published at the site's root: the output folder, and Hugo's static/.
-    roots = [site.output] + ([site.folder / "static"] if site.dialect == "hugo" else [])
+    output = site.media_output or site.output
+    roots = [output] + ([site.folder / "static"] if site.dialect == "hugo" else [])
     folders = [site.folder, *roots]
     for folder in folders:
         path = folder / name

@@ -70,6 +70,9 @@ class Site:
     #: The site's folder (the settings file's, else the current one): a path given as an
     #: entry's ``image`` or ``enclosure`` is a file in it, or in the output folder.
     folder: Path = Path()
+    #: Where such a path is looked for as a file of the output folder, when not in ``output``
+    #: itself (``feedpub compare`` builds into a temporary folder, the files stay in yours).
+    media_output: Path | None = None
     #: The file the settings came from, if any.
     config_path: Path | None = None
     #: Whose conventions entries follow: "feedpub", "jekyll" or "hugo" (feedpub/dialects/).
