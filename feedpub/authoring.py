@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from slugify import slugify
 
+from . import dialects
 from .config import CONFIG_NAME, DEFAULTS, is_base_url
 from .errors import ConfigError, FeedpubError, display_path
 from .fields import DATE_PREFIX, XML_ILLEGAL, parse_authors
@@ -165,7 +166,7 @@ def _refuse_inside_entries(folder: Path) -> None:
     except FeedpubError:
         return  # not a site that builds; nothing of it to publish
     entries = site.entries.resolve()
-    if site.dialect != "jekyll" and (start == entries or entries in start.parents):
+    if not dialects.of(site).entry_folders and (start == entries or entries in start.parents):
         # (A Jekyll site's entries folder is the site itself; only _posts and _drafts are read.)
         raise ConfigError(
             f"'{folder}' is in {entries}/, the entries folder of the site of {config}, "

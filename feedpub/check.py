@@ -11,8 +11,8 @@ import io
 from collections import defaultdict
 from datetime import datetime
 
+from . import dialects
 from .cache import Cache
-from .dialects import convert
 from .errors import BuildWarning, FeedpubError
 from .feeds import finding, from_problem, summary_findings
 from .feeds.atom import lint_atom
@@ -112,8 +112,7 @@ def _entry_findings(
             )
         if e.summary is None:
             body = read_body(e, site)
-            if site.dialect != "feedpub":
-                body = convert(body, site)[0]
+            body = dialects.of(site).convert(body, site)[0]
             separator = e.excerpt_separator or site.excerpt_separator
             summary = derive_summary(body, None, site.summary_length, separator)
             found += summary_findings(e, summary)

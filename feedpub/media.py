@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
+from . import dialects
 from .errors import display_path
 from .model import LocalFile, Media
 
@@ -175,7 +176,7 @@ def _locate(text: str, key: str, site: Site) -> tuple[str, LocalFile | None]:
         raise MediaError(f"{key} {text!r} may not contain '..' or '\\'")
     # Folders published at the site's root: the output folder, and Hugo's static/.
     output = site.media_output or site.output
-    roots = [output] + ([site.folder / "static"] if site.dialect == "hugo" else [])
+    roots = [output] + [site.folder / name for name in dialects.of(site).static_folders]
     folders = [site.folder, *roots]
     for folder in folders:
         path = folder / name

@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import string
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -19,9 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from ..dialects import DEFAULT_EXTENSIONS, DIALECTS
+from .. import dialects
 from ..errors import BuildErrors, ConfigError, FeedpubError, display_path
-from ..fields import PERMALINK_FIELDS, XML_ILLEGAL, parse_authors, permalink_fields
+from ..fields import XML_ILLEGAL, parse_authors
 from ..model import Author, Site
 from ._folders import (
     CONFIG_NAME,
@@ -193,8 +192,9 @@ def load_site(
             values[key] = DEFAULTS[key]
 
     dialect = values["dialect"]
-    if dialect not in DIALECTS:
-        problem("dialect", f"dialect must be one of {', '.join(DIALECTS)}, not {dialect!r}")
+    if dialect not in dialects.NAMES:
+        names = ", ".join(dialects.NAMES)
+        problem("dialect", f"dialect must be one of {names}, not {dialect!r}")
         dialect = "feedpub"
     extensions = _extensions(values["extensions"], dialect, lambda m: problem("extensions", m))
     separator = values["excerpt_separator"]
@@ -251,14 +251,10 @@ def load_site(
         authors = parse_authors(values["author"]) if values["author"] is not None else ()
     except ValueError as e:
         problem("author", f"author: {e}")
-    if dialect == "jekyll":
-        from ..dialects import check_jekyll_permalink
-
-        if "permalink" not in settings:
-            values["permalink"] = "date"  # Jekyll's default style
-        check_jekyll_permalink(values["permalink"], lambda message: problem("permalink", message))
-    else:
-        _check_permalink(values["permalink"], lambda message: problem("permalink", message))
+    conventions = dialects.of(dialect)
+    if "permalink" not in settings and conventions.default_permalink is not None:
+        values["permalink"] = conventions.default_permalink  # Jekyll's default style
+    conventions.check_permalink(values["permalink"], lambda message: problem("permalink", message))
 
     entries_dir = entries if entries is not None else folder / values["entries"]
     output_dir = output if output is not None else folder / values["output"]
@@ -456,14 +452,14 @@ def parse_size(value: Any) -> int:
 
 def _extensions(value: Any, dialect: str, problem: Callable[[str], None]) -> tuple[str, ...]:
     if value is None:
-        return DEFAULT_EXTENSIONS[dialect]
+        return dialects.of(dialect).extensions
     if (
         not isinstance(value, list)
         or not value
         or not all(isinstance(v, str) and re.match(r"^\.?[A-Za-z0-9]+$", v) for v in value)
     ):
         problem(f'extensions must be a list like [".md", ".markdown"], not {value!r}')
-        return DEFAULT_EXTENSIONS[dialect]
+        return dialects.of(dialect).extensions
     return tuple(dict.fromkeys("." + v.lower().lstrip(".") for v in value))
 
 
@@ -500,7 +496,7 @@ def _permalinks(value: Any, problem: Callable[[str], None]) -> tuple[tuple[str, 
     """Hugo's ``[permalinks]``: a URL pattern per top-level content section."""
     if value is None:
         return ()
-    from ..dialects import check_hugo_permalink
+    from ..dialects import check_hugo_permalink  # (a Hugo setting)
 
     if not isinstance(value, dict):
         problem(f'permalinks must be a table like {{ posts = "/:year/:slug/" }}, not {value!r}')
@@ -513,28 +509,6 @@ def _permalinks(value: Any, problem: Callable[[str], None]) -> tuple[tuple[str, 
         check_hugo_permalink(pattern, functools.partial(_section_problem, problem, section))
         found.append((section, pattern))
     return tuple(found)
-
-
-def _check_permalink(pattern: str, problem: Callable[[str], None]) -> None:
-    try:
-        fields = set(permalink_fields(pattern))
-    except ValueError:
-        problem(f"permalink '{pattern}' has an unmatched '{{' or '}}'")
-        return
-    unknown = fields - PERMALINK_FIELDS
-    parts = string.Formatter().parse(pattern)
-    if any(spec or conversion for _, field, spec, conversion in parts if field is not None):
-        # A format spec: {slug:>99999999999} would make links of any length (or none at all)
-        problem(f"permalink '{pattern}': write placeholders as {{name}}, without ':' or '!'")
-    elif unknown:
-        problem(
-            f"permalink uses unknown placeholder {{{sorted(unknown)[0]}}}; "
-            f"use {', '.join('{' + f + '}' for f in sorted(PERMALINK_FIELDS))}"
-        )
-    elif "slug" not in fields:
-        problem("permalink must contain {slug}, or every entry would get the same link")
-    if ".." in pattern.split("/") or "\\" in pattern:
-        problem("permalink may not contain '..' or '\\'")
 
 
 def _section_problem(problem: Callable[[str], None], section: str, message: str) -> None:

@@ -10,6 +10,7 @@ import os
 import tomllib
 from pathlib import Path
 
+from .. import dialects
 from ..errors import ConfigError, display_path
 from ..model import Site
 
@@ -87,13 +88,13 @@ def folder_overlap(
         out, site, into = output.resolve(), folder.resolve(), entries.resolve()
         settings = config.resolve() if config is not None else None
         git = os.path.lexists(out / ".git")
-        special = ("_posts", "_drafts")
-        holds_posts = dialect == "jekyll" and any(os.path.lexists(out / n) for n in special)
+        special = dialects.of(dialect).entry_folders  # (Jekyll: _posts and _drafts)
+        holds_posts = any(os.path.lexists(out / n) for n in special)
     except (OSError, RuntimeError):  # a loop of links: the build itself says what is wrong
         return None
     where = "the folder of the settings file" if config else "no settings file: the current one"
     inside_entries = into in out.parents
-    if dialect == "jekyll":
+    if special:
         # A Jekyll site's entries folder is the site itself, and an output folder such as
         # _site or _feeds inside it is normal: only _posts and _drafts are read.
         inside_entries = inside_entries and any(
@@ -116,7 +117,7 @@ def folder_overlap(
     elif ".git" in out.parts:
         why = "is a repository's .git folder or inside one"
     elif holds_posts:
-        why = "holds a _posts or _drafts folder of entries"
+        why = f"holds a {' or '.join(special)} folder of entries"
     elif CACHE_DIR in out.parts:
         why = f"is feedpub's cache folder ({CACHE_DIR}) or inside it"
     elif ".feedpub-stage-" in out.name:

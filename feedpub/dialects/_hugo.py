@@ -12,10 +12,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from ..errors import NotAnEntry
-from ..fields import LinkMaker, Problems, first_of, given_link, parse_date, site_url
+from ..errors import FeedpubError, NotAnEntry
+from ..fields import (
+    KNOWN_KEYS,
+    LinkMaker,
+    Problems,
+    first_of,
+    given_link,
+    parse_date,
+    site_url,
+)
 from ..files import relative_name
-from ._common import dialect_authors, not_a_post
+from ._base import Dialect
+from ._common import dialect_authors, dialect_files, not_a_post
+from ._templates import convert, has_templates
 
 if TYPE_CHECKING:
     from ..model import Site
@@ -160,3 +170,51 @@ def prepare_hugo(
         return site_url(site, quote(url, safe="/%~:@!$&'()*+,;="), None, problems)
 
     return meta, link, extra
+
+
+class Hugo(Dialect):
+    """Hugo's conventions (``dialect = "hugo"``): content sections and page bundles, ``url``
+    and ``[permalinks]``, publish and expiry dates, ``static/``, shortcodes in bodies."""
+
+    name = "hugo"
+    extensions = (".md", ".markdown", ".mdown", ".mkd")
+    known_keys = KNOWN_KEYS | {
+        "publishdate",
+        "pubdate",
+        "published",
+        "expirydate",
+        "unpublishdate",
+        "modified",
+        "url",
+        "weight",
+        "aliases",
+        "headless",
+        "_build",
+        "build",
+        "linktitle",
+        "keywords",
+        "series",
+        "type",
+        "layout",
+        "toc",
+        "images",
+        "params",
+    }
+    static_folders = ("static",)
+
+    def entry_files(self, site: Site) -> tuple[list[str], list[FeedpubError]]:
+        return dialect_files(site.entries, site, site.output.resolve())
+
+    def prepare(
+        self, path: Path, meta: dict[str, Any], site: Site, problems: Problems
+    ) -> tuple[dict[str, Any], LinkMaker, dict[str, Any]]:
+        return prepare_hugo(path, meta, site, problems)
+
+    def check_permalink(self, pattern: str, problem: Callable[[str], None]) -> None:
+        check_hugo_permalink(pattern, problem)
+
+    def has_templates(self, body: str) -> bool:
+        return has_templates(body)
+
+    def convert(self, body: str, site: Site) -> tuple[str, list[tuple[int, str]]]:
+        return convert(body, site)

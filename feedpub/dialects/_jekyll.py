@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from ..fields import LinkMaker, Problems, given_link, site_url
+from ..errors import FeedpubError
+from ..fields import KNOWN_KEYS, LinkMaker, Problems, given_link, site_url
 from ..files import relative_name
-from ._common import dialect_authors, not_a_post, split_words
+from ._base import Dialect
+from ._common import dialect_authors, dialect_files, not_a_post, split_words
+from ._templates import convert, has_templates
 
 if TYPE_CHECKING:
     from ..model import Site
@@ -186,3 +189,39 @@ _JEKYLL_TIME = {
 def _escape(value: str) -> str:
     """Jekyll's ``URL.escape_path``: percent-encode all but RFC 3986 path characters."""
     return quote(value, safe="/-._~!$&'()*+,;=:@")
+
+
+class Jekyll(Dialect):
+    """Jekyll's conventions (``dialect = "jekyll"``): posts in ``_posts`` and ``_drafts``, dates
+    and slugs from file names, permalink styles, Liquid in bodies."""
+
+    name = "jekyll"
+    extensions = (".md", ".markdown", ".mdown", ".mkd")
+    known_keys = KNOWN_KEYS | {
+        "published",
+        "excerpt_separator",
+        "tag",
+        "layout",
+        "lang",
+        "redirect_from",
+        "comments",
+    }
+    default_permalink = "date"  # Jekyll's default style
+    entry_folders = ("_posts", "_drafts")
+
+    def entry_files(self, site: Site) -> tuple[list[str], list[FeedpubError]]:
+        return dialect_files(site.entries, site, site.output.resolve())
+
+    def prepare(
+        self, path: Path, meta: dict[str, Any], site: Site, problems: Problems
+    ) -> tuple[dict[str, Any], LinkMaker, dict[str, Any]]:
+        return prepare_jekyll(path, meta, site, problems)
+
+    def check_permalink(self, pattern: str, problem: Callable[[str], None]) -> None:
+        check_jekyll_permalink(pattern, problem)
+
+    def has_templates(self, body: str) -> bool:
+        return has_templates(body)
+
+    def convert(self, body: str, site: Site) -> tuple[str, list[tuple[int, str]]]:
+        return convert(body, site)

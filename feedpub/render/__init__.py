@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from .. import dialects
 from ..files import read_body
 from ..model import Entry, Media, Rendered
 from ._cmark import markdown_to_html
@@ -23,10 +24,7 @@ def render(entry: Entry, site: Site) -> Rendered:
     """Render what the feeds need of ``entry``; Markdown is rendered only when needed."""
     content = None
     body = read_body(entry, site) if site.full_content or entry.summary is None else ""
-    if site.dialect != "feedpub":
-        from ..dialects import convert
-
-        body = convert(body, site)[0]
+    body = dialects.of(site).convert(body, site)[0]
     if site.full_content:
         rendered = markdown_to_html(MORE_SEPARATOR.sub("", body))
         content = safe_html(rendered, entry.link, trusted=not site.sanitize)

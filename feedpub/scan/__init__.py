@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import dialects
 from ..cache import Cache, cache_record, content_hash, digest
 from ..errors import (
     BuildErrors,
@@ -20,7 +21,7 @@ from ..errors import (
     NotAnEntry,
     display_path,
 )
-from ..files import entry_files, read_file, read_file_stat, relative_names
+from ..files import read_file, read_file_stat, relative_names
 from ..media import unchanged as media_unchanged
 from ..model import Entry, Progress, Scan, Site, no_progress
 from ..workers import Workers
@@ -76,12 +77,7 @@ def list_entries(site: Site) -> Listing:
     """
     folder = site.entries
     check_entries_folder(site)
-    if site.dialect == "feedpub":
-        paths, link_problems = entry_files(folder, site.extensions)
-    else:
-        from ..dialects import dialect_files
-
-        paths, link_problems = dialect_files(folder, site, site.output.resolve())
+    paths, link_problems = dialects.of(site).entry_files(site)
     if not paths and not link_problems:
         patterns = ", ".join(f"*{s}" for s in site.extensions)
         raise ConfigError(

@@ -9,16 +9,15 @@ import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import dialects
 from ..errors import BuildErrors, BuildWarning, EntryError, NotAnEntry
 from ..fields import (
     DATE_HINT,
-    KNOWN_KEYS,
     SUMMARY_KEYS,
     TEXT_KEYS,
     LinkMaker,
     Problems,
     date_value,
-    entry_link,
     first_of,
     make_id,
     make_slug,
@@ -96,18 +95,13 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
                 )
             )
     problems = Problems(path, key_lines)
-    link: LinkMaker = entry_link
-    known: frozenset[str] = KNOWN_KEYS
-    extra: dict[str, Any] = {}
-    if site.dialect != "feedpub":
-        from .. import dialects
-
-        try:
-            meta, link, extra = dialects.prepare(path, meta, site, problems)
-        except NotAnEntry as e:
-            e.warnings = [*warnings, *e.warnings]
-            raise
-        known = dialects.KNOWN_KEYS[site.dialect]
+    conventions = dialects.of(site)
+    try:
+        meta, link, extra = conventions.prepare(path, meta, site, problems)
+    except NotAnEntry as e:
+        e.warnings = [*warnings, *e.warnings]
+        raise
+    known = conventions.known_keys
     extra.update(key_lines=shared(tuple(key_lines.items())), body_line=body_line)
     entry = _entry_from_meta(path, meta, site, problems, link, extra)
     warnings.extend(_likely_typos(path, meta, key_lines, known))

@@ -9,6 +9,7 @@ import html
 import re
 from typing import TYPE_CHECKING
 
+from .. import dialects
 from ..errors import BuildWarning
 from ..model import PLACEHOLDER
 
@@ -25,20 +26,18 @@ def body_warnings(entry: Entry, body: str, site: Site) -> list[BuildWarning]:
     """The warnings about ``entry``'s Markdown ``body`` (the file's text after the front
     matter, from the rest of the closing line on)."""
     found: list[BuildWarning] = []
-    if site.dialect != "feedpub":
-        from ..dialects import convert, has_templates
-
-        if has_templates(body):
-            body, dropped = convert(body, site)
-            found += [
-                BuildWarning(
-                    "FP220",
-                    f"template syntax feedpub cannot render is left out of the feeds: {text}",
-                    entry.path,
-                    entry.body_line + line,
-                )
-                for line, text in dropped
-            ]
+    conventions = dialects.of(site)
+    if conventions.has_templates(body):
+        body, dropped = conventions.convert(body, site)
+        found += [
+            BuildWarning(
+                "FP220",
+                f"template syntax feedpub cannot render is left out of the feeds: {text}",
+                entry.path,
+                entry.body_line + line,
+            )
+            for line, text in dropped
+        ]
     found += _markdown_file_links(entry, body)
     if PLACEHOLDER in body and not entry.draft:
         line = next(i for i, text in enumerate(body.split("\n")) if PLACEHOLDER in text)

@@ -1,0 +1,87 @@
+"""The :class:`Dialect` protocol, and feedpub's own conventions (the base every dialect
+starts from)."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import FeedpubError
+from ..fields import KNOWN_KEYS, PERMALINK_FIELDS, LinkMaker, Problems, entry_link, permalink_fields
+from ..files import entry_files
+
+if TYPE_CHECKING:
+    from ..model import Site
+
+
+class Dialect:
+    """Whose conventions a site's entry files follow, and everything that depends on it.
+
+    This base class is feedpub's own dialect; :class:`~._jekyll.Jekyll` and
+    :class:`~._hugo.Hugo` override what their tools do otherwise. The rest of feedpub asks the
+    object :func:`feedpub.dialects.of` gives, and never compares a dialect's name."""
+
+    #: The name of the ``dialect`` setting.
+    name = "feedpub"
+    #: Entry file endings read when the ``extensions`` setting is not given.
+    extensions: tuple[str, ...] = (".md", ".markdown")
+    #: Front matter keys it reads or knows, for the typo warning (FP203).
+    known_keys: frozenset[str] = KNOWN_KEYS
+    #: The ``permalink`` setting when the site sets none (``None``: feedpub's default).
+    default_permalink: str | None = None
+    #: The folders of the entries folder entries are read from, when not all of it: Jekyll's
+    #: entries folder is the site itself, of which only ``_posts`` and ``_drafts`` are read.
+    entry_folders: tuple[str, ...] = ()
+    #: Folders of the site published at the site's root besides the output folder, where an
+    #: ``image`` or ``enclosure`` path may name a file (Hugo's ``static/``).
+    static_folders: tuple[str, ...] = ()
+
+    def entry_files(self, site: Site) -> tuple[list[str], list[FeedpubError]]:
+        """The entry files of ``site`` (strings, in a stable order), and the links among them
+        that cannot be followed."""
+        return entry_files(site.entries, site.extensions)
+
+    def prepare(
+        self, path: Path, meta: dict[str, Any], site: Site, problems: Problems
+    ) -> tuple[dict[str, Any], LinkMaker, dict[str, Any]]:
+        """The front matter in feedpub's words, the function that makes the entry's link, and
+        the extra :class:`~feedpub.model.Entry` fields the dialect sets. Raises
+        :class:`~feedpub.errors.NotAnEntry` for a file the dialect's tool would not publish."""
+        return meta, entry_link, {}
+
+    def check_permalink(self, pattern: str, problem: Callable[[str], None]) -> None:
+        """Call ``problem`` with what is wrong with the ``permalink`` setting ``pattern``."""
+        check_permalink(pattern, problem)
+
+    def has_templates(self, body: str) -> bool:
+        """Whether a body may hold template syntax of the dialect's tool (a cheap test)."""
+        return False
+
+    def convert(self, body: str, site: Site) -> tuple[str, list[tuple[int, str]]]:
+        """``body`` with its template syntax handled, and what was left out: each as (0-based
+        line in ``body``, the text left out). feedpub's own entries have none."""
+        return body, []
+
+
+def check_permalink(pattern: str, problem: Callable[[str], None]) -> None:
+    try:
+        fields = set(permalink_fields(pattern))
+    except ValueError:
+        problem(f"permalink '{pattern}' has an unmatched '{{' or '}}'")
+        return
+    unknown = fields - PERMALINK_FIELDS
+    parts = string.Formatter().parse(pattern)
+    if any(spec or conversion for _, field, spec, conversion in parts if field is not None):
+        # A format spec: {slug:>99999999999} would make links of any length (or none at all)
+        problem(f"permalink '{pattern}': write placeholders as {{name}}, without ':' or '!'")
+    elif unknown:
+        problem(
+            f"permalink uses unknown placeholder {{{sorted(unknown)[0]}}}; "
+            f"use {', '.join('{' + f + '}' for f in sorted(PERMALINK_FIELDS))}"
+        )
+    elif "slug" not in fields:
+        problem("permalink must contain {slug}, or every entry would get the same link")
+    if ".." in pattern.split("/") or "\\" in pattern:
+        problem("permalink may not contain '..' or '\\'")
