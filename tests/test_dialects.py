@@ -542,7 +542,7 @@ def test_unclosed_template_tokens_cost_one_pass(site: SiteDir, dialect: str, uni
     site.config(f'base_url = "https://example.org/"\ndialect = "{dialect}"\n')
     program = (
         "import sys, feedpub\n"
-        "from feedpub.dialects import convert\n"
+        "from feedpub.dialects._templates import convert\n"
         f"text, dropped = convert({unit!r} * 20_000, feedpub.load_site())\n"
         "print(len(text), len(dropped))\n"
     )
