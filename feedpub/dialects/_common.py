@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,65 +55,79 @@ def dialect_files(
     pages, and of a page bundle (a folder with an ``index`` file) only that file. Both: hidden
     files, editor backups (``~``, ``.swp``, ``#…#``) and other extensions skipped; links that
     lead outside ``folder`` are errors; the output folder ``skip`` is never entered."""
-    found: list[str] = []
-    problems: list[FeedpubError] = []
-    root = folder.resolve()
-    suffixes = site.extensions
-    jekyll = site.dialect == "jekyll"
+    walk = _Walk(folder, site, skip)
     pending = [(str(folder), False)]
     while pending:
         where, publishing = pending.pop()
         # (A folder that holds no posts and cannot be read is passed over, as Jekyll does.)
-        opened = open_folder(where, problems if publishing or where == str(folder) else [])
+        opened = open_folder(where, walk.problems if publishing or where == str(folder) else [])
         if opened is None:
             continue
         with opened:
             listing = list(opened)
         names = {item.name.lower() for item in listing}
-        if not jekyll and where != str(folder) and any(f"index{s}" in names for s in suffixes):
+        suffixes = site.extensions
+        if not walk.jekyll and where != str(folder) and any(f"index{s}" in names for s in suffixes):
             # A Hugo leaf bundle: its index is the page, everything else a resource of it.
             listing = [item for item in listing if item.name.lower() in index_names(suffixes)]
         for item in listing:
-            name = item.name
-            if name.startswith((".", "#")) or name.endswith(("~", "#", ".swp")):
-                continue
-            path = Path(item.path)
-            post = name.lower().endswith(suffixes) and (publishing or not jekyll)
-            if post and (problem := name_problem(folder, item.path)):
-                problems.append(problem)
-                continue
-            target = link_target(item.path) if item.is_symlink() else path
-            if target is None:
-                if post:
-                    problems.append(link_loop(item.path))
-                continue
-            if item.is_symlink() and not target.is_relative_to(root):
-                problems.append(
-                    EntryError(
-                        f"is a link to {target}, outside the entries folder; feedpub reads "
-                        "only files inside it (copy the file in instead)",
-                        path,
-                        code="FP101",
-                    )
+            pending.extend(walk.visit(item, publishing))
+    walk.found.sort()
+    walk.problems.sort(key=lambda problem: str(problem.path))
+    return walk.found, walk.problems
+
+
+class _Walk:
+    """What :func:`dialect_files` has found so far, and how it looks at each folder entry."""
+
+    def __init__(self, folder: Path, site: Site, skip: Path | None) -> None:
+        self.folder, self.skip, self.suffixes = folder, skip, site.extensions
+        self.root = folder.resolve()
+        self.jekyll = site.dialect == "jekyll"
+        self.found: list[str] = []
+        self.problems: list[FeedpubError] = []
+
+    def visit(self, item: os.DirEntry[str], publishing: bool) -> list[tuple[str, bool]]:
+        """Take ``item`` (in a folder whose files are posts if ``publishing``) if it is a post;
+        returns the folder to look in next, if it is one."""
+        name = item.name
+        if name.startswith((".", "#")) or name.endswith(("~", "#", ".swp")):
+            return []
+        path = Path(item.path)
+        jekyll = self.jekyll
+        post = name.lower().endswith(self.suffixes) and (publishing or not jekyll)
+        if post and (problem := name_problem(self.folder, item.path)):
+            self.problems.append(problem)
+            return []
+        target = link_target(item.path) if item.is_symlink() else path
+        if target is None:
+            if post:
+                self.problems.append(link_loop(item.path))
+            return []
+        if item.is_symlink() and not target.is_relative_to(self.root):
+            self.problems.append(
+                EntryError(
+                    f"is a link to {target}, outside the entries folder; feedpub reads "
+                    "only files inside it (copy the file in instead)",
+                    path,
+                    code="FP101",
                 )
-                continue
-            if target.is_dir():
-                if item.is_symlink() or (skip is not None and target.resolve() == skip):
-                    continue  # links are followed to files only (no loops); never the output
-                if jekyll:
-                    special = name in ("_posts", "_drafts")
-                    if special or (not name.startswith("_") and name not in JEKYLL_EXCLUDED):
-                        pending.append((item.path, publishing or special))
-                else:
-                    pending.append((item.path, True))
-                continue
-            if not name.lower().endswith(suffixes) or not target.is_file():
-                continue
-            if jekyll and not publishing:
-                continue
-            if not jekyll and name.lower().rsplit(".", 1)[0] == "_index":
-                continue  # a Hugo section page: a list, not a post
-            found.append(item.path)
-    found.sort()
-    problems.sort(key=lambda problem: str(problem.path))
-    return found, problems
+            )
+            return []
+        if target.is_dir():
+            if item.is_symlink() or (self.skip is not None and target.resolve() == self.skip):
+                return []  # links are followed to files only (no loops); never the output
+            if not jekyll:
+                return [(item.path, True)]
+            special = name in ("_posts", "_drafts")
+            if special or (not name.startswith("_") and name not in JEKYLL_EXCLUDED):
+                return [(item.path, publishing or special)]
+            return []
+        if not name.lower().endswith(self.suffixes) or not target.is_file():
+            return []
+        if jekyll and not publishing:
+            return []
+        if not jekyll and name.lower().rsplit(".", 1)[0] == "_index":
+            return []  # a Hugo section page: a list, not a post
+        self.found.append(item.path)
+        return []

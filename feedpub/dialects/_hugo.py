@@ -89,27 +89,7 @@ def prepare_hugo(
         isinstance(build, dict) and str(build.get("list", "")).lower() == "never"
     ):
         raise NotAnEntry()
-    key, value = first_of(meta, *_HUGO_DATE)
-    if key is None:
-        raise not_a_post(
-            path,
-            "has no date, so it is a page, not a post (Hugo dates it 0001-01-01): left out "
-            "of the feeds; add 'date' to its front matter to publish it",
-        )
-    meta["date"] = value
-    problems.key_lines.setdefault("date", problems.key_lines.get(key, 1))
-    extra: dict[str, Any] = {}
-    for field, keys in (("publish_date", _HUGO_PUBLISH), ("expiry_date", _HUGO_EXPIRY)):
-        found, value = first_of(meta, *keys)
-        if found is not None:
-            try:
-                extra[field] = parse_date(value, site.timezone)
-            except ValueError as e:
-                problems.add(f"{found} {e}", found, code="FP105")
-    found, value = first_of(meta, *_HUGO_LASTMOD)
-    meta.pop("updated", None)
-    if found is not None:
-        meta["lastmod"] = value
+    extra = _dates(path, meta, site, problems)
     for taxonomy in ("categories", "tags", "authors"):
         if isinstance(meta.get(taxonomy), str):  # a string is one term in Hugo
             meta[taxonomy] = [meta[taxonomy]]
@@ -132,10 +112,54 @@ def prepare_hugo(
     if meta["slug"] is None:
         problems.identity(f"cannot make a URL slug from {filename!r}; add 'slug'", "slug")
         meta.pop("slug")
-    section = folders[0] if folders else ""
-    pattern = dict(site.permalinks).get(section)
+    return meta, _Link(folders, filename, slug_text, dict(site.permalinks)), extra
 
-    def link(
+
+def _dates(path: Path, meta: dict[str, Any], site: Site, problems: Problems) -> dict[str, Any]:
+    """Hugo's dates in feedpub's keys (``date``, ``lastmod`` in ``meta``; the publish and
+    expiry dates as the extra :class:`~feedpub.model.Entry` fields it returns). Raises
+    :class:`NotAnEntry` for a page without a date: Hugo lists it, but it is no post."""
+    key, value = first_of(meta, *_HUGO_DATE)
+    if key is None:
+        raise not_a_post(
+            path,
+            "has no date, so it is a page, not a post (Hugo dates it 0001-01-01): left out "
+            "of the feeds; add 'date' to its front matter to publish it",
+        )
+    meta["date"] = value
+    problems.key_lines.setdefault("date", problems.key_lines.get(key, 1))
+    extra: dict[str, Any] = {}
+    for field, keys in (("publish_date", _HUGO_PUBLISH), ("expiry_date", _HUGO_EXPIRY)):
+        found, value = first_of(meta, *keys)
+        if found is not None:
+            try:
+                extra[field] = parse_date(value, site.timezone)
+            except ValueError as e:
+                problems.add(f"{found} {e}", found, code="FP105")
+    found, value = first_of(meta, *_HUGO_LASTMOD)
+    meta.pop("updated", None)
+    if found is not None:
+        meta["lastmod"] = value
+    return extra
+
+
+class _Link:
+    """The link of a Hugo page (a :data:`LinkMaker`): its ``url``, else its section's
+    ``[permalinks]`` pattern filled in, else its folders and slug or file name."""
+
+    def __init__(
+        self,
+        folders: list[str],
+        filename: str,
+        slug_text: str | None,
+        permalinks: dict[str, str],
+    ) -> None:
+        self.folders, self.filename, self.slug_text = folders, filename, slug_text
+        self.section = folders[0] if folders else ""
+        self.pattern = permalinks.get(self.section)
+
+    def __call__(
+        self,
         path: Path,
         meta: dict[str, Any],
         site: Site,
@@ -145,31 +169,32 @@ def prepare_hugo(
     ) -> str | None:
         if meta.get("url") is not None:
             return given_link(meta["url"], "url", site, problems)
-        if pattern is None:
-            url = "/".join(["", *folders, slug_text or filename, ""])
+        if self.pattern is None:
+            url = "/".join(["", *self.folders, self.slug_text or self.filename, ""])
         else:
-            title = str(meta.get("title") or "")
-            values = {
-                "year": f"{published.year:04d}",
-                "month": f"{published.month:02d}",
-                "monthname": published.strftime("%B").lower(),
-                "day": f"{published.day:02d}",
-                "weekday": str(published.isoweekday() % 7),
-                "weekdayname": published.strftime("%A").lower(),
-                "yearday": str(published.timetuple().tm_yday),
-                "section": section,
-                "sections": "/".join(folders),
-                "title": hugo_urlize(title),
-                "slug": slug_text or hugo_urlize(title),
-                "slugorfilename": slug_text or filename,
-                "filename": filename,
-            }
-            url = re.sub(r":([a-z]+)", lambda m: values.get(m.group(1), m.group()), pattern)
+            values = self._values(str(meta.get("title") or ""), published)
+            url = re.sub(r":([a-z]+)", lambda m: values.get(m.group(1), m.group()), self.pattern)
         url = re.sub("/+", "/", hugo_urlize(url))
         # '#' escaped: Hugo writes it as it is, which makes the rest of the link a fragment.
         return site_url(site, quote(url, safe="/%~:@!$&'()*+,;="), None, problems)
 
-    return meta, link, extra
+    def _values(self, title: str, published: datetime) -> dict[str, str]:
+        """What each token of a ``[permalinks]`` pattern stands for."""
+        return {
+            "year": f"{published.year:04d}",
+            "month": f"{published.month:02d}",
+            "monthname": published.strftime("%B").lower(),
+            "day": f"{published.day:02d}",
+            "weekday": str(published.isoweekday() % 7),
+            "weekdayname": published.strftime("%A").lower(),
+            "yearday": str(published.timetuple().tm_yday),
+            "section": self.section,
+            "sections": "/".join(self.folders),
+            "title": hugo_urlize(title),
+            "slug": self.slug_text or hugo_urlize(title),
+            "slugorfilename": self.slug_text or self.filename,
+            "filename": self.filename,
+        }
 
 
 class Hugo(Dialect):

@@ -86,13 +86,7 @@ def prepare_jekyll(
     meta = dict(meta)
     file_slug = name.group(4) if name else stem
     if meta.get("date") is None:
-        if name is not None:
-            try:
-                meta["date"] = date(*(int(name.group(i)) for i in (1, 2, 3)))
-            except ValueError:
-                problems.add(f"file name {path.name!r} has no real date", line=1, code="FP105")
-        else:  # a draft: Jekyll dates it by its modification time
-            meta["date"] = datetime.fromtimestamp(path.stat().st_mtime, site.timezone)
+        meta.update(_file_date(path, name, site, problems))
     if meta.get("published") is False or drafts:
         meta["draft"] = True
     if meta.get("title") is None and file_slug:
@@ -103,8 +97,33 @@ def prepare_jekyll(
     if meta["slug"] is None:
         problems.identity(f"cannot make a URL slug from {raw_slug!r}; add 'slug: my-story'", "slug")
         meta.pop("slug")
-    # Categories: folders above _posts ('news/_posts' → news), then category or categories.
-    categories = [p for p in parts[: parts.index(special)] if p]
+    _terms(meta, parts[: parts.index(special)])
+    dialect_authors(meta, site)
+    extra: dict[str, Any] = {}
+    separator = meta.get("excerpt_separator")
+    if isinstance(separator, str) and separator:
+        extra["excerpt_separator"] = separator
+    return meta, _Link(stem, raw_slug, parts, extra), extra
+
+
+def _file_date(
+    path: Path, name: re.Match[str] | None, site: Site, problems: Problems
+) -> dict[str, Any]:
+    """The ``date`` of a post that gives none: its file name's, or a draft's modification
+    time (as Jekyll dates them)."""
+    if name is None:  # a draft: Jekyll dates it by its modification time
+        return {"date": datetime.fromtimestamp(path.stat().st_mtime, site.timezone)}
+    try:
+        return {"date": date(*(int(name.group(i)) for i in (1, 2, 3)))}
+    except ValueError:
+        problems.add(f"file name {path.name!r} has no real date", line=1, code="FP105")
+        return {}
+
+
+def _terms(meta: dict[str, Any], folders: list[str]) -> None:
+    """Categories: the ``folders`` above _posts ('news/_posts' → news), then ``category`` or
+    ``categories``; tags: ``tag`` or ``tags`` (Jekyll's spellings, words split as it does)."""
+    categories = [p for p in folders if p]
     given = [meta["category"]] if meta.get("category") is not None else meta.get("categories")
     given = split_words(given)
     categories += given if isinstance(given, list) else [] if given is None else [given]
@@ -114,20 +133,17 @@ def prepare_jekyll(
     if tags is not None:
         meta["tags"] = tags
     meta.pop("tag", None)
-    dialect_authors(meta, site)
-    extra: dict[str, Any] = {}
-    separator = meta.get("excerpt_separator")
-    if isinstance(separator, str) and separator:
-        extra["excerpt_separator"] = separator
 
-    def jekyll_id(url: str) -> None:
-        if meta.get("id") is None:
-            # jekyll-feed's <id> (Jekyll's Document#id): the post's URL folder joined with its
-            # slug as written. The same id, so readers moving over see no post again as new.
-            folder = posixpath.dirname(url.rstrip("/")) or "/"
-            extra["id"] = site.base_url.rstrip("/") + posixpath.join(folder, raw_slug)
 
-    def link(
+class _Link:
+    """The link of a Jekyll post (a :data:`LinkMaker`): its ``permalink``, else the site's
+    pattern or style filled in; it also sets the post's jekyll-feed id in ``extra``."""
+
+    def __init__(self, stem: str, raw_slug: str, parts: list[str], extra: dict[str, Any]):
+        self.stem, self.raw_slug, self.parts, self.extra = stem, raw_slug, parts, extra
+
+    def __call__(
+        self,
         path: Path,
         meta: dict[str, Any],
         site: Site,
@@ -138,33 +154,41 @@ def prepare_jekyll(
         given = meta.get("permalink")
         if isinstance(given, str) and (given.startswith(("http:", "https:")) or ":" not in given):
             if not given.startswith(("http:", "https:")):
-                jekyll_id("/" + given.lstrip("/"))
+                self._id("/" + given.lstrip("/"), meta, site)
             return given_link(given, "permalink", site, problems)
         template = given if isinstance(given, str) else site.permalink
         template = JEKYLL_STYLES.get(template, template)
-        local = published.astimezone(site.timezone)
-        values = {
+        values = self._values(meta, published.astimezone(site.timezone), slug)
+        url = _PLACEHOLDER.sub(lambda m: _escape(values.get(m.group(1), "")), template)
+        # Jekyll's URL#sanitize_url: no '..', no './', no '//'.
+        url = re.sub("/+", "/", ("/" + url).replace("..", "/").replace("./", ""))
+        self._id(url, meta, site)
+        return site_url(site, url, "permalink" if given else None, problems)
+
+    def _values(self, meta: dict[str, Any], local: datetime, slug: str) -> dict[str, str]:
+        """What each placeholder of a permalink pattern stands for."""
+        return {
             "collection": "posts",
-            "name": jekyll_slugify(stem),
-            "title": jekyll_slugify(raw_slug, pretty=True, cased=True),
+            "name": jekyll_slugify(self.stem),
+            "title": jekyll_slugify(self.raw_slug, pretty=True, cased=True),
             "slug": slug,
             "categories": "/".join(dict.fromkeys(c.lower() for c in meta["categories"])),
             "slugified_categories": "/".join(
                 dict.fromkeys(jekyll_slugify(c) for c in meta["categories"])
             ),
             "output_ext": ".html",
-            "path": "/".join([*parts[:-1], stem]),
+            "path": "/".join([*self.parts[:-1], self.stem]),
             **{key: local.strftime(code) for key, code in _JEKYLL_TIME.items()},
             "i_day": str(local.day),
             "i_month": str(local.month),
         }
-        url = _PLACEHOLDER.sub(lambda m: _escape(values.get(m.group(1), "")), template)
-        # Jekyll's URL#sanitize_url: no '..', no './', no '//'.
-        url = re.sub("/+", "/", ("/" + url).replace("..", "/").replace("./", ""))
-        jekyll_id(url)
-        return site_url(site, url, "permalink" if given else None, problems)
 
-    return meta, link, extra
+    def _id(self, url: str, meta: dict[str, Any], site: Site) -> None:
+        if meta.get("id") is None:
+            # jekyll-feed's <id> (Jekyll's Document#id): the post's URL folder joined with its
+            # slug as written. The same id, so readers moving over see no post again as new.
+            folder = posixpath.dirname(url.rstrip("/")) or "/"
+            self.extra["id"] = site.base_url.rstrip("/") + posixpath.join(folder, self.raw_slug)
 
 
 _JEKYLL_TIME = {

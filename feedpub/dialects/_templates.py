@@ -201,7 +201,7 @@ def _liquid_expression(expression: str, site: Site) -> str | None:
         return base_path
     url = _URL_FILTER.match(expression)
     if url:
-        path = url.group("path")
+        path: str = url.group("path")
         if url.group("filter") == "relative_url":
             return base_path + "/" + path.lstrip("/")
         return urljoin(site.base_url, path.lstrip("/"))
