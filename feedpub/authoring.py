@@ -54,6 +54,8 @@ author = {{ name = "{title}" }}
 # authors_file = "_data/authors.yml"
 # Hugo only: a URL pattern per content section.
 # permalinks = {{ posts = "/:year/:month/:slug/" }}
+# Hugo only: where a page's date comes from, in order (Hugo's [frontmatter] date).
+# frontmatter_date = [":filename", ":default"]
 # WebSub hubs to announce in every feed and notify with 'feedpub ping' (a URL or a list).
 # hub = ["https://pubsubhubbub.appspot.com/"]
 # Complete history (RFC 5005): archive/<n>/feed.xml and atom.xml, oldest first, each holding

@@ -80,6 +80,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FP211": ("warning", "an index.html that feedpub did not write is in the output folder"),
     "FP212": ("warning", "a full archive document now holds other entries than before"),
     "FP213": ("warning", "an entry still has the placeholder text 'feedpub new' wrote"),
+    "FP214": ("warning", "a date was read leniently, as Jekyll or Hugo reads it"),
     "FP220": ("warning", "template syntax feedpub cannot render was left out"),
     "FP221": ("warning", "a file is not a post by Jekyll's or Hugo's rules"),
     "FP301": ("error", "a built feed is not well-formed XML"),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
-from .errors import EntryError, FeedpubError
+from .errors import BuildWarning, EntryError, FeedpubError
 from .model import Author
 
 if TYPE_CHECKING:
@@ -88,6 +88,7 @@ class Problems:
         self.path = path
         self.key_lines = key_lines
         self.errors: list[FeedpubError] = []
+        self.warnings: list[BuildWarning] = []
 
     def add(
         self, message: str, key: str | None = None, line: int | None = None, code: str = "FP106"
@@ -95,6 +96,9 @@ class Problems:
         if line is None and key is not None:
             line = self.key_lines.get(key)
         self.errors.append(EntryError(message, self.path, line, code))
+
+    def warn(self, code: str, message: str, key: str | None = None) -> None:
+        self.warnings.append(BuildWarning(code, message, self.path, self.key_lines.get(key or "")))
 
     def identity(self, message: str, key: str | None = None, line: int | None = None) -> None:
         """A slug, permalink or id that cannot be used."""

@@ -208,6 +208,16 @@ def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list
                 )
         if mapped:
             settings["permalinks"] = mapped
+    frontmatter = {str(k).lower(): v for k, v in _of(data, "frontmatter", dict, {}).items()}
+    dates = frontmatter.pop("date", None)
+    if isinstance(dates, list) and dates and all(isinstance(d, str) and d for d in dates):
+        settings["frontmatter_date"] = dates
+        if ":git" in (d.lower() for d in dates):
+            notes.append("frontmatter.date: ':git' is not read (dates from git)")
+    elif dates is not None:
+        frontmatter["date"] = dates
+    for key in frontmatter:
+        notes.append(f"frontmatter.{key}: not mapped (Hugo's default keys are used)")
     services = _of(data, "services", dict, {})
     rss = _of(services, "rss", dict, {})
     limit = rss.get("limit", data.get("rsslimit"))
@@ -217,7 +227,6 @@ def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list
         ("uglyurls", "links are written as /section/name/, not /section/name.html"),
         ("disablepathtolower", "links are lowercased, as Hugo does by default"),
         ("languages", "one language is read: the content folder's"),
-        ("frontmatter", "Hugo's default date keys are used"),
         ("taxonomies", "categories, tags and authors are read; other taxonomies are not"),
         ("enablegitinfo", "lastmod comes from front matter, not from git"),
         ("builddrafts", "use 'feedpub build --drafts'"),

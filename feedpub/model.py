@@ -85,6 +85,9 @@ class Site:
     author_table: tuple[tuple[str, Author], ...] = ()
     #: Hugo: URL pattern per content section, e.g. ``(("posts", "/:year/:month/:slug/"),)``.
     permalinks: tuple[tuple[str, str], ...] = ()
+    #: Hugo: where a page's date comes from, in order (Hugo's ``[frontmatter] date``):
+    #: front matter keys, ``:filename``, ``:fileModTime``, ``:default``; () for Hugo's default.
+    frontmatter_date: tuple[str, ...] = ()
     #: Seconds a build waits for another build of the same output folder (or one sharing its
     #: cache folder) before it gives up (see feedpub/pipeline/_lock.py); 0: it does not wait.
     lock_timeout: float = 600

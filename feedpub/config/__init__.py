@@ -61,6 +61,7 @@ DEFAULTS: dict[str, Any] = {
     "excerpt_separator": None,
     "authors_file": None,
     "permalinks": None,
+    "frontmatter_date": None,
     "lock_timeout": 600,
 }
 
@@ -208,6 +209,7 @@ def load_site(
         except (ValueError, OSError) as e:
             problem("authors_file", f"authors_file: {e}")
     permalinks = _permalinks(values["permalinks"], lambda m: problem("permalinks", m))
+    frontmatter_date = _frontmatter_date(values["frontmatter_date"], problem)
     url = _base_url(values["base_url"], url_problem, config)
     hubs = _hubs(values["hub"], lambda message: problem("hub", message))
     archive_size = values["archive_size"]
@@ -313,6 +315,7 @@ def load_site(
         excerpt_separator=separator,
         author_table=author_table,
         permalinks=permalinks,
+        frontmatter_date=frontmatter_date,
         lock_timeout=lock_timeout,
     )
 
@@ -490,6 +493,28 @@ def _author_table(value: Any, folder: Path) -> tuple[tuple[str, Author], ...]:
             raise ValueError(f"{value}: author {key!r}: {e}") from None
         table.append((str(key), author))
     return tuple(table)
+
+
+def _frontmatter_date(value: Any, problem: Callable[[str, str], None]) -> tuple[str, ...]:
+    """Hugo's ``[frontmatter] date``: a list of front matter keys and ``:handlers``."""
+    if value is None:
+        return ()
+    handlers = (":default", ":filename", ":filemodtime", ":git")
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        problem(
+            "frontmatter_date",
+            f'frontmatter_date must be a list like [":filename", ":default"], not {value!r}',
+        )
+        return ()
+    for item in value:
+        if item.startswith(":") and item.lower() not in handlers:
+            problem(
+                "frontmatter_date",
+                f"frontmatter_date: {item!r} is not one of "
+                f"{', '.join(handlers)} or a front matter key",
+            )
+            return ()
+    return tuple(v.lower() for v in value)
 
 
 def _permalinks(value: Any, problem: Callable[[str], None]) -> tuple[tuple[str, str], ...]:

@@ -11,6 +11,7 @@ feeds.
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from ._base import Dialect
@@ -26,9 +27,25 @@ DIALECTS: dict[str, Dialect] = {d.name: d for d in (Dialect(), Jekyll(), Hugo())
 NAMES = tuple(DIALECTS)
 
 
+def date_from_name(stem: str, timezone: tzinfo) -> datetime | None:
+    """The date at the start of a file name (``2025-05-01-title``): midnight of that day in
+    ``timezone``, or ``None`` when it is no real day."""
+    from ._dates import date_from_name as read  # (its parsers load in ~30 ms: when needed)
+
+    return read(stem, timezone)
+
+
 def of(site: Site | str) -> Dialect:
     """The dialect of ``site`` (or of that name, one of :data:`NAMES`)."""
     return DIALECTS[site if isinstance(site, str) else site.dialect]
 
 
-__all__ = ["DIALECTS", "NAMES", "Dialect", "check_hugo_permalink", "check_jekyll_permalink", "of"]
+__all__ = [
+    "DIALECTS",
+    "NAMES",
+    "Dialect",
+    "check_hugo_permalink",
+    "check_jekyll_permalink",
+    "date_from_name",
+    "of",
+]

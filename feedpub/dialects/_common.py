@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildWarning, EntryError, FeedpubError, NotAnEntry
+from ..fields import Problems
 from ..files import link_loop, link_target, name_problem, open_folder
 
 if TYPE_CHECKING:
     from ..model import Site
+    from ._dates import Reading
 
 
 # --------------------------------------------------------------------------- finding posts
@@ -25,6 +29,27 @@ def index_names(suffixes: tuple[str, ...]) -> set[str]:
 
 def not_a_post(path: Path, message: str) -> NotAnEntry:
     return NotAnEntry([BuildWarning("FP221", message, path, 1)])
+
+
+def dialect_date(
+    meta: dict[str, Any],
+    key: str,
+    read: Callable[[Any, tzinfo], Reading | None],
+    site: Site,
+    problems: Problems,
+) -> None:
+    """Front matter ``key`` read as the site's generator reads it (an aware datetime in
+    ``meta``), with a warning (FP214) where that reading is lenient. A date the generator
+    cannot read is left as written: feedpub's own reading then reports it (FP105)."""
+    value = meta.get(key)
+    if value is None or isinstance(value, bool | int | float):
+        return
+    reading = read(value, site.timezone)
+    if reading is None:
+        return
+    meta[key] = reading.when
+    if reading.note:
+        problems.warn("FP214", f"{key} {str(value)!r}: {reading.note}", key)
 
 
 def dialect_authors(meta: dict[str, Any], site: Site) -> None:

@@ -24,7 +24,7 @@ from ..fields import (
 )
 from ..files import relative_name
 from ._base import Dialect
-from ._common import dialect_authors, dialect_files, not_a_post
+from ._common import dialect_authors, dialect_date, dialect_files, not_a_post
 from ._templates import convert, has_templates
 
 if TYPE_CHECKING:
@@ -119,28 +119,131 @@ def _dates(path: Path, meta: dict[str, Any], site: Site, problems: Problems) -> 
     """Hugo's dates in feedpub's keys (``date``, ``lastmod`` in ``meta``; the publish and
     expiry dates as the extra :class:`~feedpub.model.Entry` fields it returns). Raises
     :class:`NotAnEntry` for a page without a date: Hugo lists it, but it is no post."""
-    key, value = first_of(meta, *_HUGO_DATE)
-    if key is None:
-        raise not_a_post(
-            path,
-            "has no date, so it is a page, not a post (Hugo dates it 0001-01-01): left out "
-            "of the feeds; add 'date' to its front matter to publish it",
-        )
+    from ._dates import hugo_value  # (its parsers load in ~30 ms: only for Hugo sites)
+
+    key, value = _hugo_date(path, meta, site, problems)
     meta["date"] = value
     problems.key_lines.setdefault("date", problems.key_lines.get(key, 1))
     extra: dict[str, Any] = {}
     for field, keys in (("publish_date", _HUGO_PUBLISH), ("expiry_date", _HUGO_EXPIRY)):
         found, value = first_of(meta, *keys)
         if found is not None:
+            reading = hugo_value(value, site.timezone)
             try:
-                extra[field] = parse_date(value, site.timezone)
+                extra[field] = reading.when if reading else parse_date(value, site.timezone)
             except ValueError as e:
                 problems.add(f"{found} {e}", found, code="FP105")
     found, value = first_of(meta, *_HUGO_LASTMOD)
     meta.pop("updated", None)
     if found is not None:
         meta["lastmod"] = value
+        problems.key_lines.setdefault("lastmod", problems.key_lines.get(found, 1))
+        _lastmod(meta, found, value, site, problems)
     return extra
+
+
+def _lastmod(meta: dict[str, Any], key: str, value: Any, site: Site, problems: Problems) -> None:
+    """``lastmod`` read as Hugo reads it; one Hugo cannot read is ignored, as Hugo does, or
+    read leniently, with a warning (FP214)."""
+    from ._dates import hugo_value
+
+    dialect_date(meta, "lastmod", hugo_value, site, problems)
+    if not isinstance(meta["lastmod"], datetime):
+        lenient = _lenient(meta["lastmod"], site)
+        if lenient is None:  # Hugo ignores a lastmod it cannot read: so does feedpub
+            meta.pop("lastmod")
+        else:
+            meta["lastmod"] = lenient
+        problems.warn("FP214", _hugo_cannot(key, value, lenient), "lastmod")
+
+
+def _hugo_date(
+    path: Path, meta: dict[str, Any], site: Site, problems: Problems
+) -> tuple[str, datetime]:
+    """The key and the date of a Hugo page, as Hugo's ``[frontmatter] date`` list finds it
+    (``frontmatter_date``; by default the keys of ``:default``): the first readable one. A
+    date Hugo cannot read is passed over, as Hugo does; when it is the only one, feedpub
+    takes its nearest reading, with a warning (Hugo dates the page 0001-01-01). Raises
+    :class:`NotAnEntry` for a page without a date: Hugo's feeds list it as of the year 1."""
+    unreadable: list[tuple[str, Any]] = []
+    for handler in site.frontmatter_date or (":default",):
+        found = _handled_date(handler.lower(), path, meta, site, problems, unreadable)
+        if found is not None:
+            return found
+    for key, value in unreadable:
+        lenient = _lenient(value, site)
+        if lenient is not None:
+            problems.warn("FP214", _hugo_cannot(key, value, lenient), key)
+            return key, lenient
+    if unreadable:
+        key, value = unreadable[0]
+        raise not_a_post(
+            path,
+            f"{_hugo_cannot(key, value, None)}, so it is a page, not a post: left out of the "
+            "feeds; write the date as 2025-05-01 to publish it",
+        )
+    raise not_a_post(
+        path,
+        "has no date, so it is a page, not a post (Hugo dates it 0001-01-01): left out "
+        "of the feeds; add 'date' to its front matter to publish it",
+    )
+
+
+def _handled_date(
+    handler: str,
+    path: Path,
+    meta: dict[str, Any],
+    site: Site,
+    problems: Problems,
+    unreadable: list[tuple[str, Any]],
+) -> tuple[str, datetime] | None:
+    """The date one entry of Hugo's ``[frontmatter] date`` list gives, if any; the dates
+    Hugo cannot read are added to ``unreadable``."""
+    from ._dates import hugo_name_date, hugo_value
+
+    if handler == ":git":
+        return None  # (git dates are not read; init says so)
+    if handler == ":filename":
+        parts = relative_name(site.entries, path).split("/")
+        stem = path.name.rsplit(".", 1)[0]
+        bundle = stem.lower() == "index" and len(parts) > 1
+        named = hugo_name_date(parts[-2] if bundle else stem, site.timezone)
+        if named is None:
+            return None
+        if "slug" not in meta and named[1]:
+            meta["slug"] = named[1]  # Hugo takes the rest of the name as the slug
+        return "date", named[0]
+    if handler == ":filemodtime":
+        return "date", datetime.fromtimestamp(path.stat().st_mtime, site.timezone)
+    for key in _HUGO_DATE if handler == ":default" else (handler,):
+        value = meta.get(key)
+        if value is None:
+            continue
+        reading = hugo_value(value, site.timezone)
+        if reading is not None:
+            if reading.note:
+                problems.warn("FP214", f"{key} {str(value)!r}: {reading.note}", key)
+            return key, reading.when
+        unreadable.append((key, value))
+    return None
+
+
+def _lenient(value: Any, site: Site) -> datetime | None:
+    """The nearest reading of a date Hugo cannot read: feedpub's own, else Ruby's."""
+    from ._dates import jekyll_time
+
+    try:
+        return parse_date(value, site.timezone)
+    except ValueError:
+        reading = jekyll_time(value, site.timezone) if isinstance(value, str) else None
+        return reading.when if reading else None
+
+
+def _hugo_cannot(key: str, value: Any, lenient: datetime | None) -> str:
+    message = f"Hugo cannot read {key} {str(value)!r} (it dates the page 0001-01-01)"
+    if lenient is None:
+        return message
+    return f"{message}; read as {lenient.isoformat(sep=' ')}"
 
 
 class _Link:

@@ -16,7 +16,7 @@ from ..errors import FeedpubError
 from ..fields import KNOWN_KEYS, LinkMaker, Problems, given_link, site_url
 from ..files import relative_name
 from ._base import Dialect
-from ._common import dialect_authors, dialect_files, not_a_post, split_words
+from ._common import dialect_authors, dialect_date, dialect_files, not_a_post, split_words
 from ._templates import convert, has_templates
 
 if TYPE_CHECKING:
@@ -87,6 +87,10 @@ def prepare_jekyll(
     file_slug = name.group(4) if name else stem
     if meta.get("date") is None:
         meta.update(_file_date(path, name, site, problems))
+    from ._dates import jekyll_value  # (its parsers load in ~30 ms: only for Jekyll sites)
+
+    for key in ("date", "last_modified_at", "updated", "lastmod"):
+        dialect_date(meta, key, jekyll_value, site, problems)
     if meta.get("published") is False or drafts:
         meta["draft"] = True
     if meta.get("title") is None and file_slug:

@@ -13,6 +13,7 @@ from .. import dialects
 from ..errors import BuildErrors, BuildWarning, EntryError, NotAnEntry
 from ..fields import (
     DATE_HINT,
+    DATE_PREFIX,
     SUMMARY_KEYS,
     TEXT_KEYS,
     LinkMaker,
@@ -102,6 +103,7 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
         e.warnings = [*warnings, *e.warnings]
         raise
     known = conventions.known_keys
+    warnings.extend(problems.warnings)
     extra.update(key_lines=shared(tuple(key_lines.items())), body_line=body_line)
     entry = _entry_from_meta(path, meta, site, problems, link, extra)
     warnings.extend(_likely_typos(path, meta, key_lines, known))
@@ -162,14 +164,17 @@ def _entry_from_meta(
 
     key, value = first_of(meta, "date")
     published = None
-    if key is None:
+    if key is None and DATE_PREFIX.match(path.stem):
+        # 2025-05-01-title.md: midnight of that day, as Jekyll and Zola date posts.
+        published = dialects.date_from_name(path.stem, site.timezone)
+    if key is not None:
+        published = date_value(value, key, site.timezone, problems)
+    elif published is None:
         problems.add(
             f"no date; add a line 'date: ...' to the front matter ({DATE_HINT})",
             line=1,
             code="FP105",
         )
-    else:
-        published = date_value(value, key, site.timezone, problems)
     key, value = first_of(meta, "updated", "lastmod", "last_modified_at")
     updated = date_value(value, key, site.timezone, problems) if key else None
     if published and updated and updated < published:
