@@ -1,0 +1,311 @@
+"""The settings table: one row per key of ``feedpub.toml``, with its default, the check of its
+value's type and the words docs/configuration.md shows for it.
+
+A row's check looks at the value alone. What a value means beyond its type (a time zone's
+name, a permalink's placeholders) and what ties settings together (``archive_size`` at most
+``limit``, the dialect's defaults, the folders) is checked after every row, in
+:mod:`feedpub.config._load`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+#: A check of a value's type: returns the value as :func:`~feedpub.config.load_site` uses it,
+#: or raises :class:`ValueError` with the message that follows the key's name in the problem
+#: reported ("must be text (in quotes), not 3").
+Check = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of the settings."""
+
+    #: The key, as written in ``feedpub.toml``.
+    name: str
+    #: The value when the file does not set the key; ``None``: derived (see ``shown``).
+    default: Any
+    #: The check of the value's type (one of :data:`CHECKS`), or ``None`` when any value gets
+    #: as far as the checks of what it means. A value that fails is reported, and the default
+    #: stands in for it, so later checks see a value of the right type.
+    check: Check | None
+    #: The default as docs/configuration.md shows it.
+    shown: str
+    #: What the setting does: its line on docs/configuration.md.
+    meaning: str
+
+
+def text(value: Any) -> str | None:
+    """Text, or ``None`` (not set, where the default is derived)."""
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"must be text (in quotes), not {value!r}")
+    return value
+
+
+def folder(value: Any) -> str:
+    """A folder's name (relative to the settings file's folder): text."""
+    if not isinstance(value, str):
+        raise ValueError(f"must be text (in quotes), not {value!r}")
+    return value
+
+
+def count(value: Any) -> int:
+    """A whole number of 0 or more."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"must be a whole number of 0 or more, not {value!r}")
+    return value
+
+
+def length(value: Any) -> int:
+    """A length in characters: a whole number of 1 or more."""
+    if (number := count(value)) == 0:
+        raise ValueError("must be 1 or more")
+    return number
+
+
+_UNITS = {"": 1, "b": 1, "kb": 1000, "kib": 1024, "mb": 1000**2, "mib": 1024**2}
+_UNITS |= {"gb": 1000**3, "gib": 1024**3}
+
+
+def parse_size(value: Any) -> int:
+    """A size from the configuration: a whole number of bytes, or text like "8 MiB"."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    match = re.match(r"^\s*(\d+)\s*([A-Za-z]*)\s*$", value) if isinstance(value, str) else None
+    if match and match.group(2).lower() in _UNITS and int(match.group(1)) > 0:
+        return int(match.group(1)) * _UNITS[match.group(2).lower()]
+    raise ValueError(f'must be a size like 8388608, "512 KiB" or "8 MiB", not {value!r}')
+
+
+def positive(value: Any) -> int:
+    """A whole number of 1 or more."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"must be a whole number of 1 or more, not {value!r}")
+    return value
+
+
+def seconds(value: Any) -> float:
+    """A number of seconds from 0 to a week."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 86400 * 7:
+        raise ValueError(f"must be a number of seconds from 0 to 604800 (a week), not {value!r}")
+    return value
+
+
+def flag(value: Any) -> bool:
+    """``true`` or ``false``."""
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, not {value!r}")
+    return value
+
+
+#: Every check of a value's type, in the order they run: all text first, then the folders,
+#: then each kind of number, then the flags; each over the rows in :data:`SETTINGS` order.
+#: This is the order their problems are reported in.
+CHECKS: tuple[Check, ...] = (text, folder, count, length, parse_size, positive, seconds, flag)
+
+#: Every setting, in the order "unknown setting" messages list them.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("title", None, text, "the host of `base_url`", "feed title"),
+    Setting(
+        "base_url",
+        None,
+        text,
+        "*(required)*",
+        "the site's address, e.g. `https://example.com/` or `https://example.com/blog/`; "
+        "feed URLs and entry links derive from it",
+    ),
+    Setting("description", None, text, "the title", "RSS `description`, Atom `subtitle`"),
+    Setting(
+        "language",
+        "en",
+        text,
+        '`"en"`',
+        'language tag (`en`, `pt-BR`): RSS `language`, Atom `xml:lang`; `""` leaves it out',
+    ),
+    Setting(
+        "author",
+        None,
+        None,
+        "none",
+        "the default author of entries that name none, and the feed's own author; same forms "
+        "as in front matter",
+    ),
+    Setting(
+        "timezone",
+        "UTC",
+        text,
+        '`"UTC"`',
+        "IANA time zone name; dates written without a zone are in this zone",
+    ),
+    Setting("limit", 20, count, "`20`", "most items per feed, newest first; `0` means every entry"),
+    Setting(
+        "entries",
+        "entries",
+        folder,
+        '`"entries"`',
+        "folder of entry files (read recursively: see `extensions`; hidden files and editor "
+        "backups skipped)",
+    ),
+    Setting(
+        "output",
+        "public",
+        folder,
+        '`"public"`',
+        "folder the feeds are written to; a folder of their own (see [Safety](safety.md): not "
+        "the site folder, nor one holding it, the entries or a `.git`)",
+    ),
+    Setting(
+        "permalink",
+        "/{year}/{month}/{slug}/",
+        text,
+        '`"/{year}/{month}/{slug}/"`',
+        "pattern for entry links below `base_url`; placeholders `{year}`, `{month}`, `{day}`, "
+        "`{slug}` (required)",
+    ),
+    Setting(
+        "full_content",
+        True,
+        flag,
+        "`true`",
+        "put the whole entry in the feeds (`content:encoded`, Atom `content`); `false` gives "
+        "summaries only",
+    ),
+    Setting(
+        "summary_length",
+        300,
+        length,
+        "`300`",
+        "longest derived summary, in characters; `check` warns about a longer given summary",
+    ),
+    Setting(
+        "sanitize",
+        True,
+        flag,
+        "`true`",
+        "remove unsafe HTML from entries (see [Content](front-matter.md)); `false` keeps "
+        "scripts, styles and iframes, for sites whose writers are all trusted",
+    ),
+    Setting(
+        "browser_view",
+        True,
+        flag,
+        "`true`",
+        "write `feed.xsl` and point `feed.xml`/`atom.xml` at it, so browsers show a readable page",
+    ),
+    Setting(
+        "category_feeds",
+        True,
+        flag,
+        "`true`",
+        "write a feed per category, under `categories/<slug>/` (see [Feeds per category, tag "
+        "and author](feeds.md#feeds-per-category-tag-and-author))",
+    ),
+    Setting("tag_feeds", False, flag, "`false`", "write a feed per tag, under `tags/<slug>/`"),
+    Setting(
+        "author_feeds", False, flag, "`false`", "write a feed per author, under `authors/<slug>/`"
+    ),
+    Setting(
+        "max_entry_size",
+        "8 MiB",
+        parse_size,
+        '`"8 MiB"`',
+        "largest entry file (bytes, or text with `KiB`/`MiB`/`KB`/`MB`); a larger one is an error",
+    ),
+    Setting(
+        "max_front_matter_size",
+        "64 KiB",
+        parse_size,
+        '`"64 KiB"`',
+        "largest front matter; a larger one is an error, before any YAML is parsed",
+    ),
+    Setting("max_categories", 200, positive, "`200`", "most categories plus tags in one entry"),
+    Setting(
+        "hub",
+        [],
+        None,
+        "none",
+        'a WebSub hub URL, or a list of them: every feed names them (`rel="hub"`), and '
+        "`feedpub ping` notifies them (see [WebSub](feeds.md#websub))",
+    ),
+    Setting(
+        "archive",
+        False,
+        flag,
+        "`false`",
+        "also write the complete history as RFC 5005 archive documents (see [Complete "
+        "history](feeds.md#complete-history-archives)); needs `limit` of 1 or more",
+    ),
+    Setting(
+        "archive_size",
+        None,
+        None,
+        "the value of `limit`",
+        "entries per archive document; at most `limit`",
+    ),
+    Setting(
+        "dialect",
+        "feedpub",
+        text,
+        '`"feedpub"`',
+        'whose conventions the entries follow: `"feedpub"`, `"jekyll"` or `"hugo"` (see '
+        "[Coming from Jekyll](jekyll.md) and [Coming from Hugo](hugo.md))",
+    ),
+    Setting(
+        "extensions",
+        None,
+        None,
+        '`[".md", ".markdown"]`',
+        "file endings read as entries; with the `jekyll` and `hugo` dialects also `.mdown` "
+        "and `.mkd`",
+    ),
+    Setting(
+        "excerpt_separator",
+        None,
+        None,
+        "none",
+        "where a derived summary ends (Jekyll's setting); without it, a `<!--more-->` line, "
+        "else the first paragraph",
+    ),
+    Setting(
+        "authors_file",
+        None,
+        None,
+        "none",
+        "a YAML file of authors by key (Jekyll's `_data/authors.yml`): `author: jane` in an "
+        "entry is the `jane` of that file (name, email, uri)",
+    ),
+    Setting(
+        "permalinks",
+        None,
+        None,
+        "none",
+        "`hugo` dialect: a URL pattern per content section, as Hugo's `[permalinks]` "
+        '(`{ posts = "/:year/:month/:slug/" }`)',
+    ),
+    Setting(
+        "frontmatter_date",
+        None,
+        None,
+        "Hugo's default",
+        "`hugo` dialect: where a page's date comes from, in order, as Hugo's `[frontmatter] "
+        'date`: front matter keys (`"date"`, `"publishdate"`…), `":default"` (Hugo\'s date '
+        'keys), `":filename"` (a name starting `2025-05-01-`: its date, and the rest of the '
+        'name as the slug unless the page has a `slug`), `":fileModTime"`; `":git"` is '
+        "passed over (see [Coming from Hugo](hugo.md))",
+    ),
+    Setting(
+        "lock_timeout",
+        600,
+        seconds,
+        "`600`",
+        "seconds a build (or `serve`'s rebuild, `clean`, `ping`) waits for another one of the "
+        "same output folder before it gives up with FP009 (see [Safety](safety.md)); `0`: do "
+        "not wait",
+    ),
+)
+
+#: Every setting, with its default. ``None`` means "derived" (see :func:`load_site`).
+DEFAULTS: dict[str, Any] = {setting.name: setting.default for setting in SETTINGS}

@@ -1,0 +1,252 @@
+"""What a setting's value means, checked once its type is right (feedpub/config/_settings.py):
+the base URL, hubs, the time zone, the language, authors, permalinks, the entry file endings
+and the dialect. Each function takes the value and ``problem``, which reports a message about
+the setting, and returns what the :class:`~feedpub.model.Site` holds.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from .. import dialects
+from ..fields import XML_ILLEGAL, parse_authors
+from ..model import Author
+
+#: Reports a message about the setting being checked.
+Problem = Callable[[str], None]
+
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+#: An absolute http(s) address with a host, no spaces, control characters, query or fragment.
+#: (Bytes of a command line that are not UTF-8 come as surrogates: not text, not a URL.)
+_BASE_URL = re.compile(
+    "^https?://[^/\\s?#\x00-\x1f\x7f\ud800-\udfff]+(/[^\\s?#\x00-\x1f\x7f\ud800-\udfff]*)?$"
+)
+
+
+def xml_illegal(value: Any) -> str | None:
+    """The first character XML cannot carry in a setting's text, looking into lists and tables."""
+    if isinstance(value, str):
+        found = XML_ILLEGAL.search(value)
+        return found.group() if found else None
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return next((bad for item in items if (bad := xml_illegal(item)) is not None), None)
+
+
+def base_url(value: Any, problem: Callable[[str, str], None], config: Path | None) -> str | None:
+    """The ``base_url`` setting, ending in ``/``; ``problem`` takes a message and its code."""
+    if value is None or value == "":
+        if config is None:
+            message = (
+                "no base_url: no feedpub.toml (or pyproject.toml with [tool.feedpub]) here "
+                "or in any parent folder; run 'feedpub init' to make a site, or pass --config "
+                "or --base-url"
+            )
+        else:
+            message = f'no base URL; set base_url = "https://example.com/" in {config.name}'
+            message += ", or pass --base-url"
+        problem(message, "FP004")
+        return None
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not is_base_url(value):
+        value = value.encode("utf-8", "backslashreplace").decode("utf-8")
+        problem(
+            f"base_url '{value}' is not an absolute web address; write e.g. https://example.com/",
+            "FP003",
+        )
+        return None
+    return value if value.endswith("/") else value + "/"
+
+
+def is_base_url(text: str) -> bool:
+    """Whether ``text`` can be a site's ``base_url``: an absolute http(s) address with a host,
+    without spaces, control characters, a query or a fragment."""
+    return _BASE_URL.match(text) is not None
+
+
+def hubs(value: Any, problem: Problem) -> tuple[str, ...]:
+    """The ``hub`` setting: one URL or a list of them, each an absolute http(s) URL."""
+    items = value if isinstance(value, list) else [value]
+    found: list[str] = []
+    for item in items:
+        if not isinstance(item, str) or not _hub_url(item.strip()):
+            problem(
+                f"hub must be a URL or a list of URLs like https://pubsubhubbub.appspot.com/, "
+                f"not {item!r}"
+            )
+            continue
+        if item.strip() not in found:
+            found.append(item.strip())
+    return tuple(found)
+
+
+def _hub_url(text: str) -> bool:
+    """An absolute http(s) URL that urllib can send a request to (ASCII, a valid host)."""
+    if not re.match(r"^https?://[^/\s?#]+[^\s]*$", text) or not text.isascii():
+        return False
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        return False
+    return bool(parts.hostname)
+
+
+def timezone(value: str, problem: Problem) -> ZoneInfo:
+    """The ``timezone`` setting (UTC when it names no time zone)."""
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        problem(
+            f"timezone '{value}' is not an IANA time zone name; "
+            "write e.g. 'Europe/Paris', 'America/New_York' or 'UTC'"
+        )
+        return ZoneInfo("UTC")
+
+
+def language(value: str, problem: Problem) -> str | None:
+    """The ``language`` setting; ``None`` when it is empty."""
+    if value and not _LANGUAGE.match(value):
+        problem(f"language '{value}' is not a language tag; write e.g. 'en' or 'pt-BR'")
+    return value or None
+
+
+def authors(value: Any, problem: Problem) -> tuple[Author, ...]:
+    """The ``author`` setting: the site's default authors."""
+    try:
+        return parse_authors(value) if value is not None else ()
+    except ValueError as e:
+        problem(f"author: {e}")
+        return ()
+
+
+def excerpt_separator(value: Any, problem: Problem) -> str | None:
+    """The ``excerpt_separator`` setting: text that is not only spaces, or ``None``."""
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        problem(f"excerpt_separator must be text, not {value!r}")
+        return None
+    return value
+
+
+def author_table(value: Any, folder: Path, problem: Problem) -> tuple[tuple[str, Author], ...]:
+    """The ``authors_file`` setting: authors by key from a YAML file in ``folder``."""
+    if value is None:
+        return ()
+    try:
+        return _read_authors(value, folder)
+    except (ValueError, OSError) as e:
+        problem(f"authors_file: {e}")
+        return ()
+
+
+def _read_authors(value: Any, folder: Path) -> tuple[tuple[str, Author], ...]:
+    """Authors by key from a YAML file like Jekyll's ``_data/authors.yml``."""
+    from frontmatter.default_handlers import YAMLHandler
+
+    if not isinstance(value, str):
+        raise ValueError(f"must be a file name in quotes, not {value!r}")
+    path = folder / value
+    if path.exists() and not path.is_file():  # a folder; a named pipe would never end reading
+        raise ValueError(f"{value} is not a file")
+    try:
+        data = YAMLHandler().load(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ValueError(f"{value} does not exist") from None
+    except (UnicodeDecodeError, yaml.YAMLError) as e:
+        raise ValueError(f"{value} is not a YAML file ({' '.join(str(e).split())})") from None
+    if data is None:
+        return ()
+    if not isinstance(data, dict):
+        raise ValueError(f"{value} must map each author's key to name, email and uri")
+    table = []
+    for key, item in data.items():
+        try:
+            (author,) = parse_authors(item if isinstance(item, dict) else str(item))
+        except ValueError as e:
+            raise ValueError(f"{value}: author {key!r}: {e}") from None
+        table.append((str(key), author))
+    return tuple(table)
+
+
+def dialect_name(value: str, problem: Problem) -> str:
+    """The ``dialect`` setting: one of :data:`~feedpub.dialects.NAMES` (else feedpub's)."""
+    if value not in dialects.NAMES:
+        names = ", ".join(dialects.NAMES)
+        problem(f"dialect must be one of {names}, not {value!r}")
+        return "feedpub"
+    return value
+
+
+def extensions(value: Any, dialect: str, problem: Problem) -> tuple[str, ...]:
+    """The ``extensions`` setting: file endings, lowercase, each with its dot; by default
+    those of the dialect."""
+    if value is None:
+        return dialects.of(dialect).extensions
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, str) and re.match(r"^\.?[A-Za-z0-9]+$", v) for v in value)
+    ):
+        problem(f'extensions must be a list like [".md", ".markdown"], not {value!r}')
+        return dialects.of(dialect).extensions
+    return tuple(dict.fromkeys("." + v.lower().lstrip(".") for v in value))
+
+
+def permalink(value: str, dialect: str, given: bool, problem: Problem) -> str:
+    """The ``permalink`` setting, checked by the dialect's rules; when the settings do not
+    give one (``given``), the dialect's default (Jekyll's "date" style), if it has one."""
+    conventions = dialects.of(dialect)
+    if not given and conventions.default_permalink is not None:
+        value = conventions.default_permalink  # Jekyll's default style
+    conventions.check_permalink(value, problem)
+    return value
+
+
+def frontmatter_date(value: Any, problem: Problem) -> tuple[str, ...]:
+    """Hugo's ``[frontmatter] date``: a list of front matter keys and ``:handlers``."""
+    if value is None:
+        return ()
+    handlers = (":default", ":filename", ":filemodtime", ":git")
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        problem(f'frontmatter_date must be a list like [":filename", ":default"], not {value!r}')
+        return ()
+    for item in value:
+        if item.startswith(":") and item.lower() not in handlers:
+            problem(
+                f"frontmatter_date: {item!r} is not one of "
+                f"{', '.join(handlers)} or a front matter key"
+            )
+            return ()
+    return tuple(v.lower() for v in value)
+
+
+def permalinks(value: Any, problem: Problem) -> tuple[tuple[str, str], ...]:
+    """Hugo's ``[permalinks]``: a URL pattern per top-level content section."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        problem(f'permalinks must be a table like {{ posts = "/:year/:slug/" }}, not {value!r}')
+        return ()
+    found = []
+    for section, pattern in value.items():
+        if not isinstance(pattern, str):
+            problem(f"permalinks.{section} must be text like '/:year/:slug/', not {pattern!r}")
+            continue
+        check = functools.partial(_section_problem, problem, section)
+        dialects.check_hugo_permalink(pattern, check)  # (a Hugo setting)
+        found.append((section, pattern))
+    return tuple(found)
+
+
+def _section_problem(problem: Problem, section: str, message: str) -> None:
+    """``problem`` told of ``message`` about the permalink of ``section``."""
+    problem(f"permalinks.{section}: {message}")
