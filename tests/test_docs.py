@@ -17,7 +17,7 @@ import pytest
 
 import feedpub.cli
 from feedpub.cli import main
-from feedpub.config import DEFAULTS
+from feedpub.config import DEFAULTS, SETTINGS
 from feedpub.errors import CODES
 
 from .conftest import REPO
@@ -126,6 +126,18 @@ def test_every_setting_is_on_the_configuration_page() -> None:
     }
     assert sorted(set(DEFAULTS) - documented) == [], "settings missing from configuration.md"
     assert sorted(documented - set(DEFAULTS)) == [], "configuration.md has unknown settings"
+
+
+def test_the_configuration_page_is_the_settings_table() -> None:
+    """Each row of the page's table is a row of feedpub/config/_settings.py: the same keys, and
+    for each the default and the meaning the row gives, word for word."""
+    text = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    documented = {
+        m.group(1): row[1:]
+        for row in table_rows(text)
+        if (m := re.fullmatch(r"`([a-z_]+)`", row[0]))
+    }
+    assert documented == {s.name: [s.shown, s.meaning] for s in SETTINGS}
 
 
 def test_the_error_codes_page_has_exactly_the_codes_of_errors_py() -> None:
