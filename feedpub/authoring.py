@@ -56,6 +56,12 @@ author = {{ name = "{title}" }}
 # permalinks = {{ posts = "/:year/:month/:slug/" }}
 # Hugo only: where a page's date comes from, in order (Hugo's [frontmatter] date).
 # frontmatter_date = [":filename", ":default"]
+# Hugo only: the site's languages, the one read first; pages named x.es.md are translations.
+# languages = ["en", "es"]
+# Hugo only: links end in .html (Hugo's uglyURLs).
+# ugly_urls = false
+# Hugo only: summaries as Hugo's .Summary, of that many words (Hugo's summaryLength).
+# summary_words = 70
 # WebSub hubs to announce in every feed and notify with 'feedpub ping' (a URL or a list).
 # hub = ["https://pubsubhubbub.appspot.com/"]
 # Complete history (RFC 5005): archive/<n>/feed.xml and atom.xml, oldest first, each holding

@@ -238,10 +238,27 @@ def _binary(path: Path, data: bytes) -> EntryError:
     )
 
 
-def split_front_matter(path: Path, text: str) -> tuple[str, int, int, int, BaseHandler]:
+def split_front_matter(
+    path: Path, text: str, after_space: bool = True
+) -> tuple[str, int, int, int, BaseHandler]:
     """Front matter text, where the body starts in ``text``, the file lines on which each
     starts, and the handler of its format: YAML between ``---`` lines, TOML between ``+++``
-    lines, or a JSON object. (The body is not cut out: reading entries does not need it.)"""
+    lines, or a JSON object. (The body is not cut out: reading entries does not need it.)
+
+    With ``after_space``, blank lines and spaces before the opening delimiter are passed
+    over, as Hugo's page parser does (a byte order mark is already gone: see ``file_text``);
+    Jekyll reads front matter only at the very start (``after_space=False``)."""
+    lead = len(text) - len(text.lstrip(" \t\r\n")) if after_space else 0
+    if lead and lead < len(text):
+        lines = text.count("\n", 0, lead)
+        try:
+            fm, body_start, first_line, body_line, handler = split_front_matter(
+                path, text[lead:], False
+            )
+        except EntryError as e:  # its line counted in the file, not from the first delimiter
+            e.line = e.line + lines if e.line is not None else None
+            raise
+        return fm, lead + body_start, first_line + lines, body_line + lines, handler
     handler: BaseHandler = YAML_HANDLER
     boundary = YAML_HANDLER.FM_BOUNDARY
     opening = boundary.match(text)

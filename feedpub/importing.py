@@ -44,16 +44,75 @@ def import_site(folder: Path, tool: str) -> tuple[Path, list[str]]:
         raise FeedpubError(f"{display_path(target)} already exists; init never overwrites a file")
     names = JEKYLL_CONFIGS if tool == "jekyll" else HUGO_CONFIGS
     config = next((folder / n for n in names if (folder / n).is_file()), None)
+    if tool == "hugo":
+        data, read = hugo_config(folder, config)
+        if read:
+            settings, notes = _from_hugo(folder, data)
+            create_file(target, config_text(settings))
+            return target, [f"{read[0]}: {note}" for note in notes]
     if config is None:
+        also = f", {HUGO_CONFIG_DIR}/_default/" if tool == "hugo" else ""
         raise FeedpubError(
-            f"no {tool.capitalize()} configuration ({', '.join(names)}) in this folder; "
+            f"no {tool.capitalize()} configuration ({', '.join(names)}{also}) in this folder; "
             f"run 'feedpub init --from {tool} PATH' with the site's folder",
             folder,
         )
     data = _read(config)
-    settings, notes = (_from_jekyll if tool == "jekyll" else _from_hugo)(folder, data)
+    settings, notes = _from_jekyll(folder, data)
     create_file(target, config_text(settings))
     return target, [f"{config.name}: {note}" for note in notes]
+
+
+#: Hugo's configuration directory: ``_default/`` then the environment's folder (``hugo``
+#: builds for "production") are merged over the configuration file.
+HUGO_CONFIG_DIR = "config"
+HUGO_ENVIRONMENT = "production"
+_HUGO_CONFIG_EXTS = (".toml", ".yaml", ".yml", ".json")
+
+
+def hugo_config(folder: Path, config: Path | None) -> tuple[dict[str, Any], list[str]]:
+    """A Hugo site's settings as Hugo 0.111 merges them, keys lowercased (Hugo's are
+    case-insensitive), and the files they came from (relative to ``folder``; none: no
+    configuration). The configuration file (``hugo.toml``…) first; then each file of
+    ``config/_default/`` and ``config/production/``, in name order, merged over it, table
+    into table: ``hugo.toml`` or ``config.toml`` there at the top, any other file under
+    its name (``params.toml`` is ``[params]``, ``languages.toml`` ``[languages]``), and
+    ``params.en.toml`` or ``menus.en.toml`` under that language (``[languages.en.params]``)."""
+    merged: dict[str, Any] = {}
+    read: list[str] = []
+    if config is not None:
+        _merge(merged, _read(config))
+        read.append(config.name)
+    for environment in ("_default", HUGO_ENVIRONMENT):
+        where = folder / HUGO_CONFIG_DIR / environment
+        files = sorted(where.iterdir()) if where.is_dir() else []
+        for path in files:
+            if path.suffix.lower() not in _HUGO_CONFIG_EXTS or not path.is_file():
+                continue
+            name, _, lang = path.stem.lower().partition(".")
+            keys = [] if name in ("hugo", "config") else [name]
+            if lang:
+                keys = ["languages", lang] + (["menus"] if name in ("menu", "menus") else [])
+                keys += ["params"] if name == "params" else []
+            data: Any = _read(path)
+            for key in reversed(keys):
+                data = {key: data}
+            _merge(merged, data)
+            read.append(path.relative_to(folder).as_posix())
+    return merged, read
+
+
+def _merge(into: dict[str, Any], data: dict[str, Any]) -> None:
+    """``data`` merged into ``into``, keys lowercased: a table into a table, key by key;
+    any other value replaces what was there (Hugo's ``Params.Set``)."""
+    for key, value in data.items():
+        key = key.lower() if isinstance(key, str) else key
+        if isinstance(value, dict):
+            if not isinstance(into.get(key), dict):
+                into[key] = {}
+            _merge(into[key], value)
+        else:
+            into[key] = value
 
 
 def _read(config: Path) -> dict[str, Any]:
@@ -172,21 +231,38 @@ def _from_jekyll(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], li
 
 def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     data = {k.lower(): v for k, v in data.items()}  # Hugo's settings are case-insensitive
-    params = _of(data, "params", dict, {})
-    content = _of(data, "contentdir", str, "content")
-    settings: dict[str, Any] = {"dialect": "hugo", "entries": content, "output": OUTPUT["hugo"]}
     notes: list[str] = []
+    language, lang = _hugo_language(data, notes)
+    params = {**_of(data, "params", dict, {}), **_of(lang, "params", dict, {})}
+    content = _of(lang, "contentdir", str, _of(data, "contentdir", str, "content"))
+    content = _mounted_content(data, content)
+    settings: dict[str, Any] = {"dialect": "hugo", "entries": content, "output": OUTPUT["hugo"]}
     url = data.get("baseurl")
     if isinstance(url, str) and url.startswith(("http://", "https://")):
         settings["base_url"] = url if url.endswith("/") else url + "/"
+        if data.get("defaultcontentlanguageinsubdir") is True:
+            settings["base_url"] += f"{language}/"  # the default language's pages and feeds
     else:
         notes.append("no absolute 'baseURL' (the site's address); set base_url in feedpub.toml")
-    if isinstance(data.get("title"), str) and data["title"].strip():
-        settings["title"] = data["title"].strip()
-    if isinstance(params.get("description"), str) and params["description"].strip():
-        settings["description"] = params["description"].strip()
-    if isinstance(data.get("languagecode"), str) and data["languagecode"]:
-        settings["language"] = data["languagecode"]
+    title = lang.get("title", data.get("title"))
+    if isinstance(title, str) and title.strip():
+        settings["title"] = title.strip()
+    description = lang.get("description", params.get("description"))
+    if isinstance(description, str) and description.strip():
+        settings["description"] = description.strip()
+    code = lang.get("languagecode", data.get("languagecode"))
+    if isinstance(code, str) and code:
+        settings["language"] = code
+    if len(languages := _of(data, "languages", dict, {})) > 1:
+        others = [str(k) for k, v in languages.items() if k != language and not _off(v)]
+        if others:
+            settings["languages"] = [language, *others]
+    if data.get("uglyurls") is True:
+        settings["ugly_urls"] = True
+    elif data.get("uglyurls"):
+        notes.append("uglyURLs: not mapped (per section: links are written as /section/name/)")
+    words = data.get("summarylength", 70)
+    settings["summary_words"] = words if isinstance(words, int) and words > 0 else 70
     if isinstance(data.get("timezone"), str) and data["timezone"]:
         settings["timezone"] = data["timezone"]
     author = _author(params.get("author")) or _author(data.get("author"))
@@ -221,12 +297,10 @@ def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list
     services = _of(data, "services", dict, {})
     rss = _of(services, "rss", dict, {})
     limit = rss.get("limit", data.get("rsslimit"))
-    if isinstance(limit, int) and limit > 0:
-        settings["limit"] = limit
+    # Hugo's default (-1, or 0): every page
+    settings["limit"] = limit if isinstance(limit, int) and limit > 0 else 0
     for key, why in (
-        ("uglyurls", "links are written as /section/name/, not /section/name.html"),
         ("disablepathtolower", "links are lowercased, as Hugo does by default"),
-        ("languages", "one language is read: the content folder's"),
         ("taxonomies", "categories, tags and authors are read; other taxonomies are not"),
         ("enablegitinfo", "lastmod comes from front matter, not from git"),
         ("builddrafts", "use 'feedpub build --drafts'"),
@@ -238,6 +312,38 @@ def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list
     if not re.match(r"^[A-Za-z]", content) or not (folder / content).is_dir():
         notes.append(f"contentDir: no folder {content!r}; set entries in feedpub.toml")
     return settings, notes
+
+
+def _hugo_language(data: dict[str, Any], notes: list[str]) -> tuple[str, dict[str, Any]]:
+    """The code of the site's default language (``defaultContentLanguage``, "en") and its
+    settings in ``[languages]`` (title, params, contentDir…); a note names the languages whose
+    pages and feeds are not written."""
+    language = str(data.get("defaultcontentlanguage") or "en").lower()
+    languages = _of(data, "languages", dict, {})
+    others = sorted(str(k) for k, v in languages.items() if k != language and not _off(v))
+    if others:
+        notes.append(
+            f"languages: only the default language ({language!r}) is read; the pages and feeds "
+            f"of {', '.join(repr(o) for o in others)} (/{others[0]}/index.xml…) are not written"
+        )
+    return language, _of(languages, language, dict, {})
+
+
+def _off(language: Any) -> bool:
+    return isinstance(language, dict) and language.get("disabled") is True
+
+
+def _mounted_content(data: dict[str, Any], content: str) -> str:
+    """The content folder as ``module.mounts`` mounts it (its first mount with the target
+    ``content``: with any, Hugo mounts no ``contentDir``), else ``content``."""
+    mounts = _of(_of(data, "module", dict, {}), "mounts", list, [])
+    for mount in mounts:
+        if not isinstance(mount, dict):
+            continue
+        mount = {str(k).lower(): v for k, v in mount.items()}
+        if mount.get("target") == "content" and isinstance(mount.get("source"), str):
+            return str(mount["source"])
+    return content
 
 
 def config_text(settings: dict[str, Any]) -> str:

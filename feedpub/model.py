@@ -88,6 +88,13 @@ class Site:
     #: Hugo: where a page's date comes from, in order (Hugo's ``[frontmatter] date``):
     #: front matter keys, ``:filename``, ``:fileModTime``, ``:default``; () for Hugo's default.
     frontmatter_date: tuple[str, ...] = ()
+    #: Hugo: the site's languages, the one read first; a page named ``x.es.md`` for any other
+    #: is a translation, not read; ``x.en.md`` is the page ``x``. () for one language.
+    languages: tuple[str, ...] = ()
+    #: Hugo's ``uglyURLs``: links end in ``.html`` instead of ``/``.
+    ugly_urls: bool = False
+    #: Hugo's ``summaryLength``: summaries derived as Hugo's ``.Summary`` (``None``: feedpub's).
+    summary_words: int | None = None
     #: Seconds a build waits for another build of the same output folder (or one sharing its
     #: cache folder) before it gives up (see feedpub/pipeline/_lock.py); 0: it does not wait.
     lock_timeout: float = 600

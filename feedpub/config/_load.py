@@ -164,6 +164,8 @@ def _meanings(
         "frontmatter_date": _values.frontmatter_date(
             values["frontmatter_date"], on("frontmatter_date")
         ),
+        "languages": _values.languages(values["languages"], on("languages")),
+        "summary_words": _values.summary_words(values["summary_words"], on("summary_words")),
         "base_url": _values.base_url(values["base_url"], report.base_url, source.path),
         "hubs": _values.hubs(values["hub"], on("hub")),
         "archive_size": _archive_size(values, report),

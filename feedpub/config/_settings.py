@@ -297,6 +297,30 @@ SETTINGS: tuple[Setting, ...] = (
         "passed over (see [Coming from Hugo](hugo.md))",
     ),
     Setting(
+        "languages",
+        None,
+        None,
+        "none",
+        '`hugo` dialect: the site\'s languages, the one read first (`["en", "es"]`): a page '
+        "named `post.es.md` is the translation of another, left out; `post.en.md` is `post`",
+    ),
+    Setting(
+        "ugly_urls",
+        False,
+        flag,
+        "`false`",
+        "`hugo` dialect: links end in `.html` (`/posts/name.html`), as Hugo's `uglyURLs`",
+    ),
+    Setting(
+        "summary_words",
+        None,
+        None,
+        "none",
+        "`hugo` dialect: derived summaries as Hugo's `.Summary`: the text before "
+        "`<!--more-->`, else the first that many words (Hugo's `summaryLength`, 70) to the end "
+        "of their sentence",
+    ),
+    Setting(
         "lock_timeout",
         600,
         seconds,

@@ -250,3 +250,25 @@ def permalinks(value: Any, problem: Problem) -> tuple[tuple[str, str], ...]:
 def _section_problem(problem: Problem, section: str, message: str) -> None:
     """``problem`` told of ``message`` about the permalink of ``section``."""
     problem(f"permalinks.{section}: {message}")
+
+
+def languages(value: Any, problem: Problem) -> tuple[str, ...]:
+    """Hugo's languages, the one read first: lowercase codes like ``en``, ``pt-br``."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and re.fullmatch(r"[A-Za-z0-9_-]+", v) for v in value
+    ):
+        problem(f'languages must be a list of language codes like ["en", "es"], not {value!r}')
+        return ()
+    return tuple(v.lower() for v in value)
+
+
+def summary_words(value: Any, problem: Problem) -> int | None:
+    """Hugo's ``summaryLength``: a whole number of 1 or more, or none."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        problem(f"summary_words must be a whole number of 1 or more, not {value!r}")
+        return None
+    return value

@@ -37,6 +37,9 @@ class Dialect:
     #: Folders of the site published at the site's root besides the output folder, where an
     #: ``image`` or ``enclosure`` path may name a file (Hugo's ``static/``).
     static_folders: tuple[str, ...] = ()
+    #: Whether front matter may follow blank lines or spaces (Hugo's page parser skips them;
+    #: an editor hides them, so feedpub's own dialect does too; Jekyll does not).
+    front_matter_after_space = True
 
     def entry_files(self, site: Site) -> tuple[list[str], list[FeedpubError]]:
         """The entry files of ``site`` (strings, in a stable order), and the links among them

@@ -225,6 +225,8 @@ class Jekyll(Dialect):
 
     name = "jekyll"
     extensions = (".md", ".markdown", ".mdown", ".mkd")
+    #: Jekyll reads front matter only when "---" is the very start of the file.
+    front_matter_after_space = False
     known_keys = KNOWN_KEYS | {
         "published",
         "excerpt_separator",

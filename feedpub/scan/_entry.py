@@ -50,7 +50,10 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
     """An :class:`Entry` from the bytes of its file (see :func:`read_entry`)."""
     warnings: list[BuildWarning] = []
     text = file_text(path, data, warnings)
-    fm, body_start, first_line, body_line, handler = split_front_matter(path, text)
+    conventions = dialects.of(site)
+    fm, body_start, first_line, body_line, handler = split_front_matter(
+        path, text, conventions.front_matter_after_space
+    )
     if len(fm) > site.max_front_matter_size:
         raise EntryError(
             f"front matter is larger than max_front_matter_size "
@@ -96,7 +99,6 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
                 )
             )
     problems = Problems(path, key_lines)
-    conventions = dialects.of(site)
     try:
         meta, link, extra = conventions.prepare(path, meta, site, problems)
     except NotAnEntry as e:
