@@ -252,13 +252,13 @@ def split_front_matter(
     if lead and lead < len(text):
         lines = text.count("\n", 0, lead)
         try:
-            fm, body_start, first_line, body_line, handler = split_front_matter(
+            fm, body_start, first_line, body_line, inner = split_front_matter(
                 path, text[lead:], False
             )
         except EntryError as e:  # its line counted in the file, not from the first delimiter
             e.line = e.line + lines if e.line is not None else None
             raise
-        return fm, lead + body_start, first_line + lines, body_line + lines, handler
+        return fm, lead + body_start, first_line + lines, body_line + lines, inner
     handler: BaseHandler = YAML_HANDLER
     boundary = YAML_HANDLER.FM_BOUNDARY
     opening = boundary.match(text)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from . import dialects
 from .errors import BuildErrors, EntryError, FeedpubError, display_path
 from .model import ARCHIVE_FOLDER, Entry, FeedPlan, Site
 
@@ -74,6 +75,7 @@ def plan_feeds(
     visible = select(entries, limit=0, drafts=drafts, future=future, now=now)
     plans = [FeedPlan("", site.title, visible[: site.limit] if site.limit else visible)]
     problems: list[FeedpubError] = []
+    same_term = dialects.of(site).same_term
     for setting, folder, kind, names_of in TAXONOMIES:
         if not getattr(site, setting):
             continue
@@ -83,10 +85,12 @@ def plan_feeds(
             for name in names_of(entry):
                 slug = slug_of(name)
                 first = spelled.setdefault(slug, (name, entry))
-                if not slug or first[0] != name:
+                if not slug or (first[0] != name and not same_term(first[0], name)):
                     problems.append(_slug_problem(kind, name, slug, first, entry))
                     continue
-                groups.setdefault(slug, []).append(entry)
+                group = groups.setdefault(slug, [])
+                if not group or group[-1] is not entry:  # ('Python' and 'python' in one)
+                    group.append(entry)
         for slug in sorted(groups):
             chosen = groups[slug][: site.limit] if site.limit else groups[slug]
             title = f"{site.title} \u2014 {spelled[slug][0]}"

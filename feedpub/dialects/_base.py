@@ -54,6 +54,11 @@ class Dialect:
         :class:`~feedpub.errors.NotAnEntry` for a file the dialect's tool would not publish."""
         return meta, entry_link, {}
 
+    def same_term(self, first: str, other: str) -> bool:
+        """Whether two category (tag, author) names that make the same feed slug are one
+        term, whose feeds merge; otherwise the build stops (FP111)."""
+        return False
+
     def check_permalink(self, pattern: str, problem: Callable[[str], None]) -> None:
         """Call ``problem`` with what is wrong with the ``permalink`` setting ``pattern``."""
         check_permalink(pattern, problem)

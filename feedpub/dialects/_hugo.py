@@ -80,6 +80,8 @@ def hugo_urlize(text: str) -> str:
 def prepare_hugo(
     path: Path, meta: dict[str, Any], site: Site, problems: Problems
 ) -> tuple[dict[str, Any], LinkMaker, dict[str, Any]]:
+    if translation(path, site):
+        raise NotAnEntry()  # another language's page: not in this language's feeds
     # Hugo reads front matter keys in any case (publishDate, publishdate, PublishDate).
     meta = {k.lower() if isinstance(k, str) else k: v for k, v in meta.items()}
     for written, line in list(problems.key_lines.items()):
@@ -95,11 +97,7 @@ def prepare_hugo(
             meta[taxonomy] = [meta[taxonomy]]
     meta.pop("category", None)
     dialect_authors(meta, site)
-    parts = relative_name(site.entries, path).split("/")
-    stem = path.name.rsplit(".", 1)[0]
-    bundle = stem.lower() == "index" and len(parts) > 1
-    filename = parts[-2] if bundle else stem
-    folders = parts[:-2] if bundle else parts[:-1]
+    folders, filename = page_names(path, site)
     given_slug = meta.get("slug")
     if isinstance(given_slug, (int, float)) and not isinstance(given_slug, bool):
         given_slug = str(given_slug)
@@ -113,6 +111,32 @@ def prepare_hugo(
         problems.identity(f"cannot make a URL slug from {filename!r}; add 'slug'", "slug")
         meta.pop("slug")
     return meta, _Link(folders, filename, slug_text, dict(site.permalinks)), extra
+
+
+def _stem(path: Path, site: Site) -> str:
+    """The file's name without its extension, nor the default language's code
+    (``post.en.md`` is the page ``post`` of a site whose languages start with "en")."""
+    stem = path.name.rsplit(".", 1)[0]
+    if site.languages and stem.lower().endswith("." + site.languages[0]):
+        stem = stem[: -len(site.languages[0]) - 1]
+    return stem
+
+
+def translation(path: Path, site: Site) -> bool:
+    """Whether ``path`` is a page of another language than the site's default: named
+    ``post.es.md`` where "es" is one of the site's other ``languages`` (Hugo's translations
+    by file name)."""
+    stem = path.name.rsplit(".", 1)[0]
+    return "." in stem and stem.rsplit(".", 1)[1].lower() in site.languages[1:]
+
+
+def page_names(path: Path, site: Site) -> tuple[list[str], str]:
+    """The folders of a page below the content folder, and its name: the file's, or its
+    bundle folder's for a bundle's ``index.md``."""
+    parts = relative_name(site.entries, path).split("/")
+    stem = _stem(path, site)
+    bundle = stem.lower() == "index" and len(parts) > 1
+    return (parts[:-2], parts[-2]) if bundle else (parts[:-1], stem)
 
 
 def _dates(path: Path, meta: dict[str, Any], site: Site, problems: Problems) -> dict[str, Any]:
@@ -204,10 +228,7 @@ def _handled_date(
     if handler == ":git":
         return None  # (git dates are not read; init says so)
     if handler == ":filename":
-        parts = relative_name(site.entries, path).split("/")
-        stem = path.name.rsplit(".", 1)[0]
-        bundle = stem.lower() == "index" and len(parts) > 1
-        named = hugo_name_date(parts[-2] if bundle else stem, site.timezone)
+        named = hugo_name_date(page_names(path, site)[1], site.timezone)
         if named is None:
             return None
         if "slug" not in meta and named[1]:
@@ -246,6 +267,19 @@ def _hugo_cannot(key: str, value: Any, lenient: datetime | None) -> str:
     return f"{message}; read as {lenient.isoformat(sep=' ')}"
 
 
+def hugo_url(value: Any) -> Any:
+    """A page's ``url`` as Hugo makes its link: from the site's root, and a folder (ending in
+    ``/``) unless its last part names a file (``/notes/page.html``, ``/v1.2``); the rest as
+    written (``uglyURLs`` does not change it). An http(s) URL is left for
+    :func:`given_link` to take as it is."""
+    if not isinstance(value, str) or not value.strip() or "://" in value:
+        return value
+    url = "/" + value.strip().lstrip("/")
+    if "." not in url.rsplit("/", 1)[1]:
+        url = url.rstrip("/") + "/"
+    return url
+
+
 class _Link:
     """The link of a Hugo page (a :data:`LinkMaker`): its ``url``, else its section's
     ``[permalinks]`` pattern filled in, else its folders and slug or file name."""
@@ -271,13 +305,15 @@ class _Link:
         problems: Problems,
     ) -> str | None:
         if meta.get("url") is not None:
-            return given_link(meta["url"], "url", site, problems)
+            return given_link(hugo_url(meta["url"]), "url", site, problems)
         if self.pattern is None:
             url = "/".join(["", *self.folders, self.slug_text or self.filename, ""])
         else:
             values = self._values(str(meta.get("title") or ""), published)
             url = re.sub(r":([a-z]+)", lambda m: values.get(m.group(1), m.group()), self.pattern)
         url = re.sub("/+", "/", hugo_urlize(url))
+        if site.ugly_urls and url.endswith("/") and url != "/":
+            url = url[:-1] + ".html"  # Hugo's uglyURLs: /posts/name.html
         # '#' escaped: Hugo writes it as it is, which makes the rest of the link a fragment.
         return site_url(site, quote(url, safe="/%~:@!$&'()*+,;="), None, problems)
 
@@ -305,7 +341,7 @@ class Hugo(Dialect):
     and ``[permalinks]``, publish and expiry dates, ``static/``, shortcodes in bodies."""
 
     name = "hugo"
-    extensions = (".md", ".markdown", ".mdown", ".mkd")
+    extensions = (".md", ".markdown", ".mdown", ".mkd", ".html", ".htm")
     known_keys = KNOWN_KEYS | {
         "publishdate",
         "pubdate",
@@ -340,6 +376,10 @@ class Hugo(Dialect):
 
     def check_permalink(self, pattern: str, problem: Callable[[str], None]) -> None:
         check_hugo_permalink(pattern, problem)
+
+    def same_term(self, first: str, other: str) -> bool:
+        # Hugo lowercases taxonomy terms: 'Open source' and 'Open Source' are one.
+        return first.lower() == other.lower()
 
     def has_templates(self, body: str) -> bool:
         return has_templates(body)

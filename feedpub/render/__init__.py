@@ -14,7 +14,16 @@ from ..files import read_body
 from ..model import Entry, Media, Rendered
 from ._cmark import markdown_to_html
 from ._html import safe_html, srcset_candidates
-from ._text import MORE_SEPARATOR, TITLE_MARKUP, derive_summary, plain_text, title_text, xml_text
+from ._text import (
+    HTML_SUFFIXES,
+    MORE_SEPARATOR,
+    TITLE_MARKUP,
+    derive_summary,
+    hugo_summary,
+    plain_text,
+    title_text,
+    xml_text,
+)
 
 if TYPE_CHECKING:
     from ..model import Site
@@ -25,11 +34,15 @@ def render(entry: Entry, site: Site) -> Rendered:
     content = None
     body = read_body(entry, site) if site.full_content or entry.summary is None else ""
     body = dialects.of(site).convert(body, site)[0]
+    as_html = entry.path.suffix.lower() in HTML_SUFFIXES  # an HTML content file (Hugo's)
     if site.full_content:
-        rendered = markdown_to_html(MORE_SEPARATOR.sub("", body))
+        without_more = MORE_SEPARATOR.sub("", body)
+        rendered = without_more if as_html else markdown_to_html(without_more)
         content = safe_html(rendered, entry.link, trusted=not site.sanitize)
     summary = entry.summary
-    if summary is None:
+    if summary is None and site.summary_words is not None:
+        summary = hugo_summary(body, as_html, site.summary_words)
+    elif summary is None:
         separator = entry.excerpt_separator or site.excerpt_separator
         summary = derive_summary(body, content, site.summary_length, separator)
     else:

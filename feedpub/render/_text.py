@@ -81,6 +81,33 @@ def derive_summary(
     return shorten(text, length)
 
 
+#: File endings of content written in HTML, not Markdown (Hugo reads them so).
+HTML_SUFFIXES = (".html", ".htm")
+#: Where Hugo ends a sentence, for its summaries (``isEndOfSentence``).
+_SENTENCE_END = re.compile(r'[.?!"\n]')
+
+
+def hugo_summary(body: str, as_html: bool, words: int) -> str:
+    """Hugo 0.111's ``.Summary``, as plain text: the text before ``<!--more-->``; else the
+    plain text of the page (paragraphs and ``<br>`` as line ends, tags dropped) cut after
+    ``words`` words at the end of that sentence (``TruncateWordsToWholeSentence``: a word
+    ends at each white space; a sentence at ``.``, ``?``, ``!``, ``"`` or a line end)."""
+    render = (lambda text: text) if as_html else markdown_to_html
+    more = MORE_SEPARATOR.search(body)
+    if more is not None:
+        return plain_text(render(body[: more.start()]))
+    text = render(body).replace("\n", " ")
+    for tag in ("</p>", "<br>", "<br />"):
+        text = text.replace(tag, "\n")
+    text = html.unescape(nh3.clean(text, tags=set()))
+    spaces = [i for i, ch in enumerate(text) if ch.isspace()][:words]
+    if spaces:
+        end = _SENTENCE_END.search(text, spaces[-1])
+        if end is not None:
+            text = text[: end.end()]
+    return " ".join(text.split())
+
+
 def shorten(text: str, length: int) -> str:
     """``text`` cut to at most ``length`` characters at a word boundary, with "…" when cut."""
     if len(text) <= length:
