@@ -92,6 +92,10 @@ def prepare_hugo(
     ):
         raise NotAnEntry()
     extra = _dates(path, meta, site, problems)
+    if site.summary_words is not None:
+        # Hugo's .Summary (what its RSS shows): 'summary', never 'description'
+        meta.pop("description", None)
+        meta.pop("excerpt", None)
     for taxonomy in ("categories", "tags", "authors"):
         if isinstance(meta.get(taxonomy), str):  # a string is one term in Hugo
             meta[taxonomy] = [meta[taxonomy]]

@@ -85,6 +85,7 @@ def derive_summary(
 HTML_SUFFIXES = (".html", ".htm")
 #: Where Hugo ends a sentence, for its summaries (``isEndOfSentence``).
 _SENTENCE_END = re.compile(r'[.?!"\n]')
+_TAG = re.compile(r"<[^>]*>")
 
 
 def hugo_summary(body: str, as_html: bool, words: int) -> str:
@@ -99,13 +100,15 @@ def hugo_summary(body: str, as_html: bool, words: int) -> str:
     text = render(body).replace("\n", " ")
     for tag in ("</p>", "<br>", "<br />"):
         text = text.replace(tag, "\n")
-    text = html.unescape(nh3.clean(text, tags=set()))
+    # Tags dropped, entities kept, as Hugo's StripHTML: a '"' in the text is '&quot;' there,
+    # no sentence end (and Hugo's typographer makes the others curly quotes).
+    text = _TAG.sub("", text)
     spaces = [i for i, ch in enumerate(text) if ch.isspace()][:words]
     if spaces:
         end = _SENTENCE_END.search(text, spaces[-1])
         if end is not None:
             text = text[: end.end()]
-    return " ".join(text.split())
+    return " ".join(html.unescape(text).split())
 
 
 def shorten(text: str, length: int) -> str:
