@@ -259,7 +259,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         '`[".md", ".markdown"]`',
         "file endings read as entries; with the `jekyll` and `hugo` dialects also `.mdown` "
-        "and `.mkd`",
+        "and `.mkd`; with `hugo` also `.html` and `.htm` (HTML bodies, as Hugo reads them)",
     ),
     Setting(
         "excerpt_separator",
@@ -302,7 +302,9 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "none",
         '`hugo` dialect: the site\'s languages, the one read first (`["en", "es"]`): a page '
-        "named `post.es.md` is the translation of another, left out; `post.en.md` is `post`",
+        "named `post.es.md` is the translation of another, left out; `post.en.md` is `post`; "
+        "with `base_url` ending in the first one's folder (`…/en/`, Hugo's "
+        "`defaultContentLanguageInSubdir`), `url` front matter starts above it",
     ),
     Setting(
         "ugly_urls",
@@ -316,9 +318,9 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         None,
         "none",
-        "`hugo` dialect: derived summaries as Hugo's `.Summary`: the text before "
-        "`<!--more-->`, else the first that many words (Hugo's `summaryLength`, 70) to the end "
-        "of their sentence",
+        "`hugo` dialect: summaries as Hugo's `.Summary`: `summary` (never `description`), "
+        "else the text before `<!--more-->`, else the first that many words (Hugo's "
+        "`summaryLength`, 70) to the end of their sentence",
     ),
     Setting(
         "lock_timeout",

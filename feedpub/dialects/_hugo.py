@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -284,6 +285,16 @@ def hugo_url(value: Any) -> Any:
     return url
 
 
+def _url_root(site: Site) -> Site:
+    """``site`` with the address ``url`` front matter starts from: Hugo's ``baseURL``, without
+    the default language's folder that ``defaultContentLanguageInSubdir`` adds to
+    ``base_url`` (``https://example.org/en/`` → ``https://example.org/``)."""
+    folder = f"/{site.languages[0]}/" if site.languages else None
+    if folder is None or not site.base_url.endswith(folder):
+        return site
+    return replace(site, base_url=site.base_url[: -len(folder) + 1])
+
+
 class _Link:
     """The link of a Hugo page (a :data:`LinkMaker`): its ``url``, else its section's
     ``[permalinks]`` pattern filled in, else its folders and slug or file name."""
@@ -309,7 +320,7 @@ class _Link:
         problems: Problems,
     ) -> str | None:
         if meta.get("url") is not None:
-            return given_link(hugo_url(meta["url"]), "url", site, problems)
+            return given_link(hugo_url(meta["url"]), "url", _url_root(site), problems)
         if self.pattern is None:
             url = "/".join(["", *self.folders, self.slug_text or self.filename, ""])
         else:

@@ -1,0 +1,282 @@
+"""Hugo sites laid out as real ones are (issue #17): front matter after blank lines, the
+configuration directory, languages with their own content folders and translations by file
+name, ``url`` front matter, ``uglyURLs``, ``.html`` content files, Hugo's ``.Summary``,
+categories differing only in case, every page in the feed. Each fixture is built by the real
+Hugo and by feedpub (``init --from hugo`` then ``build``, no file edited), and ``feedpub
+compare`` must find every item with the same link and id."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import textwrap
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from feedpub.cli import main
+from feedpub.render._text import hugo_summary
+
+from .conftest import SiteDir, required_tool
+
+#: Words enough for Hugo's summary to be cut (70 by default) with a sentence after them.
+LONG = " ".join(f"w{i}" for i in range(75)) + " end of it. Next sentence here.\n"
+
+#: Layouts: Hugo's own RSS template is the one tested; the HTML pages need only exist.
+LAYOUTS = {
+    "layouts/_default/single.html": "{{ .Content }}\n",
+    "layouts/_default/list.html": "{{ .Title }}\n",
+}
+
+#: A multilingual site whose default language has its own content folder (gohugo.io's
+#: layout), configured in config/_default/ over hugo.toml.
+MULTILINGUAL = {
+    "hugo.toml": 'baseURL = "https://example.org/"\ntitle = "Root title"\n',
+    "config/_default/hugo.toml": 'timeZone = "Europe/Oslo"\ndefaultContentLanguage = "en"\n',
+    "config/_default/params.toml": 'description = "Root description"\n',
+    "config/_default/languages.toml": textwrap.dedent(
+        """\
+        [en]
+        contentDir = "content/en"
+        title = "Example in English"
+        languageCode = "en-gb"
+        weight = 1
+        [en.params]
+        description = "English words"
+        [es]
+        contentDir = "content/es"
+        title = "Ejemplo"
+        weight = 2
+        """
+    ),
+    # a blank line, then YAML; categories differing only in case
+    "content/en/posts/blank.md": '\n\n---\ntitle: "Blank lines first"\ndate: 2024-01-02\n'
+    'categories: ["Open source"]\n---\nOne two three.\n\nA second paragraph.\n',
+    "content/en/posts/toml.md": '  +++\ntitle = "Spaces then TOML"\ndate = 2024-01-03\n'
+    'categories = ["Open Source"]\n+++\nShort body.\n\n<!--more-->\n\nAfter more.\n',
+    "content/en/posts/url.md": '---\ntitle: "Given url"\ndate: 2024-01-04\n'
+    "url: /given/place\n---\nA body with *emphasis* and a [link](https://example.com/).\n",
+    "content/en/posts/urlhtml.md": '---\ntitle: "Given url html"\ndate: 2024-01-05\n'
+    'url: given/page.html\nsummary: "From front matter"\ndescription: "Not the summary"\n'
+    "---\nBody.\n",
+    "content/en/posts/page.html": '---\ntitle: "HTML page"\ndate: 2024-01-06\n---\n'
+    "<p>An <b>HTML</b> body.</p>\n\n    <p>Indented, not code.</p>\n",
+    "content/en/posts/trip/index.md": f'---\ntitle: "Trip"\ndate: 2024-01-07\n---\n{LONG}',
+    "content/en/posts/trip/index.es.md": '---\ntitle: "Viaje"\ndate: 2024-01-07\n---\nHola.\n',
+    "content/en/posts/hola.es.md": '---\ntitle: "Hola"\ndate: 2024-01-09\n---\nHola.\n',
+    "content/es/posts/solo.md": '---\ntitle: "Solo es"\ndate: 2024-01-08\n---\nHola.\n',
+    **LAYOUTS,
+}
+
+#: Links as files (uglyURLs), the default language in its folder, translations by file name in
+#: one content folder (mattlayman.com's layout), a configuration directory only.
+UGLY = {
+    "config/_default/hugo.yaml": textwrap.dedent(
+        """\
+        baseURL: https://example.org/
+        title: Ugly
+        uglyURLs: true
+        defaultContentLanguageInSubdir: true
+        summaryLength: 5
+        permalinks:
+          notes: /n/:year/:slug/
+        """
+    ),
+    "config/_default/languages.json": '{"en": {"weight": 1}, "pt": {"weight": 2}}',
+    "content/posts/a.md": '---\ntitle: "A"\ndate: 2024-01-02\n---\nOne two three four five'
+    " six seven. Eight nine.\n",
+    "content/posts/a.pt.md": '---\ntitle: "A pt"\ndate: 2024-01-02\n---\nUm.\n',
+    "content/posts/b.en.md": '---\ntitle: "B"\ndate: 2024-01-03\n---\nB.\n',
+    "content/posts/trip/index.md": '---\ntitle: "Trip"\ndate: 2024-01-04\n---\nT.\n',
+    "content/notes/n.md": '---\ntitle: "N"\ndate: 2024-01-05\nslug: my-note\n---\nN.\n',
+    "content/posts/u.md": '---\ntitle: "U"\ndate: 2024-01-06\nurl: /given/dir\n---\nU.\n',
+    **LAYOUTS,
+}
+
+
+def _write(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _hugo_then_feedpub(
+    files: dict[str, str], feed: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, object], Path]:
+    """Hugo's feed ``feed`` of the site ``files``, compared with feedpub's build of the same
+    site after ``init --from hugo``: the report, and the site's folder."""
+    hugo = required_tool("hugo", "hugo", "the Hugo site comparisons of issue #17")
+    source = _write(tmp_path / "site", files)
+    subprocess.run(
+        [hugo, "--quiet", "-s", str(source), "-d", str(tmp_path / "public")],
+        check=True,
+        capture_output=True,
+    )
+    monkeypatch.chdir(source)
+    runner = CliRunner()
+    done = runner.invoke(main, ["init", "--from", "hugo", "."], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(main, ["build"], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(
+        main,
+        ["compare", str(tmp_path / "public" / feed), "--address", "feed.xml", "--format", "json"],
+        catch_exceptions=False,
+    )
+    return json.loads(done.stdout), source
+
+
+def test_multilingual_site_with_a_config_directory_keeps_every_link_and_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report, source = _hugo_then_feedpub(MULTILINGUAL, "index.xml", tmp_path, monkeypatch)
+    summary = report["summary"]
+    assert summary["same"] == 6 and summary["changes"] == 0, report["findings"]
+    # the summaries too: Hugo's .Summary rules (summary, <!--more-->, 70 words to a sentence)
+    assert [f for f in report["findings"] if f["code"] == "FP434"] == []
+    settings = tomllib.loads((source / "feedpub.toml").read_text(encoding="utf-8"))
+    assert settings["title"] == "Example in English"  # the language's, over hugo.toml's
+    assert settings["description"] == "English words"
+    assert (settings["language"], settings["timezone"]) == ("en-gb", "Europe/Oslo")
+    assert settings["entries"] == "content/en" and settings["limit"] == 0
+    assert settings["languages"] == ["en", "es"]
+    # 'Open source' and 'Open Source' are one term, as in Hugo
+    merged = etree.parse(str(source / "feeds" / "categories" / "open-source" / "feed.xml"))
+    assert len(merged.findall(".//item")) == 2
+
+
+def test_ugly_urls_and_translations_by_file_name_keep_every_link_and_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report, source = _hugo_then_feedpub(UGLY, "en/index.xml", tmp_path, monkeypatch)
+    summary = report["summary"]
+    assert summary["same"] == 5 and summary["changes"] == 0, report["findings"]
+    assert [f for f in report["findings"] if f["code"] == "FP434"] == []
+    links = {item["old"]["link"] for item in report["items"]}
+    assert "https://example.org/en/posts/a.html" in links
+    assert "https://example.org/given/dir/" in links  # url: from the root, no .html
+    settings = tomllib.loads((source / "feedpub.toml").read_text(encoding="utf-8"))
+    assert settings["base_url"] == "https://example.org/en/"  # defaultContentLanguageInSubdir
+    assert (settings["ugly_urls"], settings["summary_words"]) == (True, 5)
+    assert settings["languages"] == ["en", "pt"]
+
+
+def test_init_names_the_languages_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path, MULTILINGUAL)
+    monkeypatch.chdir(tmp_path)
+    done = CliRunner().invoke(main, ["init", "--from", "hugo", "."])
+    assert done.exit_code == 0, done.output
+    assert (
+        "hugo.toml: languages: only the default language ('en') is read; the pages and feeds "
+        "of 'es' (/es/index.xml…) are not written"
+    ) in done.output
+
+
+def test_config_directory_alone_and_the_production_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(
+        tmp_path,
+        {
+            "config/_default/config.toml": 'baseURL = "https://example.org/"\ntitle = "T"\n'
+            "[params]\nauthor = \"Ann\"\ndescription = 'Default'\n",
+            "config/_default/params.toml": 'description = "From params.toml"\n',
+            "config/production/params.toml": 'description = "In production"\n',
+            "config/development/params.toml": 'description = "In development"\n',
+            "config/stray.toml": 'title = "Not read: not in an environment folder"\n',
+            "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-02\n---\nA.\n",
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    done = CliRunner().invoke(main, ["init", "--from", "hugo", "."])
+    assert done.exit_code == 0, done.output
+    settings = tomllib.loads((tmp_path / "feedpub.toml").read_text(encoding="utf-8"))
+    assert (settings["title"], settings["description"]) == ("T", "In production")
+    assert settings["author"] == "Ann"  # params merged key by key, not replaced
+
+
+# --------------------------------------------------------------------------- front matter
+
+
+@pytest.mark.parametrize("dialect", ["feedpub", "hugo"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\n\n---\ntitle: T\ndate: 2024-01-02\n---\nBody.\n",
+        "\r\n  \t\r\n---\r\ntitle: T\r\ndate: 2024-01-02\r\n---\r\nBody.\r\n",
+        "   ---\ntitle: T\ndate: 2024-01-02\n---\nBody.\n",
+        "\n+++\ntitle = 'T'\ndate = 2024-01-02\n+++\nBody.\n",
+        '\n\n{"title": "T", "date": "2024-01-02"}\nBody.\n',
+        "\ufeff\n---\ntitle: T\ndate: 2024-01-02\n---\nBody.\n",
+    ],
+)
+def test_front_matter_after_blank_lines_spaces_or_a_bom(
+    site: SiteDir, dialect: str, text: str
+) -> None:
+    site.config(f'base_url = "https://example.org/"\ndialect = "{dialect}"\n')
+    site.entry("a.md", text.encode("utf-8"))
+    done = site.run("build")
+    assert done.exit_code == 0, done.output
+    feed = (site.root / "public" / "feed.xml").read_text(encoding="utf-8")
+    assert "<title>T</title>" in feed and "Body." in feed
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("\n\n---\ntitle: T\ndate: [\n---\nBody.\n", 6, "not valid YAML"),  # as 4 without
+        ("\n\n---\ntitle: T\ndate: 2024-01-02\nBody.\n", 3, "not closed"),
+        ("\n\n+++\ntitle = \n+++\n", 4, "TOML"),
+        ("\n\n\nJust text.\n", 4, "no front matter"),
+        ("\n\n---\ntitle: T\ndate: someday\n---\nBody.\n", 5, "date"),
+    ],
+)
+def test_messages_after_blank_lines_name_the_files_own_lines(
+    site: SiteDir, text: str, line: int, words: str
+) -> None:
+    site.config('base_url = "https://example.org/"\n')
+    site.entry("a.md", text)
+    done = site.run("build")
+    assert done.exit_code == 1
+    assert f"a.md:{line}: " in done.stderr and words in done.stderr, done.stderr
+
+
+def test_body_lines_after_blank_lines_are_the_files_own(site: SiteDir) -> None:
+    site.config('base_url = "https://example.org/"\ndialect = "hugo"\n')
+    site.entry("a.md", "\n\n---\ntitle: T\ndate: 2024-01-02\n---\nBody {{< youtube x >}}\n")
+    done = site.run("check", "--format", "json")
+    (finding,) = [f for f in json.loads(done.stdout) if f["code"] == "FP220"]
+    assert finding["line"] == 7
+
+
+def test_jekyll_still_wants_front_matter_at_the_very_start(site: SiteDir) -> None:
+    site.config('base_url = "https://example.org/"\ndialect = "jekyll"\nentries = "."\n')
+    site.entry("_posts/2024-01-02-a.md", "\n---\ntitle: T\n---\nBody.\n")
+    done = site.run("build")
+    assert done.exit_code == 1 and "no front matter" in done.stderr
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+@pytest.mark.parametrize(
+    ("body", "words", "expected"),
+    [
+        ("One two three. Four five six.\n", 2, "One two three."),
+        ("One two three four\n\nFive six. Seven.\n", 2, "One two three four"),
+        ('One "two" three four. Five.\n', 1, 'One "two" three four.'),  # '"' is &quot;
+        ("Short.\n\n<!--more-->\n\nLater words here.\n", 1, "Short."),
+        ("No end in sight at all\n", 3, "No end in sight at all"),
+        ("A &amp; b. c d e.\n", 2, "A & b."),
+    ],
+)
+def test_hugo_summary_rules(body: str, words: int, expected: str) -> None:
+    assert hugo_summary(body, False, words) == expected
+
+
+def test_html_body_summary_is_its_text() -> None:
+    assert hugo_summary("<p>An <b>HTML</b> body.</p>\n", True, 70) == "An HTML body."
