@@ -18,7 +18,6 @@ from click.testing import CliRunner
 from lxml import etree
 
 from feedpub.cli import main
-from feedpub.render._text import hugo_summary
 
 from .conftest import SiteDir, required_tool
 
@@ -275,8 +274,12 @@ def test_jekyll_still_wants_front_matter_at_the_very_start(site: SiteDir) -> Non
     ],
 )
 def test_hugo_summary_rules(body: str, words: int, expected: str) -> None:
+    from feedpub.render._text import hugo_summary
+
     assert hugo_summary(body, False, words) == expected
 
 
 def test_html_body_summary_is_its_text() -> None:
+    from feedpub.render._text import hugo_summary
+
     assert hugo_summary("<p>An <b>HTML</b> body.</p>\n", True, 70) == "An HTML body."
