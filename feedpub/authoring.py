@@ -52,6 +52,8 @@ author = {{ name = "{title}" }}
 # excerpt_separator = "<!--more-->"
 # Authors by key, for 'author: jane' in entries (a YAML file like Jekyll's _data/authors.yml).
 # authors_file = "_data/authors.yml"
+# Jekyll only: front matter values by scope (Jekyll's defaults), the post's own winning.
+# defaults = [{{ scope = {{ path = "_posts", type = "posts" }}, values = {{ author = "Jane" }} }}]
 # Hugo only: a URL pattern per content section.
 # permalinks = {{ posts = "/:year/:month/:slug/" }}
 # Hugo only: where a page's date comes from, in order (Hugo's [frontmatter] date).

@@ -81,6 +81,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FP212": ("warning", "a full archive document now holds other entries than before"),
     "FP213": ("warning", "an entry still has the placeholder text 'feedpub new' wrote"),
     "FP214": ("warning", "a date was read leniently, as Jekyll or Hugo reads it"),
+    "FP215": ("warning", "an image names a file of the site that does not exist (Jekyll)"),
     "FP220": ("warning", "template syntax feedpub cannot render was left out"),
     "FP221": ("warning", "a file is not a post by Jekyll's or Hugo's rules"),
     "FP301": ("error", "a built feed is not well-formed XML"),

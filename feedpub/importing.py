@@ -5,9 +5,11 @@ map. The site's files are only read."""
 from __future__ import annotations
 
 import json
+import math
 import re
 import tomllib
 from collections.abc import Mapping
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -182,6 +184,8 @@ def _from_jekyll(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], li
     for key, target in (("title", "title"), ("description", "description"), ("lang", "language")):
         if isinstance(data.get(key), str) and data[key].strip():
             settings[target] = data[key].strip()
+    if "title" not in settings and isinstance(data.get("name"), str) and data["name"].strip():
+        settings["title"] = data["name"].strip()  # jekyll-feed: site.title | default: site.name
     if isinstance(data.get("timezone"), str):
         settings["timezone"] = data["timezone"]
     author = _author(data.get("author"))
@@ -189,14 +193,22 @@ def _from_jekyll(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], li
         settings["author"] = author
     elif data.get("author") is not None:
         notes.append("author: not text or a mapping with name and email")
-    permalink = data.get("permalink")
+    # Posts are the collection "posts": its own permalink wins over the site's.
+    posts = _of(_of(data, "collections", dict, {}), "posts", dict, {})
+    key, permalink = "collections.posts.permalink", posts.get("permalink")
+    if not isinstance(permalink, str):
+        key, permalink = "permalink", data.get("permalink")
     if isinstance(permalink, str):
         problems: list[str] = []
         check_jekyll_permalink(permalink, problems.append)
         if problems:
-            notes.append(f"permalink: {problems[0]}; Jekyll's default 'date' is used")
+            notes.append(f"{key}: {problems[0]}; Jekyll's default 'date' is used")
         else:
             settings["permalink"] = permalink
+    defaults, skipped = _jekyll_defaults(data.get("defaults"))
+    if defaults:
+        settings["defaults"] = defaults
+    notes += skipped
     if isinstance(data.get("excerpt_separator"), str) and data["excerpt_separator"].strip():
         settings["excerpt_separator"] = data["excerpt_separator"]
     markdown_ext = data.get("markdown_ext")
@@ -215,18 +227,62 @@ def _from_jekyll(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], li
     if feed.get("excerpt_only") is True:
         settings["full_content"] = False
     for key, why in (
-        ("defaults", "front matter defaults are not applied; write those keys in the posts"),
-        ("collections", "only posts (_posts, _drafts) are read, not other collections"),
         ("future", "use 'feedpub build --future' to include future posts"),
         ("show_drafts", "use 'feedpub build --drafts' to include drafts"),
         ("unpublished", "use 'feedpub build --drafts' to include posts with published: false"),
     ):
         if data.get(key):
             notes.append(f"{key}: not mapped ({why})")
+    others = [c for c in _of(data, "collections", dict, {}) if c != "posts"]
+    others += [c for c in _of(data, "collections", list, []) if c != "posts"]
+    if others:
+        notes.append(
+            f"collections: not mapped ({', '.join(map(str, others))}: only posts are read, "
+            "from _posts and _drafts)"
+        )
     for key in ("path", "categories", "tags", "collections"):
         if key in feed:
             notes.append(f"feed.{key}: not mapped (feedpub writes feeds per category itself)")
     return settings, notes
+
+
+def _jekyll_defaults(value: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    """Jekyll's front matter ``defaults`` as the ``defaults`` setting: the sets that can apply
+    to posts (scope type ``posts`` or none), and a note for each set left out."""
+    if not isinstance(value, list):
+        return [], ["defaults: not mapped (not a list of scopes and values)"] if value else []
+    found: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for number, item in enumerate(value, 1):
+        scope = item.get("scope", {}) if isinstance(item, dict) else None
+        values = item.get("values") if isinstance(item, dict) else None
+        if not isinstance(scope, dict) or not isinstance(values, dict):
+            notes.append(f"defaults (set {number}): not mapped (Jekyll ignores it too: no values)")
+            continue
+        kind = scope.get("type")
+        if kind is not None and str(kind) not in ("posts", "post"):
+            continue  # pages, other collections: not posts
+        mapped_scope = {"path": scope["path"]} if isinstance(scope.get("path"), str) else {}
+        if kind is not None:
+            mapped_scope["type"] = "posts"
+        kept = {str(k): v for k, v in values.items() if _tomlable(v)}
+        if len(kept) < len(values):
+            left = ", ".join(str(k) for k in values if str(k) not in kept)
+            notes.append(f"defaults (set {number}): {left} not mapped (no value)")
+        if kept:
+            found.append(
+                {"scope": mapped_scope, "values": kept} if mapped_scope else {"values": kept}
+            )
+    return found, notes
+
+
+def _tomlable(value: Any) -> bool:
+    """Whether TOML can write ``value`` (it has no null)."""
+    if isinstance(value, dict):
+        return all(_tomlable(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_tomlable(v) for v in value)
+    return value is not None
 
 
 def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -358,7 +414,7 @@ def config_text(settings: dict[str, Any]) -> str:
         match = re.match(r"^(# )?([a-z_]+) = ", line)
         key = match.group(2) if match else None
         if key in settings and key not in done:
-            line = f"{key} = {_toml(settings[key])}"
+            line = f"{key} = {_toml(settings[key], lines=key == 'defaults')}"
             done.add(key)
         elif key in ("description", "author") and key not in settings:
             line = "# " + line
@@ -366,15 +422,27 @@ def config_text(settings: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _toml(value: Any) -> str:
-    """A TOML value: strings, numbers, booleans, lists and one-level tables."""
+def _toml(value: Any, *, lines: bool = False) -> str:
+    """A TOML value: strings, numbers, booleans, dates, lists and (inline) tables; a list of
+    tables one a line when ``lines``."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if value != value else "inf" if value > 0 else "-inf"
+    if isinstance(value, int | float):
+        return repr(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)  # a TOML basic string is JSON's
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list) and lines and value:
+        return "[\n" + "".join(f"  {_toml(v)},\n" for v in value) + "]"
     if isinstance(value, list):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
-    pairs = (f"{json.dumps(str(k), ensure_ascii=False)} = {_toml(v)}" for k, v in value.items())
+    pairs = (f"{_toml_key(str(k))} = {_toml(v)}" for k, v in value.items())
     return "{ " + ", ".join(pairs) + " }"
+
+
+def _toml_key(key: str) -> str:
+    """A TOML key: bare when it can be, else quoted."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)

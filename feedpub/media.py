@@ -11,6 +11,7 @@ import functools
 import mimetypes
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
@@ -57,20 +58,32 @@ def _types() -> mimetypes.MimeTypes:
 
 
 class MediaError(ValueError):
-    """A front matter ``image`` or ``enclosure`` that cannot be used; ``code`` says why."""
+    """A front matter ``image`` or ``enclosure`` that cannot be used; ``code`` says why. A
+    path naming no file (FP113) carries the ``url`` the file would have."""
 
-    def __init__(self, message: str, code: str = "FP112") -> None:
+    def __init__(self, message: str, code: str = "FP112", url: str | None = None) -> None:
         super().__init__(message)
         self.code = code
+        self.url = url
 
 
-def parse_image(value: Any, site: Site) -> tuple[Media | None, list[LocalFile]]:
+def parse_image(
+    value: Any, site: Site, warn: Callable[[str], None] | None = None
+) -> tuple[Media | None, list[LocalFile]]:
     """The featured image: a URL or path, or a mapping with ``url`` (or ``path``), ``alt``,
-    ``type``, ``width`` and ``height``. Raises :class:`MediaError`."""
+    ``type``, ``width`` and ``height``. Raises :class:`MediaError`; where the site's dialect
+    writes the address of an image file that does not exist (Jekyll's feeds do), tells
+    ``warn`` instead, and uses that address."""
     if value is None or value == "":
         return None, []
     fields = _fields(value, "image", IMAGE_FIELDS)
-    url, local = _locate(fields["url"], "image", site)
+    try:
+        url, local = _locate(fields["url"], "image", site)
+    except MediaError as e:
+        if e.url is None or warn is None or dialects.of(site).images_need_files:
+            raise
+        warn(f"{e}; its address is written all the same, as Jekyll's feed writes it")
+        url, local = e.url, None
     files = [local] if local else []
     kind = fields["type"] or _types().guess_type(urlsplit(url).path)[0]
     if kind is not None and not str(kind).startswith("image/"):
@@ -169,7 +182,10 @@ def _locate(text: str, key: str, site: Site) -> tuple[str, LocalFile | None]:
         if parts.scheme in ("http", "https") and parts.netloc and " " not in text:
             return text, None
         raise MediaError(f"{key} {text!r} must be an http(s) URL or the path of a file of the site")
-    if text.startswith("//"):
+    if text.startswith("//"):  # a network-path reference: the site's scheme, as a browser's
+        url = urlsplit(site.base_url).scheme + ":" + text
+        if urlsplit(url).hostname and " " not in text:
+            return url, None
         raise MediaError(f"{key} {text!r} must be an http(s) URL or the path of a file of the site")
     name = text.lstrip("/")
     if ".." in name.split("/") or "\\" in name or not name:
@@ -198,6 +214,7 @@ def _locate(text: str, key: str, site: Site) -> tuple[str, LocalFile | None]:
         f"{key} {text!r} is not a file in {', '.join(places[:-1])} or {places[-1]}; "
         "check the name, or give an absolute https:// URL",
         code="FP113",
+        url=site.base_url + quote(name, safe="/~!$&'()*+,;=:@"),
     )
 
 

@@ -83,6 +83,8 @@ class Site:
     excerpt_separator: str | None = None
     #: Authors by key (Jekyll's ``_data/authors.yml``), read from ``authors_file``.
     author_table: tuple[tuple[str, Author], ...] = ()
+    #: Jekyll: front matter values by scope (its ``defaults``), in the order written.
+    defaults: tuple[FrontMatterDefaults, ...] = ()
     #: Hugo: URL pattern per content section, e.g. ``(("posts", "/:year/:month/:slug/"),)``.
     permalinks: tuple[tuple[str, str], ...] = ()
     #: Hugo: where a page's date comes from, in order (Hugo's ``[frontmatter] date``):
@@ -98,6 +100,19 @@ class Site:
     #: Seconds a build waits for another build of the same output folder (or one sharing its
     #: cache folder) before it gives up (see feedpub/pipeline/_lock.py); 0: it does not wait.
     lock_timeout: float = 600
+
+
+@dataclass(frozen=True)
+class FrontMatterDefaults:
+    """One set of Jekyll's front matter ``defaults``: values for the files in its scope."""
+
+    #: The folder or file (relative to the site, a prefix; may hold ``*`` globs) the set
+    #: applies to; ``""``: every file.
+    path: str
+    #: The kind of document it applies to (``"posts"``); ``None``: every kind.
+    type: str | None
+    #: The front matter values, as a post would write them.
+    values: Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import dialects
 from ..errors import BuildErrors, ConfigError, FeedpubError, display_path
 from ..model import Site
 from . import _settings, _values
@@ -59,7 +60,7 @@ def load_site(
     _check_folders(entries_dir, output_dir, site_folder, meant["dialect"], report)
     report.raise_any()
     url = meant["base_url"]
-    title = values["title"] or url.split("/")[2]
+    title = dialects.of(meant["dialect"]).title(values["title"] or url.split("/")[2])
     return Site(
         **{name: values[name] for name in _AS_CHECKED},
         **meant,
@@ -160,6 +161,7 @@ def _meanings(
             values["excerpt_separator"], on("excerpt_separator")
         ),
         "author_table": _values.author_table(values["authors_file"], folder, on("authors_file")),
+        "defaults": _values.front_matter_defaults(values["defaults"], on("defaults")),
         "permalinks": _values.permalinks(values["permalinks"], on("permalinks")),
         "frontmatter_date": _values.frontmatter_date(
             values["frontmatter_date"], on("frontmatter_date")

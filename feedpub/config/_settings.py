@@ -278,6 +278,17 @@ SETTINGS: tuple[Setting, ...] = (
         "entry is the `jane` of that file (name, email, uri)",
     ),
     Setting(
+        "defaults",
+        None,
+        None,
+        "none",
+        "`jekyll` dialect: front matter values by scope, as Jekyll's `defaults` (a list of "
+        '`{ scope = { path = "_posts", type = "posts" }, values = { author = "Jane" } }`): '
+        'a post takes the values of every set whose `path` starts its file\'s path (`""`: '
+        "all) and whose `type` is `posts` (or none); the longer path wins, and the post's "
+        "own front matter wins over all (its `categories` are added to theirs)",
+    ),
+    Setting(
         "permalinks",
         None,
         None,

@@ -18,7 +18,7 @@ import yaml
 
 from .. import dialects
 from ..fields import XML_ILLEGAL, parse_authors
-from ..model import Author
+from ..model import Author, FrontMatterDefaults
 
 #: Reports a message about the setting being checked.
 Problem = Callable[[str], None]
@@ -175,6 +175,38 @@ def _read_authors(value: Any, folder: Path) -> tuple[tuple[str, Author], ...]:
             raise ValueError(f"{value}: author {key!r}: {e}") from None
         table.append((str(key), author))
     return tuple(table)
+
+
+def front_matter_defaults(value: Any, problem: Problem) -> tuple[FrontMatterDefaults, ...]:
+    """The ``defaults`` setting (Jekyll's front matter defaults): a list of tables, each with
+    ``values`` (a table) and an optional ``scope`` of ``path`` and ``type`` (text)."""
+    if value is None:
+        return ()
+    example = '[{ scope = { path = "_posts", type = "posts" }, values = { author = "Jane" } }]'
+    if not isinstance(value, list):
+        problem(f"defaults must be a list like {example}, not {value!r}")
+        return ()
+    found = []
+    for number, item in enumerate(value, 1):
+        where = f"defaults (set {number})"
+        if not isinstance(item, dict) or not isinstance(item.get("values"), dict):
+            problem(f"{where} must be a table with 'values' (a table), like {example}")
+            continue
+        unknown = sorted(set(item) - {"scope", "values"})
+        scope = item.get("scope", {})
+        if not isinstance(scope, dict):
+            problem(f'{where}: scope must be a table like {{ path = "_posts" }}, not {scope!r}')
+            continue
+        unknown += sorted(f"scope.{key}" for key in set(scope) - {"path", "type"})
+        if unknown:
+            problem(f"{where}: unknown key '{unknown[0]}'; a set has scope (path, type) and values")
+            continue
+        path, kind = scope.get("path", ""), scope.get("type")
+        if not isinstance(path, str) or not (kind is None or isinstance(kind, str)):
+            problem(f"{where}: scope path and type must be text")
+            continue
+        found.append(FrontMatterDefaults(path, kind, item["values"]))
+    return tuple(found)
 
 
 def dialect_name(value: str, problem: Problem) -> str:

@@ -40,6 +40,9 @@ class Dialect:
     #: Whether front matter may follow blank lines or spaces (Hugo's page parser skips them;
     #: an editor hides them, so feedpub's own dialect does too; Jekyll does not).
     front_matter_after_space = True
+    #: Whether an ``image`` path must name a file of the site (an error, FP113, if not);
+    #: ``False``: its address is used with a warning (FP215), as Jekyll's feeds write it.
+    images_need_files = True
 
     def entry_files(self, site: Site) -> tuple[list[str], list[FeedpubError]]:
         """The entry files of ``site`` (strings, in a stable order), and the links among them
@@ -58,6 +61,10 @@ class Dialect:
         """Whether two category (tag, author) names that make the same feed slug are one
         term, whose feeds merge; otherwise the build stops (FP111)."""
         return False
+
+    def title(self, text: str) -> str:
+        """A title (an entry's, the site's) as the dialect's tool writes it in its feeds."""
+        return text
 
     def check_permalink(self, pattern: str, problem: Callable[[str], None]) -> None:
         """Call ``problem`` with what is wrong with the ``permalink`` setting ``pattern``."""

@@ -4,9 +4,10 @@ styles and placeholders (``lib/jekyll/drops/url_drop.rb``, ``url.rb``, ``utils.r
 
 from __future__ import annotations
 
+import glob
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,10 +18,11 @@ from ..fields import KNOWN_KEYS, LinkMaker, Problems, given_link, site_url
 from ..files import relative_name
 from ._base import Dialect
 from ._common import dialect_authors, dialect_date, dialect_files, not_a_post, split_words
+from ._smartify import jekyll_feed_title
 from ._templates import convert, has_templates
 
 if TYPE_CHECKING:
-    from ..model import Site
+    from ..model import FrontMatterDefaults, Site
 
 
 # --------------------------------------------------------------------------- Jekyll
@@ -54,8 +56,12 @@ def check_jekyll_permalink(pattern: str, problem: Callable[[str], None]) -> None
             f"permalink uses :{unknown[0]}, which Jekyll does not know; use a style "
             f"({', '.join(JEKYLL_STYLES)}) or :year, :month, :day, :title, :categories, …"
         )
-    elif not pattern.startswith("/"):
-        problem(f"permalink {pattern!r} is neither a Jekyll style nor a path starting with '/'")
+    elif not _PLACEHOLDER.search(pattern):
+        problem(
+            f"permalink {pattern!r} is neither a Jekyll style nor a pattern with :placeholders "
+            "(every post would get the same link)"
+        )
+    # (A pattern without a leading '/' is fine: Jekyll's URL#sanitize_url adds one.)
 
 
 def jekyll_slugify(text: str, *, pretty: bool = False, cased: bool = False) -> str:
@@ -72,7 +78,8 @@ _PRETTY_RUN = re.compile(r"[^\w._~!$&'()+,;=@]+")
 def prepare_jekyll(
     path: Path, meta: dict[str, Any], site: Site, problems: Problems
 ) -> tuple[dict[str, Any], LinkMaker, dict[str, Any]]:
-    parts = relative_name(site.entries, path).split("/")
+    relative = relative_name(site.entries, path)
+    parts = relative.split("/")
     drafts = "_drafts" in parts[:-1]
     special = "_drafts" if drafts else "_posts"
     stem = path.name.rsplit(".", 1)[0]
@@ -83,7 +90,9 @@ def prepare_jekyll(
             "Jekyll publishes a file in _posts only when its name starts with a date "
             "(YYYY-MM-DD-title.md): left out of the feeds",
         )
-    meta = dict(meta)
+    defaults = front_matter_defaults(relative, site) if site.defaults else {}
+    own_categories = meta.get("categories")
+    meta = _deep_merged(defaults, meta) if defaults else dict(meta)
     file_slug = name.group(4) if name else stem
     if meta.get("date") is None:
         meta.update(_file_date(path, name, site, problems))
@@ -95,19 +104,74 @@ def prepare_jekyll(
         meta["draft"] = True
     if meta.get("title") is None and file_slug:
         meta["title"] = " ".join(word.capitalize() for word in file_slug.split("-"))
+    if isinstance(meta.get("title"), str):
+        meta["title"] = jekyll_feed_title(meta["title"])  # (jekyll-feed's `smartify`)
     raw_slug = meta.get("slug")
     raw_slug = str(raw_slug) if isinstance(raw_slug, (str, int, float)) else file_slug
     meta["slug"] = jekyll_slugify(raw_slug) or None
     if meta["slug"] is None:
         problems.identity(f"cannot make a URL slug from {raw_slug!r}; add 'slug: my-story'", "slug")
         meta.pop("slug")
-    _terms(meta, parts[: parts.index(special)])
+    _terms(meta, parts[: parts.index(special)], (defaults.get("categories"), own_categories))
     dialect_authors(meta, site)
     extra: dict[str, Any] = {}
     separator = meta.get("excerpt_separator")
     if isinstance(separator, str) and separator:
         extra["excerpt_separator"] = separator
     return meta, _Link(stem, raw_slug, parts, extra), extra
+
+
+def front_matter_defaults(relative: str, site: Site) -> dict[str, Any]:
+    """The values of the site's front matter ``defaults`` for the post at ``relative`` (its
+    path in the site), as Jekyll's ``FrontmatterDefaults#all`` gathers them for a post: every
+    set whose scope's ``type`` is ``posts`` (or none) and whose ``path`` starts the post's path
+    (``""``: every file; with ``*``: a glob of the site's files), merged in order, a set with a
+    longer path (or, as long, one with a ``type``) winning over the sets before it."""
+    merged: dict[str, Any] = {}
+    winner: FrontMatterDefaults | None = None
+    for scope in site.defaults:
+        if scope.type is not None and scope.type not in ("posts", "post"):
+            continue
+        if scope.path and not _in_scope(relative, scope.path, site):
+            continue
+        if winner is None or _precedes(scope, winner):
+            merged, winner = _deep_merged(merged, scope.values), scope
+        else:
+            merged = _deep_merged(dict(scope.values), merged)
+    return merged
+
+
+def _in_scope(relative: str, scope: str, site: Site) -> bool:
+    """Whether a scope's ``path`` covers the file at ``relative`` (a prefix, as Jekyll's)."""
+    if "*" not in scope:
+        return relative.startswith(scope)
+    root = site.entries.resolve()
+    for match in glob.glob(str(root / scope), recursive=True):
+        if relative.startswith(Path(match).relative_to(root).as_posix()):
+            return True
+    return False
+
+
+def _precedes(new: FrontMatterDefaults, old: FrontMatterDefaults) -> bool:
+    """Jekyll's ``has_precedence?``: the longer path, else the one with a type."""
+    new_path, old_path = new.path.removeprefix("/"), old.path.removeprefix("/")
+    if len(new_path) != len(old_path):
+        return len(new_path) >= len(old_path)
+    return new.type is not None or old.type is None
+
+
+def _deep_merged(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """Jekyll's ``Utils.deep_merge_hashes``: ``over``'s values win, but ``None``; tables are
+    merged key by key."""
+    merged = dict(base)
+    for key, value in over.items():
+        old = merged.get(key)
+        if value is None and key in merged:
+            continue
+        merged[key] = (
+            _deep_merged(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+        )
+    return merged
 
 
 def _file_date(
@@ -124,13 +188,17 @@ def _file_date(
         return {}
 
 
-def _terms(meta: dict[str, Any], folders: list[str]) -> None:
-    """Categories: the ``folders`` above _posts ('news/_posts' → news), then ``category`` or
-    ``categories``; tags: ``tag`` or ``tags`` (Jekyll's spellings, words split as it does)."""
-    categories = [p for p in folders if p]
-    given = [meta["category"]] if meta.get("category") is not None else meta.get("categories")
-    given = split_words(given)
-    categories += given if isinstance(given, list) else [] if given is None else [given]
+def _terms(meta: dict[str, Any], folders: list[str], lists: tuple[Any, Any]) -> None:
+    """Categories as Jekyll's Document gathers them: the ``folders`` above _posts
+    ('news/_posts' → news), joined by the ``lists`` of categories of the front matter
+    defaults and of the post's own (Jekyll adds them up, it does not replace them), then
+    ``category``; tags: ``tag`` or ``tags`` (Jekyll's spellings, words split as it does)."""
+    categories: list[Any] = [p for p in folders if p]
+    for given in lists:
+        given = split_words(given)
+        categories += given if isinstance(given, list) else [] if given is None else [given]
+    single = meta.get("category")
+    categories += [] if single is None else single if isinstance(single, list) else [single]
     meta["categories"] = list(dict.fromkeys(str(c) for c in categories if c is not None))
     meta.pop("category", None)
     tags = [meta["tag"]] if meta.get("tag") is not None else split_words(meta.get("tags"))
@@ -237,6 +305,7 @@ class Jekyll(Dialect):
         "comments",
     }
     default_permalink = "date"  # Jekyll's default style
+    images_need_files = False  # jekyll-feed writes `image | absolute_url`, file or not
     entry_folders = ("_posts", "_drafts")
 
     def entry_files(self, site: Site) -> tuple[list[str], list[FeedpubError]]:
@@ -246,6 +315,10 @@ class Jekyll(Dialect):
         self, path: Path, meta: dict[str, Any], site: Site, problems: Problems
     ) -> tuple[dict[str, Any], LinkMaker, dict[str, Any]]:
         return prepare_jekyll(path, meta, site, problems)
+
+    def title(self, text: str) -> str:
+        """jekyll-feed's title: ``title | smartify | strip_html | normalize_whitespace``."""
+        return jekyll_feed_title(text)
 
     def check_permalink(self, pattern: str, problem: Callable[[str], None]) -> None:
         check_jekyll_permalink(pattern, problem)

@@ -6,6 +6,7 @@ naming the file and the line of the key it is about.
 from __future__ import annotations
 
 import difflib
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -105,9 +106,9 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
         e.warnings = [*warnings, *e.warnings]
         raise
     known = conventions.known_keys
-    warnings.extend(problems.warnings)
     extra.update(key_lines=shared(tuple(key_lines.items())), body_line=body_line)
     entry = _entry_from_meta(path, meta, site, problems, link, extra)
+    warnings.extend(problems.warnings)
     warnings.extend(_likely_typos(path, meta, key_lines, known))
     if problems.errors:
         raise BuildErrors(problems.errors, warnings)
@@ -255,7 +256,7 @@ def _media(
     if "image" not in meta and "enclosure" not in meta:
         return image, enclosures, files
     try:
-        image, found = parse_image(meta.get("image"), site)
+        image, found = parse_image(meta.get("image"), site, functools.partial(_missing, problems))
         files += found
     except MediaError as e:
         problems.add(str(e), "image", code=e.code)
@@ -265,3 +266,10 @@ def _media(
     except MediaError as e:
         problems.add(str(e), "enclosure", code=e.code)
     return image, enclosures, files
+
+
+def _missing(problems: Problems, message: str) -> None:
+    """An image file that does not exist, where the dialect's tool writes its address (FP215);
+    one the entry does not give itself comes from the ``defaults`` setting."""
+    given = "image" in problems.key_lines
+    problems.warn("FP215", message if given else f"{message} (from defaults)", "image")
