@@ -248,3 +248,29 @@ def test_a_path_through_a_folder_published_at_the_root_has_the_root_url(
     enclosure = etree.parse(str(site.public / "feed.xml")).find("channel/item/enclosure")
     assert enclosure.get("url") == "https://example.org/episodes/ep.mp3"  # what is served
     assert enclosure.get("length") == "10"
+
+
+def test_a_url_without_its_scheme_takes_the_sites(site: SiteDir) -> None:
+    """``image: //host/x.png`` (a network-path reference, RFC 3986): the scheme of base_url, as
+    a browser reads it on the site's pages; ``///x`` (no host) stays an error."""
+    site.config(BLOG_CONFIG)
+    site.entry(
+        "a.md",
+        "---\ntitle: A\ndate: 2025-01-02\nimage: //cdn.example.net/a b.png\n"
+        "enclosure: //cdn.example.net/ep.mp3\n---\nA.\n",
+    )
+    assert site.run("build").exit_code == 1  # a space: not a URL
+    site.entry(
+        "a.md",
+        "---\ntitle: A\ndate: 2025-01-02\nimage: //cdn.example.net/a.png\n"
+        "enclosure: //cdn.example.net/ep.mp3\n---\nA.\n",
+    )
+    done = site.run("build")
+    assert done.exit_code == 0, done.output
+    (item,) = json.loads((site.public / "feed.json").read_text(encoding="utf-8"))["items"]
+    assert item["image"] == "https://cdn.example.net/a.png"
+    assert item["attachments"][0]["url"] == "https://cdn.example.net/ep.mp3"
+    site.entry("a.md", "---\ntitle: A\ndate: 2025-01-02\nimage: ///a.png\n---\nA.\n")
+    done = site.run("build")
+    assert done.exit_code == 1
+    assert "entries/a.md:4: image '///a.png' must be an http(s) URL" in done.stderr

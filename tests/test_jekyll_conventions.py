@@ -1,0 +1,373 @@
+"""Conventions real Jekyll sites use (issue #17, item 3), each in a small site of our own:
+the posts collection's own ``permalink`` (jekyll/jekyll's docs), front matter ``defaults`` by
+scope (emacsredux, metaredux: ``categories: posts``), ``name`` without ``title`` (jekyll/jekyll),
+a ``permalink`` without its first ``/`` (emacsredux), jekyll-feed's smartified titles
+(benbalter, emacsredux) and a protocol-relative ``image`` (benbalter).
+
+Each site is built by feedpub after ``init --from jekyll`` (no file edited) and checked by
+hand; where Jekyll is installed, also built by Jekyll + jekyll-feed and compared item by item
+with ``feedpub compare``. Smartified titles are also compared with kramdown's own, on many.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import feedpub
+from feedpub.cli import main
+from feedpub.dialects._smartify import jekyll_feed_title
+
+from .conftest import SiteDir, required_tool
+
+# --------------------------------------------------------------------------- the sites
+
+#: The posts collection's own permalink (dict form), which wins over the site's `pretty`;
+#: `name` instead of `title`; defaults by path and type; smartified titles; images.
+NEWS = {
+    "_config.yml": """\
+name: 'Harbour "Notes" -- the old pier'
+url: "https://harbour.example.org"
+timezone: Europe/Berlin
+permalink: pretty
+collections:
+  posts:
+    permalink: /news/:year/:month/:day/:title/
+    output: true
+  guides:
+    output: true
+defaults:
+  - scope:
+      path: ""
+      type: posts
+    values:
+      author: Ada Harbour
+      image: /assets/og.png
+  - scope:
+      path: _posts/ferries
+    values:
+      author: Ferry Desk
+  - scope:
+      path: ""
+      type: pages
+    values:
+      author: Nobody
+  - scope:
+      path: _posts/2024-03-04-special
+    values:
+      permalink: /special/:title/
+plugins:
+  - jekyll-feed
+""",
+    "_posts/2024-03-01-welcome.md": """\
+---
+title: I don't like "quotes" -- or dashes...
+date: 2024-03-01 10:00:00 +0100
+categories: harbour
+---
+Welcome.
+""",
+    "_posts/ferries/2024-03-02-timetable.md": """\
+---
+title: The '80s ferry --- "Queen" of the <em>bay</em>
+date: 2024-03-02 10:00:00 +0100
+---
+Timetables.
+""",
+    "_posts/2024-03-03-cdn.md": """\
+---
+title: Rock 'n' roll on the pier
+date: 2024-03-03 10:00:00 +0100
+image: //cdn.example.net/pier.png
+---
+Loud.
+""",
+    "_posts/2024-03-04-special.md": """\
+---
+title: "'Special' offers: \\"5'10\\" and up\\""
+date: 2024-03-04 10:00:00 +0100
+tags: offers
+---
+Cheap.
+""",
+    "_posts/2024-03-05-mine.md": """\
+---
+title: Mine, AT&amp;T's and <<the harbour's>>
+date: 2024-03-05 10:00:00 +0100
+author: Jane Quay
+image:
+---
+Mine.
+""",
+    "_guides/ferry-guide.md": "---\ntitle: Not a post\n---\nA guide.\n",
+}
+
+#: A permalink without its first '/' (list-form collections); `categories: posts` in defaults,
+#: added to a post's own (metaredux's convention), with `:categories` in the permalink.
+REDUX = {
+    "_config.yml": """\
+title: Redux
+url: "https://redux.example.org"
+permalink: "blog/:categories/:year/:month/:day/:title:output_ext"
+collections:
+  - notes
+defaults:
+  - scope:
+      path: ""
+      type: posts
+    values:
+      categories: posts
+plugins:
+  - jekyll-feed
+""",
+    "_posts/2024-04-01-plain.md": "---\ntitle: Plain\ndate: 2024-04-01 09:00:00 +0000\n---\nA.\n",
+    "_posts/2024-04-02-own.md": (
+        "---\ntitle: Own\ndate: 2024-04-02 09:00:00 +0000\ncategories: [Emacs, posts]\n---\nB.\n"
+    ),
+    "_posts/2024-04-03-single.md": (
+        "---\ntitle: Single\ndate: 2024-04-03 09:00:00 +0000\ncategory: posts\n---\nC.\n"
+    ),
+}
+
+
+def _write(files: dict[str, str], root: Path) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def _feedpub(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """``init --from jekyll`` then ``build`` in ``folder``; their outputs."""
+    monkeypatch.chdir(folder)
+    runner = CliRunner()
+    init = runner.invoke(main, ["init", "--from", "jekyll", "."], catch_exceptions=False)
+    assert init.exit_code == 0, init.output
+    build = runner.invoke(main, ["build"], catch_exceptions=False)
+    assert build.exit_code == 0, build.output
+    return init.output, build.output
+
+
+def _items(folder: Path) -> dict[str, dict[str, object]]:
+    feed = json.loads((folder / "_feeds" / "feed.json").read_text(encoding="utf-8"))
+    return {
+        item["url"]: {
+            "id": item["id"],
+            "title": item["title"],
+            "authors": [a["name"] for a in item.get("authors", [])],
+            "image": item.get("image"),
+            "tags": item.get("tags", []),
+        }
+        for item in feed["items"]
+    }
+
+
+# --------------------------------------------------------------------------- by hand
+
+
+def test_news_site_links_authors_titles_and_images(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _write(NEWS, tmp_path / "news")
+    init, build = _feedpub(folder, monkeypatch)
+    settings = tomllib.loads((folder / "feedpub.toml").read_text(encoding="utf-8"))
+    assert settings["title"] == 'Harbour "Notes" -- the old pier'  # from `name`
+    assert settings["permalink"] == "/news/:year/:month/:day/:title/"  # the collection's
+    assert settings["defaults"] == [  # the sets that can apply to posts, as written
+        {
+            "scope": {"path": "", "type": "posts"},
+            "values": {"author": "Ada Harbour", "image": "/assets/og.png"},
+        },
+        {"scope": {"path": "_posts/ferries"}, "values": {"author": "Ferry Desk"}},
+        {
+            "scope": {"path": "_posts/2024-03-04-special"},
+            "values": {"permalink": "/special/:title/"},
+        },
+    ]
+    assert "collections: not mapped (guides: only posts are read" in init
+    site = feedpub.load_site(folder / "feedpub.toml")
+    assert site.title == "Harbour \u201cNotes\u201d \u2013 the old pier"  # smartified
+    base, og = "https://harbour.example.org", "https://harbour.example.org/assets/og.png"
+    assert _items(folder) == {
+        f"{base}/news/2024/03/01/welcome/": {
+            "id": f"{base}/news/2024/03/01/welcome",
+            "title": "I don\u2019t like \u201cquotes\u201d \u2013 or dashes\u2026",
+            "authors": ["Ada Harbour"],
+            "image": og,
+            "tags": ["harbour"],
+        },
+        f"{base}/news/2024/03/02/timetable/": {
+            "id": f"{base}/news/2024/03/02/timetable",
+            "title": "The \u201980s ferry \u2014 \u201cQueen\u201d of the bay",
+            "authors": ["Ferry Desk"],  # the longer path wins
+            "image": og,
+            "tags": [],
+        },
+        f"{base}/news/2024/03/03/cdn/": {
+            "id": f"{base}/news/2024/03/03/cdn",
+            "title": "Rock \u2018n\u2019 roll on the pier",  # (an opening quote after a space)
+            "authors": ["Ada Harbour"],
+            "image": "https://cdn.example.net/pier.png",  # the site's scheme
+            "tags": [],
+        },
+        f"{base}/special/special/": {  # a permalink from defaults, with placeholders
+            "id": f"{base}/special/special",
+            "title": "\u2018Special\u2019 offers: \u201c5\u201910\u201d and up\u201d",
+            "authors": ["Ada Harbour"],
+            "image": og,
+            "tags": ["offers"],
+        },
+        f"{base}/news/2024/03/05/mine/": {
+            "id": f"{base}/news/2024/03/05/mine",
+            "title": "Mine, AT&T\u2019s and \u00abthe harbour\u2019s\u00bb",
+            "authors": ["Jane Quay"],  # the post's own wins; its empty image keeps the default
+            "image": og,
+            "tags": [],
+        },
+    }
+    # jekyll-feed writes the image's address though no such file exists: so does feedpub.
+    assert (
+        "_posts/2024-03-01-welcome.md: warning FP215: image '/assets/og.png' is not a file"
+    ) in build
+    # (3 from defaults; 'mine' writes 'image:' empty, which keeps the default, as in Jekyll)
+    assert build.count("(from defaults)") == 3 and build.count("FP215") == 4
+
+
+def test_redux_site_permalink_without_slash_and_categories_added(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _write(REDUX, tmp_path / "redux")
+    init, _ = _feedpub(folder, monkeypatch)
+    assert "permalink" not in init  # accepted: Jekyll adds the '/'
+    base = "https://redux.example.org/blog"
+    assert sorted(_items(folder)) == [
+        f"{base}/posts/2024/04/01/plain.html",
+        f"{base}/posts/2024/04/03/single.html",
+        f"{base}/posts/emacs/2024/04/02/own.html",  # defaults' first, then the post's own
+    ]
+
+
+def test_defaults_setting_is_checked(site: SiteDir) -> None:
+    site.config(
+        'base_url = "https://example.org/"\ndialect = "jekyll"\n'
+        'defaults = [{ scope = { path = "_posts", kind = "posts" }, values = { a = 1 } }]\n'
+    )
+    done = site.run("build")
+    assert done.exit_code == 1
+    assert (
+        "feedpub.toml:3: defaults (set 1): unknown key 'scope.kind'; a set has scope (path, "
+        "type) and values"
+    ) in done.stderr
+    site.config('base_url = "https://example.org/"\ndefaults = [{ scope = {} }]\n')
+    done = site.run("build")
+    assert "feedpub.toml:2: defaults (set 1) must be a table with 'values'" in done.stderr
+
+
+# --------------------------------------------------------------------------- real Jekyll
+
+
+def _jekyll_compare(
+    files: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, object]:
+    """Build ``files`` with Jekyll and, in a copy, with feedpub; ``feedpub compare``'s report
+    of jekyll-feed's feed.xml against feedpub's Atom feed."""
+    jekyll = required_tool("jekyll", "jekyll ruby-jekyll-feed", "the jekyll-feed comparison")
+    source = _write(files, tmp_path / "jekyll")
+    subprocess.run(
+        [jekyll, "build", "--quiet", "-s", str(source), "-d", str(tmp_path / "built")],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "JEKYLL_ENV": "production"},
+    )
+    _feedpub(_write(files, tmp_path / "feedpub"), monkeypatch)
+    done = CliRunner().invoke(
+        main,
+        ["compare", str(tmp_path / "built" / "feed.xml"), "--address", "atom.xml"]
+        + ["--format", "json"],
+        catch_exceptions=False,
+    )
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("files", [NEWS, REDUX], ids=["news", "redux"])
+def test_jekyll_feed_and_feedpub_give_the_same_items(
+    files: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = _jekyll_compare(files, tmp_path, monkeypatch)
+    posts = sum(name.startswith("_posts/") for name in files)
+    assert report["summary"]["same"] == posts, report["findings"]
+    assert report["summary"]["changes"] == 0, report["findings"]
+    assert {p["matched_by"] for p in report["items"]} == {"id"}
+    codes = {f["code"] for f in report["findings"]}
+    assert not codes & {"FP412", "FP430", "FP431", "FP432"}, report["findings"]  # titles too
+
+
+#: Titles kramdown's SmartyPants must read as feedpub does: real ones' forms and edge cases.
+TITLES = [
+    'I don\'t like "quotes"',
+    "'80s and the '90s",
+    "rock 'n' roll",
+    "\"'Quoted' words in a larger quote.\"",
+    'He said, "Hello," and left',
+    "x--y, a---b, wait... and --- alone",
+    "5'10\" tall",
+    "O'Reilly's 'tis",
+    "<<guillemets>> and << spaced >> and \\<<escaped",
+    "AT&amp;T's &copy; &#8220;numbered&#8221; &bogus; & alone",
+    '<em>"x"</em>\'s <code>\'raw\'</code> <kbd>"k"</kbd>',
+    "a <div>block</div> and </b> stray",  # (a block tag first on the line: not read so)
+    "a < b > c",
+    '""',
+    "''",
+    "'",
+    "Emacs' \"M-x\" (and 'C-c')",
+    "[\"list\"] {'set'} ('tuple')",
+    "*'emphasis'* _\"under\"_",
+    'it\'s-a "hyphen-ated"-word',
+]
+
+
+def _generated(count: int) -> list[str]:
+    """Titles made of the characters SmartyPants looks at, with balanced tags."""
+    pieces = [*"ab1 '\"'\"-.<>&;_*()[]!?,:s\\", "--", "...", "&amp;", "80s", " >>", "<<"]
+    pieces += ["<em>x</em>", "<code>'y'</code>", "</em>"]
+    chance = random.Random(17)
+    return [
+        "".join(chance.choice(pieces) for _ in range(chance.randint(1, 12))) for _ in range(count)
+    ]
+
+
+_RUBY = """\
+require "jekyll"
+require "json"
+converter = Jekyll::Converters::SmartyPants.new(Jekyll::Configuration::DEFAULTS)
+filters = Object.new.extend(Liquid::StandardFilters, Jekyll::Filters)
+puts JSON.generate(JSON.parse(STDIN.read).map { |title|
+  filters.normalize_whitespace(filters.strip_html(converter.convert(title)))
+})
+"""
+
+
+def test_titles_are_smartified_as_kramdown_does() -> None:
+    """jekyll-feed's ``title | smartify | strip_html | normalize_whitespace``, read as HTML,
+    against :func:`jekyll_feed_title`, on the titles above and 2000 generated ones."""
+    import html
+
+    ruby = required_tool("ruby", "ruby jekyll", "the comparison of smartified titles")
+    titles = TITLES + _generated(2000)
+    done = subprocess.run(
+        [ruby, "-e", _RUBY], input=json.dumps(titles), capture_output=True, text=True, check=True
+    )
+    theirs = [html.unescape(title) for title in json.loads(done.stdout)]
+    ours = [jekyll_feed_title(title) for title in titles]
+    differ = [(t, a, b) for t, a, b in zip(titles, theirs, ours, strict=True) if a != b]
+    assert differ == []
+    assert jekyll_feed_title("Plain title") == "Plain title"
