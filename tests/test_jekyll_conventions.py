@@ -288,12 +288,9 @@ def _jekyll_compare(
         env={**os.environ, "JEKYLL_ENV": "production"},
     )
     _feedpub(_write(files, tmp_path / "feedpub"), monkeypatch)
-    done = CliRunner().invoke(
-        main,
-        ["compare", str(tmp_path / "built" / "feed.xml"), "--address", "atom.xml"]
-        + ["--format", "json"],
-        catch_exceptions=False,
-    )
+    old = str(tmp_path / "built" / "feed.xml")
+    arguments = ["compare", old, "--address", "atom.xml", "--format", "json"]
+    done = CliRunner().invoke(main, arguments, catch_exceptions=False)
     return json.loads(done.stdout)
 
 
