@@ -21,7 +21,6 @@ from datetime import datetime
 from typing import Any, BinaryIO
 
 from feedgen.entry import FeedEntry
-from feedgen.ext.base import BaseExtension
 from feedgen.ext.media import MediaEntryExtension, MediaExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
@@ -237,9 +236,13 @@ def _plain_text(element: etree._Element, *, tail: bool = True) -> etree._Element
     return copy
 
 
-class _LinksExtension(BaseExtension):
+class _LinksExtension:
     """The hub and RFC 5005 links, and ``fh:archive``. feedgen writes Atom links itself but
-    only the self link into RSS: the others become ``atom:link`` elements of the channel."""
+    only the self link into RSS: the others become ``atom:link`` elements of the channel.
+
+    A feedgen extension is any class with the three methods of feedgen's ``BaseExtension``
+    (feedgen calls them, and checks no base class): not derived from it, which has no type
+    information, so that this class keeps its own."""
 
     def __init__(self) -> None:
         #: (relation, URL) of each link RSS needs besides the self link.

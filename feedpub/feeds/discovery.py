@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from lxml import etree, html
 from lxml.html import builder as E
@@ -107,7 +107,10 @@ def index_html(site: Site, links: list[FeedLink], entries: Iterable[Rendered] = 
         ),
         **({"lang": site.language} if site.language else {}),
     )
-    return html.tostring(page, doctype="<!DOCTYPE html>", encoding="utf-8", pretty_print=True)
+    # (lxml has no type information: tostring() gives bytes for any encoding but "unicode")
+    return cast(
+        bytes, html.tostring(page, doctype="<!DOCTYPE html>", encoding="utf-8", pretty_print=True)
+    )
 
 
 def _article(item: Rendered) -> etree._Element:
@@ -155,4 +158,6 @@ def opml(site: Site, links: list[FeedLink]) -> bytes:
             xmlUrl=link.url,
             htmlUrl=site.base_url,
         )
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return cast(
+        bytes, etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    )
