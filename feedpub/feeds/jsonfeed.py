@@ -52,7 +52,7 @@ def write_json(feed: Feed, self_url: str, handle: BinaryIO) -> None:
     handle.write("".join(buffer).encode("utf-8"))
 
 
-class _Items(list):  # type: ignore[type-arg]
+class _Items(list[dict[str, Any]]):
     """A list for the JSON encoder that yields its items only when iterated.
 
     The encoder asks whether the list is empty before iterating it; a stream cannot know, so
