@@ -12,7 +12,7 @@ import re
 import tomllib
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
@@ -238,9 +238,23 @@ def _binary(path: Path, data: bytes) -> EntryError:
     )
 
 
-def split_front_matter(
-    path: Path, text: str, after_space: bool = True
-) -> tuple[str, int, int, int, BaseHandler]:
+class FrontMatter(NamedTuple):
+    """Where an entry file's front matter is (see :func:`split_front_matter`)."""
+
+    #: The front matter, without its delimiters.
+    text: str
+    #: Where the body starts in the file's text (an index into it).
+    body_start: int
+    #: The file line of the opening delimiter: line *n* of :attr:`text` (from 0) is file line
+    #: ``first_line + n``.
+    first_line: int
+    #: The file line on which the body starts.
+    body_line: int
+    #: The handler of its format: YAML, TOML or JSON.
+    handler: BaseHandler
+
+
+def split_front_matter(path: Path, text: str, after_space: bool = True) -> FrontMatter:
     """Front matter text, where the body starts in ``text``, the file lines on which each
     starts, and the handler of its format: YAML between ``---`` lines, TOML between ``+++``
     lines, or a JSON object. (The body is not cut out: reading entries does not need it.)
@@ -252,13 +266,15 @@ def split_front_matter(
     if lead and lead < len(text):
         lines = text.count("\n", 0, lead)
         try:
-            fm, body_start, first_line, body_line, inner = split_front_matter(
-                path, text[lead:], False
-            )
+            inner = split_front_matter(path, text[lead:], False)
         except EntryError as e:  # its line counted in the file, not from the first delimiter
             e.line = e.line + lines if e.line is not None else None
             raise
-        return fm, lead + body_start, first_line + lines, body_line + lines, inner
+        return inner._replace(
+            body_start=lead + inner.body_start,
+            first_line=inner.first_line + lines,
+            body_line=inner.body_line + lines,
+        )
     handler: BaseHandler = YAML_HANDLER
     boundary = YAML_HANDLER.FM_BOUNDARY
     opening = boundary.match(text)
@@ -289,7 +305,7 @@ def split_front_matter(
     first_line = text.count("\n", 0, opening.end()) + 1
     body_line = text.count("\n", 0, closing.end()) + 1
     fm = text[opening.end() : closing.start()]
-    return fm, closing.end(), first_line, body_line, handler
+    return FrontMatter(fm, closing.end(), first_line, body_line, handler)
 
 
 TOO_DEEP = "front matter is not valid {}: lists or tables nested too deeply"
@@ -300,7 +316,7 @@ _JSON_DECODER = json.JSONDecoder()
 _JSON_START = re.compile(r'\{\s*["}]')
 
 
-def _json_object(path: Path, text: str) -> tuple[str, int, int, int, BaseHandler] | None:
+def _json_object(path: Path, text: str) -> FrontMatter | None:
     """JSON front matter, as :func:`split_front_matter` gives it: an object at the start of
     the file, on one line or several, whose closing brace ends it (Hugo's rule); the body follows.
     ``None`` when it is not valid JSON and starts with a line '{' alone: the line form's
@@ -316,7 +332,7 @@ def _json_object(path: Path, text: str) -> tuple[str, int, int, int, BaseHandler
             f"front matter is not valid JSON: {e.msg}", path, e.lineno, "FP120"
         ) from None
     # As for '---' lines: the body starts after the closing brace, on the line it ends.
-    return text[1 : end - 1], end, 1, text.count("\n", 0, end) + 1, JSON_HANDLER
+    return FrontMatter(text[1 : end - 1], end, 1, text.count("\n", 0, end) + 1, JSON_HANDLER)
 
 
 def read_file(path: Path, site: Site) -> bytes:
@@ -433,7 +449,7 @@ def read_body(entry: Entry, site: Site) -> str:
     """An entry's Markdown body, read again from its file: entries keep no body in memory,
     so memory grows with the number of entries, not with their size."""
     text = file_text(entry.path, read_file(entry.path, site))
-    return text[split_front_matter(entry.path, text)[1] :]
+    return text[split_front_matter(entry.path, text).body_start :]
 
 
 def format_size(size: int) -> str:

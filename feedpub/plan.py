@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from . import dialects
 from .errors import BuildErrors, EntryError, FeedpubError, display_path
@@ -51,11 +52,24 @@ def published_entries(
     ]
 
 
+class Taxonomy(NamedTuple):
+    """A kind of per-name feed: one feed for each category, tag or author."""
+
+    #: The setting that turns these feeds on (an attribute of :class:`Site`).
+    setting: str
+    #: The folder their folders are in: ``categories/business/``.
+    folder: str
+    #: What one name is, in messages.
+    kind: str
+    #: The names an entry is listed under.
+    names_of: Callable[[Entry], tuple[str, ...]]
+
+
 #: Per-taxonomy feeds: the setting that turns them on, their folder, and what they group by.
-TAXONOMIES: tuple[tuple[str, str, str, Callable[[Entry], tuple[str, ...]]], ...] = (
-    ("category_feeds", "categories", "category", lambda e: e.categories),
-    ("tag_feeds", "tags", "tag", lambda e: e.tags),
-    ("author_feeds", "authors", "author", lambda e: tuple(a.name for a in e.authors)),
+TAXONOMIES: tuple[Taxonomy, ...] = (
+    Taxonomy("category_feeds", "categories", "category", lambda e: e.categories),
+    Taxonomy("tag_feeds", "tags", "tag", lambda e: e.tags),
+    Taxonomy("author_feeds", "authors", "author", lambda e: tuple(a.name for a in e.authors)),
 )
 
 

@@ -8,7 +8,7 @@ import json
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from frontmatter.default_handlers import BaseHandler
@@ -105,17 +105,26 @@ def load_yaml(path: Path, fm: str, first_line: int) -> Any:
 _DATE_PARTS = re.compile(r"\b(?:year|month|day|hour|minute|second|offset)\b")
 
 
-def _impossible_value(
-    fm: str, first_line: int
-) -> tuple[str | None, int | None, str | None, str | None]:
+class _BadValue(NamedTuple):
+    """Where a value that cannot exist is (each part ``None`` where unknown)."""
+
+    key: str | None = None
+    line: int | None = None
+    #: The value as written, if a scalar.
+    text: str | None = None
+    #: Its YAML tag (``tag:yaml.org,2002:timestamp`` for a date).
+    tag: str | None = None
+
+
+def _impossible_value(fm: str, first_line: int) -> _BadValue:
     """The key, line, text and YAML tag of the top-level value PyYAML could not construct
     (it does not say which)."""
     try:
         node = yaml.compose(fm, Loader=yaml.CSafeLoader)
     except yaml.YAMLError:
-        return None, None, None, None
+        return _BadValue()
     if not isinstance(node, yaml.MappingNode):
-        return None, None, None, None
+        return _BadValue()
     constructor = yaml.constructor.SafeConstructor()
     for key_node, value_node in node.value:
         if str(key_node.value).lower() in TEXT_KEYS:
@@ -125,8 +134,8 @@ def _impossible_value(
         except (ValueError, OverflowError, yaml.YAMLError):
             text = value_node.value if isinstance(value_node.value, str) else None
             line = first_line + value_node.start_mark.line
-            return str(key_node.value), line, text, value_node.tag
-    return None, None, None, None
+            return _BadValue(str(key_node.value), line, text, value_node.tag)
+    return _BadValue()
 
 
 def scrub(value: Any, depth: int = 0) -> tuple[Any, bool]:
