@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,14 @@ from ..fields import (
     term_list,
     text_value,
 )
-from ..files import YAML_HANDLER, file_text, format_size, read_file, split_front_matter
+from ..files import (
+    YAML_HANDLER,
+    FrontMatter,
+    file_text,
+    format_size,
+    read_file,
+    split_front_matter,
+)
 from ..media import MediaError, parse_enclosures, parse_image
 from ..model import Author, Entry, LocalFile, Media
 from . import _yaml as yamlevents
@@ -52,9 +60,37 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
     warnings: list[BuildWarning] = []
     text = file_text(path, data, warnings)
     conventions = dialects.of(site)
-    fm, body_start, first_line, body_line, handler = split_front_matter(
-        path, text, conventions.front_matter_after_space
-    )
+    front = split_front_matter(path, text, conventions.front_matter_after_space)
+    meta, key_lines = _load_front_matter(path, front, site)
+    warnings += _scrub_escapes(path, meta, front.text, key_lines)
+    problems = Problems(path, key_lines)
+    try:
+        meta, link, extra = conventions.prepare(path, meta, site, problems)
+    except NotAnEntry as e:
+        e.warnings = [*warnings, *e.warnings]
+        raise
+    known = conventions.known_keys
+    extra.update(key_lines=shared(tuple(key_lines.items())), body_line=front.body_line)
+    entry = _entry_from_meta(path, meta, site, problems, link, extra)
+    warnings.extend(problems.warnings)
+    warnings.extend(_likely_typos(path, meta, key_lines, known))
+    if problems.errors:
+        raise BuildErrors(problems.errors, warnings)
+    assert entry is not None
+    warnings += _summary_length(path, entry, meta, key_lines, site)
+    from ._findings import body_warnings  # (it imports render, which imports this module)
+
+    warnings.extend(body_warnings(entry, text[front.body_start :], site))
+    return entry, warnings
+
+
+def _load_front_matter(
+    path: Path, front: FrontMatter, site: Site
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """The front matter's keys and values, and the file line of each key.
+
+    Raises :class:`EntryError` when it is too large, not valid, or not 'key: value' lines."""
+    fm, first_line, handler = front.text, front.first_line, front.handler
     if len(fm) > site.max_front_matter_size:
         raise EntryError(
             f"front matter is larger than max_front_matter_size "
@@ -85,6 +121,15 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
         )
     if key_lines is None:
         key_lines = front_matter_lines(fm, first_line, handler)
+    return meta, key_lines
+
+
+def _scrub_escapes(
+    path: Path, meta: dict[str, Any], fm: str, key_lines: dict[str, int]
+) -> list[BuildWarning]:
+    """Remove from the values of ``meta`` the characters XML cannot carry; an FP201 warning
+    for each value changed."""
+    warnings: list[BuildWarning] = []
     # The text holds no such characters (see file_text): only an escape can make one, and
     # YAML, TOML and JSON escapes all start with a backslash.
     for key in list(meta) if "\\" in fm else ():
@@ -99,34 +144,24 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
                     key_lines.get(key) if isinstance(key, str) else None,
                 )
             )
-    problems = Problems(path, key_lines)
-    try:
-        meta, link, extra = conventions.prepare(path, meta, site, problems)
-    except NotAnEntry as e:
-        e.warnings = [*warnings, *e.warnings]
-        raise
-    known = conventions.known_keys
-    extra.update(key_lines=shared(tuple(key_lines.items())), body_line=body_line)
-    entry = _entry_from_meta(path, meta, site, problems, link, extra)
-    warnings.extend(problems.warnings)
-    warnings.extend(_likely_typos(path, meta, key_lines, known))
-    if problems.errors:
-        raise BuildErrors(problems.errors, warnings)
-    assert entry is not None
-    if entry.summary and len(entry.summary) > site.summary_length:
-        warnings.append(
-            BuildWarning(
-                "FP207",
-                f"summary is {len(entry.summary)} characters, longer than summary_length "
-                f"({site.summary_length}); readers may cut it",
-                path,
-                key_lines.get(first_of(meta, *SUMMARY_KEYS)[0] or "summary"),
-            )
-        )
-    from ._findings import body_warnings  # (it imports render, which imports this module)
+    return warnings
 
-    warnings.extend(body_warnings(entry, text[body_start:], site))
-    return entry, warnings
+
+def _summary_length(
+    path: Path, entry: Entry, meta: dict[str, Any], key_lines: dict[str, int], site: Site
+) -> list[BuildWarning]:
+    """FP207 for a summary longer than ``summary_length``."""
+    if not entry.summary or len(entry.summary) <= site.summary_length:
+        return []
+    return [
+        BuildWarning(
+            "FP207",
+            f"summary is {len(entry.summary)} characters, longer than summary_length "
+            f"({site.summary_length}); readers may cut it",
+            path,
+            key_lines.get(first_of(meta, *SUMMARY_KEYS)[0] or "summary"),
+        )
+    ]
 
 
 def _likely_typos(
@@ -159,61 +194,16 @@ def _entry_from_meta(
 ) -> Entry | None:
     """The entry ``meta`` describes, with ``fields`` for the rest of :class:`Entry` (read
     when it is made: ``make_link`` may add to them), or ``None`` when it has problems, which
-    are added to ``problems``."""
-    title = text_value(meta, "title", problems, required=True)
-    if title is not None and not title:
-        problems.add("title is empty; give the entry a title", "title", code="FP104")
-        title = None
-
-    key, value = first_of(meta, "date")
-    published = None
-    if key is None and DATE_PREFIX.match(path.stem):
-        # 2025-05-01-title.md: midnight of that day, as Jekyll and Zola date posts.
-        published = dialects.date_from_name(path.stem, site.timezone)
-    if key is not None:
-        published = date_value(value, key, site.timezone, problems)
-    elif published is None:
-        problems.add(
-            f"no date; add a line 'date: ...' to the front matter ({DATE_HINT})",
-            line=1,
-            code="FP105",
-        )
-    key, value = first_of(meta, "updated", "lastmod", "last_modified_at")
-    updated = date_value(value, key, site.timezone, problems) if key else None
-    if published and updated and updated < published:
-        updated = None  # an "update" before publication says nothing new
-
-    key, value = first_of(meta, "authors", "author")
-    authors: tuple[Author, ...] = site.authors
-    if key is not None:
-        try:
-            authors = parse_authors(value) or site.authors
-        except ValueError as e:
-            problems.add(f"{key}: {e}", key)
-
-    categories = term_list(meta, ("categories", "category"), problems)
-    tags = term_list(meta, ("tags",), problems)
-    if len(categories) + len(tags) > site.max_categories:
-        problems.add(
-            f"has {len(categories) + len(tags)} categories and tags, more than max_categories "
-            f"({site.max_categories}); keep the ones readers filter by",
-            "categories" if "categories" in meta else "tags",
-            code="FP110",
-        )
+    are added to ``problems`` (in the order the fields are checked here)."""
+    title = _title(meta, problems)
+    published, updated = _dates(path, meta, site, problems)
+    authors = _authors(meta, site, problems)
+    categories, tags = _terms(meta, site, problems)
     summary = None
     key, _ = first_of(meta, *SUMMARY_KEYS)
     if key:
         summary = text_value(meta, key, problems) or None
-
-    draft = False
-    if meta.get("draft") is not None:
-        if isinstance(meta["draft"], bool):
-            draft = meta["draft"]
-        else:
-            problems.add(
-                f"draft must be true or false, not {meta['draft']!r}; write 'draft: true'", "draft"
-            )
-
+    draft = _draft(meta, problems)
     image, enclosures, media_files = _media(meta, site, problems)
 
     slug = make_slug(path, meta, problems)
@@ -244,6 +234,79 @@ def _entry_from_meta(
         media_files=tuple(media_files),
         **{"id": entry_id, **fields},  # a dialect may set the id its generator gives
     )
+
+
+def _title(meta: dict[str, Any], problems: Problems) -> str | None:
+    """The title, required and not empty."""
+    title = text_value(meta, "title", problems, required=True)
+    if title is not None and not title:
+        problems.add("title is empty; give the entry a title", "title", code="FP104")
+        return None
+    return title
+
+
+def _dates(
+    path: Path, meta: dict[str, Any], site: Site, problems: Problems
+) -> tuple[datetime | None, datetime | None]:
+    """The date of publication (required, or given by the file name) and of the last update
+    (``None`` unless later)."""
+    key, value = first_of(meta, "date")
+    published = None
+    if key is None and DATE_PREFIX.match(path.stem):
+        # 2025-05-01-title.md: midnight of that day, as Jekyll and Zola date posts.
+        published = dialects.date_from_name(path.stem, site.timezone)
+    if key is not None:
+        published = date_value(value, key, site.timezone, problems)
+    elif published is None:
+        problems.add(
+            f"no date; add a line 'date: ...' to the front matter ({DATE_HINT})",
+            line=1,
+            code="FP105",
+        )
+    key, value = first_of(meta, "updated", "lastmod", "last_modified_at")
+    updated = date_value(value, key, site.timezone, problems) if key else None
+    if published and updated and updated < published:
+        updated = None  # an "update" before publication says nothing new
+    return published, updated
+
+
+def _authors(meta: dict[str, Any], site: Site, problems: Problems) -> tuple[Author, ...]:
+    """The entry's authors, or else the site's."""
+    key, value = first_of(meta, "authors", "author")
+    authors: tuple[Author, ...] = site.authors
+    if key is not None:
+        try:
+            authors = parse_authors(value) or site.authors
+        except ValueError as e:
+            problems.add(f"{key}: {e}", key)
+    return authors
+
+
+def _terms(
+    meta: dict[str, Any], site: Site, problems: Problems
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The categories and the tags, at most ``max_categories`` of them together."""
+    categories = term_list(meta, ("categories", "category"), problems)
+    tags = term_list(meta, ("tags",), problems)
+    if len(categories) + len(tags) > site.max_categories:
+        problems.add(
+            f"has {len(categories) + len(tags)} categories and tags, more than max_categories "
+            f"({site.max_categories}); keep the ones readers filter by",
+            "categories" if "categories" in meta else "tags",
+            code="FP110",
+        )
+    return categories, tags
+
+
+def _draft(meta: dict[str, Any], problems: Problems) -> bool:
+    """Whether the entry is a draft: ``draft`` is true or false when given."""
+    draft = meta.get("draft")
+    if draft is None:
+        return False
+    if isinstance(draft, bool):
+        return draft
+    problems.add(f"draft must be true or false, not {draft!r}; write 'draft: true'", "draft")
+    return False
 
 
 def _media(
