@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -115,12 +115,57 @@ def scan_all(
     Raises :class:`ConfigError` when there is no entries folder or no entry in it.
     """
     listing = listing or list_entries(site)
-    # Keyed by the listing's path strings: the entries hold the only Path objects (a site of
-    # 100,000 entries would otherwise keep a second one for each, 40 MB).
-    found: dict[str, Entry] = {}
-    digests: dict[str, str] = {}
-    warnings: dict[str, tuple[BuildWarning, ...]] = {}
+    found = _Found()
+    stale = _take_cached(site, cache, listing, found)
     problems: list[FeedpubError] = list(listing.problems)
+    advance = progress("Reading", len(stale))
+    rows: list[tuple[str, int, int, str, str]] = []
+    with Workers(jobs) as own:
+        results = (workers or own).map(_parse_named, site, stale, PARALLEL_MIN)
+        for text, parsed in zip(stale, results, strict=True):  # results come in order
+            advance(1)
+            if parsed.warnings:
+                found.warnings[text] = tuple(parsed.warnings)
+            entry = parsed.entry
+            if entry is None:
+                problems.extend(parsed.errors)
+                continue
+            found.entries[text] = entry
+            found.digests[text] = entry_digest(parsed.file_digest, entry)
+            rows.append(
+                (
+                    listing.names[text],
+                    parsed.size,
+                    parsed.mtime_ns,
+                    parsed.file_digest,
+                    parsed.record,
+                )
+            )
+            if len(rows) >= 1000:  # in batches: one statement per entry costs more
+                cache.store_entries(rows)
+                rows = []
+    cache.store_entries(rows)
+    cache.forget_others(set(listing.names.values()))
+    return _scan_of(listing, found, problems)
+
+
+@dataclass
+class _Found:
+    """What a scan found so far, keyed by the listing's path strings: the entries hold the
+    only Path objects (a site of 100,000 entries would otherwise keep a second one for each,
+    40 MB)."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    #: :func:`entry_digest` of each entry.
+    digests: dict[str, str] = field(default_factory=dict)
+    #: The warnings of each file (of entries, and of files that are none).
+    warnings: dict[str, tuple[BuildWarning, ...]] = field(default_factory=dict)
+
+
+def _take_cached(site: Site, cache: Cache, listing: Listing, found: _Found) -> list[str]:
+    """Take the entries of unchanged files from ``cache`` into ``found``; return the files
+    to parse (new, edited, or an image or enclosure file of theirs changed)."""
+    entries, digests, warnings = found.entries, found.digests, found.warnings
     stale: list[str] = []
     for text in listing.paths:
         if text not in listing.stats:
@@ -140,40 +185,26 @@ def scan_all(
         if cached is None or not media_unchanged(cached.entry.media_files):
             stale.append(text)  # new, edited, or an image or enclosure file changed
             continue
-        found[text], warnings[text] = cached.entry, cached.warnings
+        entries[text], warnings[text] = cached.entry, cached.warnings
         digests[text] = entry_digest(cached.digest, cached.entry)
-    advance = progress("Reading", len(stale))
-    rows: list[tuple[str, int, int, str, str]] = []
-    with Workers(jobs) as own:
-        results = (workers or own).map(_parse_named, site, stale, PARALLEL_MIN)
-        for text, parsed in zip(stale, results, strict=True):  # results come in order
-            _, size, mtime_ns, file_digest, entry, found_warnings, errors, record = parsed
-            advance(1)
-            if found_warnings:
-                warnings[text] = tuple(found_warnings)
-            if entry is None:
-                problems.extend(errors)
-                continue
-            found[text], digests[text] = entry, entry_digest(file_digest, entry)
-            rows.append((listing.names[text], size, mtime_ns, file_digest, record))
-            if len(rows) >= 1000:  # in batches: one statement per entry costs more
-                cache.store_entries(rows)
-                rows = []
-    cache.store_entries(rows)
-    cache.forget_others(set(listing.names.values()))
+    return stale
+
+
+def _scan_of(listing: Listing, found: _Found, problems: list[FeedpubError]) -> Scan:
+    """The :class:`Scan` of what was found, in the listing's order, with ``problems`` and
+    those of entries that share an id or a link."""
     entries: list[Entry] = []
     names: dict[Path, str] = {}
     entry_digests: dict[Path, str] = {}
     for text in listing.paths:
-        entry = found.get(text)
+        entry = found.entries.get(text)
         if entry is not None:
             entries.append(entry)
-            names[entry.path], entry_digests[entry.path] = listing.names[text], digests[text]
-    problems.extend(_duplicates(entries))
+            names[entry.path], entry_digests[entry.path] = listing.names[text], found.digests[text]
     return Scan(
         entries=tuple(entries),
-        warnings=tuple(w for text in listing.paths for w in warnings.get(text, ())),
-        problems=tuple(problems),
+        warnings=tuple(w for text in listing.paths for w in found.warnings.get(text, ())),
+        problems=(*problems, *_duplicates(entries)),
         digests=entry_digests,
         names=names,
     )
