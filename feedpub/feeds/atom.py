@@ -90,8 +90,21 @@ def lint_atom(data: bytes, path: Path, self_url: str) -> list[Finding]:
         return found
     if root.tag != f"{ATOM}feed":
         return [finding("FP302", "no Atom <feed>", path, 1)]
-    line = root.sourceline
     source = Source(data)
+    found += _atom_feed_findings(root, source, path, self_url)
+    feed_author = root.find(f"{ATOM}author") is not None
+    ids: set[str] = set()
+    for entry in root.findall(f"{ATOM}entry"):
+        found += _atom_entry_findings(entry, source, path, feed_author, ids)
+    return found
+
+
+def _atom_feed_findings(
+    root: etree._Element, source: Source, path: Path, self_url: str
+) -> list[Finding]:
+    """The feed's required elements and links, and every date and IRI in the document."""
+    found: list[Finding] = []
+    line = root.sourceline
     for tag in ("id", "title", "updated"):
         if not (root.findtext(f"{ATOM}{tag}") or "").strip():
             found.append(finding("FP302", f"feed has no {tag}", path, line))
@@ -100,7 +113,6 @@ def lint_atom(data: bytes, path: Path, self_url: str) -> list[Finding]:
     links = root.findall(f"{ATOM}link")
     if not any(link.get("rel") == "self" and link.get("href") == self_url for link in links):
         found.append(finding("FP302", f"feed has no link rel=self to {self_url}", path, line))
-    feed_author = root.find(f"{ATOM}author") is not None
     found += link_findings(links, root.find(FH_ARCHIVE) is not None, path, line)
     for element in root.iter(f"{ATOM}updated", f"{ATOM}published"):
         if not RFC3339.match(element.text or ""):
@@ -119,33 +131,37 @@ def lint_atom(data: bytes, path: Path, self_url: str) -> list[Finding]:
                     "FP303", f"{tag} {value!r} is not an absolute IRI", path, element.sourceline
                 )
             )
-    ids: set[str] = set()
-    for entry in root.findall(f"{ATOM}entry"):
-        line = entry.sourceline
-        for tag in ("id", "title", "updated"):
-            if not (entry.findtext(f"{ATOM}{tag}") or "").strip():
-                found.append(finding("FP302", f"entry has no {tag}", path, line))
-        if not feed_author and entry.find(f"{ATOM}author") is None:
-            found.append(finding("FP302", "entry has no author, and the feed has none", path, line))
-        entry_id = entry.findtext(f"{ATOM}id") or ""
-        if entry_id in ids:
-            found.append(finding("FP305", f"id {entry_id} appears twice", path, line))
-        ids.add(entry_id)
-        for element in entry.findall(f"{ATOM}title"):
-            found += _atom_text_findings(element, source, path)
-        content = entry.find(f"{ATOM}content")
-        if content is not None and content.get("type") == "html" and content.text:
-            found += html_findings(content.text, path, line)
-        for link in entry.findall(f"{ATOM}link"):
-            if link.get("rel") == "enclosure":
-                found += enclosure_findings(
-                    link.get("href"), link.get("type"), link.get("length"), False, path, line
-                )
-            elif link.get("rel") in HISTORY_RELS or link.get("rel") == "hub":
-                found.append(
-                    finding("FP310", f"link rel={link.get('rel')} in an entry", path, line)
-                )
-        found += media_findings(entry, path)
+    return found
+
+
+def _atom_entry_findings(
+    entry: etree._Element, source: Source, path: Path, feed_author: bool, ids: set[str]
+) -> list[Finding]:
+    """One entry's findings; ``ids`` holds the ids of the entries before it (and gets its)."""
+    found: list[Finding] = []
+    line = entry.sourceline
+    for tag in ("id", "title", "updated"):
+        if not (entry.findtext(f"{ATOM}{tag}") or "").strip():
+            found.append(finding("FP302", f"entry has no {tag}", path, line))
+    if not feed_author and entry.find(f"{ATOM}author") is None:
+        found.append(finding("FP302", "entry has no author, and the feed has none", path, line))
+    entry_id = entry.findtext(f"{ATOM}id") or ""
+    if entry_id in ids:
+        found.append(finding("FP305", f"id {entry_id} appears twice", path, line))
+    ids.add(entry_id)
+    for element in entry.findall(f"{ATOM}title"):
+        found += _atom_text_findings(element, source, path)
+    content = entry.find(f"{ATOM}content")
+    if content is not None and content.get("type") == "html" and content.text:
+        found += html_findings(content.text, path, line)
+    for link in entry.findall(f"{ATOM}link"):
+        if link.get("rel") == "enclosure":
+            found += enclosure_findings(
+                link.get("href"), link.get("type"), link.get("length"), False, path, line
+            )
+        elif link.get("rel") in HISTORY_RELS or link.get("rel") == "hub":
+            found.append(finding("FP310", f"link rel={link.get('rel')} in an entry", path, line))
+    found += media_findings(entry, path)
     return found
 
 

@@ -98,8 +98,20 @@ def lint_rss(data: bytes, path: Path, self_url: str) -> list[Finding]:
     channel = root.find("channel")
     if root.tag != "rss" or channel is None:
         return [finding("FP302", "no <rss><channel>", path, 1)]
-    line = channel.sourceline
     source = Source(data)
+    found += _rss_channel_findings(channel, source, path, self_url)
+    guids: dict[str, int] = {}
+    for item in channel.findall("item"):
+        found += _rss_item_findings(item, source, path, guids)
+    return found
+
+
+def _rss_channel_findings(
+    channel: etree._Element, source: Source, path: Path, self_url: str
+) -> list[Finding]:
+    """The channel's required elements, its links, and every date in the feed."""
+    found: list[Finding] = []
+    line = channel.sourceline
     for tag in ("title", "link", "description"):
         if not (channel.findtext(tag) or "").strip():
             found.append(finding("FP302", f"channel has no {tag}", path, line))
@@ -121,51 +133,62 @@ def lint_rss(data: bytes, path: Path, self_url: str) -> list[Finding]:
             found.append(
                 finding("FP304", f"{date.tag} {date.text!r} is not RFC 822", path, date.sourceline)
             )
-    guids: dict[str, int] = {}
-    for item in channel.findall("item"):
-        line = item.sourceline
-        title = item.findtext("title")
-        if not title and not item.findtext("description"):
-            found.append(finding("FP302", "item has neither title nor description", path, line))
-        for element in (*item.findall("title"), *item.findall("category")):
-            found += _rss_text_findings(element, source, path)
-        if not is_absolute(item.findtext("link")):
-            found.append(finding("FP303", "item link is not an absolute URL", path, line))
-        guid = item.find("guid")
-        if guid is not None:
-            if guid.text in guids:
-                found.append(finding("FP305", f"guid {guid.text} appears twice", path, line))
-            guids[guid.text or ""] = line
-            if guid.get("isPermaLink", "true") == "true" and not is_absolute(guid.text):
-                found.append(finding("FP303", "permalink guid is not an absolute URL", path, line))
-        authors = item.findall("author")
-        for author in authors:
-            if not RSS_AUTHOR.match(author.text or ""):
-                found.append(
-                    finding("FP306", f"author {author.text!r} is not an e-mail address", path, line)
-                )
-        if authors and item.find(DC_CREATOR) is not None:
-            found.append(finding("FP306", "item has both author and dc:creator", path, line))
-        for markup in (item.findtext(CONTENT_ENCODED), item.findtext("description")):
-            if markup:
-                found += html_findings(markup, path, line)
-        enclosures = item.findall("enclosure")
-        if len(enclosures) > 1:
+    return found
+
+
+def _rss_item_findings(
+    item: etree._Element, source: Source, path: Path, guids: dict[str, int]
+) -> list[Finding]:
+    """One item's findings; ``guids`` holds the guids of the items before it (and gets its)."""
+    found: list[Finding] = []
+    line = item.sourceline
+    title = item.findtext("title")
+    if not title and not item.findtext("description"):
+        found.append(finding("FP302", "item has neither title nor description", path, line))
+    for element in (*item.findall("title"), *item.findall("category")):
+        found += _rss_text_findings(element, source, path)
+    if not is_absolute(item.findtext("link")):
+        found.append(finding("FP303", "item link is not an absolute URL", path, line))
+    guid = item.find("guid")
+    if guid is not None:
+        if guid.text in guids:
+            found.append(finding("FP305", f"guid {guid.text} appears twice", path, line))
+        guids[guid.text or ""] = line
+        if guid.get("isPermaLink", "true") == "true" and not is_absolute(guid.text):
+            found.append(finding("FP303", "permalink guid is not an absolute URL", path, line))
+    authors = item.findall("author")
+    for author in authors:
+        if not RSS_AUTHOR.match(author.text or ""):
             found.append(
-                finding(
-                    "FP309", f"item has {len(enclosures)} enclosures; RSS allows one", path, line
-                )
+                finding("FP306", f"author {author.text!r} is not an e-mail address", path, line)
             )
-        for enclosure in enclosures:
-            found += enclosure_findings(
-                enclosure.get("url"),
-                enclosure.get("type"),
-                enclosure.get("length"),
-                True,
-                path,
-                line,
-            )
-        found += media_findings(item, path)
+    if authors and item.find(DC_CREATOR) is not None:
+        found.append(finding("FP306", "item has both author and dc:creator", path, line))
+    for markup in (item.findtext(CONTENT_ENCODED), item.findtext("description")):
+        if markup:
+            found += html_findings(markup, path, line)
+    found += _rss_enclosure_findings(item, path, line)
+    found += media_findings(item, path)
+    return found
+
+
+def _rss_enclosure_findings(item: etree._Element, path: Path, line: int | None) -> list[Finding]:
+    """An item's enclosures: one at most, each with a URL, a media type and a length."""
+    found: list[Finding] = []
+    enclosures = item.findall("enclosure")
+    if len(enclosures) > 1:
+        found.append(
+            finding("FP309", f"item has {len(enclosures)} enclosures; RSS allows one", path, line)
+        )
+    for enclosure in enclosures:
+        found += enclosure_findings(
+            enclosure.get("url"),
+            enclosure.get("type"),
+            enclosure.get("length"),
+            True,
+            path,
+            line,
+        )
     return found
 
 
