@@ -57,7 +57,7 @@ class Taxonomy(NamedTuple):
 
     #: The setting that turns these feeds on (an attribute of :class:`Site`).
     setting: str
-    #: The folder their folders are in: ``categories/business/``.
+    #: The folder holding one folder per name (``categories``: ``categories/business/``).
     folder: str
     #: What one name is, in messages.
     kind: str
