@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,6 +24,11 @@ from .config import load_site
 from .errors import BuildErrors, ConfigError, FeedpubError, display_path
 from .model import ARCHIVE_FOLDER, ATOM_NAME, JSON_NAME, RSS_NAME, BuildResult, Site
 from .pipeline import build as run_build
+
+if TYPE_CHECKING:
+    import threading
+
+    from .serve import FeedServer
 
 
 @contextmanager
@@ -232,6 +237,10 @@ class _ProgressBar:
             self.bar = None
 
 
+# Each command's docstring is its --help text and its page in docs/commands/ (click and
+# mkdocs-click make both from it): the help, not the code, makes some of them long.
+
+
 @main.command()
 @_site_options
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but warnings and errors.")
@@ -410,28 +419,42 @@ def serve(
     try:
         server.start()
         _echo(f"serving {display_path(site.output)}/ at {server.url} (Ctrl-C to stop)", bold=True)
-        while watch is None and not stop.wait(3600):
-            pass
-        while watch is not None:
-            click.echo(f"watching {display_path(site.entries)}/ and the settings for changes")
-            watched = site.entries.resolve()
-            for changed in watch:
-                names = sorted(display_path(p) for p in changed if p.exists())
-                click.echo(f"changed: {', '.join(names) or 'files removed'}")
-                site = rebuild() or site
-                server.root = site.output
-                if site.entries.resolve() != watched:
-                    break  # the settings name another entries folder: watch that one
-            else:
-                break  # stopped
-            watch = changes(site, stop)
-            next(watch)
+        _watch_and_rebuild(site, server, watch, stop, rebuild)
     except KeyboardInterrupt:
         pass
     finally:
         stop.set()
         server.stop()
     click.echo("stopped")
+
+
+def _watch_and_rebuild(
+    site: Site,
+    server: FeedServer,
+    watch: Iterator[set[Path]] | None,
+    stop: threading.Event,
+    rebuild: Callable[[], Site | None],
+) -> None:
+    """Serve until stopped; with a ``watch``, build again on every change it reports (and
+    follow the settings to another entries folder)."""
+    while watch is None and not stop.wait(3600):
+        pass
+    while watch is not None:
+        click.echo(f"watching {display_path(site.entries)}/ and the settings for changes")
+        watched = site.entries.resolve()
+        for changed in watch:
+            names = sorted(display_path(p) for p in changed if p.exists())
+            click.echo(f"changed: {', '.join(names) or 'files removed'}")
+            site = rebuild() or site
+            server.root = site.output
+            if site.entries.resolve() != watched:
+                break  # the settings name another entries folder: watch that one
+        else:
+            break  # stopped
+        from .serve import changes
+
+        watch = changes(site, stop)
+        next(watch)
 
 
 def _feed_files(result: BuildResult) -> list[Path]:

@@ -635,6 +635,11 @@ def item_findings(pair: Pair) -> list[Finding]:
         return [
             Finding("FP423", f"{new} is only in feedpub's feed: readers show it as new", None, new)
         ]
+    return _identity_findings(old, new) + _note_findings(old, new)
+
+
+def _identity_findings(old: Item, new: Item) -> list[Finding]:
+    """What a subscriber sees of a matched item: a new id (shown again), another link."""
     found = []
     if old.identity != new.identity:
         found.append(
@@ -656,6 +661,12 @@ def item_findings(pair: Pair) -> list[Finding]:
                 new,
             )
         )
+    return found
+
+
+def _note_findings(old: Item, new: Item) -> list[Finding]:
+    """The differences a subscriber hardly notices: title, dates, authors, categories, text."""
+    found = []
     if old.title != new.title:
         found.append(Finding("FP430", f"{old}: title changes to '{new.title}'", old, new))
     for what, before, after in (
