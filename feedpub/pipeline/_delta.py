@@ -13,33 +13,43 @@ Anything else returns ``None``, and :func:`feedpub.pipeline.build` takes the ful
 removed, unreadable or wrong, an edit that may move its entry, other settings or flags, an
 entry come due, a new category, tag or author, more than a few changed files. The tests
 (``tests/test_delta.py``) check that both paths write the same bytes and warnings.
+
+What to do is decided, without reading or writing anything, in feedpub/pipeline/_decide.py;
+this module reads what that needs (the changed files, the entries of the feeds concerned, the
+manifest) and then does what it decided.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..cache import Cache, content_hash, digest
+from ..cache import Cache, EntryRow, content_hash, digest
 from ..errors import BuildWarning, FeedpubError
 from ..files import read_file
 from ..model import INDEX_NAME, MANIFEST_NAME, PREVIEW_MAX, BuildResult, Entry, FeedPlan, Site
-from ..plan import TAXONOMIES, carried, select, slug_of, upcoming_moments
+from ..plan import carried, upcoming_moments
 from ..scan import Listing, entry_digest, parse_files
-from ._full import checked_warnings
+from ._decide import Changes, Decision, decide, new_ids_unique, place, recorded_warnings
 from ._output import Content
 from ._record import (
+    BuildRecord,
+    RecordedFeed,
+    checked_warnings,
     come_due,
     feed_keys,
     file_stat,
+    flat,
     is_ours,
     manifest_bytes,
     media_untouched,
     note_unannounced,
     outputs_untouched,
     read_manifest,
+    save_record,
     write_site,
 )
 from ._render import feed_outputs, render_into, rendered_items, sharing
@@ -48,26 +58,58 @@ from ._render import feed_outputs, render_into, rendered_items, sharing
 DELTA_MAX = 16
 
 
-def _placement(entry: Entry) -> tuple[Any, ...]:
-    """Everything that decides which feeds carry an entry, where, and under which id."""
-    dates = (entry.date, entry.updated, entry.publish_date, entry.expiry_date)
-    return (
-        *(d.isoformat() if d else None for d in dates),
-        entry.draft,
-        entry.categories,
-        entry.tags,
-        entry.authors,
-        entry.id,
-        entry.link,
-        entry.slug,
-    )
+@dataclass(frozen=True)
+class _Found:
+    """Which entry files changed since the last build (see :func:`_changed_files`)."""
+
+    #: Size, time and content hash of every entry the cache holds (the last build's), by name.
+    rows: Mapping[str, tuple[int, int, str]]
+    #: The files changed or new (the listing's path strings).
+    changed: list[str]
+    #: Files touched but not changed: their new size and time, by name.
+    touched: list[tuple[str, int, int]]
+    #: Files the cache holds that are still there.
+    kept: int
+
+
+@dataclass(frozen=True)
+class _Read:
+    """The changed files, read (see :func:`_read_changes`)."""
+
+    changes: Changes
+    #: What the reading said of each changed file, by the listing's path string.
+    warnings: dict[str, list[BuildWarning]]
+    #: What each changed entry's feed items depend on, by path.
+    digests: dict[Path, str]
+    #: The changed entries as the cache will store them.
+    rows: list[EntryRow]
+
+
+@dataclass(frozen=True)
+class _Work:
+    """Everything a delta build writes from, once it is decided and read."""
+
+    last: BuildRecord
+    found: _Found
+    read: _Read
+    decision: Decision
+    #: Every feed after this build, and those of them written again (indexes).
+    plans: tuple[RecordedFeed, ...]
+    redone: frozenset[int]
+    #: The entries of the feeds written again or joined, by file name; their digests by path.
+    entries: dict[str, Entry]
+    digests: dict[Path, str]
+    #: The manifest as read (changed and written again), or ``None`` when it stays as it is.
+    manifest: dict[str, Any] | None
+    #: The last build's warnings about each entry file, by the listing's path string.
+    old_warnings: dict[str, list[BuildWarning]]
 
 
 def delta_build(
     site: Site,
     store: Cache,
     listing: Listing,
-    last: dict[str, Any],
+    last: BuildRecord,
     key: str,
     now: datetime,
     drafts: bool,
@@ -77,31 +119,46 @@ def delta_build(
     """Build from the ``last`` build's record (made with the same settings and flags) when
     only a few entries were edited or added since; ``None`` when the full path must run.
     ``key`` is what this build's record is known by (see :func:`feedpub.pipeline.build`)."""
-    try:
-        plans = [(str(f), str(t), [str(rel) for rel in rels]) for f, t, rels in last["plans"]]
-        feeds = {str(name): str(value) for name, value in last["feeds"].items()}
-        scanned = int(last["scanned"])
-        count = int(last["published"])  # entries published, in the feeds or beyond limit
-        media = {(str(name), int(size), int(ns)) for name, size, ns in last.get("media", ())}
-        old_warnings = _recorded_warnings(last["warnings"], set(listing.paths))
-    except (KeyError, TypeError, ValueError, AttributeError):
+    old_warnings = recorded_warnings(last.warnings, set(listing.paths))
+    if old_warnings is None or not _worth_trying(site, store, listing, last, now):
         return None
-    if (
-        not plans
-        or not plans[0][2]  # an empty main feed takes its date from every entry
-        or old_warnings is None
+    found = _changed_files(site, store, listing)
+    if found is None:
+        return None
+    read = _read_changes(site, store, listing, found)
+    if read is None:
+        return None
+    decision = decide(last, site, read.changes, drafts=drafts, future=future, now=now)
+    if decision is None:
+        return None
+    work = _with_entries(site, store, listing, last, found, read, decision, old_warnings)
+    if work is None:
+        return None
+    lap("scan")
+    return _apply(site, store, listing, work, key, now, drafts, future, lap)
+
+
+def _worth_trying(
+    site: Site, store: Cache, listing: Listing, last: BuildRecord, now: datetime
+) -> bool:
+    """Whether the ``last`` build's record can be built on at all."""
+    return not (
+        not last.plans
+        or not last.plans[0].entries  # an empty main feed takes its date from every entry
         or site.archive  # archive documents: the full path places every entry
         or listing.problems
         or store.problem
-        or INDEX_NAME not in last.get("outputs", {})  # ours to write, and written last time
+        or INDEX_NAME not in last.outputs  # ours to write, and written last time
         or come_due(last, now)
         or not outputs_untouched(site, last)
         or not media_untouched(last)  # an image or enclosure file changed
-    ):
-        return None
+    )
 
-    # Which files changed since the last build. Its record is dropped whenever the cached
-    # entries change, so the cache holds the entries that build read, no other.
+
+def _changed_files(site: Site, store: Cache, listing: Listing) -> _Found | None:
+    """Which files changed since the last build. Its record is dropped whenever the cached
+    entries change, so the cache holds the entries that build read, no other. ``None`` when
+    a file was removed or more than :data:`DELTA_MAX` changed."""
     rows = store.files()
     changed: list[str] = []
     touched: list[tuple[str, int, int]] = []
@@ -125,60 +182,53 @@ def delta_build(
             return None
     if kept != len(rows):
         return None  # an entry file was removed
+    return _Found(rows, changed, touched, kept)
 
-    # Read the changed files: each must be an edit that moves nothing, or a new entry.
-    texts = {str(Path(text)): text for text in changed}
-    new_warnings: dict[str, list[BuildWarning]] = {}
+
+def _read_changes(site: Site, store: Cache, listing: Listing, found: _Found) -> _Read | None:
+    """Read the changed files, and the cached entries of those edited; ``None`` when one
+    has errors or is no entry any more (the full path reports every problem, and removes
+    what is gone)."""
+    texts = {str(Path(text)): text for text in found.changed}
+    warnings: dict[str, list[BuildWarning]] = {}
     edited: dict[str, Entry] = {}
+    before: dict[str, Entry | None] = {}
     added: dict[str, Entry] = {}
     digests: dict[Path, str] = {}
-    fresh_rows = []
-    for path, size, mtime_ns, file_digest, entry, warnings, errors, record in parse_files(
-        site, [Path(text) for text in changed]
-    ):
-        text = texts[str(path)]
+    rows = []
+    for parsed in parse_files(site, [Path(text) for text in found.changed]):
+        text = texts[str(parsed.path)]
         rel = listing.names[text]
-        if errors or (entry is None and rel in rows):
-            return None  # the full path reports every problem, and removes what is gone
-        new_warnings[text] = warnings
-        if entry is None:
+        if parsed.errors or (parsed.entry is None and rel in found.rows):
+            return None
+        warnings[text] = parsed.warnings
+        if parsed.entry is None:
             continue  # a page its dialect does not publish, as last time
-        if rel in rows:
-            before = store.entries({rel: path}).get(rel)
-            if before is None or _placement(before.entry) != _placement(entry):
-                return None
-            if before.entry.media_files != entry.media_files:
-                return None  # the media files the build depends on changed
-            edited[rel] = entry
+        if rel in found.rows:
+            cached = store.entries({rel: parsed.path}).get(rel)
+            before[rel] = cached.entry if cached else None
+            edited[rel] = parsed.entry
         else:
-            added[rel] = entry
-            media.update(entry.media_files)
-        digests[path] = entry_digest(file_digest, entry)
-        fresh_rows.append((rel, size, mtime_ns, file_digest, record))
+            added[rel] = parsed.entry
+        digests[parsed.path] = entry_digest(parsed.file_digest, parsed.entry)
+        rows.append(EntryRow(rel, parsed.size, parsed.mtime_ns, parsed.file_digest, parsed.record))
+    return _Read(Changes(edited, before, added), warnings, digests, rows)
 
-    # Each new entry joins the feeds it qualifies for, all of which exist already.
-    where = {folder: i for i, (folder, _, _) in enumerate(plans)}
-    joining: dict[int, list[str]] = {}
-    for rel, entry in added.items():
-        if not select((entry,), limit=0, drafts=drafts, future=future, now=now):
-            continue  # a draft or future entry: in no feed (yet)
-        count += 1
-        targets = [0]
-        for setting, folder, _, names_of in TAXONOMIES:
-            if not getattr(site, setting):
-                continue
-            names = names_of(entry)
-            if len(set(names)) != len(names):
-                return None
-            for name in names:
-                i = where.get(f"{folder}/{slug_of(name)}/")
-                if i is None or plans[i][1] != f"{site.title} \u2014 {name}":
-                    return None  # a new feed, or a name spelled another way
-                targets.append(i)
-        for i in targets:
-            joining.setdefault(i, []).append(rel)
-    redone = {i for i, (_, _, rels) in enumerate(plans) if not edited.keys().isdisjoint(rels)}
-    wanted = {rel for i in redone | joining.keys() for rel in plans[i][2]} - edited.keys()
+
+def _with_entries(
+    site: Site,
+    store: Cache,
+    listing: Listing,
+    last: BuildRecord,
+    found: _Found,
+    read: _Read,
+    decision: Decision,
+    old_warnings: dict[str, list[BuildWarning]],
+) -> _Work | None:
+    """Read the entries of the feeds written again or joined from the cache, place the new
+    ones, and read the manifest if it changes; ``None`` when one of them cannot be had."""
+    changes = read.changes
+    wanted = decision.wanted(last.plans, changes.edited)
     paths = {}
     for text in listing.paths:
         if listing.names[text] in wanted:
@@ -186,141 +236,183 @@ def delta_build(
     from_cache = store.entries(paths)
     if len(from_cache) != len(wanted):
         return None
-    entries = {rel: c.entry for rel, c in from_cache.items()} | edited | added
+    entries = {rel: c.entry for rel, c in from_cache.items()} | {**changes.edited, **changes.added}
+    digests = dict(read.digests)
     digests.update((c.entry.path, entry_digest(c.digest, c.entry)) for c in from_cache.values())
-    for i, rels in joining.items():
-        folder, title, had = plans[i]
-        newest = sorted(
-            had + rels, key=lambda r: (-entries[r].date.timestamp(), str(entries[r].path))
-        )
-        newest = newest[: site.limit] if site.limit else newest
-        if newest != had:
-            plans[i] = (folder, title, newest)
-            redone.add(i)
+    plans, redone = place(last.plans, decision, entries, site.limit)
+    manifest = None
+    if changes.added or 0 in redone:
+        manifest = _manifest_to_change(site, found, changes.added, 0 in redone)
+        if manifest is None:
+            return None
+    return _Work(
+        last, found, read, decision, plans, redone, entries, digests, manifest, old_warnings
+    )
 
-    # The manifest: a new entry's id and link must be unlike every other's, and it changes
-    # with index.html, which previews the main feed.
-    manifest: dict[str, Any] = {}
-    if added or 0 in redone:
-        manifest = read_manifest(site)
-        records = manifest.get("entries")
-        if not isinstance(records, dict) or records.keys() != rows.keys():
-            return None
-        if 0 in redone and not is_ours(site.output / INDEX_NAME, manifest.get("index_html")):
-            return None
-        try:
-            ids = {record["id"] for record in records.values()}
-            links = {record["link"] for record in records.values()}
-        except (KeyError, TypeError):
-            return None
-        for entry in added.values():
-            if entry.id in ids or entry.link in links:
-                return None  # the full path says which entries share it
-            ids.add(entry.id)
-            links.add(entry.link)
-    lap("scan")
 
+def _manifest_to_change(
+    site: Site, found: _Found, added: Mapping[str, Entry], index: bool
+) -> dict[str, Any] | None:
+    """The manifest, which changes with a new entry (its id and link must be unlike every
+    other's) and with index.html (``index``: written again, as it previews the main feed);
+    ``None`` when it is not the last build's, or index.html is not ours."""
+    manifest = read_manifest(site)
+    records = manifest.get("entries")
+    if not isinstance(records, dict) or records.keys() != found.rows.keys():
+        return None
+    if index and not is_ours(site.output / INDEX_NAME, manifest.get("index_html")):
+        return None
+    return manifest if new_ids_unique(records, added) else None
+
+
+def _apply(
+    site: Site,
+    store: Cache,
+    listing: Listing,
+    work: _Work,
+    key: str,
+    now: datetime,
+    drafts: bool,
+    future: bool,
+    lap: Callable[[str], None],
+) -> BuildResult:
+    """Store the changed entries, write the feeds again that need it (and index.html and the
+    manifest), and record the build."""
     # The entries are stored now; what may still fail (the feed checks, the writing) leaves
     # no build record behind (store_entries forgets it), so the next build is a full one.
-    store.store_entries(fresh_rows)
-    for rel, size, mtime_ns in touched:
+    store.store_entries(work.read.rows)
+    for rel, size, mtime_ns in work.found.touched:
         store.restat(rel, size, mtime_ns)
-    again = [
-        (plans[i][2], FeedPlan(plans[i][0], plans[i][1], [entries[rel] for rel in plans[i][2]]))
-        for i in sorted(redone)
-    ]
-    outputs: dict[str, Content | None] = dict.fromkeys(last["outputs"])
+    again = [(work.plans[i], _feed_plan(work.plans[i], work.entries)) for i in sorted(work.redone)]
+    outputs: dict[str, Content | None] = dict.fromkeys(work.last.outputs)
+    checked = _feeds_again(site, store, work, [plan for _, plan in again], outputs)
+    lap("render")
+    _index_and_manifest(site, store, work, [plan for _, plan in again], outputs)
+    written, unchanged = write_site(
+        site, outputs, work.last, sharing=sharing([plan for _, plan in again], store, None)
+    )
+    lap("write")
+    found = _entry_warnings(listing, work.read.warnings, work.old_warnings)
+    warnings = found + flat(checked)
+    if store.problem:  # the cache failed on the way: what the full path says then
+        warnings.append(BuildWarning("FP210", store.problem))
+    note_unannounced(site, written, [FeedPlan(p.folder, p.title, []) for p in work.plans])
+    added = work.read.changes.added
+    upcoming = upcoming_moments(added.values(), drafts=drafts, future=future, now=now)
+    if work.last.horizon:
+        upcoming.append(work.last.horizon)
+    record = replace(
+        work.last,
+        key=key,
+        horizon=min(upcoming) if upcoming else None,
+        outputs={name: file_stat(site.output / name) for name in sorted(outputs)},
+        media=work.decision.media,
+        feeds={**work.last.feeds, **_feed_keys(site, work, again)},
+        plans=work.plans,
+        scanned=work.last.scanned + len(added),
+        published=work.decision.published,
+        warnings=tuple(found),
+        checked=checked,
+    )
+    save_record(store, record)
+    return BuildResult(
+        scanned=record.scanned,
+        published=record.published,
+        written=tuple(p for p in written if p.name != MANIFEST_NAME),
+        unchanged=tuple(p for p in unchanged if p.name != MANIFEST_NAME),
+        warnings=tuple(warnings),
+        cache_hits=work.found.kept - len(work.read.changes.edited),
+    )
+
+
+def _feed_keys(
+    site: Site, work: _Work, again: list[tuple[RecordedFeed, FeedPlan]]
+) -> dict[str, str]:
+    """The keys of the files of the feeds written ``again`` (see :func:`feed_keys`)."""
+    keys: dict[str, str] = {}
+    for recorded, plan in again:
+        carried_entries = [
+            (rel, work.digests[e.path])
+            for rel, e in zip(recorded.entries, plan.entries, strict=True)
+        ]
+        keys.update(feed_keys(site, plan, carried_entries))
+    return keys
+
+
+def _feed_plan(recorded: RecordedFeed, entries: Mapping[str, Entry]) -> FeedPlan:
+    return FeedPlan(recorded.folder, recorded.title, [entries[rel] for rel in recorded.entries])
+
+
+def _feeds_again(
+    site: Site,
+    store: Cache,
+    work: _Work,
+    again: list[FeedPlan],
+    outputs: dict[str, Content | None],
+) -> dict[str, tuple[BuildWarning, ...]]:
+    """Render the entries of the feeds ``again`` and add those feeds to ``outputs``; what
+    :func:`feedpub.pipeline._verify.check_written` says of them, and the last build's for
+    the others (see :func:`checked_warnings`)."""
     fresh: dict[str, list[BuildWarning]] = {}
     if again:  # (rendering and feedgen are not even loaded for an entry in no feed)
-        render_into(site, carried([plan for _, plan in again]), digests, store, jobs=1)
-        outputs.update(feed_outputs(site, (), [plan for _, plan in again], digests, store))
+        render_into(site, carried(again), work.digests, store, jobs=1)
+        outputs.update(feed_outputs(site, (), again, work.digests, store))
         from ._verify import check_written  # what check says of the feeds, before writing
 
         # The last build checked every entry its feeds carried: only what changed is new.
-        verified = {e.path for rel, e in entries.items() if rel not in edited and rel not in added}
-        rel_of = {e.path: rel for rel, e in entries.items()}
-        fresh = check_written(
-            site, [plan for _, plan in again], outputs, digests, store, rel_of, verified
-        )
-    checked, checked_record = checked_warnings(
-        [name for folder, _, _ in plans for name in FeedPlan(folder, "", []).names],
-        list(dict.fromkeys(rel for _, _, rels in plans for rel in rels)),
+        changes = work.read.changes
+        verified = {
+            e.path
+            for rel, e in work.entries.items()
+            if rel not in changes.edited and rel not in changes.added
+        }
+        rel_of = {e.path: rel for rel, e in work.entries.items()}
+        fresh = check_written(site, again, outputs, work.digests, store, rel_of, verified)
+    return checked_warnings(
+        [name for p in work.plans for name in FeedPlan(p.folder, "", []).names],
+        list(dict.fromkeys(rel for p in work.plans for rel in p.entries)),
         fresh,
-        last.get("checked"),
+        work.last.checked,
     )
-    lap("render")
-    if 0 in redone:
-        # index.html previews the main feed (feeds.opml and feed.xsl stay as they are).
+
+
+def _index_and_manifest(
+    site: Site,
+    store: Cache,
+    work: _Work,
+    again: list[FeedPlan],
+    outputs: dict[str, Content | None],
+) -> None:
+    """Add index.html to ``outputs`` when it previews a main feed written again (feeds.opml
+    and feed.xsl stay as they are), and the manifest when it changed."""
+    manifest = work.manifest
+    if 0 in work.redone and manifest is not None:
         from ..feeds.discovery import feed_links, index_html
 
-        preview = rendered_items(site, again[0][1].entries[:PREVIEW_MAX], digests, store)
-        announced = feed_links(site, [(folder, title) for folder, title, _ in plans])
+        preview = rendered_items(site, again[0].entries[:PREVIEW_MAX], work.digests, store)
+        announced = feed_links(site, [(p.folder, p.title) for p in work.plans])
         page = outputs[INDEX_NAME] = index_html(site, announced, preview())
         manifest["index_html"] = digest(page)
-    if added or 0 in redone:
+    if manifest is not None:
+        added = work.read.changes.added
         records = {rel: {"id": e.id, "link": e.link} for rel, e in added.items()}
         manifest["entries"] = dict(sorted({**manifest["entries"], **records}.items()))
         outputs[MANIFEST_NAME] = manifest_bytes(manifest)
     else:
         outputs[MANIFEST_NAME] = None
-    written, unchanged = write_site(
-        site, outputs, last, sharing=sharing([plan for _, plan in again], store, None)
-    )
-    lap("write")
 
-    noted = new_warnings.keys() | old_warnings.keys()
-    warnings = [
+
+def _entry_warnings(
+    listing: Listing,
+    new: Mapping[str, list[BuildWarning]],
+    old: Mapping[str, list[BuildWarning]],
+) -> list[BuildWarning]:
+    """The warnings about entry files, in the listing's order: what reading said of the
+    changed ones, the last build's of the others."""
+    noted = new.keys() | old.keys()
+    return [
         w
         for text in listing.paths
         if text in noted
-        for w in (new_warnings[text] if text in new_warnings else old_warnings[text])
+        for w in (new[text] if text in new else old[text])
     ]
-    found = list(warnings)
-    warnings += checked
-    if store.problem:  # the cache failed on the way: what the full path says then
-        warnings.append(BuildWarning("FP210", store.problem))
-    for rels, plan in again:
-        carried_entries = [
-            (rel, digests[e.path]) for rel, e in zip(rels, plan.entries, strict=True)
-        ]
-        feeds.update(feed_keys(site, plan, carried_entries))
-    upcoming = upcoming_moments(added.values(), drafts=drafts, future=future, now=now)
-    if last.get("horizon"):
-        upcoming.append(datetime.fromisoformat(last["horizon"]))
-    note_unannounced(site, written, [FeedPlan(folder, title, []) for folder, title, _ in plans])
-    store.save_build(
-        {
-            **last,
-            "key": key,
-            "horizon": min(upcoming).isoformat() if upcoming else None,
-            "outputs": {name: list(file_stat(site.output / name)) for name in sorted(outputs)},
-            "media": sorted(media),
-            "feeds": feeds,
-            "plans": [list(plan) for plan in plans],
-            "scanned": scanned + len(added),
-            "published": count,
-            "warnings": [w.record() for w in found],
-            "checked": checked_record,
-        }
-    )
-    return BuildResult(
-        scanned=scanned + len(added),
-        published=count,
-        written=tuple(p for p in written if p.name != MANIFEST_NAME),
-        unchanged=tuple(p for p in unchanged if p.name != MANIFEST_NAME),
-        warnings=tuple(warnings),
-        cache_hits=kept - len(edited),
-    )
-
-
-def _recorded_warnings(
-    recorded: list[list[Any]], known: set[str]
-) -> dict[str, list[BuildWarning]] | None:
-    """The last build's warnings about each entry file, by path; ``None`` when some warning
-    is about no file the listing has (so they could not be put back in order)."""
-    by_path: dict[str, list[BuildWarning]] = {}
-    for code, message, path, line in recorded:
-        if path not in known:
-            return None
-        by_path.setdefault(path, []).append(BuildWarning(code, message, Path(path), line))
-    return by_path

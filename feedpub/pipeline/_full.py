@@ -1,11 +1,13 @@
-"""A full build of every feed (:func:`build`), and what it hands to the delta path."""
+"""A build (:func:`build`): nothing to do when nothing changed since the last build, the
+delta path (feedpub/pipeline/_delta.py) when a few entries were edited or added, else the full
+path: scan, plan, render, make the outputs, check them, write them, and record the build."""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,7 @@ from ..model import (
     BuildResult,
     FeedPlan,
     Progress,
+    Scan,
     Site,
     no_progress,
 )
@@ -31,9 +34,13 @@ from ..workers import Heap, Workers
 from ._lock import build_lock
 from ._output import Content
 from ._record import (
+    BuildRecord,
+    RecordedFeed,
     all_feed_keys,
     archive_changes,
+    checked_warnings,
     file_stat,
+    flat,
     full_archives,
     id_changes,
     is_ours,
@@ -41,7 +48,9 @@ from ._record import (
     note_unannounced,
     previous_outputs,
     read_manifest,
+    read_record,
     same_stat,
+    save_record,
     still_current,
     write_site,
 )
@@ -75,14 +84,7 @@ def build(
     waited for, ``waiting`` told once which process holds it, at most ``site.lock_timeout``
     seconds, then :class:`feedpub.pipeline.LockTimeout` is raised.
     """
-    timings: list[tuple[str, float]] = []
-    clock = time.perf_counter()
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        timings.append((stage, time.perf_counter() - clock))
-        clock = time.perf_counter()
-
+    clock = _Clock()
     check_folders(site)  # before anything is read or written
     check_entries_folder(site)  # (no entries: no site here; nothing made, not even the lock)
     with (
@@ -94,33 +96,19 @@ def build(
         now = now or current_time()  # (after waiting for another build)
         listing = list_entries(site)
         key = digest(json.dumps([str(site), drafts, future, listing.fingerprint()]).encode())
-        last = store.last_build()
+        last = read_record(store)
         if last and still_current(site, last, key, now):
             # Nothing that a feed depends on changed since the last build: done.
-            lap("scan")
-            return BuildResult(
-                scanned=last["scanned"],
-                published=last["published"],
-                written=(),
-                unchanged=tuple(site.output / n for n in last["outputs"] if n != MANIFEST_NAME),
-                warnings=tuple(
-                    BuildWarning.from_record(record)
-                    for record in [
-                        *last["warnings"],
-                        *(w for found in (last.get("checked") or {}).values() for w in found),
-                    ]
-                ),
-                cache_hits=len(listing.paths),
-                timings=tuple(timings),
-            )
-        settings = digest(json.dumps([str(site), drafts, future]).encode())
-        if last and last.get("settings") == settings:
+            clock.lap("scan")
+            return _as_last_time(site, last, len(listing.paths), clock)
+        asked = _Asked(site, drafts, future, now, jobs, progress)
+        if last and last.settings == asked.settings:
             from ._delta import delta_build
 
             # A few entries edited or added: redo only the feeds they are in.
-            result = delta_build(site, store, listing, last, key, now, drafts, future, lap)
+            result = delta_build(site, store, listing, last, key, now, drafts, future, clock.lap)
             if result is not None:
-                return replace(result, timings=tuple(timings))
+                return replace(result, timings=clock.timings)
         with Workers(
             jobs, preload=("feedpub.render",)
         ) as workers:  # for the scan, and then for rendering
@@ -128,120 +116,216 @@ def build(
             scanned = scan_all(site, store, jobs, listing, progress, workers)
             del listing  # what it holds for each file is not needed any more
             heap.settle()
-            if scanned.problems:
-                raise BuildErrors(scanned.problems, scanned.warnings)
-            warnings = list(scanned.warnings) + id_changes(site, scanned.entries, scanned.names)
-            lap("scan")
-            plans = plan_feeds(site, scanned.entries, drafts=drafts, future=future, now=now)
-            chosen = plans[0].entries
-            count = len(published_entries(scanned.entries, drafts=drafts, future=future, now=now))
-            render_into(site, carried(plans), scanned.digests, store, jobs, progress, workers)
-        lap("render")
-        outputs: dict[str, Content | None] = dict(
-            feed_outputs(site, scanned.entries, plans, scanned.digests, store)
-        )
-        keys = all_feed_keys(site, plans, scanned)
-        made_before = (last or {}).get("feeds", {})
-        stats_before = (last or {}).get("outputs", {})
-        for name in outputs:
-            # A feed whose entries and settings are as last time, and whose file is as that
-            # build left it, is kept without being made again.
-            if made_before.get(name) == keys[name] and same_stat(site, name, stats_before):
-                outputs[name] = None
-        from ._verify import check_written  # what check says of the feeds, before writing
-
-        # The last build checked the items of each feed it made: those of a feed made of the
-        # same entries (and settings) as then need no second look.
-        verified = {
-            e.path
-            for plan in plans
-            if made_before.get(plan.names[0]) == keys[plan.names[0]]
-            for e in plan.entries
-        }
-        fresh = check_written(site, plans, outputs, scanned.digests, store, scanned.names, verified)
-        checked, kept = checked_warnings(
-            [name for plan in plans for name in plan.names],
-            [scanned.names[e.path] for e in carried(plans)],
-            fresh,
-            (last or {}).get("checked"),
-        )
-        warnings += checked
-        preview = rendered_items(site, chosen[:PREVIEW_MAX], scanned.digests, store)
-        warnings += _discovery(site, plans, outputs, preview)
-        warnings += archive_changes(site, plans)
-        page = outputs.get(INDEX_NAME)
-        outputs[MANIFEST_NAME] = manifest(
-            site,
-            scanned.entries,
-            list(outputs),
-            index_html=digest(page) if isinstance(page, bytes) else None,
-            archives=full_archives(site, plans),
-            names=scanned.names,
-        )
-        # Feeds no longer made go; an index.html not written now is someone else's: it stays.
-        gone = [n for n in previous_outputs(site) if n not in outputs and n != INDEX_NAME]
-        written, unchanged = write_site(
-            site, outputs, last, remove=gone, sharing=sharing(plans, store, jobs)
-        )
-        lap("write")
-        note_unannounced(site, written, plans)
-        hits = store.hits
-        upcoming = upcoming_moments(scanned.entries, drafts=drafts, future=future, now=now)
-        store.save_build(
-            {
-                "key": key,
-                "horizon": min(upcoming).isoformat() if upcoming else None,
-                "outputs": {name: list(file_stat(site.output / name)) for name in sorted(outputs)},
-                "media": sorted({f for e in scanned.entries for f in e.media_files}),
-                "feeds": keys,
-                # What delta_build() starts from: the settings and each feed's entries.
-                "settings": settings,
-                "plans": [
-                    [plan.folder, plan.title, [scanned.names[e.path] for e in plan.entries]]
-                    for plan in plans
-                ],
-                "scanned": len(scanned.entries),
-                "published": count,
-                "warnings": [w.record() for w in scanned.warnings],
-                "checked": kept,
-            }
-        )
+            planned = _plan_and_render(asked, store, scanned, workers, clock)
+        clock.lap("render")
+        result = _write_and_record(asked, store, planned, last, key, clock)
     if store.problem:  # (the cache may also fail after the scan: the build went on without it)
-        warnings.append(BuildWarning("FP210", store.problem))
+        result = replace(result, warnings=(*result.warnings, BuildWarning("FP210", store.problem)))
+    return replace(result, timings=clock.timings)
+
+
+class _Clock:
+    """The time each stage of a build takes (:attr:`BuildResult.timings`)."""
+
+    def __init__(self) -> None:
+        self._timings: list[tuple[str, float]] = []
+        self._clock = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        """The time since the last lap (or since the build began) went to ``stage``."""
+        self._timings.append((stage, time.perf_counter() - self._clock))
+        self._clock = time.perf_counter()
+
+    @property
+    def timings(self) -> tuple[tuple[str, float], ...]:
+        return tuple(self._timings)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What a build was asked for."""
+
+    site: Site
+    drafts: bool
+    future: bool
+    now: datetime
+    jobs: int | None
+    progress: Progress
+
+    @property
+    def settings(self) -> str:
+        """What the build's record is known by for the delta path: settings and flags."""
+        return digest(json.dumps([str(self.site), self.drafts, self.future]).encode())
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """The full path's entries, read, and its feeds, planned and rendered."""
+
+    scanned: Scan
+    plans: list[FeedPlan]
+    #: The warnings so far: the scan's, and ids changed since the last build.
+    warnings: list[BuildWarning]
+    #: Entries published.
+    published: int
+
+
+def _as_last_time(site: Site, last: BuildRecord, files: int, clock: _Clock) -> BuildResult:
+    """What a build says when nothing changed since the ``last`` (of ``files`` entry files):
+    what that one said, with every output as it left it."""
+    return BuildResult(
+        scanned=last.scanned,
+        published=last.published,
+        written=(),
+        unchanged=tuple(site.output / n for n in last.outputs if n != MANIFEST_NAME),
+        warnings=(*last.warnings, *flat(last.checked)),
+        cache_hits=files,
+        timings=clock.timings,
+    )
+
+
+def _plan_and_render(
+    asked: _Asked, store: Cache, scanned: Scan, workers: Workers, clock: _Clock
+) -> _Planned:
+    """The feeds of the ``scanned`` entries, their entries rendered into ``store`` (in the
+    scan's ``workers``); raises :class:`BuildErrors` for the problems the scan found."""
+    site, now = asked.site, asked.now
+    if scanned.problems:
+        raise BuildErrors(scanned.problems, scanned.warnings)
+    warnings = list(scanned.warnings) + id_changes(site, scanned.entries, scanned.names)
+    clock.lap("scan")
+    plans = plan_feeds(site, scanned.entries, drafts=asked.drafts, future=asked.future, now=now)
+    published = published_entries(
+        scanned.entries, drafts=asked.drafts, future=asked.future, now=now
+    )
+    render_into(site, carried(plans), scanned.digests, store, asked.jobs, asked.progress, workers)
+    return _Planned(scanned, plans, warnings, len(published))
+
+
+def _write_and_record(
+    asked: _Asked,
+    store: Cache,
+    planned: _Planned,
+    last: BuildRecord | None,
+    key: str,
+    clock: _Clock,
+) -> BuildResult:
+    """Make every output, check it, write those that changed, and record the build."""
+    site, scanned, plans = asked.site, planned.scanned, planned.plans
+    outputs, keys = _outputs(site, store, planned, last)
+    checked = _checked(site, store, planned, outputs, keys, last)
+    warnings = planned.warnings + flat(checked)
+    preview = rendered_items(site, plans[0].entries[:PREVIEW_MAX], scanned.digests, store)
+    warnings += _discovery(site, plans, outputs, preview)
+    warnings += archive_changes(site, plans)
+    page = outputs.get(INDEX_NAME)
+    outputs[MANIFEST_NAME] = manifest(
+        site,
+        scanned.entries,
+        list(outputs),
+        index_html=digest(page) if isinstance(page, bytes) else None,
+        archives=full_archives(site, plans),
+        names=scanned.names,
+    )
+    # Feeds no longer made go; an index.html not written now is someone else's: it stays.
+    gone = [n for n in previous_outputs(site) if n not in outputs and n != INDEX_NAME]
+    written, unchanged = write_site(
+        site, outputs, last, remove=gone, sharing=sharing(plans, store, asked.jobs)
+    )
+    clock.lap("write")
+    note_unannounced(site, written, plans)
+    hits = store.hits
+    save_record(store, _record(asked, planned, sorted(outputs), keys, key, checked))
     return BuildResult(
         scanned=len(scanned.entries),
-        published=count,
+        published=planned.published,
         written=tuple(p for p in written if p.name != MANIFEST_NAME),
         unchanged=tuple(p for p in unchanged if p.name != MANIFEST_NAME),
         warnings=tuple(warnings),
         cache_hits=hits,
-        timings=tuple(timings),
     )
 
 
-def checked_warnings(
-    names: list[str],
-    carried: list[str],
-    fresh: Mapping[str, list[BuildWarning]],
-    recorded: Any,
-) -> tuple[list[BuildWarning], dict[str, list[list[Any]]]]:
-    """The warnings of :func:`._verify.check_written` for every feed file ``names`` and
-    every entry the feeds carry (``carried`` names): ``fresh`` ones for what this build
-    checked (what it writes), the last build's (``recorded``, by the same keys) for the
-    feeds left as they were and their entries, so that a build says the same whatever it
-    rewrites. Returns them (entries' first, in order, then the feeds') and their record."""
-    record: dict[str, list[list[Any]]] = {}
-    warnings: list[BuildWarning] = []
-    recorded = recorded if isinstance(recorded, dict) else {}
-    for key in [*(f"entry:{name}" for name in carried), *(f"feed:{name}" for name in names)]:
-        if key in fresh:
-            found = fresh[key]
-        else:
-            found = [BuildWarning.from_record(record) for record in recorded.get(key, ())]
-        if found:
-            warnings += found
-            record[key] = [w.record() for w in found]
-    return warnings, record
+def _outputs(
+    site: Site, store: Cache, planned: _Planned, last: BuildRecord | None
+) -> tuple[dict[str, Content | None], dict[str, str]]:
+    """Every feed file, by name (``None``: kept as it is), and the key of each."""
+    scanned = planned.scanned
+    outputs: dict[str, Content | None] = dict(
+        feed_outputs(site, scanned.entries, planned.plans, scanned.digests, store)
+    )
+    keys = all_feed_keys(site, planned.plans, scanned)
+    made_before = last.feeds if last else {}
+    stats_before = last.outputs if last else {}
+    for name in outputs:
+        # A feed whose entries and settings are as last time, and whose file is as that
+        # build left it, is kept without being made again.
+        if made_before.get(name) == keys[name] and same_stat(site, name, stats_before):
+            outputs[name] = None
+    return outputs, keys
+
+
+def _checked(
+    site: Site,
+    store: Cache,
+    planned: _Planned,
+    outputs: dict[str, Content | None],
+    keys: dict[str, str],
+    last: BuildRecord | None,
+) -> dict[str, tuple[BuildWarning, ...]]:
+    """What check says of the feeds, before writing (see :func:`checked_warnings`)."""
+    from ._verify import check_written
+
+    scanned, plans = planned.scanned, planned.plans
+    made_before = last.feeds if last else {}
+    # The last build checked the items of each feed it made: those of a feed made of the
+    # same entries (and settings) as then need no second look.
+    verified = {
+        e.path
+        for plan in plans
+        if made_before.get(plan.names[0]) == keys[plan.names[0]]
+        for e in plan.entries
+    }
+    fresh = check_written(site, plans, outputs, scanned.digests, store, scanned.names, verified)
+    return checked_warnings(
+        [name for plan in plans for name in plan.names],
+        [scanned.names[e.path] for e in carried(plans)],
+        fresh,
+        last.checked if last else {},
+    )
+
+
+def _record(
+    asked: _Asked,
+    planned: _Planned,
+    outputs: list[str],
+    keys: dict[str, str],
+    key: str,
+    checked: dict[str, tuple[BuildWarning, ...]],
+) -> BuildRecord:
+    """What this build leaves for the next: ``outputs`` are the names of the files written
+    (as they are now), ``keys`` each feed's, ``key`` the build's."""
+    site, scanned, names = asked.site, planned.scanned, planned.scanned.names
+    upcoming = upcoming_moments(
+        scanned.entries, drafts=asked.drafts, future=asked.future, now=asked.now
+    )
+    return BuildRecord(
+        key=key,
+        horizon=min(upcoming) if upcoming else None,
+        outputs={name: file_stat(site.output / name) for name in outputs},
+        media=tuple(sorted({f for e in scanned.entries for f in e.media_files})),
+        feeds=keys,
+        # What delta_build() starts from: the settings and each feed's entries.
+        settings=asked.settings,
+        plans=tuple(
+            RecordedFeed(plan.folder, plan.title, tuple(names[e.path] for e in plan.entries))
+            for plan in planned.plans
+        ),
+        scanned=len(scanned.entries),
+        published=planned.published,
+        warnings=scanned.warnings,
+        checked=checked,
+    )
 
 
 def _discovery(

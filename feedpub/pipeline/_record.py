@@ -7,19 +7,33 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..cache import digest, save_unannounced, unannounced
 from ..errors import BuildErrors, BuildWarning, OutputError
 from ..files import relative_name
 from ..media import unchanged as media_unchanged
-from ..model import ATOM_NAME, JSON_NAME, MANIFEST_NAME, RSS_NAME, Entry, FeedPlan, Scan, Site
+from ..model import (
+    ATOM_NAME,
+    JSON_NAME,
+    MANIFEST_NAME,
+    RSS_NAME,
+    Entry,
+    FeedPlan,
+    LocalFile,
+    Scan,
+    Site,
+)
 from ..plan import current_time, subscribable
 from ._output import Content, NotOurs, Sharing, write_outputs
+
+if TYPE_CHECKING:
+    from ..cache import Cache
 
 
 def manifest(
@@ -214,7 +228,7 @@ def is_ours(page: Path, recorded: object) -> bool:
 _LISTED_LATER = (RSS_NAME, ATOM_NAME, JSON_NAME)
 
 
-def owned_outputs(site: Site, last: Mapping[str, Any] | None) -> tuple[set[str], bool]:
+def owned_outputs(site: Site, last: BuildRecord | None) -> tuple[set[str], bool]:
     """The names of the files in the output folder that feedpub wrote, and whether it holds
     a manifest: what the manifest lists (and the manifest itself), and the files that are as
     the ``last`` build (from the cache) left them."""
@@ -227,9 +241,8 @@ def owned_outputs(site: Site, last: Mapping[str, Any] | None) -> tuple[set[str],
             owned = {MANIFEST_NAME, *(name for name in listed if isinstance(name, str))}
         else:  # an early manifest: the main feeds were all a build wrote
             owned = {MANIFEST_NAME, *_LISTED_LATER}
-    stats = (last or {}).get("outputs")
-    if isinstance(stats, dict):
-        owned |= {name for name in stats if same_stat(site, name, stats)}
+    if last is not None:
+        owned |= {name for name in last.outputs if same_stat(site, name, last.outputs)}
     return owned, found
 
 
@@ -238,14 +251,14 @@ class _Owned:
     as the last build left it is known from the cache, and the manifest (large for a large
     site) is read only for the others."""
 
-    def __init__(self, site: Site, last: Mapping[str, Any] | None) -> None:
+    def __init__(self, site: Site, last: BuildRecord | None) -> None:
         self._site = site
         self._last = last
         self._owned: set[str] | None = None
 
     def __contains__(self, name: object) -> bool:
-        stats = (self._last or {}).get("outputs")
-        if isinstance(name, str) and isinstance(stats, dict) and same_stat(self._site, name, stats):
+        last = self._last
+        if isinstance(name, str) and last is not None and same_stat(self._site, name, last.outputs):
             return True
         if self._owned is None:
             self._owned = owned_outputs(self._site, None)[0]
@@ -255,7 +268,7 @@ class _Owned:
 def write_site(
     site: Site,
     outputs: Mapping[str, Content | None],
-    last: Mapping[str, Any] | None,
+    last: BuildRecord | None,
     remove: Iterable[str] = (),
     sharing: Sharing | None = None,
 ) -> tuple[list[Path], list[Path]]:
@@ -323,9 +336,9 @@ def feed_keys(
     return dict.fromkeys(plan.names, key)
 
 
-def same_stat(site: Site, name: str, stats: dict[str, Any]) -> bool:
+def same_stat(site: Site, name: str, stats: Mapping[str, tuple[int, int]]) -> bool:
     try:
-        return list(file_stat(site.output / name)) == stats.get(name)
+        return file_stat(site.output / name) == stats.get(name)
     except OSError:
         return False
 
@@ -335,43 +348,209 @@ def file_stat(path: Path) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
-def still_current(site: Site, last: dict[str, Any], key: str, now: datetime) -> bool:
+# --------------------------------------------------------------------------- the build record
+
+
+@dataclass(frozen=True)
+class RecordedFeed:
+    """One feed (or archive document) as a build made it: what a delta build starts from."""
+
+    #: Its folder in the output folder, "" for the main feed.
+    folder: str
+    #: Its title.
+    title: str
+    #: The entries it carries, newest first, by file name in the entries folder.
+    entries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BuildRecord:
+    """What a successful build leaves in the cache for the next one (see :func:`read_record`
+    and :func:`save_record`): what it depended on, what it wrote, and what it said."""
+
+    #: A hash of the settings, the flags and every entry file's name, size and time: the same
+    #: key and untouched outputs mean nothing changed.
+    key: str
+    #: The first moment an entry comes due or expires after the build, if any.
+    horizon: datetime | None
+    #: Each output file written (name in the output folder) → its size and time (ns) then.
+    outputs: Mapping[str, tuple[int, int]]
+    #: The local image and enclosure files of the entries, with their size and time then.
+    media: tuple[LocalFile, ...]
+    #: Each feed file → the key of what it was made from (see :func:`all_feed_keys`).
+    feeds: Mapping[str, str]
+    #: A hash of the settings and the flags alone.
+    settings: str
+    #: Every feed and archive document, in the order they were planned.
+    plans: tuple[RecordedFeed, ...]
+    #: Entry files read.
+    scanned: int
+    #: Entries published (see :attr:`feedpub.model.BuildResult.published`).
+    published: int
+    #: The warnings about entry files found reading them, in the listing's order.
+    warnings: tuple[BuildWarning, ...]
+    #: What :func:`feedpub.pipeline._verify.check_written` said, by ``entry:`` or ``feed:`` and
+    #: a name; only the keys that had warnings.
+    checked: Mapping[str, tuple[BuildWarning, ...]]
+
+
+def read_record(store: Cache) -> BuildRecord | None:
+    """The last successful build's record, checked field by field; ``None`` when there is
+    none, or it is damaged or another version's: then nothing of it is trusted."""
+    data = store.last_build()
+    if data is None:
+        return None
+    try:
+        return _decoded(data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def save_record(store: Cache, record: BuildRecord) -> None:
+    """Keep ``record`` in the cache for the next build, as the JSON :func:`read_record` reads
+    (its keys and values in this order: earlier caches are read as they are)."""
+    store.save_build(
+        {
+            "key": record.key,
+            "horizon": record.horizon.isoformat() if record.horizon else None,
+            "outputs": {name: list(stat) for name, stat in record.outputs.items()},
+            "media": [list(file) for file in record.media],
+            "feeds": dict(record.feeds),
+            "settings": record.settings,
+            "plans": [[p.folder, p.title, list(p.entries)] for p in record.plans],
+            "scanned": record.scanned,
+            "published": record.published,
+            "warnings": [w.record() for w in record.warnings],
+            "checked": {key: [w.record() for w in found] for key, found in record.checked.items()},
+        }
+    )
+
+
+def _decoded(data: dict[str, Any]) -> BuildRecord:
+    """The record in ``data`` (as :func:`save_record` wrote it); raises ``KeyError``,
+    ``TypeError`` or ``ValueError`` for anything else."""
+    if data.keys() != _RECORD_KEYS:
+        raise KeyError("not a build record of this version")
+    horizon = data["horizon"]
+    return BuildRecord(
+        key=_text(data["key"]),
+        horizon=None if horizon is None else datetime.fromisoformat(_text(horizon)),
+        outputs={_text(name): _stat(stat) for name, stat in _mapping(data["outputs"]).items()},
+        media=tuple((_text(n), _number(s), _number(t)) for n, s, t in _list(data["media"])),
+        feeds={_text(name): _text(key) for name, key in _mapping(data["feeds"]).items()},
+        settings=_text(data["settings"]),
+        plans=tuple(
+            RecordedFeed(_text(folder), _text(title), tuple(_text(n) for n in _list(names)))
+            for folder, title, names in _list(data["plans"])
+        ),
+        scanned=_number(data["scanned"]),
+        published=_number(data["published"]),
+        warnings=_warnings(data["warnings"]),
+        checked={_text(key): _warnings(found) for key, found in _mapping(data["checked"]).items()},
+    )
+
+
+_RECORD_KEYS = {
+    *("key", "horizon", "outputs", "media", "feeds", "settings", "plans"),
+    *("scanned", "published", "warnings", "checked"),
+}
+
+
+def _warnings(records: object) -> tuple[BuildWarning, ...]:
+    found = []
+    for code, message, path, line in _list(records):
+        if line is not None:
+            _number(line)
+        found.append(
+            BuildWarning(_text(code), _text(message), Path(_text(path)) if path else None, line)
+        )
+    return tuple(found)
+
+
+def _stat(value: object) -> tuple[int, int]:
+    size, mtime_ns = _list(value)
+    return _number(size), _number(mtime_ns)
+
+
+def _text(value: object) -> str:
+    if type(value) is not str:
+        raise TypeError(value)
+    return value
+
+
+def _number(value: object) -> int:
+    if type(value) is not int:
+        raise TypeError(value)
+    return value
+
+
+def _list(value: object) -> list[Any]:
+    if type(value) is not list:
+        raise TypeError(value)
+    return value
+
+
+def _mapping(value: object) -> dict[Any, Any]:
+    if type(value) is not dict:
+        raise TypeError(value)
+    return value
+
+
+def checked_warnings(
+    names: list[str],
+    carried: list[str],
+    fresh: Mapping[str, list[BuildWarning]],
+    recorded: Mapping[str, tuple[BuildWarning, ...]],
+) -> dict[str, tuple[BuildWarning, ...]]:
+    """The warnings of :func:`._verify.check_written` for every feed file ``names`` and
+    every entry the feeds carry (``carried`` names): ``fresh`` ones for what this build
+    checked (what it writes), the last build's (``recorded``, by the same keys) for the
+    feeds left as they were and their entries, so that a build says the same whatever it
+    rewrites. By key, entries' first, in order, then the feeds'; only keys with warnings
+    (what :attr:`BuildRecord.checked` keeps; :func:`flat` gives them in order)."""
+    found: dict[str, tuple[BuildWarning, ...]] = {}
+    for key in [*(f"entry:{name}" for name in carried), *(f"feed:{name}" for name in names)]:
+        warnings = tuple(fresh[key]) if key in fresh else recorded.get(key, ())
+        if warnings:
+            found[key] = warnings
+    return found
+
+
+def flat(checked: Mapping[str, tuple[BuildWarning, ...]]) -> list[BuildWarning]:
+    """The warnings of :func:`checked_warnings`, in order."""
+    return [w for found in checked.values() for w in found]
+
+
+def still_current(site: Site, last: BuildRecord, key: str, now: datetime) -> bool:
     """Whether the last build's outputs are still what this build would write: same inputs
     and settings, no future entry come due since, and the outputs untouched."""
     return (
-        last.get("key") == key
+        last.key == key
         and not come_due(last, now)
         and outputs_untouched(site, last)
         and media_untouched(last)
     )
 
 
-def come_due(last: dict[str, Any], now: datetime) -> bool:
+def come_due(last: BuildRecord, now: datetime) -> bool:
     """Whether an entry's publication or expiry time has come since the ``last`` build."""
-    horizon = last.get("horizon")
-    if not horizon:
-        return False
     try:
-        return datetime.fromisoformat(horizon) <= now
-    except (TypeError, ValueError):
+        return last.horizon is not None and last.horizon <= now
+    except TypeError:  # (a horizon without a time zone, compared with one with)
         return True
 
 
-def outputs_untouched(site: Site, last: dict[str, Any]) -> bool:
+def outputs_untouched(site: Site, last: BuildRecord) -> bool:
     """Whether every output file of the ``last`` build is as it left it."""
     try:
         return all(
-            list(file_stat(site.output / name)) == expected
-            for name, expected in last["outputs"].items()
+            file_stat(site.output / name) == expected for name, expected in last.outputs.items()
         )
-    except (OSError, TypeError, ValueError, AttributeError, KeyError):
+    except OSError:
         return False
 
 
-def media_untouched(last: dict[str, Any]) -> bool:
+def media_untouched(last: BuildRecord) -> bool:
     """Whether the local image and enclosure files of the ``last`` build's entries are as
     they were then."""
-    try:
-        return media_unchanged(tuple(last.get("media", ())))
-    except (TypeError, ValueError):
-        return False
+    return media_unchanged(last.media)

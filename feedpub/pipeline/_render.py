@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..cache import Cache
+from ..cache import Cache, RenderedRow
 from ..files import relative_name
 from ..model import (
     ATOM_NAME,
@@ -58,7 +58,7 @@ def render_into(
     done = cache.rendered_digests()
     missing = [e for e in chosen if done.get(_rel(site, e)) != digests.get(e.path, "")]
     advance = progress("Rendering", len(missing))
-    rows: list[tuple[str, str, str, str, str | None]] = []
+    rows: list[RenderedRow] = []
     with Workers(jobs, preload=("feedpub.render",)) as own:
         if workers is not None and workers.started:
             results = workers.map(_render_entries, site, missing, RENDER_WORKERS_MIN)
@@ -66,7 +66,7 @@ def render_into(
             results = own.map(_render_entries, site, missing, RENDER_PARALLEL_MIN)
         for rel, title, summary, html in results:
             advance(1)
-            rows.append((rel, digests.get(site.entries / rel, ""), title, summary, html))
+            rows.append(RenderedRow(rel, digests.get(site.entries / rel, ""), title, summary, html))
             if len(rows) >= 200:  # in batches, and never many pages of HTML held at once
                 cache.store_rendered_many(rows)
                 rows = []

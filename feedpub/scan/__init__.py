@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import dialects
-from ..cache import Cache, cache_record, content_hash, digest
+from ..cache import Cache, EntryRow, cache_record, content_hash, digest
 from ..errors import (
     BuildErrors,
     BuildWarning,
@@ -119,7 +119,7 @@ def scan_all(
     stale = _take_cached(site, cache, listing, found)
     problems: list[FeedpubError] = list(listing.problems)
     advance = progress("Reading", len(stale))
-    rows: list[tuple[str, int, int, str, str]] = []
+    rows: list[EntryRow] = []
     with Workers(jobs) as own:
         results = (workers or own).map(_parse_named, site, stale, PARALLEL_MIN)
         for text, parsed in zip(stale, results, strict=True):  # results come in order
@@ -133,7 +133,7 @@ def scan_all(
             found.entries[text] = entry
             found.digests[text] = entry_digest(parsed.file_digest, entry)
             rows.append(
-                (
+                EntryRow(
                     listing.names[text],
                     parsed.size,
                     parsed.mtime_ns,
