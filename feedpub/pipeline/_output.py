@@ -92,6 +92,29 @@ def write_outputs(
         raise OutputError(f"cannot write the output ({e.strerror or e})", where) from None
 
 
+@dataclass(frozen=True)
+class _Targets:
+    """Where the outputs of one :func:`write_outputs` go, and what is there before."""
+
+    #: The output folder (a link to it resolved).
+    target: Path
+    #: The files to keep as they are (outputs given as ``None``).
+    kept: list[Path]
+    #: The outputs to write, by name, and where each goes.
+    outputs: dict[str, Content]
+    names: dict[str, Path]
+    #: The files of an earlier build to delete, and what each is now (see :func:`_identity`):
+    #: one replaced during the build is someone else's.
+    removed: set[Path]
+    was: dict[Path, tuple[object, ...]]
+    #: Files in the way that feedpub did not write (path → name): refused unless they hold
+    #: our bytes.
+    theirs: dict[Path, str]
+    #: What is at each path the build writes now (relative): anything else found there after
+    #: the swap was put there during the build, by someone else.
+    found_at: dict[Path, tuple[object, ...] | None]
+
+
 def _write_outputs(
     folder: Path,
     asked: Mapping[str, Content | None],
@@ -99,6 +122,41 @@ def _write_outputs(
     sharing: Sharing | None,
     owned: Container[str] | None = None,
 ) -> tuple[list[Path], list[Path]]:
+    job = _targets(folder, asked, remove, owned)
+    target = job.target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_stages(target)
+    if not job.outputs and not job.removed and target.is_dir():
+        return [], job.kept  # nothing to write: no staging folder to mirror the outputs into
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.feedpub-stage-", dir=target.parent))
+    remove_stage = True
+    try:
+        os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes it private; a site is public
+        (stage / _STAGE_MARK).touch()
+        mirrored = _mirror_all(stage, job, folder)
+        written, unchanged = _stage_outputs(stage, job, sharing)
+        (stage / _STAGE_MARK).unlink()
+        if not written and not job.removed:
+            return [], unchanged
+        signals.point_of_no_return()  # a signal now waits until the build has recorded this
+        problem = _swap_in(stage, job, written, mirrored, folder)
+        if problem is not None:
+            remove_stage = False  # never deleted: the old tree is kept, and the user told where
+            raise problem
+        return written, unchanged
+    finally:
+        if remove_stage:
+            with signals.deferred():  # (a second Ctrl-C: the folder goes all the same)
+                shutil.rmtree(stage, ignore_errors=True)
+
+
+def _targets(
+    folder: Path,
+    asked: Mapping[str, Content | None],
+    remove: Iterable[str],
+    owned: Container[str] | None,
+) -> _Targets:
+    """Where each output goes, and what is there now (see :func:`write_outputs`)."""
     target = folder.resolve()  # a link to the output folder: swap the folder it leads to
     if target.exists() and not target.is_dir():
         raise OutputError("the output folder is a file; remove it or choose another --out", folder)
@@ -107,101 +165,119 @@ def _write_outputs(
     names = {name: _inside(target, name, folder) for name in outputs}
     removed = {_inside(target, name, folder) for name in remove} - set(names.values())
     removed = {path for path in removed if path.is_file() and not path.is_symlink()}
-    # What each file to remove is now: one replaced during the build is someone else's.
     was = {path: _identity(path) for path in removed}
-    # Files in the way that feedpub did not write: refused below unless they hold our bytes.
     theirs = {
         names[name]: name
         for name in outputs
         if owned is not None and name not in owned and os.path.lexists(names[name])
     }
-    # What is at each path the build writes now: anything else found there after the swap
-    # was put there during the build, by someone else.
     found_at = {
         p.relative_to(target): _identity(p) if os.path.lexists(p) else None for p in names.values()
     }
-    target.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale_stages(target)
-    if not outputs and not removed and target.is_dir():
-        return [], kept  # nothing to write: no staging folder to mirror the outputs into
-    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.feedpub-stage-", dir=target.parent))
-    remove_stage = True
-    try:
-        os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes it private; a site is public
-        (stage / _STAGE_MARK).touch()
-        mirrored: dict[Path, tuple[object, ...]] = {}
-        if target.exists():
-            mirrored = _mirror(target, stage, skip=set(names.values()) | removed, folder=folder)
-            mirrored.update((path.relative_to(target), was[path]) for path in removed)
-            _prune(stage, {stage / p.relative_to(target) for p in removed})
-        written: list[Path] = []
-        unchanged = list(kept)
-        staged_files = {name: stage / names[name].relative_to(target) for name in outputs}
-        for staged in staged_files.values():
-            staged.parent.mkdir(parents=True, exist_ok=True)
-        _write_files({staged_files[n]: c for n, c in outputs.items()}, sharing, staged_files)
-        refused = [
-            theirs[current]
-            for current in theirs
-            if not _same_file_bytes(stage / current.relative_to(target), current)
-        ]
-        if refused:
-            raise NotOurs(sorted(refused))
-        for staged in staged_files.values():
-            current = target / staged.relative_to(stage)
-            if _same_file_bytes(staged, current):
-                staged.unlink()
-                _link_or_copy(current, staged)
-                unchanged.append(current)
-            else:
-                written.append(current)
-        (stage / _STAGE_MARK).unlink()
-        if not written and not removed:
-            return [], unchanged
-        signals.point_of_no_return()  # a signal now waits until the build has recorded this
-        if not target.exists():
-            _fsync_dir(stage)
-            os.rename(stage, target)
-        elif _exchange(stage, target):
-            _fsync_dir(target.parent)
-            # What changed in the output folder since the mirror was made (a file someone
-            # wrote there during the build) is now in the old tree, at the staging path.
-            displaced: list[Path] = []
-            stuck = _reconcile(stage, target, mirrored, found_at, displaced)
-            if stuck or displaced:  # never deleted: the old tree is kept, and the user told where
-                kept_in = stage  # (if it cannot even be renamed, it stays where it is)
-                with contextlib.suppress(OSError):
-                    name = f".{target.name}.feedpub-kept-"
-                    candidate = Path(tempfile.mkdtemp(prefix=name, dir=target.parent))
-                    os.replace(stage, candidate)
-                    kept_in = candidate
-                remove_stage = False
-                if displaced:
-                    raise OutputError(
-                        f"the feeds were written, but {len(displaced)} file(s) someone wrote "
-                        f"during the build where the build writes ({displaced[0]}...) are not "
-                        f"in the output folder: they are in {kept_in}",
-                        folder,
-                    )
-                raise OutputError(
-                    f"the feeds were written, but {len(stuck)} file(s) written into the output "
-                    f"folder during the build could not be put back ({stuck[0]}...); they are "
-                    f"in {kept_in}",
-                    folder,
-                )
+    return _Targets(target, kept, outputs, names, removed, was, theirs, found_at)
+
+
+def _mirror_all(stage: Path, job: _Targets, folder: Path) -> dict[Path, tuple[object, ...]]:
+    """The output folder mirrored into ``stage`` but for the files written or removed (see
+    :func:`_mirror`); what it found, the files removed as they were."""
+    target = job.target
+    mirrored: dict[Path, tuple[object, ...]] = {}
+    if target.exists():
+        skip = set(job.names.values()) | job.removed
+        mirrored = _mirror(target, stage, skip=skip, folder=folder)
+        mirrored.update((path.relative_to(target), job.was[path]) for path in job.removed)
+        _prune(stage, {stage / p.relative_to(target) for p in job.removed})
+    return mirrored
+
+
+def _stage_outputs(
+    stage: Path, job: _Targets, sharing: Sharing | None
+) -> tuple[list[Path], list[Path]]:
+    """Write the outputs into ``stage``; raise :class:`NotOurs` for files of someone else's
+    they would replace with other bytes. Returns the paths (in the output folder) of those
+    whose bytes changed, and of those unchanged, which are then linked from there instead."""
+    target = job.target
+    written: list[Path] = []
+    unchanged = list(job.kept)
+    staged_files = {name: stage / job.names[name].relative_to(target) for name in job.outputs}
+    for staged in staged_files.values():
+        staged.parent.mkdir(parents=True, exist_ok=True)
+    _write_files({staged_files[n]: c for n, c in job.outputs.items()}, sharing, staged_files)
+    refused = [
+        job.theirs[current]
+        for current in job.theirs
+        if not _same_file_bytes(stage / current.relative_to(target), current)
+    ]
+    if refused:
+        raise NotOurs(sorted(refused))
+    for staged in staged_files.values():
+        current = target / staged.relative_to(stage)
+        if _same_file_bytes(staged, current):
+            staged.unlink()
+            _link_or_copy(current, staged)
+            unchanged.append(current)
         else:
-            for path in written:  # no atomic swap here: replace file by file
-                path.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(stage / path.relative_to(target), path)
-            gone = {p for p in removed if os.path.lexists(p) and _identity(p) == was[p]}
-            for path in gone:  # (one changed during the build is someone else's now)
-                path.unlink()
-            _prune(target, gone)
-        return written, unchanged
-    finally:
-        if remove_stage:
-            with signals.deferred():  # (a second Ctrl-C: the folder goes all the same)
-                shutil.rmtree(stage, ignore_errors=True)
+            written.append(current)
+    return written, unchanged
+
+
+def _swap_in(
+    stage: Path,
+    job: _Targets,
+    written: list[Path],
+    mirrored: Mapping[Path, tuple[object, ...]],
+    folder: Path,
+) -> OutputError | None:
+    """Put the staged outputs in place: the staging folder swapped with the output folder,
+    else file by file. The error to raise when files someone wrote into the output folder
+    during the build are left in the old tree (which is then kept)."""
+    target = job.target
+    if not target.exists():
+        _fsync_dir(stage)
+        os.rename(stage, target)
+    elif _exchange(stage, target):
+        _fsync_dir(target.parent)
+        # What changed in the output folder since the mirror was made (a file someone
+        # wrote there during the build) is now in the old tree, at the staging path.
+        displaced: list[Path] = []
+        stuck = _reconcile(stage, target, mirrored, job.found_at, displaced)
+        if stuck or displaced:
+            return _kept_aside(stage, target, stuck, displaced, folder)
+    else:
+        for path in written:  # no atomic swap here: replace file by file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(stage / path.relative_to(target), path)
+        gone = {p for p in job.removed if os.path.lexists(p) and _identity(p) == job.was[p]}
+        for path in gone:  # (one changed during the build is someone else's now)
+            path.unlink()
+        _prune(target, gone)
+    return None
+
+
+def _kept_aside(
+    stage: Path, target: Path, stuck: list[Path], displaced: list[Path], folder: Path
+) -> OutputError:
+    """Keep the old tree (``stage`` after the swap) as ``.NAME.feedpub-kept-*``; the error
+    that says which files are in it, and where."""
+    kept_in = stage  # (if it cannot even be renamed, it stays where it is)
+    with contextlib.suppress(OSError):
+        name = f".{target.name}.feedpub-kept-"
+        candidate = Path(tempfile.mkdtemp(prefix=name, dir=target.parent))
+        os.replace(stage, candidate)
+        kept_in = candidate
+    if displaced:
+        return OutputError(
+            f"the feeds were written, but {len(displaced)} file(s) someone wrote "
+            f"during the build where the build writes ({displaced[0]}...) are not "
+            f"in the output folder: they are in {kept_in}",
+            folder,
+        )
+    return OutputError(
+        f"the feeds were written, but {len(stuck)} file(s) written into the output "
+        f"folder during the build could not be put back ({stuck[0]}...); they are "
+        f"in {kept_in}",
+        folder,
+    )
 
 
 class NotOurs(Exception):
