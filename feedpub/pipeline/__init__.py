@@ -4,7 +4,9 @@
 folder's lock (:mod:`._lock`), reads what changed (the scan), plans the feeds, renders what is
 not in the cache (:mod:`._render`), checks what it is about to write (:mod:`._verify`), and
 swaps the outputs in atomically (:mod:`._output`); :mod:`._record` keeps what a later build
-needs to know of this one, and :mod:`._delta` is the short way for a few edited entries.
+needs to know of this one (a :class:`._record.BuildRecord`), and :mod:`._delta` is the short way
+for a few edited or added entries: :mod:`._decide` decides what to do, reading and writing
+nothing, and :mod:`._delta` reads what that needs and does it.
 """
 
 from ._clean import remove_cache
