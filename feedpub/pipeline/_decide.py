@@ -11,9 +11,8 @@ manifest's.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import BuildWarning
 from ..model import Entry, LocalFile, Site
@@ -21,8 +20,7 @@ from ..plan import TAXONOMIES, select, slug_of
 from ._record import BuildRecord, RecordedFeed
 
 
-@dataclass(frozen=True)
-class Changes:
+class Changes(NamedTuple):
     """The entry files changed since the last build, read: edits and new entries."""
 
     #: Each edited entry as it is now, by file name in the entries folder ...
@@ -33,8 +31,7 @@ class Changes:
     added: Mapping[str, Entry]
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     """What a delta build does, as :func:`decide` found it."""
 
     #: The recorded feeds an edited entry is in: written again (indexes in ``plans``).
@@ -149,7 +146,7 @@ def place(
         )
         newest = newest[:limit] if limit else newest
         if tuple(newest) != had:
-            placed[i] = replace(plans[i], entries=tuple(newest))
+            placed[i] = plans[i]._replace(entries=tuple(newest))
             redone.add(i)
     return tuple(placed), frozenset(redone)
 

@@ -22,10 +22,10 @@ manifest) and then does what it decided.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..cache import Cache, EntryRow, content_hash, digest
 from ..errors import BuildWarning, FeedpubError
@@ -58,8 +58,7 @@ from ._render import feed_outputs, render_into, rendered_items, sharing
 DELTA_MAX = 16
 
 
-@dataclass(frozen=True)
-class _Found:
+class _Found(NamedTuple):
     """Which entry files changed since the last build (see :func:`_changed_files`)."""
 
     #: Size, time and content hash of every entry the cache holds (the last build's), by name.
@@ -72,8 +71,7 @@ class _Found:
     kept: int
 
 
-@dataclass(frozen=True)
-class _Read:
+class _Read(NamedTuple):
     """The changed files, read (see :func:`_read_changes`)."""
 
     changes: Changes
@@ -85,8 +83,7 @@ class _Read:
     rows: list[EntryRow]
 
 
-@dataclass(frozen=True)
-class _Work:
+class _Work(NamedTuple):
     """Everything a delta build writes from, once it is decided and read."""
 
     last: BuildRecord

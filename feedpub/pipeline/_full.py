@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import signals
 from ..cache import Cache, digest
@@ -141,8 +141,7 @@ class _Clock:
         return tuple(self._timings)
 
 
-@dataclass(frozen=True)
-class _Asked:
+class _Asked(NamedTuple):
     """What a build was asked for."""
 
     site: Site
@@ -158,8 +157,7 @@ class _Asked:
         return digest(json.dumps([str(self.site), self.drafts, self.future]).encode())
 
 
-@dataclass(frozen=True)
-class _Planned:
+class _Planned(NamedTuple):
     """The full path's entries, read, and its feeds, planned and rendered."""
 
     scanned: Scan

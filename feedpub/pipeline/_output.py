@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, NoReturn, cast
+from typing import BinaryIO, NamedTuple, NoReturn, cast
 
 from .. import signals
 from ..errors import OutputError
@@ -92,8 +92,7 @@ def write_outputs(
         raise OutputError(f"cannot write the output ({e.strerror or e})", where) from None
 
 
-@dataclass(frozen=True)
-class _Targets:
+class _Targets(NamedTuple):
     """Where the outputs of one :func:`write_outputs` go, and what is there before."""
 
     #: The output folder (a link to it resolved).

@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from ..cache import digest, save_unannounced, unannounced
 from ..errors import BuildErrors, BuildWarning, OutputError
@@ -351,8 +351,7 @@ def file_stat(path: Path) -> tuple[int, int]:
 # --------------------------------------------------------------------------- the build record
 
 
-@dataclass(frozen=True)
-class RecordedFeed:
+class RecordedFeed(NamedTuple):
     """One feed (or archive document) as a build made it: what a delta build starts from."""
 
     #: Its folder in the output folder, "" for the main feed.
