@@ -20,7 +20,7 @@ from .feeds.jsonfeed import lint_json
 from .feeds.rss import lint_rss
 from .files import read_body
 from .model import ATOM_NAME, JSON_NAME, RSS_NAME, Entry, Finding, Site
-from .pipeline import archive_changes, feed_outputs, id_changes, render_into
+from .pipeline import archive_changes, entry_links, feed_outputs, id_changes, render_into
 from .plan import carried, current_time, plan_feeds
 from .render import derive_summary
 from .scan import scan_all
@@ -48,7 +48,10 @@ def check(
                 plans = []
                 findings += from_problem(e)
             findings += [f for w in archive_changes(site, plans) for f in from_problem(w)]
-            render_into(site, carried(plans), scanned.digests, cache, None)
+            links = entry_links(
+                site, lambda: {scanned.names[e.path]: e.link for e in scanned.entries}
+            )
+            render_into(site, carried(plans), scanned.digests, cache, None, links=links)
             outputs = feed_outputs(site, scanned.entries, plans, scanned.digests, cache)
             linters = {RSS_NAME: lint_rss, ATOM_NAME: lint_atom, JSON_NAME: lint_json}
             for name, write in outputs.items():
@@ -112,7 +115,7 @@ def _entry_findings(
             )
         if e.summary is None:
             body = read_body(e, site)
-            body = dialects.of(site).convert(body, site)[0]
+            body = dialects.of(site).convert(body, e, site)[0]
             separator = e.excerpt_separator or site.excerpt_separator
             summary = derive_summary(body, None, site.summary_length, separator)
             found += summary_findings(e, summary)

@@ -22,14 +22,38 @@ from lxml import etree
 
 import feedpub
 from feedpub.cli import main
+from feedpub.dialects import of
 from feedpub.dialects._hugo import hugo_urlize
 from feedpub.dialects._jekyll import jekyll_slugify
-from feedpub.dialects._templates import convert
 
 from .conftest import REPO, SiteDir
 
 DATA = REPO / "tests" / "data"
 ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _entry(site: feedpub.Site, name: str = "_posts/2024-01-02-x.md") -> feedpub.Entry:
+    """An entry of ``site`` read from the file ``name`` (which need not exist)."""
+    return feedpub.Entry(
+        path=site.entries / name,
+        title="T",
+        date=datetime.fromisoformat("2024-01-02T10:00:00+00:00"),
+        updated=None,
+        authors=(),
+        categories=(),
+        tags=(),
+        summary=None,
+        draft=False,
+        slug="x",
+        link=site.base_url + "2024/01/02/x.html",
+        id="x",
+    )
+
+
+def convert(
+    body: str, site: feedpub.Site, links: dict[str, str] | None = None
+) -> tuple[str, list[tuple[int, str]]]:
+    return of(site).convert(body, _entry(site), site, links)
 
 
 def _copy(name: str, tmp_path: Path) -> Path:
@@ -137,7 +161,8 @@ def test_jekyll_blog_builds_after_init_from(
     assert "{{ tide.height }}" in html  # {% raw %} unwrapped
     assert '<code class="language-python">' in html  # {% highlight %} → a code block
     assert 'href="https://harbour.example.org/blog/about/"' in html  # {{ site.url }}…
-    assert "{%" not in html and "include" not in html  # {% include %} left out, never raw
+    assert "<aside>Notes are read at the harbour office.</aside>" in html  # {% include %}
+    assert "{%" not in html
     welcome = next(e for e in parsed.entries if "welcome" in e.link)
     assert welcome.summary == "The harbour office has a blog now."  # excerpt_separator
 
@@ -146,11 +171,16 @@ def test_jekyll_check_names_the_line_of_a_dropped_tag(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = _copy("jekyll-blog", tmp_path)
+    with (folder / "_posts/2024-03-05-Tide-Tables.markdown").open("a") as f:
+        f.write("\n{% youtube w7Ft2ymGmfc %}\n")  # a plugin's tag (Jekyll would fail)
     _init_and_build(folder, "jekyll", monkeypatch)
+    html = feedparser.parse((folder / "_feeds/feed.xml").read_bytes()).entries[0].content[0].value
+    assert "youtube" not in html and "{%" not in html  # left out, never raw
     done = CliRunner().invoke(main, ["check"], catch_exceptions=False)
     assert (
-        "_posts/2024-03-05-Tide-Tables.markdown:16: warning FP220: template syntax feedpub "
-        "cannot render is left out of the feeds: {% include note.html %}"
+        "_posts/2024-03-05-Tide-Tables.markdown:18: warning FP220: template syntax feedpub "
+        "cannot render is left out of the feeds: {% youtube w7Ft2ymGmfc %} (a tag feedpub "
+        "does not know)"
     ) in done.stdout
 
 
@@ -319,7 +349,9 @@ def test_hugo_site_builds_after_init_from(tmp_path: Path, monkeypatch: pytest.Mo
     assert "<figcaption><p>The boat, at low tide</p></figcaption>" in html  # as Hugo's
     assert f'src="{bundle}pier.jpg"' in html  # relative to the bundle's URL
     assert '<code class="language-go">' in html  # {{< highlight go >}}
-    assert "youtube" not in html and "{{" not in html  # unknown shortcode left out
+    youtube = "https://www.youtube.com/watch?v=w7Ft2ymGmfc"
+    assert f'<a href="{youtube}">{youtube}</a>' in html  # a link: readers drop iframes
+    assert "{{" not in html
     assert trip.summary == "A day on the island, with photos."
     first = next(e for e in parsed.entries if "first-light" in e.link)
     assert first.summary == "The first boats left at dawn."  # <!--more-->
@@ -329,12 +361,14 @@ def test_hugo_check_warns_about_pages_and_shortcodes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = _copy("hugo-site", tmp_path)
+    with (folder / "content/posts/my-trip/index.md").open("a") as f:
+        f.write("\n{{< mastodon 1234 >}}\n")  # a theme's shortcode (Hugo would fail)
     _init_and_build(folder, "hugo", monkeypatch)
     done = CliRunner().invoke(main, ["check"], catch_exceptions=False)
     assert "content/about.md:1: warning FP221: has no date, so it is a page" in done.stdout
     assert (
-        "content/posts/my-trip/index.md:15: warning FP220: template syntax feedpub cannot "
-        "render is left out of the feeds: {{< youtube w7Ft2ymGmfc >}}"
+        "content/posts/my-trip/index.md:21: warning FP220: template syntax feedpub cannot "
+        "render is left out of the feeds: {{< mastodon 1234 >}}"
     ) in done.stdout
 
 
@@ -485,12 +519,17 @@ def test_liquid_conversion_lines(site: SiteDir) -> None:
         """\
 
         {{ "/x.png" | relative_url }} {{ page.title }}
-        {% comment %}gone{% endcomment %}{% if a %}kept{% endif %}
+        {% comment %}gone{% endcomment %}{% if a %}kept{% endif %}{% gist 1 %}
+        {{ page.title | shout }} {% if %}
         """
     )
     text, dropped = convert(body, jekyll)
-    assert text == "\n/b/x.png \nkept\n"
-    assert dropped == [(1, "{{ page.title }}"), (2, "{% if a %}"), (2, "{% endif %}")]
+    assert text == "\n/b/x.png T\n\n \n"
+    assert dropped == [  # (0-based lines; a syntax error is found before the rest)
+        (2, "{% gist 1 %} (a tag feedpub does not know)"),
+        (3, "{% if %} (missing expression)"),
+        (3, "{{ page.title | shout }} (unknown filter 'shout')"),
+    ]
 
 
 def test_authors_file_edits_reach_the_feeds_and_builds_stay_byte_identical(
@@ -514,7 +553,7 @@ def test_template_escapes_inside_highlighted_code_show_as_the_tools_show_them(
     site.config('base_url = "https://example.org/"\ndialect = "jekyll"\n')
     jekyll = feedpub.load_site()
     body = "{% highlight liquid %}\n{% raw %}{{ page.title }}{% endraw %}\n{% endhighlight %}\n"
-    assert convert(body, jekyll) == ("```liquid\n{{ page.title }}\n```\n\n", [])
+    assert convert(body, jekyll) == ("\n```liquid\n{{ page.title }}\n```\n\n", [])
     site.config('base_url = "https://example.org/"\ndialect = "hugo"\n')
     hugo = feedpub.load_site()
     body = (
@@ -529,6 +568,8 @@ def test_template_escapes_inside_highlighted_code_show_as_the_tools_show_them(
         ("jekyll", "{{ a\n"),  # no }} anywhere after it
         ("jekyll", "{% raw %}\n"),  # no endraw
         ("jekyll", "{% highlight ruby %}\n"),  # no endhighlight
+        ("jekyll", "{% include missing.html %}\n"),  # each reported
+        ("jekyll", "{% if a %}\n"),  # no endif: Liquid cannot parse it
         ("hugo", "{{< highlight go >}}\n"),  # no /highlight
         ("hugo", "{{</* x\n"),  # an escape never closed
         ("hugo", "{{< x\n"),
@@ -542,7 +583,8 @@ def test_unclosed_template_tokens_cost_one_pass(site: SiteDir, dialect: str, uni
     site.config(f'base_url = "https://example.org/"\ndialect = "{dialect}"\n')
     program = (
         "import sys, feedpub\n"
-        "from feedpub.dialects._templates import convert\n"
+        f"sys.path.insert(0, {str(REPO)!r})\n"
+        "from tests.test_dialects import convert\n"
         f"text, dropped = convert({unit!r} * 20_000, feedpub.load_site())\n"
         "print(len(text), len(dropped))\n"
     )

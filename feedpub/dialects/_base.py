@@ -4,7 +4,7 @@ starts from)."""
 from __future__ import annotations
 
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,7 @@ from ..fields import KNOWN_KEYS, PERMALINK_FIELDS, LinkMaker, Problems, entry_li
 from ..files import entry_files
 
 if TYPE_CHECKING:
-    from ..model import Site
+    from ..model import Entry, Site
 
 
 class Dialect:
@@ -43,6 +43,9 @@ class Dialect:
     #: Whether an ``image`` path must name a file of the site (an error, FP113, if not);
     #: ``False``: its address is used with a warning (FP215), as Jekyll's feeds write it.
     images_need_files = True
+    #: Whether a body may link to another entry by its file (Jekyll's ``post_url``, Hugo's
+    #: ``ref``): then rendering needs every entry's link.
+    links_in_bodies = False
 
     def entry_files(self, site: Site) -> tuple[list[str], list[FeedpubError]]:
         """The entry files of ``site`` (strings, in a stable order), and the links among them
@@ -74,9 +77,13 @@ class Dialect:
         """Whether a body may hold template syntax of the dialect's tool (a cheap test)."""
         return False
 
-    def convert(self, body: str, site: Site) -> tuple[str, list[tuple[int, str]]]:
-        """``body`` with its template syntax handled, and what was left out: each as (0-based
-        line in ``body``, the text left out). feedpub's own entries have none."""
+    def convert(
+        self, body: str, entry: Entry, site: Site, links: Mapping[str, str] | None = None
+    ) -> tuple[str, list[tuple[int, str]]]:
+        """``entry``'s ``body`` with its template syntax handled, and what was left out: each
+        as (0-based line in ``body``, the text left out). ``links``: the link of every entry
+        by its file name in the entries folder (for ``post_url``, ``ref``), ``None`` while
+        scanning, when they are not known yet. feedpub's own entries have none."""
         return body, []
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +29,7 @@ from ._common import dialect_authors, dialect_date, dialect_files, not_a_post
 from ._templates import convert, has_templates
 
 if TYPE_CHECKING:
-    from ..model import Site
+    from ..model import Entry, Site
 
 
 # --------------------------------------------------------------------------- Hugo
@@ -357,6 +357,7 @@ class Hugo(Dialect):
 
     name = "hugo"
     extensions = (".md", ".markdown", ".mdown", ".mkd", ".html", ".htm")
+    links_in_bodies = True
     known_keys = KNOWN_KEYS | {
         "publishdate",
         "pubdate",
@@ -399,5 +400,7 @@ class Hugo(Dialect):
     def has_templates(self, body: str) -> bool:
         return has_templates(body)
 
-    def convert(self, body: str, site: Site) -> tuple[str, list[tuple[int, str]]]:
-        return convert(body, site)
+    def convert(
+        self, body: str, entry: Entry, site: Site, links: Mapping[str, str] | None = None
+    ) -> tuple[str, list[tuple[int, str]]]:
+        return convert(body, site, entry.path, links)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ..errors import FeedpubError
 from ..fields import KNOWN_KEYS, LinkMaker, Problems, given_link, site_url
@@ -19,10 +19,10 @@ from ..files import relative_name
 from ._base import Dialect
 from ._common import dialect_authors, dialect_date, dialect_files, not_a_post, split_words
 from ._smartify import jekyll_feed_title
-from ._templates import convert, has_templates
+from ._templates import has_templates
 
 if TYPE_CHECKING:
-    from ..model import FrontMatterDefaults, Site
+    from ..model import Entry, FrontMatterDefaults, Site
 
 
 # --------------------------------------------------------------------------- Jekyll
@@ -295,6 +295,7 @@ class Jekyll(Dialect):
     extensions = (".md", ".markdown", ".mdown", ".mkd")
     #: Jekyll reads front matter only when "---" is the very start of the file.
     front_matter_after_space = False
+    links_in_bodies = True
     known_keys = KNOWN_KEYS | {
         "published",
         "excerpt_separator",
@@ -326,5 +327,38 @@ class Jekyll(Dialect):
     def has_templates(self, body: str) -> bool:
         return has_templates(body)
 
-    def convert(self, body: str, site: Site) -> tuple[str, list[tuple[int, str]]]:
-        return convert(body, site)
+    def convert(
+        self, body: str, entry: Entry, site: Site, links: Mapping[str, str] | None = None
+    ) -> tuple[str, list[tuple[int, str]]]:
+        if not has_templates(body):
+            return body, []
+        from ._liquid import render_liquid  # (python-liquid: only for a post that uses it)
+
+        return render_liquid(body, page_variable(entry, site), site, links, entry.path.parent)
+
+
+def page_variable(entry: Entry, site: Site) -> dict[str, Any]:
+    """Liquid's ``page`` for a post: its front matter, and what Jekyll adds (``url``,
+    ``date``, ``id``, ``path``, ``slug``, ``categories``, ``tags``)."""
+    import frontmatter
+
+    try:
+        values = dict(frontmatter.load(str(entry.path)).metadata)
+    except Exception:  # (the scan has read it: reading it again fails only if it changed)
+        values = {}
+    base = urlsplit(site.base_url).path.rstrip("/")
+    path = urlsplit(entry.link).path
+    url = path[len(base) :] if base and path.startswith(base + "/") else path
+    values.update(
+        title=entry.title,
+        date=entry.date,
+        url=url,
+        id=posixpath.splitext(url)[0] if url.endswith(".html") else url.rstrip("/"),
+        path=relative_name(site.entries, entry.path),
+        slug=entry.slug,
+        categories=list(entry.categories),
+        tags=list(entry.tags),
+    )
+    if entry.summary is not None:
+        values.setdefault("excerpt", entry.summary)
+    return values

@@ -1,49 +1,52 @@
-"""Template syntax in Jekyll and Hugo bodies: what feedpub can show, and what it leaves out.
+"""Hugo shortcodes in bodies: what feedpub can show, and what it leaves out (Jekyll's Liquid
+is rendered by :mod:`._liquid`).
 
-feedpub renders Markdown, not Liquid or Hugo templates. Before rendering, for those dialects:
-``{% raw %}…{% endraw %}`` (Jekyll) and ``{{</* … */>}}`` (Hugo) become the literal text they
-protect; ``{% highlight x %}`` and ``{{< highlight x >}}`` blocks become fenced code blocks;
-``{{< figure >}}`` becomes an HTML figure; ``{{ site.url }}``, ``{{ site.baseurl }}`` and the
-``relative_url``/``absolute_url`` filters become the site's address; comments go. Anything else
-is left out of the feeds (never shown raw to readers) and reported by ``build`` and ``check`` as
-FP220 with its line. Text between an unknown pair (``{{% note %}}…{{% /note %}}``) is kept.
+Before Markdown is rendered, as Hugo 0.111's built-in shortcodes make them:
+``{{</* … */>}}`` becomes the literal shortcode it protects; ``{{< highlight x >}}`` blocks
+become fenced code blocks; ``{{< figure >}}`` an HTML figure; ``{{< ref >}}`` and
+``{{< relref >}}`` the referenced entry's feedpub link; ``youtube``, ``vimeo``, ``tweet``,
+``x``, ``gist`` and ``instagram`` a link to what they embed (feed readers drop iframes and
+scripts). ``{{% %}}`` and ``{{< >}}`` make the same here: what these shortcodes give is read as
+Markdown either way. Anything else is left out of the feeds (never shown raw to readers) and
+reported by ``build`` and ``check`` as FP220 with its line. Text between an unknown pair
+(``{{% note %}}…{{% /note %}}``) is kept.
 """
 
 from __future__ import annotations
 
 import html
+import posixpath
 import re
+from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     from ..model import Site
 
 
-#: Where a template token starts: Liquid's {{ and {%, Hugo's {{< and {{%.
-_LIQUID_OPEN = re.compile(r"\{[{%]")
+#: Where a shortcode starts: {{< and {{%.
 _HUGO_OPEN = re.compile(r"\{\{[<%]")
-#: Where one ends (Liquid and Hugo allow '-' to trim the whitespace around it).
-_LIQUID_TAG_END = re.compile(r"-?%\}")
-_LIQUID_EXPR_END = re.compile(r"-?\}\}")
+#: Where one ends (Hugo allows '-' to trim the whitespace around it).
 _HUGO_END = re.compile(r"-?[>%]\}\}")
 _HUGO_ESCAPED_END = re.compile(r"\*/[>%]\}\}")
-#: The tag that closes each Liquid block, and Hugo's highlight.
-_LIQUID_BLOCK_END = {
-    name: re.compile(r"\{%-?\s*end" + name + r"\s*-?%\}")
-    for name in ("raw", "comment", "highlight")
-}
 _HUGO_HIGHLIGHT_END = re.compile(r"\{\{[<%]-?\s*/highlight\s*-?[>%]\}\}")
-_LIQUID_TAG = re.compile(r"-?\s*(\w*)(.*?)\s*-?$", re.DOTALL)
 _HUGO_TAG = re.compile(r"-?\s*(/?[\w./-]*)(.*?)-?$", re.DOTALL)
 _LANGUAGE = re.compile(r"\s+([\w+#.-]+)")
 #: Escapes that show template syntax as text inside a highlighted block.
-_LIQUID_RAW_TAG = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
 _HUGO_ESCAPE = re.compile(r"\{\{([<%])/\*")
-_URL_FILTER = re.compile(
-    r"""^(["'])(?P<path>[^"']*)\1\s*\|\s*(?P<filter>relative_url|absolute_url)$"""
-)
-_ARGUMENT = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|`([^`]*)`|(\S+))""")
+_ARGUMENT = re.compile(r"""(?:(\w+)\s*=\s*)?(?:"([^"]*)"|'([^']*)'|`([^`]*)`|([^\s"'`]+))""")
+#: Links the shortcodes that embed a page of another site stand for (positional or named
+#: arguments, as Hugo 0.111's own templates read them).
+_EMBEDS = {
+    "youtube": (("id",), "https://www.youtube.com/watch?v={id}"),
+    "vimeo": (("id",), "https://vimeo.com/{id}"),
+    "tweet": (("user", "id"), "https://twitter.com/{user}/status/{id}"),
+    "x": (("user", "id"), "https://x.com/{user}/status/{id}"),
+    "gist": (("user", "id"), "https://gist.github.com/{user}/{id}"),
+    "instagram": (("id",), "https://www.instagram.com/p/{id}/"),
+}
 
 
 def has_templates(body: str) -> bool:
@@ -51,26 +54,28 @@ def has_templates(body: str) -> bool:
     return "{%" in body or "{{" in body
 
 
-def convert(body: str, site: Site) -> tuple[str, list[tuple[int, str]]]:
-    """``body`` with its template syntax handled (see the module's description), and what was
-    left out: each as (0-based line in ``body``, the text left out).
+def convert(
+    body: str, site: Site, path: Path | None = None, links: Mapping[str, str] | None = None
+) -> tuple[str, list[tuple[int, str]]]:
+    """``body`` (of the entry file ``path``) with its shortcodes handled (see the module's
+    description), and what was left out: each as (0-based line in ``body``, the text left
+    out). ``links``: each entry's link by its file name in the content folder, for ``ref``
+    (``None`` while scanning: then only that the file exists is checked).
 
     One pass from left to right: each token's end is looked for once, and where an end is
-    missing it is remembered, so a body of a thousand unclosed ``{{`` costs one scan, not a
+    missing it is remembered, so a body of a thousand unclosed ``{{<`` costs one scan, not a
     thousand."""
-    if site.dialect == "feedpub" or not has_templates(body):
+    if not has_templates(body):
         return body, []
     scan = _Scanner(body)
-    opener, token = (
-        (_LIQUID_OPEN, _liquid_token) if site.dialect == "jekyll" else (_HUGO_OPEN, _hugo_token)
-    )
+    page = _Page(site, path, links)
     parts: list[str] = []
     dropped: list[tuple[int, str]] = []
     done = line_at = line = 0
     position = 0
-    while (found := opener.search(body, position)) is not None:
+    while (found := _HUGO_OPEN.search(body, position)) is not None:
         start = found.start()
-        handled = token(scan, start, site)
+        handled = _hugo_token(scan, start, page)
         if handled is None:  # no end: text, but another token may start inside it ({{%…%})
             position = start + 1
             continue
@@ -109,37 +114,7 @@ class _Scanner:
 _Token = tuple[int, str | None]
 
 
-def _liquid_token(scan: _Scanner, start: int, site: Site) -> _Token | None:
-    body = scan.body
-    if body.startswith("{{", start):
-        close = scan.find(_LIQUID_EXPR_END, start + 2)
-        if close is None:
-            return None
-        expression = body[start + 2 : close.start()].removeprefix("-").strip()
-        return close.end(), _liquid_expression(expression, site)
-    close = scan.find(_LIQUID_TAG_END, start + 2)
-    if close is None:
-        return None
-    tag = _LIQUID_TAG.match(body[start + 2 : close.start()])
-    name, arguments = (tag.group(1), tag.group(2)) if tag else ("", "")
-    block_end = _LIQUID_BLOCK_END.get(name)
-    language = _LANGUAGE.match(arguments) if name == "highlight" else None
-    if block_end is None or (name == "highlight" and language is None):
-        return close.end(), None  # any other tag: left out
-    end = scan.find(block_end, close.end())
-    if end is None:
-        return close.end(), None
-    inner = body[close.end() : end.start()]
-    if name == "raw":
-        return end.end(), inner
-    if name == "comment":
-        return end.end(), ""
-    assert language is not None
-    code = _LIQUID_RAW_TAG.sub("", inner.removeprefix("\n"))  # {% raw %} shows code as text
-    return end.end(), _fence(language.group(1), code)
-
-
-def _hugo_token(scan: _Scanner, start: int, site: Site) -> _Token | None:
+def _hugo_token(scan: _Scanner, start: int, page: _Page) -> _Token | None:
     body = scan.body
     if body.startswith("/*", start + 3):  # {{</* x */>}}: the shortcode as text
         close = scan.find(_HUGO_ESCAPED_END, start + 5)
@@ -154,6 +129,10 @@ def _hugo_token(scan: _Scanner, start: int, site: Site) -> _Token | None:
     name, arguments = (tag.group(1), tag.group(2)) if tag else ("", "")
     if name == "figure":
         return close.end(), _figure(arguments)
+    if name in ("ref", "relref"):
+        return close.end(), page.ref(arguments)
+    if name in _EMBEDS:
+        return close.end(), _embed(name, arguments)
     language = _LANGUAGE.match(arguments) if name == "highlight" else None
     if language is None:
         return close.end(), None  # any other shortcode: left out (text between a pair stays)
@@ -191,29 +170,116 @@ def _fence(language: str, code: str) -> str:
     return f"\n{fence}{language}\n{code.rstrip(chr(10))}\n{fence}\n"
 
 
-def _liquid_expression(expression: str, site: Site) -> str | None:
-    """A Liquid ``{{ … }}`` feedpub can fill in (the site's address), else ``None``."""
-    parts = urlsplit(site.base_url)
-    base_path = parts.path.rstrip("/")
-    if expression == "site.url":
-        return f"{parts.scheme}://{parts.netloc}"
-    if expression == "site.baseurl":
-        return base_path
-    url = _URL_FILTER.match(expression)
-    if url:
-        path: str = url.group("path")
-        if url.group("filter") == "relative_url":
-            return base_path + "/" + path.lstrip("/")
-        return urljoin(site.base_url, path.lstrip("/"))
-    return None
+def _arguments(text: str) -> tuple[list[str], dict[str, str]]:
+    """A shortcode's positional and named arguments."""
+    positional: list[str] = []
+    named: dict[str, str] = {}
+    for m in _ARGUMENT.finditer(text):
+        value = next(g for g in m.groups()[1:] if g is not None)
+        if m.group(1):
+            named[m.group(1)] = value
+        else:
+            positional.append(value)
+    return positional, named
+
+
+def _embed(name: str, arguments: str) -> str | None:
+    """A link to what ``youtube``, ``tweet``… embed, named by its ``title`` if given."""
+    keys, pattern = _EMBEDS[name]
+    positional, named = _arguments(arguments)
+    values = dict(zip(keys, positional, strict=False)) | named
+    if name == "gist" and len(positional) == 1:  # {{< gist id >}} in Hugo's older form
+        return None
+    if not all(values.get(key) for key in keys):
+        return None
+    url = pattern.format(**{key: quote(values[key], safe="") for key in keys})
+    title = values.get("title")
+    if not title:
+        return f"<{url}>"  # (a Markdown autolink: inside <a>, GFM would link the text again)
+    return "[" + re.sub(r"([\\`*_\[\]<>])", r"\\\1", title) + f"](<{url}>)"
+
+
+class _Page:
+    """The entry whose body is converted, and where its ``ref`` targets are."""
+
+    def __init__(self, site: Site, path: Path | None, links: Mapping[str, str] | None) -> None:
+        self.site, self.path, self.links = site, path, links
+
+    def ref(self, arguments: str) -> str | None:
+        """``{{< ref "other.md#part" >}}``: the other entry's link (Hugo's ``ref`` is
+        absolute, ``relref`` relative to the site: the same to a reader)."""
+        positional, named = _arguments(arguments)
+        target = named.get("path") or (positional[0] if positional else "")
+        target, hash_, anchor = target.partition("#")
+        fragment = hash_ + anchor
+        if not target:
+            return fragment or None
+        root = self.site.entries
+        folder = ""
+        if self.path is not None:
+            rel = self.path.relative_to(root).as_posix() if self.path.is_relative_to(root) else ""
+            folder = posixpath.dirname(rel)
+        candidates = [target.lstrip("/")]
+        if not target.startswith("/"):
+            candidates.insert(0, posixpath.normpath(posixpath.join(folder, target)))
+        if self.links is None:  # while scanning: the file must exist
+            return fragment if any(_page_file(root, c) for c in candidates) else None
+        index = _ref_index(self.links)
+        for candidate in candidates:
+            for key in (candidate, candidate.rsplit(".", 1)[0] if "." in candidate else None):
+                if key is not None and key in index:
+                    return index[key] + fragment
+        by_name = index.get("\0" + posixpath.basename(target).rsplit(".", 1)[0])
+        if by_name:
+            return by_name + fragment
+        found = next((c for c in candidates if _page_file(root, c)), None)
+        if found is None:
+            return None
+        # A page that is no entry (about.md): its link as Hugo makes it by default.
+        stem = found.rsplit(".", 1)[0] if found.endswith((".md", ".markdown")) else found
+        stem = stem.removesuffix("/_index").removesuffix("/index").removesuffix("_index")
+        return self.site.base_url + (stem.strip("/") + "/" if stem.strip("/") else "") + fragment
+
+
+def _page_file(root: Path, name: str) -> bool:
+    if ".." in name.split("/"):
+        return False
+    base = root / name
+    return base.is_file() or any(
+        (root / (name + ext)).is_file() for ext in (".md", ".markdown", "/index.md", "/_index.md")
+    )
+
+
+_index_cache: dict[int, tuple[Mapping[str, str], dict[str, str]]] = {}
+
+
+def _ref_index(links: Mapping[str, str]) -> dict[str, str]:
+    """Each entry's link by the names ``ref`` may give it: its file name with and without
+    its ending, a bundle's folder, and (after a NUL) its base name when no other has it."""
+    cached = _index_cache.get(id(links))
+    if cached is not None and cached[0] is links:
+        return cached[1]
+    index: dict[str, str] = {}
+    names: dict[str, list[str]] = {}
+    for rel, link in links.items():
+        stem = rel.rsplit(".", 1)[0]
+        index.setdefault(rel, link)
+        index.setdefault(stem, link)
+        if stem.endswith("/index"):
+            stem = stem.removesuffix("/index")
+            index.setdefault(stem, link)
+        names.setdefault(posixpath.basename(stem), []).append(link)
+    for name, found in names.items():
+        if len(found) == 1:
+            index["\0" + name] = found[0]
+    _index_cache.clear()
+    _index_cache[id(links)] = (links, index)
+    return index
 
 
 def _figure(arguments: str) -> str | None:
     """Hugo's ``figure`` shortcode as the HTML it makes (src, alt, title, caption, link)."""
-    values = {
-        m.group(1): next(g for g in m.groups()[1:] if g is not None)
-        for m in _ARGUMENT.finditer(arguments)
-    }
+    values = _arguments(arguments)[1]
     if not values.get("src"):
         return None
     attribute = html.escape

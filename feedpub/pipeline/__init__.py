@@ -14,7 +14,7 @@ from ._full import build
 from ._lock import LockTimeout, build_lock
 from ._output import Content
 from ._record import archive_changes, id_changes, manifest
-from ._render import feed_outputs, render_into
+from ._render import entry_links, feed_outputs, render_into
 
 __all__ = [
     "Content",
@@ -22,6 +22,7 @@ __all__ = [
     "archive_changes",
     "build",
     "build_lock",
+    "entry_links",
     "feed_outputs",
     "id_changes",
     "manifest",

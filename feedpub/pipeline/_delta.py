@@ -52,7 +52,7 @@ from ._record import (
     save_record,
     write_site,
 )
-from ._render import feed_outputs, render_into, rendered_items, sharing
+from ._render import entry_links, feed_outputs, render_into, rendered_items, sharing
 
 #: More changed files than this and the full path is taken: it reads them in parallel.
 DELTA_MAX = 16
@@ -352,7 +352,8 @@ def _feeds_again(
     the others (see :func:`checked_warnings`)."""
     fresh: dict[str, list[BuildWarning]] = {}
     if again:  # (rendering and feedgen are not even loaded for an entry in no feed)
-        render_into(site, carried(again), work.digests, store, jobs=1)
+        known = entry_links(site, lambda: _links(site, work.manifest, work.entries))
+        render_into(site, carried(again), work.digests, store, jobs=1, links=known)
         outputs.update(feed_outputs(site, (), again, work.digests, store))
         from ._verify import check_written  # what check says of the feeds, before writing
 
@@ -413,3 +414,19 @@ def _entry_warnings(
         if text in noted
         for w in (new[text] if text in new else old[text])
     ]
+
+
+def _links(
+    site: Site, manifest: dict[str, Any] | None, entries: Mapping[str, Entry]
+) -> dict[str, str]:
+    """Each entry's link by its file name: the last build's (its manifest), and those of the
+    entries read now."""
+    records = (manifest or read_manifest(site)).get("entries")
+    links = {}
+    if isinstance(records, dict):
+        links = {
+            rel: record["link"]
+            for rel, record in records.items()
+            if isinstance(record, dict) and isinstance(record.get("link"), str)
+        }
+    return links | {rel: entry.link for rel, entry in entries.items()}

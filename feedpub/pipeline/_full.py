@@ -54,7 +54,7 @@ from ._record import (
     still_current,
     write_site,
 )
-from ._render import feed_outputs, render_into, rendered_items, sharing
+from ._render import entry_links, feed_outputs, render_into, rendered_items, sharing
 
 if TYPE_CHECKING:
     from ..model import Rendered
@@ -196,7 +196,10 @@ def _plan_and_render(
     published = published_entries(
         scanned.entries, drafts=asked.drafts, future=asked.future, now=now
     )
-    render_into(site, carried(plans), scanned.digests, store, asked.jobs, asked.progress, workers)
+    links = entry_links(site, lambda: {scanned.names[e.path]: e.link for e in scanned.entries})
+    render_into(
+        site, carried(plans), scanned.digests, store, asked.jobs, asked.progress, workers, links
+    )
     return _Planned(scanned, plans, warnings, len(published))
 
 

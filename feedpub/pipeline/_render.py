@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import dialects
 from ..cache import Cache, RenderedRow
 from ..files import relative_name
 from ..model import (
@@ -52,18 +53,22 @@ def render_into(
     jobs: int | None,
     progress: Progress = no_progress,
     workers: Workers | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> int:
     """Render every chosen entry not rendered yet into ``cache``; returns how many. In
-    parallel when there are many, in ``workers`` if they were started (by the scan)."""
+    parallel when there are many, in ``workers`` if they were started (by the scan).
+    ``links``: every entry's link by its file name, for bodies that link to other entries
+    (see :func:`entry_links`)."""
     done = cache.rendered_digests()
     missing = [e for e in chosen if done.get(_rel(site, e)) != digests.get(e.path, "")]
     advance = progress("Rendering", len(missing))
     rows: list[RenderedRow] = []
+    work = partial(_render_entries, links=links) if links else _render_entries
     with Workers(jobs, preload=("feedpub.render",)) as own:
         if workers is not None and workers.started:
-            results = workers.map(_render_entries, site, missing, RENDER_WORKERS_MIN)
+            results = workers.map(work, site, missing, RENDER_WORKERS_MIN)
         else:
-            results = own.map(_render_entries, site, missing, RENDER_PARALLEL_MIN)
+            results = own.map(work, site, missing, RENDER_PARALLEL_MIN)
         for rel, title, summary, html in results:
             advance(1)
             rows.append(RenderedRow(rel, digests.get(site.entries / rel, ""), title, summary, html))
@@ -74,13 +79,22 @@ def render_into(
     return len(missing)
 
 
-def _render_entries(site: Site, entries: list[Entry]) -> list[tuple[str, str, str, str | None]]:
+def entry_links(site: Site, links: Callable[[], Mapping[str, str]]) -> Mapping[str, str] | None:
+    """``links()`` (each entry's link by its file name) when the site's dialect lets a body
+    link to another entry (Jekyll's ``post_url``, Hugo's ``ref``), else ``None`` (and
+    ``links`` is not called)."""
+    return links() if dialects.of(site).links_in_bodies else None
+
+
+def _render_entries(
+    site: Site, entries: list[Entry], links: Mapping[str, str] | None = None
+) -> list[tuple[str, str, str, str | None]]:
     """Render entries (runs in worker processes when there are many)."""
     from ..render import render  # cmark and nh3: loaded only when something is rendered
 
     results = []
     for entry in entries:
-        item = render(entry, site)
+        item = render(entry, site, links)
         results.append((_rel(site, entry), item.title, item.summary, item.content_html))
     return results
 
@@ -156,7 +170,11 @@ def sharing(plans: list[FeedPlan], cache: Cache, jobs: int | None) -> Sharing | 
 
 
 def rendered_items(
-    site: Site, chosen: list[Entry], digests: Mapping[Path, str], cache: Cache
+    site: Site,
+    chosen: list[Entry],
+    digests: Mapping[Path, str],
+    cache: Cache,
+    links: Mapping[str, str] | None = None,
 ) -> Callable[[], Iterator[Rendered]]:
     """A function giving ``chosen`` as rendered by :func:`render_into`, read from ``cache``
     one at a time (each feed format iterates them once). An entry the cache no longer holds
@@ -169,7 +187,7 @@ def rendered_items(
         wanted = [(_rel(site, e), digests.get(e.path, "")) for e in chosen]
         for entry, found in zip(chosen, cache.rendered_many(wanted), strict=True):
             if found is None:
-                yield render(entry, site)
+                yield render(entry, site, links)
                 continue
             title, summary, html = found
             yield Rendered(entry=entry, title=title, summary=summary, content_html=html)

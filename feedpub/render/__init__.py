@@ -7,6 +7,7 @@ handles cmark's memory), nh3 (:mod:`._html`) and the text helpers (:mod:`._text`
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from .. import dialects
@@ -29,11 +30,13 @@ if TYPE_CHECKING:
     from ..model import Site
 
 
-def render(entry: Entry, site: Site) -> Rendered:
-    """Render what the feeds need of ``entry``; Markdown is rendered only when needed."""
+def render(entry: Entry, site: Site, links: Mapping[str, str] | None = None) -> Rendered:
+    """Render what the feeds need of ``entry``; Markdown is rendered only when needed.
+    ``links``: every entry's link by its file name in the entries folder, for the template
+    tags that link to another entry (Jekyll's ``post_url``, Hugo's ``ref``)."""
     content = None
     body = read_body(entry, site) if site.full_content or entry.summary is None else ""
-    body = dialects.of(site).convert(body, site)[0]
+    body = dialects.of(site).convert(body, entry, site, links)[0]
     as_html = entry.path.suffix.lower() in HTML_SUFFIXES  # an HTML content file (Hugo's)
     if site.full_content:
         without_more = MORE_SEPARATOR.sub("", body)

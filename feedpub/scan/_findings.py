@@ -31,7 +31,7 @@ def body_warnings(entry: Entry, body: str, site: Site) -> list[BuildWarning]:
     found: list[BuildWarning] = []
     conventions = dialects.of(site)
     if conventions.has_templates(body):
-        body, dropped = conventions.convert(body, site)
+        body, dropped = conventions.convert(body, entry, site)
         found += [
             BuildWarning(
                 "FP220",
