@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from . import dialects
 from ._version import __version__
 from .errors import BuildWarning
 from .fields import shared
@@ -46,6 +47,7 @@ def _stamp(site: Site) -> str:
     ignored.add("lock_timeout")  # how long a build waits for another
     settings = {k: str(v) for k, v in asdict(site).items() if k not in ignored}
     settings["entries"] = str(site.entries.resolve())
+    settings["templates"] = dialects.of(site).template_inputs(site)  # (_includes/, …)
     return json.dumps([_SCHEMA, __version__, settings], sort_keys=True)
 
 

@@ -77,6 +77,11 @@ class Dialect:
         """Whether a body may hold template syntax of the dialect's tool (a cheap test)."""
         return False
 
+    def template_inputs(self, site: Site) -> str:
+        """What the files a body's templates may read look like now (their names, sizes
+        and times): when it changes, bodies are rendered again. feedpub's own: none."""
+        return ""
+
     def convert(
         self, body: str, entry: Entry, site: Site, links: Mapping[str, str] | None = None
     ) -> tuple[str, list[tuple[int, str]]]:

@@ -327,6 +327,17 @@ class Jekyll(Dialect):
     def has_templates(self, body: str) -> bool:
         return has_templates(body)
 
+    def template_inputs(self, site: Site) -> str:
+        # The files Liquid reads besides the post: _config.yml (site.*) and _includes/.
+        found = []
+        for path in [site.entries / "_config.yml", *_files(site.entries / "_includes")]:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found.append(f"{relative_name(site.entries, path)}:{stat.st_size}:{stat.st_mtime_ns}")
+        return " ".join(found)
+
     def convert(
         self, body: str, entry: Entry, site: Site, links: Mapping[str, str] | None = None
     ) -> tuple[str, list[tuple[int, str]]]:
@@ -335,6 +346,13 @@ class Jekyll(Dialect):
         from ._liquid import render_liquid  # (python-liquid: only for a post that uses it)
 
         return render_liquid(body, page_variable(entry, site), site, links, entry.path.parent)
+
+
+def _files(folder: Path) -> list[Path]:
+    """The files in ``folder`` and below, in a stable order (none when it is missing)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
 def page_variable(entry: Entry, site: Site) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from liquid.filter import with_context
 from liquid.parser import get_parser
 from liquid.stream import TokenStream
 from liquid.tag import Tag
-from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG, Token
+from liquid.token import TOKEN_EXPRESSION, TOKEN_OUTPUT, TOKEN_TAG, Token
 
 if TYPE_CHECKING:
     from liquid import RenderContext
@@ -95,11 +95,17 @@ class _Missing(Undefined):
     filled in (``site.posts``, ``site.data``, ``page.next``…), not a key the post lacks."""
 
     def __str__(self) -> str:
-        parts = self.name.replace("[", ".").replace("]", "").replace("'", "").split(".")
+        if _current is None or self.token is None or self.token.start_index < 0:
+            return ""
+        path = _PATH.match(_snippet(self.token.source, self.token.start_index))
+        parts = (path.group(1) if path else self.name).split(".")
         known = parts[0] == "page" and len(parts) > 1 and parts[1] not in _PAGE_COMPUTED
-        if _current is not None and parts[0] in ("site", "page", "paginator") and not known:
+        if parts[0] in ("site", "page", "paginator") and not known:
             _current.drop(self.token, "a value feedpub does not know")
         return ""
+
+
+_PATH = re.compile(r"\{[{%]-?\s*([\w.]+)")
 
 
 class _Environment(Environment):
@@ -185,6 +191,10 @@ def _parse(env: _Environment, state: _Render) -> Any:
         except LiquidError as e:
             token = e.token
             if token is None or token.source is not source or token.start_index < 0:
+                # (an error at the end of an expression, or of the post: which tag?)
+                index = _culprit(env, source)
+                token = None if index is None else Token("tag", "", index, source)
+            if token is None:
                 state.drop(None, str(e.args[0]) if e.args else type(e).__name__)
                 return None
             state.drop(token, str(e.args[0]) if e.args else type(e).__name__)
@@ -194,6 +204,34 @@ def _parse(env: _Environment, state: _Render) -> Any:
             state._at = (0, 0)
     state.drop(None, "more syntax errors: every template tag of the post is left out")
     return None
+
+
+def _culprit(env: _Environment, source: str) -> int | None:
+    """Where the tag or output is that makes ``source`` fail to parse: the first that fails
+    alone, else the innermost block never closed."""
+    opened: list[tuple[str, int]] = []
+    tokens = list(env.tokenizer()(source))
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        expression = following.value if following and following.kind == TOKEN_EXPRESSION else ""
+        if token.kind == TOKEN_OUTPUT:
+            alone = "{{ " + expression + " }}"
+        elif token.kind == TOKEN_TAG:
+            if opened and token.value == opened[-1][0]:
+                opened.pop()
+                continue
+            tag = env.tags.get(token.value)
+            end = getattr(tag, "end", "") if tag is not None and tag.block else ""
+            alone = f"{{% {token.value} {expression} %}}" + (f"{{% {end} %}}" if end else "")
+            if end:
+                opened.append((end, token.start_index))
+        else:
+            continue
+        try:
+            env.from_string(alone)
+        except LiquidError:
+            return token.start_index
+    return opened[-1][1] if opened else None
 
 
 def _token_span(source: str, index: int) -> tuple[int, int]:
