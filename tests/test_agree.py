@@ -92,14 +92,16 @@ def test_build_warns_about_hugo_shortcodes_it_leaves_out(
 ) -> None:
     folder = tmp_path / "hugo-site"
     shutil.copytree(REPO / "tests" / "data" / "hugo-site", folder)
+    with (folder / "content/posts/my-trip/index.md").open("a") as f:
+        f.write("\n{{< mastodon 1234 >}}\n")  # a theme's shortcode
     monkeypatch.chdir(folder)
     runner = CliRunner()
     assert runner.invoke(main, ["init", "--from", "hugo", "."]).exit_code == 0
     checked = runner.invoke(main, ["check"], catch_exceptions=False)
     expected = lines_with(checked.output, "FP220")
     assert (
-        "content/posts/my-trip/index.md:15: warning FP220: template syntax feedpub cannot "
-        "render is left out of the feeds: {{< youtube w7Ft2ymGmfc >}}"
+        "content/posts/my-trip/index.md:21: warning FP220: template syntax feedpub cannot "
+        "render is left out of the feeds: {{< mastodon 1234 >}}"
     ) in expected
     for _ in range(2):  # full, then replayed from the build record
         built = runner.invoke(main, ["build"], catch_exceptions=False)
