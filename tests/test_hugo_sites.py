@@ -246,7 +246,7 @@ def test_messages_after_blank_lines_name_the_files_own_lines(
 
 def test_body_lines_after_blank_lines_are_the_files_own(site: SiteDir) -> None:
     site.config('base_url = "https://example.org/"\ndialect = "hugo"\n')
-    site.entry("a.md", "\n\n---\ntitle: T\ndate: 2024-01-02\n---\nBody {{< youtube x >}}\n")
+    site.entry("a.md", "\n\n---\ntitle: T\ndate: 2024-01-02\n---\nBody {{< mastodon x >}}\n")
     done = site.run("check", "--format", "json")
     (finding,) = [f for f in json.loads(done.stdout) if f["code"] == "FP220"]
     assert finding["line"] == 7

@@ -70,6 +70,7 @@ def test_liquid_renders_what_jekyll_renders(site: SiteDir) -> None:
         [c]({% link _posts/2024-01-01-old.md %}) {{ site.url }}{{ site.baseurl }}
         {{ "x y" | slugify }} {{ "<b>" | xml_escape }} {{ page.date | date_to_xmlschema }} \
         {{ "/i.png" | absolute_url }} {{ page.date | date: "%Y" }} {{ "a,b" | split: "," | last }}
+        {{ "it's" | smartify }}
         """
     )
     text, dropped = convert(body, jekyll, links)
@@ -89,6 +90,7 @@ def test_liquid_renders_what_jekyll_renders(site: SiteDir) -> None:
         "https://example.org/b/i.png",
         "2024",
         "b",
+        "it\u2019s",
     ]
 
 

@@ -36,6 +36,8 @@ from liquid.stream import TokenStream
 from liquid.tag import Tag
 from liquid.token import TOKEN_EXPRESSION, TOKEN_OUTPUT, TOKEN_TAG, Token
 
+from ._smartify import smartify
+
 if TYPE_CHECKING:
     from liquid import RenderContext
 
@@ -655,7 +657,7 @@ _FILTERS: dict[str, Callable[..., Any]] = {
     "date_to_rfc822": _date_rfc822,
     "slugify": _slugify,
     "markdownify": _markdownify,
-    "smartify": lambda v: str(v),
+    "smartify": lambda v: smartify(str(v)),
     "normalize_whitespace": lambda v: " ".join(str(v).split()),
     "number_of_words": lambda v: len(str(v).split()),
     "array_to_sentence_string": _sentence,
