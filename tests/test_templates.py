@@ -272,3 +272,28 @@ def test_hugo_feed_shows_what_feedpub_shows(
         assert our_text == their_text, link
         # The video and gist links, which readers show where they drop Hugo's iframes.
         assert our_links == their_links, link
+
+
+def test_post_url_in_a_new_post_of_a_warm_build(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm build (a new post: the delta path) links to posts it did not read again."""
+    from feedpub.pipeline import _delta
+
+    asked = []
+    links = _delta._links
+    monkeypatch.setattr(_delta, "_links", lambda *a: asked.append(1) or links(*a))
+    site.config('base_url = "https://example.org/"\ndialect = "jekyll"\nentries = "."\n')
+    posts = site.root / "_posts"
+    posts.mkdir()
+    (posts / "2024-01-01-old.md").write_text("---\ntitle: Old\n---\nOld text.\n")
+    (posts / "2024-01-02-middle.md").write_text("---\ntitle: Middle\n---\nMiddle text.\n")
+    assert site.run("build").exit_code == 0
+    (posts / "2024-01-03-new.md").write_text(
+        "---\ntitle: New\n---\nSee [the old one]({% post_url 2024-01-01-old %}).\n"
+    )
+    done = site.run("build")
+    assert done.exit_code == 0 and "FP220" not in done.output, done.output
+    new = _entries(site.root / "public" / "feed.xml")["https://example.org/2024/01/03/new.html"]
+    assert 'href="https://example.org/2024/01/01/old.html"' in new
+    assert asked  # (the links came from the last build's manifest)

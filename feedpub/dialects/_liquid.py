@@ -281,7 +281,12 @@ def _site_variable(site: Site) -> dict[str, Any]:
     """``site``: the ``_config.yml`` Jekyll reads, with feedpub's address (``url``,
     ``baseurl``) and its title and description where the file has none."""
     parts = urlsplit(site.base_url)
-    values = dict(_config(str(site.entries / "_config.yml")))
+    path = site.entries / "_config.yml"
+    try:
+        changed = path.stat().st_mtime_ns
+    except OSError:
+        changed = 0
+    values = dict(_config(str(path), changed))
     values.setdefault("title", site.title)
     values.setdefault("description", site.description)
     values["url"] = f"{parts.scheme}://{parts.netloc}"
@@ -290,8 +295,9 @@ def _site_variable(site: Site) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=4)
-def _config(path: str) -> dict[str, Any]:
-    """The values of a Jekyll ``_config.yml`` (none when it is missing or unreadable)."""
+def _config(path: str, changed: int) -> dict[str, Any]:
+    """The values of a Jekyll ``_config.yml`` (none when it is missing or unreadable), as
+    of its modification time ``changed`` (``feedpub serve`` builds again after an edit)."""
     import yaml
 
     try:
@@ -512,30 +518,39 @@ def _post_url(state: _Render, name: str) -> str | None:
     return "" if state.links is None else state.links.get(rel)
 
 
-_posts_cache: dict[tuple[Path, int], dict[str, str]] = {}
+#: The last site's post names: for the links it was made from (kept, so never another's
+#: of the same id), or for the _posts folder as last modified (while scanning).
+_posts_cache: list[tuple[Path, object, dict[str, str]]] = []
 
 
 def _post_names(root: Path, links: Links | None) -> dict[str, str]:
     """Each post's file name as ``post_url`` writes it (``2010-07-21-name``, or with the
     folders between ``_posts`` and it) → its file name in the site."""
-    key = (root, id(links) if links is not None else 0)
-    found = _posts_cache.get(key)
-    if found is None:
-        if links is not None:
-            names = list(links)
-        else:
-            names = [str(p.relative_to(root)) for p in (root / "_posts").rglob("*") if p.is_file()]
-        found = {}
-        for rel in names:
-            parts = rel.split("/")
-            if "_posts" in parts:
-                after = parts[parts.index("_posts") + 1 :]
-                if after:
-                    after[-1] = after[-1].rsplit(".", 1)[0]
-                    found.setdefault("/".join(after), rel)
-                    found.setdefault(after[-1], rel)
-        _posts_cache.clear()
-        _posts_cache[key] = found
+    if links is not None:
+        key: object = links
+    else:
+        try:  # (feedpub serve scans again after a change: a new post changes _posts)
+            key = (root / "_posts").stat().st_mtime_ns
+        except OSError:
+            key = 0
+    if _posts_cache and _posts_cache[0][0] == root and (
+        _posts_cache[0][1] is key or (_posts_cache[0][1] == key and links is None)
+    ):
+        return _posts_cache[0][2]
+    if links is not None:
+        names = list(links)
+    else:
+        names = [str(p.relative_to(root)) for p in (root / "_posts").rglob("*") if p.is_file()]
+    found: dict[str, str] = {}
+    for rel in names:
+        parts = rel.split("/")
+        if "_posts" in parts:
+            after = parts[parts.index("_posts") + 1 :]
+            if after:
+                after[-1] = after[-1].rsplit(".", 1)[0]
+                found.setdefault("/".join(after), rel)
+                found.setdefault(after[-1], rel)
+    _posts_cache[:] = [(root, key, found)]
     return found
 
 
