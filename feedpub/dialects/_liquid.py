@@ -533,8 +533,10 @@ def _post_names(root: Path, links: Links | None) -> dict[str, str]:
             key = (root / "_posts").stat().st_mtime_ns
         except OSError:
             key = 0
-    if _posts_cache and _posts_cache[0][0] == root and (
-        _posts_cache[0][1] is key or (_posts_cache[0][1] == key and links is None)
+    if (
+        _posts_cache
+        and _posts_cache[0][0] == root
+        and (_posts_cache[0][1] is key or (_posts_cache[0][1] == key and links is None))
     ):
         return _posts_cache[0][2]
     if links is not None:
