@@ -297,3 +297,15 @@ def test_post_url_in_a_new_post_of_a_warm_build(
     new = _entries(site.root / "public" / "feed.xml")["https://example.org/2024/01/03/new.html"]
     assert 'href="https://example.org/2024/01/01/old.html"' in new
     assert asked  # (the links came from the last build's manifest)
+
+
+def test_problems_in_an_included_file_are_reported_at_the_include(site: SiteDir) -> None:
+    site.config('base_url = "https://example.org/"\ndialect = "jekyll"\nentries = "."\n')
+    (site.root / "_includes").mkdir()
+    (site.root / "_includes" / "bad.html").write_text("ok {{ 1 | nope }} {% gist 1 %}\n")
+    text, dropped = convert("line 0\n{% include bad.html %}\n{{ page.title }}", feedpub.load_site())
+    assert text == "line 0\nok  \n\nT"
+    assert dropped == [
+        (1, "{% include bad.html %} (in bad.html: unknown filter 'nope')"),
+        (1, "{% include bad.html %} (in bad.html: a tag feedpub does not know)"),
+    ]

@@ -55,11 +55,16 @@ class _Render:
         self.body = body
         self.site, self.links, self.folder = site, links, folder
         self._at = (0, 0)  # the place and line of the last problem reported
+        #: The included file being rendered, and the tag in the post that includes it.
+        self.including: tuple[str, Token] | None = None
         #: The files included so far (or why one could not be), by name.
         self.included: dict[str, Any] = {}
         self.dropped: list[tuple[int, str]] = []
 
     def drop(self, token: Token | None, reason: str) -> None:
+        if self.including is not None and (token is None or token.source is not self.body):
+            name, token = self.including  # (in an included file: its include tag's place)
+            reason = f"in {name}: {reason}"
         if token is not None and token.source is self.body and token.start_index >= 0:
             index = token.start_index
             text = _snippet(self.body, index)
@@ -67,7 +72,7 @@ class _Render:
             at, line = self._at if index >= self._at[0] else (0, 0)
             line += self.body.count("\n", at, index)
             self._at = (index, line)
-        else:  # (in an included file: its place in the post is not known)
+        else:  # (its place is not known)
             line, text = 0, ""
         self.dropped.append((line, f"{text} ({reason})" if text else reason))
 
@@ -149,7 +154,7 @@ def render_liquid(
         env.mode = Mode.LAX  # (problems while rendering: reported, the rest rendered)
         text = template.render(site=_site_variable(site), page=page)
         return text, sorted(state.dropped, key=lambda found: found[0])
-    except (LiquidError, RecursionError) as e:
+    except Exception as e:  # (a filter given what it cannot take: never a failed build)
         state.drop(getattr(e, "token", None), str(e.args[0]) if e.args else type(e).__name__)
         return _strip(state.body), state.dropped
     finally:
@@ -382,9 +387,18 @@ class _IncludeNode(Node):
         if isinstance(template, LiquidError):
             template.token = self.token
             raise template
-        with context.extend({"include": values}, template=template):
-            template.render_with_context(context, buffer, partial=True)
+        outer, _current.including = _current.including, _outer_or(_current.including, self)
+        try:
+            with context.extend({"include": values}, template=template):
+                template.render_with_context(context, buffer, partial=True)
+        finally:
+            _current.including = outer
         return 1
+
+
+def _outer_or(including: tuple[str, Token] | None, node: _IncludeNode) -> tuple[str, Token]:
+    """What a problem inside an included file is reported at: the outermost include tag."""
+    return including if including is not None else (node.name, node.token)
 
 
 def _relative_template(env: Environment, folder: Path, name: str) -> Any:
