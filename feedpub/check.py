@@ -19,7 +19,7 @@ from .feeds.atom import lint_atom
 from .feeds.jsonfeed import lint_json
 from .feeds.rss import lint_rss
 from .files import read_body
-from .model import ATOM_NAME, JSON_NAME, RSS_NAME, Entry, Finding, Site
+from .model import Entry, Finding, Site
 from .pipeline import archive_changes, entry_links, feed_outputs, id_changes, render_into
 from .plan import carried, current_time, plan_feeds
 from .render import derive_summary
@@ -53,13 +53,14 @@ def check(
             )
             render_into(site, carried(plans), scanned.digests, cache, None, links=links)
             outputs = feed_outputs(site, scanned.entries, plans, scanned.digests, cache)
-            linters = {RSS_NAME: lint_rss, ATOM_NAME: lint_atom, JSON_NAME: lint_json}
+            linters = {"rss": lint_rss, "atom": lint_atom, "json": lint_json}
+            formats = {name: format for plan in plans for format, name in plan.files}
             for name, write in outputs.items():
-                if name.rsplit("/", 1)[-1] not in linters:
+                if name not in formats:
                     continue
                 buffer = io.BytesIO()
                 write(buffer)  # type: ignore[operator]
-                lint = linters[name.rsplit("/", 1)[-1]]
+                lint = linters[formats[name]]
                 findings += lint(buffer.getvalue(), site.output / name, site.base_url + name)
     return sorted(findings, key=lambda f: (str(f.path or ""), f.line or 0, f.code, f.message))
 

@@ -22,7 +22,7 @@ from . import signals
 from ._version import __version__
 from .config import load_site
 from .errors import BuildErrors, ConfigError, FeedpubError, display_path
-from .model import ARCHIVE_FOLDER, ATOM_NAME, JSON_NAME, RSS_NAME, BuildResult, Site
+from .model import ARCHIVE_FOLDER, BuildResult, Site
 from .pipeline import build as run_build
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def _summary(result: BuildResult, site: Site, started: float) -> None:
     """The line after a build: "12 entries → 6 feeds in public/ (0.21 s)"."""
     count = result.published
     state = "" if result.written else ", unchanged"
-    feeds = _feed_files(result)
+    feeds = _feed_files(result, site)
     archive = site.output.resolve() / ARCHIVE_FOLDER
     archived = sum(1 for p in feeds if p.parent.parent == archive)
     more = f" and {archived} archive documents" if archived else ""
@@ -410,9 +410,11 @@ def serve(
         if watch is not None:
             next(watch)  # the watch is in place before the build: no edit is missed
         # Listen first: a busy port is told before a build writes anything.
-        server = FeedServer(site.output, host, port, log=lambda line: click.echo(line, err=True))
+        server = FeedServer(
+            site.output, host, port, log=lambda line: click.echo(line, err=True), site=site
+        )
         site = rebuild() or site
-        server.root = site.output
+        server.root, server.site = site.output, site
     # Ctrl-C (and a plain kill) stop the server, even where the shell started it with SIGINT
     # ignored, as it does for a background job.
     signals.install(force=True)
@@ -446,7 +448,7 @@ def _watch_and_rebuild(
             names = sorted(display_path(p) for p in changed if p.exists())
             click.echo(f"changed: {', '.join(names) or 'files removed'}")
             site = rebuild() or site
-            server.root = site.output
+            server.root, server.site = site.output, site
             if site.entries.resolve() != watched:
                 break  # the settings name another entries folder: watch that one
         else:
@@ -457,9 +459,16 @@ def _watch_and_rebuild(
         next(watch)
 
 
-def _feed_files(result: BuildResult) -> list[Path]:
+def _feed_files(result: BuildResult, site: Site) -> list[Path]:
     """The feed files among a build's outputs (not the index, stylesheet or reading list)."""
-    return [p for p in result.outputs if p.name in (RSS_NAME, ATOM_NAME, JSON_NAME)]
+    from .plan import format_at
+
+    output = site.output.resolve()
+    return [
+        p
+        for p in result.outputs
+        if p.is_relative_to(output) and format_at(site, p.relative_to(output).as_posix())
+    ]
 
 
 @main.command()
@@ -708,15 +717,15 @@ def links(config: Path | None, base_url: str | None, every: bool) -> None:
         feedpub links --all > feed-links.html
     """
     from .feeds.discovery import feed_links, link_block
-    from .plan import plan_feeds
+    from .plan import feed_files, plan_feeds
     from .scan import scan
 
     with _user_errors("no links printed"):
         site = load_site(config, base_url=base_url)
-        feeds = [("", site.title)]
+        feeds = [(feed_files(site, ""), site.title)]
         if every:
             plans = plan_feeds(site, scan(site).entries)
-            feeds = [(p.folder, p.title) for p in plans if not p.archive]
+            feeds = [(p.files, p.title) for p in plans if not p.archive]
     click.echo(link_block(feed_links(site, feeds)))
 
 

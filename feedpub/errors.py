@@ -51,6 +51,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FP008": ("error", "feedpub new finds no site settings here or in any parent folder"),
     "FP009": ("error", "another feedpub build held the output folder longer than lock_timeout"),
     "FP010": ("error", "feedpub init or new cannot write the file or folder it makes"),
+    "FP011": ("error", "two feeds, or a feed and a file feedpub writes, at one address"),
     "FP101": ("error", "an entry file cannot be read, or is not UTF-8"),
     "FP102": ("error", "no front matter, front matter not closed, or not key: value lines"),
     "FP103": ("error", "front matter is not valid YAML"),

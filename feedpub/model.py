@@ -18,6 +18,12 @@ from zoneinfo import ZoneInfo
 
 from .errors import BuildWarning, FeedpubError, display_path, located
 
+#: The main feed's files in the output folder by default (the ``rss_path``, ``atom_path`` and
+#: ``json_path`` settings); URLs are ``base_url`` + name.
+RSS_NAME = "feed.xml"
+ATOM_NAME = "atom.xml"
+JSON_NAME = "feed.json"
+
 
 @dataclass(frozen=True)
 class Site:
@@ -49,10 +55,11 @@ class Site:
     summary_length: int = 300
     #: Remove unsafe HTML from entries; ``False`` only for sites whose writers are all trusted.
     sanitize: bool = True
-    #: Point feed.xml and atom.xml at feed.xsl, so a browser shows a readable page.
+    #: Point the RSS and Atom files at feed.xsl, so a browser shows a readable page.
     browser_view: bool = True
-    #: Write a feed per category, per tag, per author (under categories/, tags/, authors/).
-    category_feeds: bool = True
+    #: Write a feed per category (every one, or those named), per tag, per author (at
+    #: ``taxonomy_path``).
+    category_feeds: bool | tuple[str, ...] = True
     tag_feeds: bool = False
     author_feeds: bool = False
     #: Largest entry file, in bytes.
@@ -100,6 +107,27 @@ class Site:
     #: Seconds a build waits for another build of the same output folder (or one sharing its
     #: cache folder) before it gives up (see feedpub/pipeline/_lock.py); 0: it does not wait.
     lock_timeout: float = 600
+    #: The main feed's file for each format (in :data:`FORMATS` order), below the output
+    #: folder and ``base_url``; ``None``: that format is not written.
+    rss_path: str | None = RSS_NAME
+    atom_path: str | None = ATOM_NAME
+    json_path: str | None = JSON_NAME
+    #: Where category, tag and author feeds go: ``{taxonomy}`` (categories, tags, authors),
+    #: ``{slug}`` (the name's slug), ``{file}`` (the file name of the format's main feed).
+    taxonomy_path: str = "{taxonomy}/{slug}/{file}"
+    #: Write a feed per section (a Hugo section, a Jekyll collection), at ``section_path``
+    #: (``{section}``, ``{file}``).
+    section_feeds: bool = False
+    section_path: str = "{section}/{file}"
+    #: The sections whose entries the main feed carries; () for every entry.
+    main_sections: tuple[str, ...] = ()
+    #: The settings file's line of each of the settings above that it sets, for messages.
+    path_lines: tuple[tuple[str, int], ...] = ()
+
+    def feed_path(self, format: str) -> str | None:
+        """The main feed's file for ``format`` (one of :data:`FORMATS`), or ``None`` (off)."""
+        path: str | None = getattr(self, f"{format}_path")
+        return path
 
 
 @dataclass(frozen=True)
@@ -229,10 +257,8 @@ class Rendered:
     content_html: str | None
 
 
-#: Output file names in the output folder; URLs are ``base_url`` + name.
-RSS_NAME = "feed.xml"
-ATOM_NAME = "atom.xml"
-JSON_NAME = "feed.json"
+#: The feed formats, in the order each feed's files are written and listed.
+FORMATS = ("rss", "atom", "json")
 #: The discovery page and the reading list, at the top of the output folder.
 INDEX_NAME = "index.html"
 OPML_NAME = "feeds.opml"
@@ -298,10 +324,12 @@ class BuildResult:
 
 @dataclass(frozen=True)
 class FeedPlan:
-    """One feed of a site (in three formats), or one archive document of the main feed (RSS
-    and Atom): where it goes and what it carries."""
+    """One feed of a site (in each format the settings write), or one archive document of the
+    main feed (RSS and Atom): where it goes and what it carries."""
 
-    #: Folder in the output folder, "" for the main feed, e.g. "categories/business-economy/".
+    #: What the feed is, "" for the main feed, e.g. "categories/business-economy/",
+    #: "sections/posts/", "archive/3/"; its files are where the settings put such a feed
+    #: (:func:`feedpub.plan.feed_files`).
     folder: str
     #: Feed title.
     title: str
@@ -311,12 +339,14 @@ class FeedPlan:
     archive: int = 0
     #: RFC 5005 links, (relation, folder of the document it points to).
     history: tuple[tuple[str, str], ...] = ()
+    #: Its files in the output folder, (format, name), in :data:`FORMATS` order; no JSON Feed
+    #: for archive documents.
+    files: tuple[tuple[str, str], ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
-        """Its files in the output folder: no JSON Feed for archive documents."""
-        formats = (RSS_NAME, ATOM_NAME) if self.archive else (RSS_NAME, ATOM_NAME, JSON_NAME)
-        return tuple(self.folder + name for name in formats)
+        """Its files in the output folder."""
+        return tuple(name for _, name in self.files)
 
 
 #: The body of a new entry until its writer replaces it; `feedpub build` and `feedpub check`

@@ -6,6 +6,7 @@ category/tag/author feeds, RFC 5005 archive documents. Pure: shared by full and 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -14,8 +15,18 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import dialects
-from .errors import BuildErrors, EntryError, FeedpubError, display_path
-from .model import ARCHIVE_FOLDER, Entry, FeedPlan, Site
+from .errors import BuildErrors, ConfigError, EntryError, FeedpubError, display_path
+from .model import (
+    ARCHIVE_FOLDER,
+    FORMATS,
+    INDEX_NAME,
+    MANIFEST_NAME,
+    OPML_NAME,
+    XSL_NAME,
+    Entry,
+    FeedPlan,
+    Site,
+)
 
 
 def select(
@@ -73,6 +84,64 @@ TAXONOMIES: tuple[Taxonomy, ...] = (
 )
 
 
+#: The folder (identity) of section feeds: "sections/posts/" is the feed of section "posts".
+SECTIONS_FOLDER = "sections"
+#: Files of the output folder that are no feed's.
+RESERVED_NAMES = (INDEX_NAME, OPML_NAME, XSL_NAME, MANIFEST_NAME)
+
+
+def feed_files(site: Site, folder: str) -> tuple[tuple[str, str], ...]:
+    """The files, (format, name in the output folder), of the feed ``folder`` names (see
+    :attr:`FeedPlan.folder`), as the settings place them: the main feed at ``rss_path``,
+    ``atom_path``, ``json_path``; an archive document as ``archive/<n>/<file>`` (RSS and
+    Atom); a section's at ``section_path``; a category's, tag's or author's at
+    ``taxonomy_path``. ``<file>`` is the file name of the format's main feed."""
+    found = []
+    kind, _, rest = folder.partition("/")
+    for format in FORMATS:
+        path = site.feed_path(format)
+        if path is None:
+            continue
+        file = path.rsplit("/", 1)[-1]
+        if not folder:
+            found.append((format, path))
+        elif kind == ARCHIVE_FOLDER:
+            if format != "json":
+                found.append((format, folder + file))
+        elif kind == SECTIONS_FOLDER:
+            found.append((format, site.section_path.format(section=rest[:-1], file=file)))
+        else:
+            pattern = site.taxonomy_path
+            found.append((format, pattern.format(taxonomy=kind, slug=rest[:-1], file=file)))
+    return tuple(found)
+
+
+def feed_plan(
+    site: Site,
+    folder: str,
+    title: str,
+    entries: list[Entry],
+    archive: int = 0,
+    history: tuple[tuple[str, str], ...] = (),
+) -> FeedPlan:
+    """The :class:`FeedPlan` of the feed ``folder``, with its files where the settings put them."""
+    return FeedPlan(folder, title, entries, archive, history, feed_files(site, folder))
+
+
+def section_of(site: Site, entry: Entry) -> str:
+    """The section an entry is in: its top folder in the entries folder (Hugo's section), ""
+    for one at the top; with the ``jekyll`` dialect its collection (``_posts/``: "posts";
+    drafts are posts)."""
+    try:
+        parts = entry.path.relative_to(site.entries).parts[:-1]
+    except ValueError:
+        parts = ()
+    if site.dialect == "jekyll":
+        folder = next((p for p in parts if p.startswith("_")), "")
+        return "posts" if folder == "_drafts" else folder[1:]
+    return parts[0] if parts else ""
+
+
 def plan_feeds(
     site: Site,
     entries: tuple[Entry, ...],
@@ -87,16 +156,31 @@ def plan_feeds(
     so "Business & Economy" → business-economy, "Économie" → economie). Raises
     :class:`BuildErrors` when two names make the same slug, or one makes none."""
     visible = select(entries, limit=0, drafts=drafts, future=future, now=now)
-    plans = [FeedPlan("", site.title, visible[: site.limit] if site.limit else visible)]
+    main = visible
+    if site.main_sections:
+        main = [e for e in visible if section_of(site, e) in site.main_sections]
+    plans = [feed_plan(site, "", site.title, main[: site.limit] if site.limit else main)]
+    if site.section_feeds:
+        sections: dict[str, list[Entry]] = {}
+        for entry in visible:
+            if section := section_of(site, entry):
+                sections.setdefault(section, []).append(entry)
+        for section in sorted(sections):
+            chosen = sections[section][: site.limit] if site.limit else sections[section]
+            title = f"{site.title} \u2014 {section}"
+            plans.append(feed_plan(site, f"{SECTIONS_FOLDER}/{section}/", title, chosen))
     problems: list[FeedpubError] = []
     same_term = dialects.of(site).same_term
     for setting, folder, kind, names_of in TAXONOMIES:
-        if not getattr(site, setting):
+        only = getattr(site, setting)
+        if not only:
             continue
         groups: dict[str, list[Entry]] = {}
         spelled: dict[str, tuple[str, Entry]] = {}
         for entry in visible:
             for name in names_of(entry):
+                if only is not True and not is_listed(name, only):
+                    continue
                 slug = slug_of(name)
                 first = spelled.setdefault(slug, (name, entry))
                 if not slug or (first[0] != name and not same_term(first[0], name)):
@@ -108,13 +192,48 @@ def plan_feeds(
         for slug in sorted(groups):
             chosen = groups[slug][: site.limit] if site.limit else groups[slug]
             title = f"{site.title} \u2014 {spelled[slug][0]}"
-            plans.append(FeedPlan(f"{folder}/{slug}/", title, chosen))
+            plans.append(feed_plan(site, f"{folder}/{slug}/", title, chosen))
     if problems:
         raise BuildErrors(problems)
     if site.archive:
-        plans[0], archives = archive_plans(site, plans[0], visible)
+        plans[0], archives = archive_plans(site, plans[0], main)
         plans += archives
+    _check_paths(site, plans)
     return plans
+
+
+def is_listed(name: str, listed: tuple[str, ...]) -> bool:
+    """Whether the category ``name`` is one of ``listed`` (the same, or the same slug)."""
+    return name in listed or slug_of(name) in (slug_of(n) for n in listed)
+
+
+def _check_paths(site: Site, plans: list[FeedPlan]) -> None:
+    """Raise :class:`ConfigError` when two feed files of ``plans`` are at one path, or one
+    is where the build writes index.html, feeds.opml or feed.xsl."""
+    taken = {name: "" for name in RESERVED_NAMES}
+    for plan in plans:
+        for format, name in plan.files:
+            first = taken.setdefault(name, plan.folder + format)
+            if first == plan.folder + format:
+                continue
+            setting = _setting_of(plan.folder, format)
+            what = f"the {format} file of '{first}'" if first else "a file feedpub writes itself"
+            raise ConfigError(
+                f"{setting} puts the {format} file of '{plan.folder or 'the main feed'}' at "
+                f"'{name}', where {what} is: two feeds cannot share an address; change "
+                f"{setting}",
+                site.config_path,
+                dict(site.path_lines).get(setting),
+                code="FP011",
+            )
+
+
+def _setting_of(folder: str, format: str) -> str:
+    """The setting that places the ``format`` file of the feed ``folder``."""
+    kind = folder.partition("/")[0]
+    if not folder or kind == ARCHIVE_FOLDER:
+        return f"{format}_path"
+    return "section_path" if kind == SECTIONS_FOLDER else "taxonomy_path"
 
 
 def archive_plans(
@@ -149,7 +268,7 @@ def archive_plans(
             links.append(("next-archive", folder(number + 1)))
         chosen = oldest[(number - 1) * size : number * size][::-1]  # newest first, as feeds
         title = f"{site.title} (archive {number})"
-        plans.append(FeedPlan(folder(number), title, chosen, number, tuple(links)))
+        plans.append(feed_plan(site, folder(number), title, chosen, number, tuple(links)))
     return replace(main, history=(("prev-archive", folder(count - 1)),)), plans
 
 
@@ -213,3 +332,33 @@ def upcoming_moments(
 def subscribable(plans: list[FeedPlan]) -> list[str]:
     """The files of every feed one can subscribe to (archive documents are not)."""
     return [name for plan in plans if not plan.archive for name in plan.names]
+
+
+def format_at(site: Site, name: str) -> str | None:
+    """The feed format of the file ``name`` in the output folder, as the settings place feed
+    files (whatever feeds a build made), or ``None`` when no feed goes there."""
+    for format, pattern in _path_patterns(site):
+        if pattern.fullmatch(name):
+            return format
+    return None
+
+
+@lru_cache(maxsize=16)
+def _path_patterns(site: Site) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    found = []
+    part = "[^/]+"
+    for format in FORMATS:
+        path = site.feed_path(format)
+        if path is None:
+            continue
+        file = re.escape(path.rsplit("/", 1)[-1])
+        found.append((format, re.compile(re.escape(path))))
+        if format != "json":
+            found.append((format, re.compile(f"{ARCHIVE_FOLDER}/[0-9]+/{file}")))
+        for key, values in (
+            (site.taxonomy_path, {"taxonomy": "(?:categories|tags|authors)", "slug": part}),
+            (site.section_path, {"section": part}),
+        ):
+            pattern = re.escape(key).replace(r"\{", "{").replace(r"\}", "}")
+            found.append((format, re.compile(pattern.format(file=file, **values))))
+    return tuple(found)

@@ -28,10 +28,15 @@ from ._version import __version__
 from .config import CONFIG_NAME, PYPROJECT_NAME
 from .errors import ConfigError, FeedpubError, display_path
 from .feeds.discovery import FORMATS
-from .model import Site
+from .model import ATOM_NAME, JSON_NAME, RSS_NAME, Site
+from .plan import format_at
 
-#: Media types by file name (the feed formats'), then by suffix; text is always UTF-8.
-NAMED_TYPES = {name: f"{media_type}; charset=utf-8" for name, media_type, _ in FORMATS}
+#: Media types by format, then by suffix; text is always UTF-8.
+FORMAT_TYPES = {
+    format: f"{media_type}; charset=utf-8" for format, (media_type, _) in FORMATS.items()
+}
+#: The formats of the feed files by name, where no site says where its feeds are.
+NAMED_FORMATS = {RSS_NAME: "rss", ATOM_NAME: "atom", JSON_NAME: "json"}
 SUFFIX_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".xml": "application/xml; charset=utf-8",
@@ -49,14 +54,18 @@ SUFFIX_TYPES = {
 BROWSER_XML = SUFFIX_TYPES[".xml"]
 
 
-def media_type(path: Path, accept: str = "") -> str:
-    """The ``Content-Type`` to send ``path`` with to a client that sent ``accept``. A browser
-    (it asks for ``text/html`` first) gets the XML feeds as ``application/xml``, as most web
-    hosts send them, so that it shows the browser view; feed readers get their own types."""
-    if path.name in NAMED_TYPES:
-        if "text/html" in accept and path.suffix == ".xml":
+def media_type(path: Path, accept: str = "", format: str | None = "") -> str:
+    """The ``Content-Type`` to send ``path`` with to a client that sent ``accept``; ``format``
+    is the feed format of the file, ``None`` when it is no feed, ``""`` when its name says
+    (feed.xml, atom.xml, feed.json). A browser (it asks for ``text/html`` first) gets the
+    XML feeds as ``application/xml``, as most web hosts send them, so that it shows the
+    browser view; feed readers get their own types."""
+    if format == "":
+        format = NAMED_FORMATS.get(path.name)
+    if format is not None:
+        if "text/html" in accept and format != "json":
             return BROWSER_XML
-        return NAMED_TYPES[path.name]
+        return FORMAT_TYPES[format]
     if path.suffix.lower() in SUFFIX_TYPES:
         return SUFFIX_TYPES[path.suffix.lower()]
     guessed, _ = mimetypes.guess_type(path.name)
@@ -225,10 +234,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("ETag", etag)
             self.send_header("Last-Modified", email.utils.formatdate(stat.st_mtime, usegmt=True))
             self.send_header("Cache-Control", "no-cache")
-            if found.name in NAMED_TYPES:
+            format = self.server.format_of(found)
+            if format is not None:
                 self.send_header("Vary", "Accept")
             if not fresh:
-                self.send_header("Content-Type", media_type(found, self.headers.get("Accept", "")))
+                accept = self.headers.get("Accept", "")
+                self.send_header("Content-Type", media_type(found, accept, format))
                 self.send_header("Content-Length", str(stat.st_size))
             self.end_headers()
             if with_body and not fresh:
@@ -262,10 +273,17 @@ class FeedServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, root: Path, host: str, port: int, log: Callable[[str], None] = lambda line: None
+        self,
+        root: Path,
+        host: str,
+        port: int,
+        log: Callable[[str], None] = lambda line: None,
+        site: Site | None = None,
     ) -> None:
         #: The folder served.
         self.root = root
+        #: The site whose feeds it holds: its settings say where each format's files are.
+        self.site = site
         #: Where each request's one-line summary goes.
         self.log = log
         if ":" in host:
@@ -279,6 +297,16 @@ class FeedServer(ThreadingHTTPServer):
                 "choose another with --port (or --host)",
                 code="FP007",
             ) from None
+
+    def format_of(self, path: Path) -> str | None:
+        """The feed format of the file ``path`` served, or ``None`` when it is no feed."""
+        if self.site is None:
+            return NAMED_FORMATS.get(path.name)
+        try:
+            name = path.relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return None
+        return format_at(self.site, name)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A connection that broke (reset by the client, timed out) is one log line; only

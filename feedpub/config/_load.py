@@ -177,7 +177,66 @@ def _meanings(
         "permalink": _values.permalink(
             values["permalink"], dialect, "permalink" in source.settings, on("permalink")
         ),
+        **_feed_addresses(values, source, report),
     }
+
+
+def _feed_addresses(values: dict[str, Any], source: Source, report: _Report) -> dict[str, Any]:
+    """Where the feed files go (the :class:`Site` fields of the same names), checked: each a
+    path below the output folder, at least one format written, and no two feeds at one
+    path (FP011) whatever the categories, tags and sections."""
+    on = report.on
+    found: dict[str, Any] = {
+        key: _values.feed_path(key, values[key], on(key)) for key in _values.FEED_PATHS
+    }
+    for key in _values.PATTERNS:
+        found[key] = _values.feed_pattern(key, values[key], on(key)) or DEFAULTS[key]
+    found["category_feeds"] = _values.category_feeds(values["category_feeds"], on("category_feeds"))
+    found["main_sections"] = _values.names(
+        "main_sections", values["main_sections"], on("main_sections")
+    )
+    formats = [key for key in _values.FEED_PATHS if found[key] is not None]
+    if not formats:
+        report("rss_path", "rss_path, atom_path and json_path are all false: no feed is written")
+    seen: dict[str, str] = {}
+    for key in formats:
+        first = seen.setdefault(found[key], key)
+        if first != key:
+            report(
+                key,
+                f"{key} '{found[key]}' is {first}'s too: two feeds cannot share an address",
+                "FP011",
+            )
+    taxonomies = [
+        k for k in ("category_feeds", "tag_feeds", "author_feeds") if found.get(k, values[k])
+    ]
+    for key, on_at_all in (
+        ("taxonomy_path", bool(taxonomies)),
+        ("section_path", values["section_feeds"] is True),
+    ):
+        pattern = found[key]
+        if not on_at_all:
+            continue
+        if len(formats) > 1 and "{file}" not in pattern:
+            report(
+                key,
+                f"{key} '{pattern}' has no {{file}}, so the {formats[0][:-5]} and "
+                f"{formats[1][:-5]} files of each feed would be at one address; add {{file}}, "
+                "or turn a format off (e.g. rss_path = false)",
+                "FP011",
+            )
+        if key == "taxonomy_path" and len(taxonomies) > 1 and "{taxonomy}" not in pattern:
+            report(
+                key,
+                f"{key} '{pattern}' has no {{taxonomy}}, so a {taxonomies[0].split('_')[0]} and "
+                f"a {taxonomies[1].split('_')[0]} of the same name would have one address; add "
+                "{taxonomy}, or write only one kind of feed",
+                "FP011",
+            )
+    keys = (*_values.FEED_PATHS, *_values.PATTERNS)
+    lines = ((key, source.line(key)) for key in keys if key in source.settings)
+    found["path_lines"] = tuple((key, line) for key, line in lines if line is not None)
+    return found
 
 
 def _archive_size(values: dict[str, Any], report: _Report) -> int:

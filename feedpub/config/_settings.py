@@ -193,19 +193,74 @@ SETTINGS: tuple[Setting, ...] = (
         True,
         flag,
         "`true`",
-        "write `feed.xsl` and point `feed.xml`/`atom.xml` at it, so browsers show a readable page",
+        "write `feed.xsl` and point the RSS and Atom files at it, so browsers show a readable page",
+    ),
+    Setting(
+        "rss_path",
+        "feed.xml",
+        None,
+        '`"feed.xml"`',
+        'the main feed\'s RSS file, below the output folder and `base_url` (`"index.xml"`, '
+        '`"feeds/all.xml"`); `false`: no RSS files (see [Feed addresses](feeds.md#feed-'
+        "addresses))",
+    ),
+    Setting(
+        "atom_path",
+        "atom.xml",
+        None,
+        '`"atom.xml"`',
+        "the main feed's Atom file (`\"feed.xml\"` is jekyll-feed's); `false`: no Atom files",
+    ),
+    Setting(
+        "json_path",
+        "feed.json",
+        None,
+        '`"feed.json"`',
+        "the main feed's JSON Feed file; `false`: no JSON Feed files",
     ),
     Setting(
         "category_feeds",
         True,
-        flag,
+        None,
         "`true`",
-        "write a feed per category, under `categories/<slug>/` (see [Feeds per category, tag "
-        "and author](feeds.md#feeds-per-category-tag-and-author))",
+        "write a feed per category, at `taxonomy_path` (see [Feeds per category, tag "
+        "and author](feeds.md#feeds-per-category-tag-and-author)); or a list of the "
+        'categories that get one (`["release"]`, as jekyll-feed\'s `feed: categories`)',
     ),
-    Setting("tag_feeds", False, flag, "`false`", "write a feed per tag, under `tags/<slug>/`"),
+    Setting("tag_feeds", False, flag, "`false`", "write a feed per tag, at `taxonomy_path`"),
+    Setting("author_feeds", False, flag, "`false`", "write a feed per author, at `taxonomy_path`"),
     Setting(
-        "author_feeds", False, flag, "`false`", "write a feed per author, under `authors/<slug>/`"
+        "taxonomy_path",
+        "{taxonomy}/{slug}/{file}",
+        None,
+        '`"{taxonomy}/{slug}/{file}"`',
+        "where category, tag and author feeds go: `{taxonomy}` is `categories`, `tags` or "
+        "`authors`, `{slug}` the name's slug, `{file}` the file name of the format's main feed "
+        '(`categories/news/feed.xml`); jekyll-feed\'s is `"feed/{slug}.xml"`',
+    ),
+    Setting(
+        "section_feeds",
+        False,
+        flag,
+        "`false`",
+        "write a feed per section (the entries folder's top folders, Hugo's sections; with "
+        "the `jekyll` dialect, collections), at `section_path`",
+    ),
+    Setting(
+        "section_path",
+        "{section}/{file}",
+        None,
+        '`"{section}/{file}"`',
+        "where section feeds go: `{section}` is the section's folder name, `{file}` as in "
+        "`taxonomy_path` (Hugo's `posts/index.xml`)",
+    ),
+    Setting(
+        "main_sections",
+        [],
+        None,
+        "`[]`",
+        'the sections whose entries the main feed carries (`["posts"]`, Hugo\'s '
+        "`mainSections`); `[]`: every entry",
     ),
     Setting(
         "max_entry_size",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -304,3 +305,87 @@ def summary_words(value: Any, problem: Problem) -> int | None:
         problem(f"summary_words must be a whole number of 1 or more, not {value!r}")
         return None
     return value
+
+
+#: The settings that place feed files, and the placeholders each pattern takes.
+FEED_PATHS = ("rss_path", "atom_path", "json_path")
+PATTERNS = {"taxonomy_path": ("taxonomy", "slug", "file"), "section_path": ("section", "file")}
+#: Files of the output folder that are no feed's (feedpub/plan.py: RESERVED_NAMES).
+_RESERVED = ("index.html", "feeds.opml", "feed.xsl", ".feedpub-manifest.json")
+
+
+def path_problem(path: str) -> str | None:
+    """What makes ``path`` no file path below the output folder and ``base_url``, if anything."""
+    if not path or path.endswith("/"):
+        return "must name a file, not a folder"
+    if re.search(r"[\\?#%\s\x00-\x1f\x7f]", path):
+        return "must not hold spaces, '\\', '?', '#' or '%'"
+    for part in path.split("/"):
+        if part in ("", ".", ".."):
+            return "must stay below the output folder (no '..', '.' or '//' in it)"
+        if part.startswith("."):
+            return f"must not name a hidden file or folder ('{part}')"
+    if path in _RESERVED:
+        return f"is where feedpub writes {path} itself"
+    return None
+
+
+def feed_path(key: str, value: Any, problem: Problem) -> str | None:
+    """``rss_path``, ``atom_path`` or ``json_path``: a file path (a leading '/' is dropped),
+    or ``false`` (``None``: that format is off)."""
+    if value is False:
+        return None
+    if not isinstance(value, str):
+        problem(f'{key} must be a file path in quotes like "feed.xml", or false, not {value!r}')
+        return None
+    path = value[1:] if value.startswith("/") else value
+    if (wrong := path_problem(path)) is not None:
+        problem(f"{key} '{value}' {wrong}")
+        return None
+    return path
+
+
+def feed_pattern(key: str, value: Any, problem: Problem) -> str | None:
+    """``taxonomy_path`` or ``section_path``: a path with the placeholders of
+    :data:`PATTERNS` (its name's one required); ``None`` when it is not one."""
+    names = PATTERNS[key]
+    example = "{taxonomy}/{slug}/{file}" if key == "taxonomy_path" else "{section}/{file}"
+    if not isinstance(value, str):
+        problem(f'{key} must be a path pattern in quotes like "{example}", not {value!r}')
+        return None
+    pattern = value[1:] if value.startswith("/") else value
+    try:
+        used = {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
+    except ValueError:
+        used = {"{"}
+    unknown = sorted(used - set(names))
+    if unknown:
+        known = ", ".join(f"{{{n}}}" for n in names)
+        problem(f"{key}: '{{{unknown[0]}}}' is not a placeholder; use {known}")
+        return None
+    if names[-2] not in used:
+        problem(f"{key} '{value}' must hold {{{names[-2]}}}: each feed needs its own address")
+        return None
+    sample = pattern.format(taxonomy="t", slug="s", section="s", file="feed.xml")
+    if (wrong := path_problem(sample)) is not None:
+        problem(f"{key} '{value}' {wrong}")
+        return None
+    return pattern
+
+
+def names(key: str, value: Any, problem: Problem) -> tuple[str, ...]:
+    """A list of names (sections, categories)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        problem(f'{key} must be a list of names like ["posts"], not {value!r}')
+        return ()
+    return tuple(dict.fromkeys(v.strip() for v in value))
+
+
+def category_feeds(value: Any, problem: Problem) -> bool | tuple[str, ...]:
+    """``category_feeds``: true, false, or the categories that get a feed."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, list) and value:
+        return names("category_feeds", value, problem) or True
+    problem(f'category_feeds must be true, false or a list like ["release"], not {value!r}')
+    return True

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, cast
 from lxml import etree, html
 from lxml.html import builder as E
 
-from ..model import Site
+from ..model import OPML_NAME, Site
 
 if TYPE_CHECKING:
     from ..model import Rendered
@@ -30,12 +30,12 @@ article h3 { font-size: 1.5rem; margin: 0 0 .25rem; }
 blockquote { border-left: 3px solid #ccc; margin-left: 0; padding-left: 1rem; color: #444; }
 """
 
-#: Each feed format: file name, media type, label.
-FORMATS = (
-    ("feed.xml", "application/rss+xml", "RSS"),
-    ("atom.xml", "application/atom+xml", "Atom"),
-    ("feed.json", "application/feed+json", "JSON Feed"),
-)
+#: Each feed format (:data:`feedpub.model.FORMATS`): media type, label.
+FORMATS = {
+    "rss": ("application/rss+xml", "RSS"),
+    "atom": ("application/atom+xml", "Atom"),
+    "json": ("application/feed+json", "JSON Feed"),
+}
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,15 @@ class FeedLink:
     label: str
 
 
-def feed_links(site: Site, feeds: list[tuple[str, str]]) -> list[FeedLink]:
-    """Every file of ``feeds`` ((folder, title) pairs, the main feed first)."""
+def feed_links(
+    site: Site, feeds: Sequence[tuple[Iterable[tuple[str, str]], str]]
+) -> list[FeedLink]:
+    """Every file of ``feeds`` ((files, title) pairs, the main feed first; files as in
+    :attr:`feedpub.model.FeedPlan.files`)."""
     return [
-        FeedLink(title, site.base_url + folder + name, media_type, label)
-        for folder, title in feeds
-        for name, media_type, label in FORMATS
+        FeedLink(title, site.base_url + name, *FORMATS[format])
+        for files, title in feeds
+        for format, name in files
     ]
 
 
@@ -97,7 +100,7 @@ def index_html(site: Site, links: list[FeedLink], entries: Iterable[Rendered] = 
                 E.P(
                     "Subscribe in your feed reader: paste one of these addresses into it, or "
                     "this page's address, or import ",
-                    E.A("feeds.opml", href=site.base_url + "feeds.opml"),
+                    E.A(OPML_NAME, href=site.base_url + OPML_NAME),
                     " to follow them all.",
                 ),
                 E.UL(*items),
@@ -141,13 +144,15 @@ def _when(moment: datetime) -> str:
 
 
 def opml(site: Site, links: list[FeedLink]) -> bytes:
-    """An OPML 2.0 list of the feeds (their RSS files), for a reader to import all at once."""
+    """An OPML 2.0 list of the feeds (each one's first file: RSS unless it is off), for a
+    reader to import all at once."""
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
     etree.SubElement(head, "title").text = f"{site.title}: feeds"
     body = etree.SubElement(root, "body")
+    first = links[0].label if links else None
     for link in links:
-        if link.label != "RSS":
+        if link.label != first:
             continue  # one outline per feed: the same items in three formats would triple it
         etree.SubElement(
             body,

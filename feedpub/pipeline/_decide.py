@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from ..errors import BuildWarning
 from ..model import Entry, LocalFile, Site
-from ..plan import TAXONOMIES, select, slug_of
+from ..plan import SECTIONS_FOLDER, TAXONOMIES, is_listed, section_of, select, slug_of
 from ._record import BuildRecord, RecordedFeed
 
 
@@ -112,14 +112,23 @@ def _feeds_of(
 ) -> list[int] | None:
     """The feeds (indexes in ``plans``, the main feed's first) a new published entry is for;
     ``None`` when one of them is not among ``plans`` (``where``: index by folder)."""
-    targets = [0]
+    section = section_of(site, entry)
+    targets = [0] if not site.main_sections or section in site.main_sections else []
+    if site.section_feeds and section:
+        i = where.get(f"{SECTIONS_FOLDER}/{section}/")
+        if i is None:
+            return None  # a new section
+        targets.append(i)
     for setting, folder, _, names_of in TAXONOMIES:
-        if not getattr(site, setting):
+        only = getattr(site, setting)
+        if not only:
             continue
         names = names_of(entry)
         if len(set(names)) != len(names):
             return None
         for name in names:
+            if only is not True and not is_listed(name, only):
+                continue
             i = where.get(f"{folder}/{slug_of(name)}/")
             if i is None or plans[i].title != f"{site.title} \u2014 {name}":
                 return None  # a new feed, or a name spelled another way

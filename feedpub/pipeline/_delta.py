@@ -31,7 +31,7 @@ from ..cache import Cache, EntryRow, content_hash, digest
 from ..errors import BuildWarning, FeedpubError
 from ..files import read_file
 from ..model import INDEX_NAME, MANIFEST_NAME, PREVIEW_MAX, BuildResult, Entry, FeedPlan, Site
-from ..plan import carried, upcoming_moments
+from ..plan import carried, feed_files, feed_plan, upcoming_moments
 from ..scan import Listing, entry_digest, parse_files
 from ._decide import Changes, Decision, decide, new_ids_unique, place, recorded_warnings
 from ._output import Content
@@ -280,7 +280,9 @@ def _apply(
     store.store_entries(work.read.rows)
     for rel, size, mtime_ns in work.found.touched:
         store.restat(rel, size, mtime_ns)
-    again = [(work.plans[i], _feed_plan(work.plans[i], work.entries)) for i in sorted(work.redone)]
+    again = [
+        (work.plans[i], _feed_plan(site, work.plans[i], work.entries)) for i in sorted(work.redone)
+    ]
     outputs: dict[str, Content | None] = dict.fromkeys(work.last.outputs)
     checked = _feeds_again(site, store, work, [plan for _, plan in again], outputs)
     lap("render")
@@ -293,7 +295,7 @@ def _apply(
     warnings = found + flat(checked)
     if store.problem:  # the cache failed on the way: what the full path says then
         warnings.append(BuildWarning("FP210", store.problem))
-    note_unannounced(site, written, [FeedPlan(p.folder, p.title, []) for p in work.plans])
+    note_unannounced(site, written, [feed_plan(site, p.folder, p.title, []) for p in work.plans])
     added = work.read.changes.added
     upcoming = upcoming_moments(added.values(), drafts=drafts, future=future, now=now)
     if work.last.horizon:
@@ -336,8 +338,10 @@ def _feed_keys(
     return keys
 
 
-def _feed_plan(recorded: RecordedFeed, entries: Mapping[str, Entry]) -> FeedPlan:
-    return FeedPlan(recorded.folder, recorded.title, [entries[rel] for rel in recorded.entries])
+def _feed_plan(site: Site, recorded: RecordedFeed, entries: Mapping[str, Entry]) -> FeedPlan:
+    return feed_plan(
+        site, recorded.folder, recorded.title, [entries[rel] for rel in recorded.entries]
+    )
 
 
 def _feeds_again(
@@ -367,7 +371,7 @@ def _feeds_again(
         rel_of = {e.path: rel for rel, e in work.entries.items()}
         fresh = check_written(site, again, outputs, work.digests, store, rel_of, verified)
     return checked_warnings(
-        [name for p in work.plans for name in FeedPlan(p.folder, "", []).names],
+        [name for p in work.plans for _, name in feed_files(site, p.folder)],
         list(dict.fromkeys(rel for p in work.plans for rel in p.entries)),
         fresh,
         work.last.checked,
@@ -388,7 +392,7 @@ def _index_and_manifest(
         from ..feeds.discovery import feed_links, index_html
 
         preview = rendered_items(site, again[0].entries[:PREVIEW_MAX], work.digests, store)
-        announced = feed_links(site, [(p.folder, p.title) for p in work.plans])
+        announced = feed_links(site, [(feed_files(site, p.folder), p.title) for p in work.plans])
         page = outputs[INDEX_NAME] = index_html(site, announced, preview())
         manifest["index_html"] = digest(page)
     if manifest is not None:

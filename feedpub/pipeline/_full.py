@@ -340,7 +340,7 @@ def _discovery(
     site's own home page, say) is left alone, with a warning."""
     from ..feeds.discovery import feed_links, index_html, opml
 
-    links = feed_links(site, [(plan.folder, plan.title) for plan in plans if not plan.archive])
+    links = feed_links(site, [(plan.files, plan.title) for plan in plans if not plan.archive])
     outputs[OPML_NAME] = opml(site, links)
     if site.browser_view:
         from importlib import resources

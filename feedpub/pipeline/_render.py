@@ -16,8 +16,6 @@ from ..cache import Cache, RenderedRow
 from ..files import relative_name
 from ..model import (
     ATOM_NAME,
-    JSON_NAME,
-    RSS_NAME,
     XSL_NAME,
     Author,
     Entry,
@@ -26,6 +24,7 @@ from ..model import (
     Site,
     no_progress,
 )
+from ..plan import feed_files
 from ..workers import Workers, job_count
 from . import _output as output
 from ._output import Content, Sharing
@@ -134,26 +133,31 @@ def feed_outputs(
             updated=max(e.modified for e in plan.entries)
             if plan.entries
             else shown or max(e.modified for e in entries),
-            # Relative, so the browser view also works where the site is previewed
-            # (browsers apply only stylesheets from the feed's own origin).
-            stylesheet="../" * plan.folder.count("/") + XSL_NAME if site.browser_view else None,
+            stylesheet=None,
             media=any(e.image for e in plan.entries),
             # Nobody subscribes to an archive document, which never changes once full.
             hubs=() if plan.archive else site.hubs,
             # An archive only once full: until then its entries still change.
             archive=bool(plan.archive) and len(plan.entries) == site.archive_size,
             # One logical feed: archive documents have the main feed's Atom id.
-            feed_id=site.base_url + ATOM_NAME if plan.archive else None,
+            feed_id=site.base_url + (site.atom_path or ATOM_NAME) if plan.archive else None,
         )
-        for path in plan.names:
-            name = path.rsplit("/", 1)[-1]
-            history = tuple((rel, site.base_url + to + name) for rel, to in plan.history)
+        for format, path in plan.files:
+            # (JSON Feed has no RFC 5005 links: only the main feed's RSS and Atom use them.)
+            history = tuple(
+                (rel, site.base_url + dict(feed_files(site, to)).get(format, to))
+                for rel, to in plan.history
+            )
             document = replace(feed, history=history) if history else feed
+            if site.browser_view and format != "json":
+                # Relative, so the browser view also works where the site is previewed
+                # (browsers apply only stylesheets from the feed's own origin).
+                document = replace(document, stylesheet="../" * path.count("/") + XSL_NAME)
             url = site.base_url + path
-            if name == JSON_NAME:
+            if format == "json":
                 outputs[path] = partial(feeds.write_json, document, url)
             else:
-                write = feeds.write_rss if name == RSS_NAME else feeds.write_atom
+                write = feeds.write_rss if format == "rss" else feeds.write_atom
                 outputs[path] = partial(write, document, url, memo=memo)
     return outputs
 

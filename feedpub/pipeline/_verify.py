@@ -15,7 +15,7 @@ from ..feeds import item_findings
 from ..feeds.atom import lint_atom
 from ..feeds.jsonfeed import lint_json
 from ..feeds.rss import lint_rss
-from ..model import ATOM_NAME, JSON_NAME, RSS_NAME, FeedPlan, Finding, Site
+from ..model import FeedPlan, Finding, Site
 from ..plan import carried
 from ._output import Content
 from ._render import rendered_items
@@ -43,18 +43,18 @@ def check_written(
     each one checked that has none."""
     import dataclasses
 
-    linters = {RSS_NAME: lint_rss, ATOM_NAME: lint_atom, JSON_NAME: lint_json}
+    linters = {"rss": lint_rss, "atom": lint_atom, "json": lint_json}
     found: dict[str, list[Finding]] = {}
     written = [plan for plan in plans if any(outputs.get(n) is not None for n in plan.names)]
     for plan in written:
-        for name in plan.names:
+        for format, name in plan.files:
             write = outputs.get(name)
             if not isinstance(write, partial):
                 continue
             feed, url = write.args[0], write.args[1]
             head = io.BytesIO()
             write.func(dataclasses.replace(feed, items=tuple), url, head)
-            lint = linters[name.rsplit("/", 1)[-1]]
+            lint = linters[format]
             found[f"feed:{name}"] = lint(head.getvalue(), site.output / name, url)
     unverified = [e for e in carried(written) if e.path not in verified]
     for item in rendered_items(site, unverified, digests, cache)():
