@@ -40,6 +40,17 @@ author = {{ name = "{title}" }}
 # category_feeds = true
 # tag_feeds = false
 # author_feeds = false
+# Where the main feed's files go, below the output folder and base_url (false: not written).
+# rss_path = "feed.xml"
+# atom_path = "atom.xml"
+# json_path = "feed.json"
+# Where category, tag and author feeds go ({{taxonomy}}: categories, tags or authors).
+# taxonomy_path = "{{taxonomy}}/{{slug}}/{{file}}"
+# A feed per section (the entries folder's top folders: Hugo's sections), and where it goes.
+# section_feeds = false
+# section_path = "{{section}}/{{file}}"
+# The sections whose entries the main feed carries ([]: every entry).
+# main_sections = []
 # max_entry_size = "8 MiB"
 # max_front_matter_size = "64 KiB"
 # max_categories = 200

@@ -17,7 +17,7 @@ import yaml
 from frontmatter.default_handlers import JSONHandler, YAMLHandler
 
 from .authoring import config_template, create_file
-from .config import CONFIG_NAME
+from .config import CONFIG_NAME, path_problem
 from .dialects import check_hugo_permalink, check_jekyll_permalink
 from .errors import FeedpubError, display_path
 
@@ -226,6 +226,7 @@ def _from_jekyll(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], li
         settings["limit"] = 10  # jekyll-feed's default
     if feed.get("excerpt_only") is True:
         settings["full_content"] = False
+    settings.update(_jekyll_feed_addresses(feed, notes))
     for key, why in (
         ("future", "use 'feedpub build --future' to include future posts"),
         ("show_drafts", "use 'feedpub build --drafts' to include drafts"),
@@ -240,10 +241,33 @@ def _from_jekyll(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], li
             f"collections: not mapped ({', '.join(map(str, others))}: only posts are read, "
             "from _posts and _drafts)"
         )
-    for key in ("path", "categories", "tags", "collections"):
-        if key in feed:
-            notes.append(f"feed.{key}: not mapped (feedpub writes feeds per category itself)")
+    for key, why in (
+        ("tags", "jekyll-feed's feed/by_tag/<tag>.xml feeds are not written"),
+        ("collections", "only posts are read"),
+    ):
+        if feed.get(key):
+            notes.append(f"feed.{key}: not mapped ({why})")
     return settings, notes
+
+
+def _jekyll_feed_addresses(feed: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """jekyll-feed's addresses: Atom only, at ``feed: path`` (default ``/feed.xml``), and a
+    feed per category named in ``feed: categories`` at ``/feed/<category>.xml``, no other."""
+    settings: dict[str, Any] = {"rss_path": False, "atom_path": "feed.xml", "json_path": False}
+    path = feed.get("path")
+    if isinstance(path, str) and path.strip("/"):
+        if path_problem(path.lstrip("/")) is None:
+            settings["atom_path"] = path.lstrip("/")
+        else:
+            notes.append(f"feed.path: not mapped ({path!r} is no file path below the site)")
+    categories = feed.get("categories")
+    if isinstance(categories, list) and categories:
+        names = [str(c) for c in categories if isinstance(c, str | int) and str(c).strip()]
+        settings["category_feeds"] = names
+        settings["taxonomy_path"] = "feed/{slug}.xml"
+    else:
+        settings["category_feeds"] = False
+    return settings
 
 
 def _jekyll_defaults(value: Any) -> tuple[list[dict[str, Any]], list[str]]:
@@ -350,6 +374,7 @@ def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list
         frontmatter["date"] = dates
     for key in frontmatter:
         notes.append(f"frontmatter.{key}: not mapped (Hugo's default keys are used)")
+    settings.update(_hugo_feed_addresses(folder, data, params, content, notes))
     services = _of(data, "services", dict, {})
     rss = _of(services, "rss", dict, {})
     limit = rss.get("limit", data.get("rsslimit"))
@@ -357,7 +382,6 @@ def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list
     settings["limit"] = limit if isinstance(limit, int) and limit > 0 else 0
     for key, why in (
         ("disablepathtolower", "links are lowercased, as Hugo does by default"),
-        ("taxonomies", "categories, tags and authors are read; other taxonomies are not"),
         ("enablegitinfo", "lastmod comes from front matter, not from git"),
         ("builddrafts", "use 'feedpub build --drafts'"),
         ("buildfuture", "use 'feedpub build --future'"),
@@ -368,6 +392,89 @@ def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list
     if not re.match(r"^[A-Za-z]", content) or not (folder / content).is_dir():
         notes.append(f"contentDir: no folder {content!r}; set entries in feedpub.toml")
     return settings, notes
+
+
+#: Where Hugo looks for the home page's RSS template, in the site's layouts (then a theme's).
+_HOME_RSS = ("index.rss.xml", "home.rss.xml", "_default/rss.xml", "_default/list.rss.xml")
+#: ``where .Site.RegularPages "Type" "in" (slice "news" "showcase")`` in a home RSS template.
+_HOME_WHERE = re.compile(
+    r"""where\s+\(?\s*\$?\.?Site\.RegularPages\s*\)?\s+"\.?(?:Type|Section)"\s+"in"\s+"""
+    r"""\(\s*slice((?:\s+"[^"]+")+)\s*\)""",
+    re.IGNORECASE,
+)
+
+
+def _hugo_feed_addresses(
+    folder: Path,
+    data: dict[str, Any],
+    params: dict[str, Any],
+    content: str,
+    notes: list[str],
+) -> dict[str, Any]:
+    """Hugo's feed addresses: RSS only, at ``index.xml``: the home page's, one per section
+    (``posts/index.xml``) and one per taxonomy term (``categories/news/index.xml``). The home
+    feed carries every regular page (Hugo's own RSS template), unless the site's home RSS
+    template picks sections: by ``mainSections`` (the setting, else Hugo's default: the
+    section with the most pages) or by a ``where … "Section" "in" (slice …)``."""
+    settings: dict[str, Any] = {"rss_path": "index.xml", "atom_path": False, "json_path": False}
+    disabled = {str(k).lower() for k in _of(data, "disablekinds", list, [])}
+    if "rss" in disabled:
+        notes.append("disableKinds: RSS is off, so the site has no feed; feedpub writes one")
+    taxonomies = _of(data, "taxonomies", dict, {"category": "categories", "tag": "tags"})
+    plurals = {str(v).lower() for v in taxonomies.values() if isinstance(v, str)}
+    if "term" in disabled or "taxonomy" in disabled:
+        plurals = set()
+    settings["category_feeds"] = "categories" in plurals
+    settings["tag_feeds"] = "tags" in plurals
+    settings["author_feeds"] = "authors" in plurals
+    others = sorted(plurals - {"categories", "tags", "authors"})
+    if others:
+        notes.append(f"taxonomies: the feeds of {', '.join(others)} terms are not written")
+    settings["section_feeds"] = "section" not in disabled
+    template = next(
+        (
+            text
+            for name in _HOME_RSS
+            if (path := folder / "layouts" / name).is_file()
+            and (text := path.read_text(encoding="utf-8", errors="replace"))
+        ),
+        None,
+    )
+    if template is None:
+        return settings
+    picked = _HOME_WHERE.search(template)
+    if picked is not None:
+        settings["main_sections"] = re.findall(r'"([^"]+)"', picked.group(1))
+    elif "mainsections" in template.lower():
+        main = params.get("mainsections", data.get("mainsections"))
+        if isinstance(main, str):
+            main = [main]
+        if isinstance(main, list) and all(isinstance(m, str) for m in main):
+            settings["main_sections"] = main
+        elif (biggest := _biggest_section(folder / content)) is not None:
+            settings["main_sections"] = [biggest]
+    else:
+        notes.append(
+            "layouts: the home page's RSS template is the site's own; its items may not be "
+            "every page, as feedpub's main feed has them (set main_sections)"
+        )
+    return settings
+
+
+def _biggest_section(content: Path) -> str | None:
+    """Hugo's default ``mainSections``: the section (top folder of ``content``) with the most
+    pages."""
+    counts: dict[str, int] = {}
+    if not content.is_dir():
+        return None
+    for section in sorted(p for p in content.iterdir() if p.is_dir()):
+        pages = [
+            p
+            for p in section.rglob("*")
+            if p.suffix.lower() in (".md", ".markdown", ".html") and not p.name.startswith("_")
+        ]
+        counts[section.name] = len(pages)
+    return max(counts, key=lambda name: counts[name]) if counts else None
 
 
 def _hugo_language(data: dict[str, Any], notes: list[str]) -> tuple[str, dict[str, Any]]:

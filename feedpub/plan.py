@@ -337,18 +337,20 @@ def subscribable(plans: list[FeedPlan]) -> list[str]:
 def format_at(site: Site, name: str) -> str | None:
     """The feed format of the file ``name`` in the output folder, as the settings place feed
     files (whatever feeds a build made), or ``None`` when no feed goes there."""
-    for format, pattern in _path_patterns(site):
+    paths = (site.rss_path, site.atom_path, site.json_path)
+    for format, pattern in _path_patterns(paths, site.taxonomy_path, site.section_path):
         if pattern.fullmatch(name):
             return format
     return None
 
 
 @lru_cache(maxsize=16)
-def _path_patterns(site: Site) -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _path_patterns(
+    paths: tuple[str | None, ...], taxonomy_path: str, section_path: str
+) -> tuple[tuple[str, re.Pattern[str]], ...]:
     found = []
     part = "[^/]+"
-    for format in FORMATS:
-        path = site.feed_path(format)
+    for format, path in zip(FORMATS, paths, strict=True):
         if path is None:
             continue
         file = re.escape(path.rsplit("/", 1)[-1])
@@ -356,8 +358,8 @@ def _path_patterns(site: Site) -> tuple[tuple[str, re.Pattern[str]], ...]:
         if format != "json":
             found.append((format, re.compile(f"{ARCHIVE_FOLDER}/[0-9]+/{file}")))
         for key, values in (
-            (site.taxonomy_path, {"taxonomy": "(?:categories|tags|authors)", "slug": part}),
-            (site.section_path, {"section": part}),
+            (taxonomy_path, {"taxonomy": "(?:categories|tags|authors)", "slug": part}),
+            (section_path, {"section": part}),
         ):
             pattern = re.escape(key).replace(r"\{", "{").replace(r"\}", "}")
             found.append((format, re.compile(pattern.format(file=file, **values))))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from ._folders import CONFIG_NAME, PYPROJECT_NAME, check_folders, find_site_config
 from ._load import load_site
 from ._settings import DEFAULTS, SETTINGS, Setting, parse_size
-from ._values import is_base_url
+from ._values import is_base_url, path_problem
 
 __all__ = [
     "CONFIG_NAME",
@@ -26,4 +26,5 @@ __all__ = [
     "is_base_url",
     "load_site",
     "parse_size",
+    "path_problem",
 ]
