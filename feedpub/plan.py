@@ -210,14 +210,19 @@ def is_listed(name: str, listed: tuple[str, ...]) -> bool:
 def _check_paths(site: Site, plans: list[FeedPlan]) -> None:
     """Raise :class:`ConfigError` when two feed files of ``plans`` are at one path, or one
     is where the build writes index.html, feeds.opml or feed.xsl."""
-    taken = {name: "" for name in RESERVED_NAMES}
+    taken: dict[str, tuple[str, str] | None] = dict.fromkeys(RESERVED_NAMES)
     for plan in plans:
         for format, name in plan.files:
-            first = taken.setdefault(name, plan.folder + format)
-            if first == plan.folder + format:
+            if name not in taken:
+                taken[name] = (plan.folder, format)
                 continue
+            first = taken[name]
             setting = _setting_of(plan.folder, format)
-            what = f"the {format} file of '{first}'" if first else "a file feedpub writes itself"
+            what = (
+                f"the {first[1]} file of '{first[0] or 'the main feed'}'"
+                if first
+                else "a file feedpub writes itself"
+            )
             raise ConfigError(
                 f"{setting} puts the {format} file of '{plan.folder or 'the main feed'}' at "
                 f"'{name}', where {what} is: two feeds cannot share an address; change "
