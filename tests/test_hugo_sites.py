@@ -123,7 +123,7 @@ def _hugo_then_feedpub(
     assert done.exit_code == 0, done.output
     done = runner.invoke(
         main,
-        ["compare", str(tmp_path / "public" / feed), "--address", "feed.xml", "--format", "json"],
+        ["compare", str(tmp_path / "public" / feed), "--address", "index.xml", "--format", "json"],
         catch_exceptions=False,
     )
     return json.loads(done.stdout), source
@@ -144,7 +144,7 @@ def test_multilingual_site_with_a_config_directory_keeps_every_link_and_id(
     assert settings["entries"] == "content/en" and settings["limit"] == 0
     assert settings["languages"] == ["en", "es"]
     # 'Open source' and 'Open Source' are one term, as in Hugo
-    merged = etree.parse(str(source / "feeds" / "categories" / "open-source" / "feed.xml"))
+    merged = etree.parse(str(source / "feeds" / "categories" / "open-source" / "index.xml"))
     assert len(merged.findall(".//item")) == 2
 
 
