@@ -442,6 +442,11 @@ def _hugo_feed_addresses(
     )
     if template is None:
         return settings
+    if first := re.search(r"\bfirst\s+(\d+)", template):
+        notes.append(
+            f"layouts: the home feed's own limit (first {first.group(1)}) is not mapped: "
+            "limit is every feed's"
+        )
     picked = _HOME_WHERE.search(template)
     if picked is not None:
         settings["main_sections"] = re.findall(r'"([^"]+)"', picked.group(1))

@@ -68,7 +68,8 @@ class Taxonomy(NamedTuple):
 
     #: The setting that turns these feeds on (an attribute of :class:`Site`).
     setting: str
-    #: The folder holding one folder per name (``categories``: ``categories/business/``).
+    #: The ``{taxonomy}`` of ``taxonomy_path`` (``categories``: by default each category's feed
+    #: is in ``categories/<slug>/``), and the start of each such feed's :attr:`FeedPlan.folder`.
     folder: str
     #: What one name is, in messages.
     kind: str
