@@ -251,9 +251,11 @@ def _from_jekyll(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], li
 
 
 def _jekyll_feed_addresses(feed: dict[str, Any], notes: list[str]) -> dict[str, Any]:
-    """jekyll-feed's addresses: Atom only, at ``feed: path`` (default ``/feed.xml``), and a
-    feed per category named in ``feed: categories`` at ``/feed/<category>.xml``, no other."""
-    settings: dict[str, Any] = {"rss_path": False, "atom_path": "feed.xml", "json_path": False}
+    """jekyll-feed's addresses: Atom at ``feed: path`` (default ``/feed.xml``, so no RSS,
+    which feedpub writes there by default), and a feed per category named in ``feed:
+    categories`` at ``/feed/<category>.xml``, no other (then no JSON Feed either: one file per
+    category there). JSON Feed stays at ``feed.json``, where jekyll-feed writes nothing."""
+    settings: dict[str, Any] = {"rss_path": False, "atom_path": "feed.xml"}
     path = feed.get("path")
     if isinstance(path, str) and path.strip("/"):
         if path_problem(path.lstrip("/")) is None:
@@ -265,6 +267,7 @@ def _jekyll_feed_addresses(feed: dict[str, Any], notes: list[str]) -> dict[str, 
         names = [str(c) for c in categories if isinstance(c, str | int) and str(c).strip()]
         settings["category_feeds"] = names
         settings["taxonomy_path"] = "feed/{slug}.xml"
+        settings["json_path"] = False
     else:
         settings["category_feeds"] = False
     return settings
@@ -411,12 +414,13 @@ def _hugo_feed_addresses(
     content: str,
     notes: list[str],
 ) -> dict[str, Any]:
-    """Hugo's feed addresses: RSS only, at ``index.xml``: the home page's, one per section
-    (``posts/index.xml``) and one per taxonomy term (``categories/news/index.xml``). The home
+    """Hugo's feed addresses: RSS at ``index.xml``: the home page's, one per section
+    (``posts/index.xml``) and one per taxonomy term (``categories/news/index.xml``); Atom and
+    JSON Feed beside them (``atom.xml``, ``feed.json``), where Hugo writes nothing. The home
     feed carries every regular page (Hugo's own RSS template), unless the site's home RSS
     template picks sections: by ``mainSections`` (the setting, else Hugo's default: the
     section with the most pages) or by a ``where … "Section" "in" (slice …)``."""
-    settings: dict[str, Any] = {"rss_path": "index.xml", "atom_path": False, "json_path": False}
+    settings: dict[str, Any] = {"rss_path": "index.xml"}
     disabled = {str(k).lower() for k in _of(data, "disablekinds", list, [])}
     if "rss" in disabled:
         notes.append("disableKinds: RSS is off, so the site has no feed; feedpub writes one")

@@ -278,7 +278,7 @@ def test_init_from_jekyll_maps_jekyll_feeds_addresses(
 ) -> None:
     settings = _init(_write(tmp_path / "site", JEKYLL), "jekyll", monkeypatch)
     assert settings["atom_path"] == "news.xml"
-    assert (settings["rss_path"], settings["json_path"]) == (False, False)
+    assert (settings["rss_path"], settings["json_path"]) == (False, False)  # one file each
     assert settings["category_feeds"] == ["release"]
     assert settings["taxonomy_path"] == "feed/{slug}.xml"
     assert settings["limit"] == 3
@@ -335,7 +335,7 @@ def test_init_from_hugo_maps_hugos_addresses(
 ) -> None:
     settings = _init(_write(tmp_path / "site", HUGO), "hugo", monkeypatch)
     assert settings["rss_path"] == "index.xml"
-    assert (settings["atom_path"], settings["json_path"]) == (False, False)
+    assert "atom_path" not in settings and "json_path" not in settings  # where Hugo has none
     assert (settings["section_feeds"], settings["tag_feeds"]) == (True, True)
     assert settings["main_sections"] == ["posts"]
 

@@ -278,7 +278,7 @@ def _jekyll_compare(
     files: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, object]:
     """Build ``files`` with Jekyll and, in a copy, with feedpub; ``feedpub compare``'s report
-    of jekyll-feed's feed.xml against feedpub's Atom feed."""
+    of jekyll-feed's feed.xml against feedpub's (Atom, at the same address)."""
     jekyll = required_tool("jekyll", "jekyll ruby-jekyll-feed", "the jekyll-feed comparison")
     source = _write(files, tmp_path / "jekyll")
     subprocess.run(
@@ -289,7 +289,7 @@ def _jekyll_compare(
     )
     _feedpub(_write(files, tmp_path / "feedpub"), monkeypatch)
     old = str(tmp_path / "built" / "feed.xml")
-    arguments = ["compare", old, "--address", "atom.xml", "--format", "json"]
+    arguments = ["compare", old, "--address", "feed.xml", "--format", "json"]
     done = CliRunner().invoke(main, arguments, catch_exceptions=False)
     return json.loads(done.stdout)
 
