@@ -420,7 +420,13 @@ def _hugo_feed_addresses(
     feed carries every regular page (Hugo's own RSS template), unless the site's home RSS
     template picks sections: by ``mainSections`` (the setting, else Hugo's default: the
     section with the most pages) or by a ``where … "Section" "in" (slice …)``."""
-    settings: dict[str, Any] = {"rss_path": "index.xml"}
+    rss = {
+        str(k).lower(): v
+        for k, v in _of(_of(data, "outputformats", dict, {}), "rss", dict, {}).items()
+    }
+    base_name = rss.get("basename")
+    name = f"{base_name}.xml" if isinstance(base_name, str) and base_name.strip() else "index.xml"
+    settings: dict[str, Any] = {"rss_path": name}
     disabled = {str(k).lower() for k in _of(data, "disablekinds", list, [])}
     if "rss" in disabled:
         notes.append("disableKinds: RSS is off, so the site has no feed; feedpub writes one")
@@ -434,7 +440,14 @@ def _hugo_feed_addresses(
     others = sorted(plurals - {"categories", "tags", "authors"})
     if others:
         notes.append(f"taxonomies: the feeds of {', '.join(others)} terms are not written")
-    settings["section_feeds"] = "section" not in disabled
+    outputs = {str(k).lower(): v for k, v in _of(data, "outputs", dict, {}).items()}
+    section_outputs = outputs.get("section", ["html", "rss"])
+    settings["section_feeds"] = (
+        "section" not in disabled
+        and isinstance(section_outputs, list)
+        and "rss" in (str(o).lower() for o in section_outputs)
+        and not _sections_without_rss(folder / content)
+    )
     template = next(
         (
             text
@@ -468,6 +481,21 @@ def _hugo_feed_addresses(
             "every page, as feedpub's main feed has them (set main_sections)"
         )
     return settings
+
+
+def _sections_without_rss(content: Path) -> bool:
+    """Whether every section of ``content`` has an ``_index.md`` whose ``outputs`` front
+    matter leaves RSS out (then Hugo writes no section feed)."""
+    sections = [p for p in content.iterdir() if p.is_dir()] if content.is_dir() else []
+    if not sections:
+        return False
+    for section in sections:
+        index = section / "_index.md"
+        text = index.read_text(encoding="utf-8", errors="replace") if index.is_file() else ""
+        found = re.search(r"(?m)^outputs\s*[:=]\s*((?:\[[^\]]*\])|(?:\n\s*-\s*\S+)+)", text)
+        if found is None or "rss" in found.group(1).lower():
+            return False
+    return True
 
 
 def _biggest_section(content: Path) -> str | None:

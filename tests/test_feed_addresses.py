@@ -420,3 +420,20 @@ def test_hugos_real_addresses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         assert summary["id changed"] == summary["link changed"] == 0, summary  # type: ignore[index]
         assert summary["missing"] == summary["added"] == 0, (address, summary)  # type: ignore[index]
         assert report["old"]["format"] == report["new"]["format"] == "rss"  # type: ignore[index]
+
+
+def test_init_from_hugo_follows_the_rss_base_name_and_sections_without_rss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``outputFormats.RSS.baseName: feed`` puts Hugo's feeds at feed.xml; a section page
+    whose ``outputs`` leave RSS out has no feed (blog.getbootstrap.com's layout)."""
+    files = {
+        "hugo.yaml": 'baseURL: "https://example.org/"\noutputFormats:\n  RSS:\n'
+        '    baseName: "feed"\ndisableKinds: ["taxonomy", "term"]\n',
+        "content/posts/_index.md": "---\ntitle: Archive\noutputs:\n  - html\n---\n",
+        "content/posts/a.md": "---\ntitle: A\ndate: 2025-01-01\n---\nText.\n",
+    }
+    settings = _init(_write(tmp_path / "site", files), "hugo", monkeypatch)
+    assert settings["rss_path"] == "feed.xml"
+    assert settings["section_feeds"] is False
+    assert (settings["category_feeds"], settings["tag_feeds"]) == (False, False)
