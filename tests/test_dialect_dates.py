@@ -488,7 +488,7 @@ def test_jekyll_dates_reach_the_feed_as_jekyll_feed_writes_them(
     )
     theirs = _site_items(tmp_path / "built" / "feed.xml")
     folder, output = _feedpub(_jekyll_site(tmp_path / "feedpub"), "jekyll", monkeypatch)
-    ours = _site_items(folder / "_feeds" / "atom.xml")
+    ours = _site_items(folder / "_feeds" / "feed.xml")  # Atom, at jekyll-feed's address
     assert ours == theirs
     assert len(ours) == len(_JEKYLL_POSTS)
     assert (
