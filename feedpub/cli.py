@@ -742,7 +742,7 @@ def links(config: Path | None, base_url: str | None, every: bool) -> None:
 @click.option(
     "--from",
     "tool",
-    type=click.Choice(["jekyll", "hugo"]),
+    type=click.Choice(["jekyll", "hugo"]),  # (the names of importing.IMPORTERS)
     help="FOLDER is a Jekyll or Hugo site: write only feedpub.toml, from its own configuration.",
 )
 def init(folder: Path, title: str, base_url: str, tool: str | None) -> None:
@@ -783,7 +783,9 @@ def init(folder: Path, title: str, base_url: str, tool: str | None) -> None:
     where = "" if folder.resolve() == Path.cwd().resolve() else f"cd {display_path(folder)} && "
     click.echo(f"next: {where}feedpub build")
     if tool is not None:
-        feed = "_site/feed.xml" if tool == "jekyll" else "public/index.xml"
+        from .importing import IMPORTERS
+
+        feed = IMPORTERS[tool].old_feed
         click.echo(
             f"then: feedpub compare {feed} (or the feed's URL) shows what subscribers of the "
             f"feed {tool.capitalize()} publishes would see change"

@@ -8,7 +8,8 @@ import json
 import math
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,7 +35,7 @@ OUTPUT = {"jekyll": "_feeds", "hugo": "feeds"}
 
 
 def import_site(folder: Path, tool: str) -> tuple[Path, list[str]]:
-    """Write ``folder/feedpub.toml`` from the ``tool`` ("jekyll" or "hugo") site in
+    """Write ``folder/feedpub.toml`` from the ``tool`` (one of :data:`IMPORTERS`) site in
     ``folder``; returns it and a note for each setting of the site that could not be mapped.
 
     Raises :class:`FeedpubError` when there is no such site or feedpub.toml already exists."""
@@ -44,25 +45,54 @@ def import_site(folder: Path, tool: str) -> tuple[Path, list[str]]:
     target = folder / CONFIG_NAME
     if target.exists():
         raise FeedpubError(f"{display_path(target)} already exists; init never overwrites a file")
-    names = JEKYLL_CONFIGS if tool == "jekyll" else HUGO_CONFIGS
-    config = next((folder / n for n in names if (folder / n).is_file()), None)
-    if tool == "hugo":
-        data, read = hugo_config(folder, config)
-        if read:
-            settings, notes = _from_hugo(folder, data)
-            create_file(target, config_text(settings))
-            return target, [f"{read[0]}: {note}" for note in notes]
-    if config is None:
-        also = f", {HUGO_CONFIG_DIR}/_default/" if tool == "hugo" else ""
-        raise FeedpubError(
-            f"no {tool.capitalize()} configuration ({', '.join(names)}{also}) in this folder; "
-            f"run 'feedpub init --from {tool} PATH' with the site's folder",
-            folder,
-        )
-    data = _read(config)
-    settings, notes = _from_jekyll(folder, data)
+    settings, notes = IMPORTERS[tool].read(folder)
     create_file(target, config_text(settings))
-    return target, [f"{config.name}: {note}" for note in notes]
+    return target, notes
+
+
+def _import_jekyll(folder: Path) -> tuple[dict[str, Any], list[str]]:
+    """The settings of the Jekyll site in ``folder`` (its first configuration file)."""
+    config = next((folder / n for n in JEKYLL_CONFIGS if (folder / n).is_file()), None)
+    if config is None:
+        raise _no_configuration(folder, "jekyll", ", ".join(JEKYLL_CONFIGS))
+    settings, notes = _from_jekyll(folder, _read(config))
+    return settings, [f"{config.name}: {note}" for note in notes]
+
+
+def _import_hugo(folder: Path) -> tuple[dict[str, Any], list[str]]:
+    """The settings of the Hugo site in ``folder``: its configuration file and directory."""
+    config = next((folder / n for n in HUGO_CONFIGS if (folder / n).is_file()), None)
+    data, read = hugo_config(folder, config)
+    if not read:
+        names = f"{', '.join(HUGO_CONFIGS)}, {HUGO_CONFIG_DIR}/_default/"
+        raise _no_configuration(folder, "hugo", names)
+    settings, notes = _from_hugo(folder, data)
+    return settings, [f"{read[0]}: {note}" for note in notes]
+
+
+def _no_configuration(folder: Path, tool: str, names: str) -> FeedpubError:
+    return FeedpubError(
+        f"no {tool.capitalize()} configuration ({names}) in this folder; "
+        f"run 'feedpub init --from {tool} PATH' with the site's folder",
+        folder,
+    )
+
+
+@dataclass(frozen=True)
+class Importer:
+    """What ``feedpub init --from`` knows of a generator."""
+
+    #: Reads the settings of the site in a folder, with a note for each one not mapped.
+    read: Callable[[Path], tuple[dict[str, Any], list[str]]]
+    #: Where the generator writes its main feed, in the site's folder (for 'feedpub compare').
+    old_feed: str
+
+
+#: The generators ``feedpub init --from`` reads, by name.
+IMPORTERS = {
+    "jekyll": Importer(_import_jekyll, "_site/feed.xml"),
+    "hugo": Importer(_import_hugo, "public/index.xml"),
+}
 
 
 #: Hugo's configuration directory: ``_default/`` then the environment's folder (``hugo``

@@ -137,10 +137,7 @@ def section_of(site: Site, entry: Entry) -> str:
         parts = entry.path.relative_to(site.entries).parts[:-1]
     except ValueError:
         parts = ()
-    if site.dialect == "jekyll":
-        folder = next((p for p in parts if p.startswith("_")), "")
-        return "posts" if folder == "_drafts" else folder[1:]
-    return parts[0] if parts else ""
+    return dialects.of(site).section(parts)
 
 
 def plan_feeds(

@@ -180,7 +180,7 @@ def test_jekyll_feed_shows_what_feedpub_shows(
     )
     theirs = _entries(tmp_path / "site" / "feed.xml")
     output = _init_and_build(_copy("jekyll-liquid", tmp_path / "feedpub"), "jekyll", monkeypatch)
-    ours = _entries(output / "atom.xml")
+    ours = _entries(output / "feed.xml")  # (Atom, at jekyll-feed's address)
     assert ours.keys() == theirs.keys()
     for link, content in theirs.items():
         assert _shown(ours[link], link) == _shown(content, link), link
@@ -259,7 +259,7 @@ def test_hugo_feed_shows_what_feedpub_shows(
     )
     theirs = _entries(tmp_path / "site" / "index.xml")  # (its <!--more-->: the whole post)
     output = _init_and_build(_copy("hugo-shortcodes", tmp_path / "feedpub"), "hugo", monkeypatch)
-    ours = _entries(output / "feed.xml")
+    ours = _entries(output / "index.xml")  # (RSS, at Hugo's address)
     assert ours.keys() == theirs.keys()
     for link, content in theirs.items():
         their_text, their_links = _shown(content, link)

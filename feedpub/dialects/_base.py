@@ -73,6 +73,11 @@ class Dialect:
         """Call ``problem`` with what is wrong with the ``permalink`` setting ``pattern``."""
         check_permalink(pattern, problem)
 
+    def section(self, folders: tuple[str, ...]) -> str:
+        """The section of an entry in ``folders`` of the entries folder: the top one (as
+        Hugo's sections), "" for an entry at the top."""
+        return folders[0] if folders else ""
+
     def has_templates(self, body: str) -> bool:
         """Whether a body may hold template syntax of the dialect's tool (a cheap test)."""
         return False

@@ -312,6 +312,12 @@ class Jekyll(Dialect):
     def entry_files(self, site: Site) -> tuple[list[str], list[FeedpubError]]:
         return dialect_files(site.entries, site, site.output.resolve())
 
+    def section(self, folders: tuple[str, ...]) -> str:
+        """A post's collection: the folder starting with '_' it is in (``_posts``: "posts";
+        drafts are posts)."""
+        folder = next((p for p in folders if p.startswith("_")), "")
+        return "posts" if folder == "_drafts" else folder[1:]
+
     def prepare(
         self, path: Path, meta: dict[str, Any], site: Site, problems: Problems
     ) -> tuple[dict[str, Any], LinkMaker, dict[str, Any]]:
