@@ -41,7 +41,7 @@ MAX_FEED_SIZE = 64 << 20
 #: Two dates this close are taken as the same post's, when matching by title and date.
 SAME_POST_WITHIN = timedelta(days=1)
 
-#: The file feedpub writes for each format in a feed's folder (feedpub/build.py's names).
+#: The file feedpub writes for each format in a feed's folder by default (feedpub/model.py's names).
 FORMAT_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 #: feedparser's version names, as people write them.
 _VERSIONS = {

@@ -1,7 +1,7 @@
 """`build` says what `check` says about an entry's content and the feeds it writes.
 
 The warnings about an entry's body (FP206, FP213, FP220) come from one function
-(feedpub/findings.py), called while the file is read: a full build, a delta build and a build
+(feedpub/scan/_findings.py), called while the file is read: a full build, a delta build and a build
 that finds nothing changed (its warnings replayed from the build record) print the same lines
 as `check`. A feed `check` calls invalid is never written with exit status 0.
 """

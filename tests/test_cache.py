@@ -270,7 +270,7 @@ def test_clean_removes_the_cache_and_leaves_feeds_and_entries(site, monkeypatch)
     result = CliRunner().invoke(main, ["clean"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "removed the cache in .feedpub-cache/"
-    # all but the lock (see feedpub/lock.py), which a waiting build may hold open
+    # all but the lock (see feedpub/pipeline/_lock.py), which a waiting build may hold open
     left = sorted(p.name for p in (site / ".feedpub-cache").iterdir())
     assert left == [".gitignore", "build.lock"]
     assert feeds(site) == before

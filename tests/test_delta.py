@@ -1,4 +1,4 @@
-"""Warm builds that redo only what changed (feedpub/delta.py) write what a full build writes.
+"""Warm builds that redo only what changed (pipeline/_delta.py) write what a full build writes.
 
 Each case builds a site, changes its entries, then builds it twice from that same state: with
 its cache (the delta path, where the change allows it) and, in a copy, with --no-cache (the

@@ -458,7 +458,7 @@ def test_bom_and_crlf(site, bom, newline):
 
 
 def test_a_file_name_that_is_a_slug_already_is_taken_as_slugify_would_make_it():
-    """entry.py skips python-slugify for stems like ``my-story-2``; it must agree with it."""
+    """The scan skips python-slugify for stems like ``my-story-2``; it must agree with it."""
     from slugify import slugify
 
     from feedpub.fields import _PLAIN_SLUG

@@ -1,5 +1,5 @@
 """Builds at the same time: one at a time per output folder, each succeeding, never a damaged
-cache (feedpub/lock.py, and the cache's handling of SQLite's "database is locked").
+cache (feedpub/pipeline/_lock.py, and the cache's handling of SQLite's "database is locked").
 
 The races are real: several `python -m feedpub build` processes started together on a
 generated site of a few hundred entries, cold and warm, round after round; and `serve`

@@ -81,7 +81,7 @@ def test_every_command_reads_the_site_from_a_subfolder(inside: SiteDir) -> None:
     assert cache.is_dir()
     cleaned = inside.run("clean")
     assert cleaned.exit_code == 0, cleaned.output
-    # emptied but for the build lock (see feedpub/lock.py), which a waiting build may hold open
+    # emptied but for the build lock (pipeline/_lock.py), which a waiting build may hold open
     assert sorted(p.name for p in cache.iterdir()) == [".gitignore", "build.lock"]
 
 

@@ -53,7 +53,7 @@ def render(entry: Entry, site: Site, links: Mapping[str, str] | None = None) -> 
     if content is not None and entry.image is not None:
         content = image_on_top(entry.image, content)  # after the summary: it is no paragraph
     # Numeric references such as &#7; render to characters XML cannot carry: drop them. The
-    # file's text holds none itself (see entry.py), so without a "&#" there is nothing to do.
+    # file's text holds none itself (see files.py), so without a "&#" there is nothing to do.
     if content is not None and "&#" in body:
         content = xml_text(content)
     return Rendered(
