@@ -11,18 +11,25 @@ feeds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
+from functools import cache
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 from ._base import Dialect
-from ._hugo import Hugo, check_hugo_permalink
-from ._jekyll import Jekyll, check_jekyll_permalink
 
 if TYPE_CHECKING:
     from ..model import Site
 
-#: Every dialect, by the name the ``dialect`` setting gives.
-DIALECTS: dict[str, Dialect] = {d.name: d for d in (Dialect(), Jekyll(), Hugo())}
+#: Every dialect, by the name the ``dialect`` setting gives: its module and class. Jekyll's
+#: and Hugo's are imported only for a site that follows them (a feedpub site, the usual
+#: case, does not load their rules: a build with nothing to do is that much quicker).
+DIALECTS: dict[str, tuple[str, str]] = {
+    "feedpub": ("._base", "Dialect"),
+    "jekyll": ("._jekyll", "Jekyll"),
+    "hugo": ("._hugo", "Hugo"),
+}
 #: Their names, feedpub's own first.
 NAMES = tuple(DIALECTS)
 
@@ -37,7 +44,26 @@ def date_from_name(stem: str, timezone: tzinfo) -> datetime | None:
 
 def of(site: Site | str) -> Dialect:
     """The dialect of ``site`` (or of that name, one of :data:`NAMES`)."""
-    return DIALECTS[site if isinstance(site, str) else site.dialect]
+    return _dialect(site if isinstance(site, str) else site.dialect)
+
+
+@cache
+def _dialect(name: str) -> Dialect:
+    module, kind = DIALECTS[name]
+    made: Dialect = getattr(import_module(module, __name__), kind)()
+    return made
+
+
+def check_jekyll_permalink(pattern: str, problem: Callable[[str], None]) -> None:
+    """Call ``problem`` with what is wrong with ``pattern`` as a Jekyll permalink."""
+    of("jekyll").check_permalink(pattern, problem)
+
+
+def check_hugo_permalink(pattern: str, problem: Callable[[str], None]) -> None:
+    """Call ``problem`` with what is wrong with ``pattern`` as a Hugo ``[permalinks]`` one."""
+    from ._hugo import check_hugo_permalink as check
+
+    check(pattern, problem)
 
 
 __all__ = [
