@@ -6,6 +6,7 @@ where their front matter ends and the body begins.
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import re
@@ -14,13 +15,13 @@ from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
-
 from .errors import BuildWarning, EntryError, FeedpubError
 from .fields import XML_ILLEGAL
 from .model import Entry
 
 if TYPE_CHECKING:
+    from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
+
     from .model import Site
 
 
@@ -30,22 +31,39 @@ ENTRY_SUFFIXES = (".md", ".markdown")
 # every other byte leaves only the control characters.
 _CONTROL_BYTES = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
 _OTHER_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
-YAML_HANDLER = YAMLHandler()
 
 
-class TOMLHandler(BaseHandler):
-    """Hugo's ``+++`` TOML front matter, read with :mod:`tomllib` (python-frontmatter's own
-    TOML handler needs the unmaintained ``toml`` package)."""
+class Handlers(NamedTuple):
+    """python-frontmatter's handler of each front matter format."""
 
-    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
-    START_DELIMITER = END_DELIMITER = "+++"
-
-    def load(self, fm: str, **kwargs: object) -> Any:
-        return tomllib.loads(fm)
+    yaml: YAMLHandler
+    toml: BaseHandler
+    json: JSONHandler
 
 
-_TOML_HANDLER = TOMLHandler()
-JSON_HANDLER = JSONHandler()
+def _boundary(handler: BaseHandler) -> re.Pattern[str]:
+    pattern = handler.FM_BOUNDARY
+    assert pattern is not None  # (each of feedpub's handlers has one)
+    return pattern
+
+
+@functools.cache
+def handlers() -> Handlers:
+    """The front matter handlers, made on first use: python-frontmatter (and PyYAML with it)
+    is loaded only when an entry is read, not by a build that finds nothing changed."""
+    from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
+
+    class TOMLHandler(BaseHandler):  # type: ignore[misc]  # (frontmatter has no types)
+        """Hugo's ``+++`` TOML front matter, read with :mod:`tomllib` (python-frontmatter's
+        own TOML handler needs the unmaintained ``toml`` package)."""
+
+        FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+        START_DELIMITER = END_DELIMITER = "+++"
+
+        def load(self, fm: str, **kwargs: object) -> Any:
+            return tomllib.loads(fm)
+
+    return Handlers(YAMLHandler(), TOMLHandler(), JSONHandler())
 
 
 # --------------------------------------------------------------------------- finding files
@@ -275,17 +293,18 @@ def split_front_matter(path: Path, text: str, after_space: bool = True) -> Front
             first_line=inner.first_line + lines,
             body_line=inner.body_line + lines,
         )
-    handler: BaseHandler = YAML_HANDLER
-    boundary = YAML_HANDLER.FM_BOUNDARY
+    known = handlers()
+    handler: BaseHandler = known.yaml
+    boundary = _boundary(known.yaml)
     opening = boundary.match(text)
     if opening is None and _JSON_START.match(text):
         found = _json_object(path, text)
         if found is not None:
             return found
     if opening is None:
-        for handler in (_TOML_HANDLER, JSON_HANDLER):
+        for handler in (known.toml, known.json):
             if handler.detect(text):
-                boundary = handler.FM_BOUNDARY
+                boundary = _boundary(handler)
                 opening = boundary.match(text)
                 break
     if opening is None:
@@ -326,13 +345,13 @@ def _json_object(path: Path, text: str) -> FrontMatter | None:
     except RecursionError:
         raise EntryError(TOO_DEEP.format("JSON"), path, 1, "FP120") from None
     except json.JSONDecodeError as e:
-        if JSON_HANDLER.detect(text):
+        if handlers().json.detect(text):
             return None
         raise EntryError(
             f"front matter is not valid JSON: {e.msg}", path, e.lineno, "FP120"
         ) from None
     # As for '---' lines: the body starts after the closing brace, on the line it ends.
-    return FrontMatter(text[1 : end - 1], end, 1, text.count("\n", 0, end) + 1, JSON_HANDLER)
+    return FrontMatter(text[1 : end - 1], end, 1, text.count("\n", 0, end) + 1, handlers().json)
 
 
 def read_file(path: Path, site: Site) -> bytes:

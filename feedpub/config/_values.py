@@ -15,8 +15,6 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
 from .. import dialects
 from ..fields import XML_ILLEGAL, parse_authors
 from ..model import Author, FrontMatterDefaults
@@ -151,6 +149,7 @@ def author_table(value: Any, folder: Path, problem: Problem) -> tuple[tuple[str,
 
 def _read_authors(value: Any, folder: Path) -> tuple[tuple[str, Author], ...]:
     """Authors by key from a YAML file like Jekyll's ``_data/authors.yml``."""
+    import yaml  # (only for a site with such a file)
     from frontmatter.default_handlers import YAMLHandler
 
     if not isinstance(value, str):

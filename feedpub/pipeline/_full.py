@@ -109,9 +109,10 @@ def build(
             result = delta_build(site, store, listing, last, key, now, drafts, future, clock.lap)
             if result is not None:
                 return replace(result, timings=clock.timings)
-        with Workers(
-            jobs, preload=("feedpub.render",)
-        ) as workers:  # for the scan, and then for rendering
+        # Workers for the scan, and then for rendering: what both need is loaded before they
+        # are forked, once, not in each of them.
+        preload = ("feedpub.scan._entry", "feedpub.render")
+        with Workers(jobs, preload=preload) as workers:
             heap.pause()
             scanned = scan_all(site, store, jobs, listing, progress, workers)
             del listing  # what it holds for each file is not needed any more

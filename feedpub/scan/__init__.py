@@ -26,7 +26,6 @@ from ..files import read_file, read_file_stat, relative_names
 from ..media import unchanged as media_unchanged
 from ..model import Entry, Progress, Scan, Site, no_progress
 from ..workers import Workers
-from ._entry import parse_entry
 
 #: Below this many files to parse (or entries to render), one process is faster than several.
 PARALLEL_MIN = 200
@@ -120,7 +119,7 @@ def scan_all(
     problems: list[FeedpubError] = list(listing.problems)
     advance = progress("Reading", len(stale))
     rows: list[EntryRow] = []
-    with Workers(jobs) as own:
+    with Workers(jobs, preload=("feedpub.scan._entry",)) as own:
         results = (workers or own).map(_parse_named, site, stale, PARALLEL_MIN)
         for text, parsed in zip(stale, results, strict=True):  # results come in order
             advance(1)
@@ -239,6 +238,8 @@ class Parsed(NamedTuple):
 
 def parse_files(site: Site, paths: list[Path]) -> list[Parsed]:
     """Read and parse entry files (runs in worker processes for large sites)."""
+    from ._entry import parse_entry  # (front matter readers: only when entries are read)
+
     results: list[Parsed] = []
     for path in paths:
         entry: Entry | None = None

@@ -30,10 +30,10 @@ from ..fields import (
     text_value,
 )
 from ..files import (
-    YAML_HANDLER,
     FrontMatter,
     file_text,
     format_size,
+    handlers,
     read_file,
     split_front_matter,
 )
@@ -44,6 +44,9 @@ from ._frontmatter import OTHER_BREAKS, front_matter_lines, load_other, load_yam
 
 if TYPE_CHECKING:
     from ..model import Site
+
+#: The handler of YAML front matter (this module is loaded only to read entries).
+YAML_HANDLER = handlers().yaml
 
 
 def read_entry(path: Path, site: Site) -> tuple[Entry, list[BuildWarning]]:

@@ -15,8 +15,11 @@ from frontmatter.default_handlers import BaseHandler
 
 from ..errors import EntryError
 from ..fields import DATE_HINT, TEXT_KEYS, XML_ILLEGAL
-from ..files import JSON_HANDLER, TOO_DEEP, YAML_HANDLER
+from ..files import TOO_DEEP, handlers
 from . import _yaml as yamlevents
+
+#: The handlers of YAML and JSON front matter (this module is loaded only to read entries).
+YAML_HANDLER, JSON_HANDLER = handlers().yaml, handlers().json
 
 
 def load_other(path: Path, fm: str, first_line: int, handler: BaseHandler) -> Any:
