@@ -201,6 +201,9 @@ def _of(data: Mapping[str, Any], key: str, kind: type[T], default: T) -> T:
     return value if isinstance(value, kind) else default
 
 
+# _from_jekyll and _from_hugo run longer than 60 lines on purpose: each reads one setting of
+# the tool after another, in one place, so that what is mapped can be read top to bottom (and
+# against docs/jekyll.md and docs/hugo.md); the larger parts have functions of their own.
 def _from_jekyll(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     settings: dict[str, Any] = {"dialect": "jekyll", "entries": ".", "output": OUTPUT["jekyll"]}
     notes: list[str] = []
