@@ -54,6 +54,9 @@ class Sharing:
     aside: Callable[[], None] | None = None
 
 
+#: Whether large outputs may be written in forked processes: fork() is safe to use on Linux;
+#: elsewhere one process writes them all (the same bytes; tests/test_portability.py).
+FORK_WRITERS = sys.platform.startswith("linux")
 #: Below this total weight (of all outputs) everything is written by one process: forking
 #: would cost more than it saves.
 SHARING_MIN = 400
@@ -521,7 +524,7 @@ def _share(
     if (
         sharing.jobs < 2
         or sum(weight.values()) < SHARING_MIN
-        or not sys.platform.startswith("linux")  # fork() is safe to use on Linux
+        or not FORK_WRITERS
     ):
         return [list(files)]
     # One group more than processes: three feeds of one size on two cores take 1.5 times

@@ -1,0 +1,126 @@
+"""Every Linux-only fast path has a portable way that writes the same bytes: each is forced
+here on Linux, as if on another system, and the outputs are compared with the fast paths'.
+
+- the atomic swap of the output folder (``renameat2(RENAME_EXCHANGE)``) → file by file;
+- large feeds written in forked processes → all in one process;
+- worker processes started by ``fork`` → started by ``spawn`` (macOS's and Windows' default).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import feedpub
+from feedpub.pipeline import _output
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from generate import generate
+
+ENTRIES = 400  # more than scan.PARALLEL_MIN: the scan and the rendering use workers
+
+
+def _no_exchange(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_output, "_exchange", lambda a, b: False)
+
+
+def _no_forked_writers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_output, "FORK_WRITERS", False)
+
+
+def _spawned_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+
+
+FALLBACKS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
+    "file by file": _no_exchange,
+    "one writer": _no_forked_writers,
+    "spawned workers": _spawned_workers,
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(tmp_path_factory.mktemp("portability") / "site", ENTRIES)
+
+
+def _build(site: Path, name: str) -> dict[str, bytes]:
+    """A cold build of a copy of ``site`` (its own cache: a cold build, each time), into an
+    output folder that exists already (the build swaps it, or writes file by file); its
+    outputs by name."""
+    copy = site.parent / name
+    shutil.copytree(site, copy)
+    loaded = feedpub.load_site(copy / "feedpub.toml")
+    loaded.output.mkdir()
+    result = feedpub.build(loaded, jobs=2)
+    assert result.written and not result.cache_hits
+    return {
+        p.relative_to(loaded.output).as_posix(): p.read_bytes()
+        for p in sorted(loaded.output.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def fast(site: Path) -> dict[str, bytes]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_output, "SHARING_MIN", 0)  # the forked writers, on this small site too
+        return _build(site, "fast")
+
+
+def _watch(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[object]]:
+    """Which ways a build takes: the folder swap's answers, the processes forked to write,
+    the start method of the worker processes."""
+    seen: dict[str, list[object]] = {"swap": [], "fork": [], "start": []}
+    exchange, fork, context = _output._exchange, _output.signals.fork, multiprocessing.get_context
+    monkeypatch.setattr(
+        _output, "_exchange", lambda a, b: seen["swap"].append(exchange(a, b)) or seen["swap"][-1]
+    )
+    monkeypatch.setattr(_output.signals, "fork", lambda: seen["fork"].append(1) or fork())
+    monkeypatch.setattr(
+        multiprocessing,
+        "get_context",
+        lambda method=None: seen["start"].append(method) or context(method),
+    )
+    return seen
+
+
+def test_the_fast_paths_are_taken_here(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Else the comparisons below would compare the portable ways with themselves.
+    monkeypatch.setattr(_output, "SHARING_MIN", 0)
+    seen = _watch(monkeypatch)
+    _build(site, "probe")
+    assert seen["swap"] == [True]
+    assert seen["fork"]
+    assert seen["start"] == ["fork"]
+
+
+@pytest.mark.parametrize("fallback", FALLBACKS)
+def test_each_portable_way_writes_the_same_bytes(
+    site: Path, fast: dict[str, bytes], fallback: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_output, "SHARING_MIN", 0)
+    FALLBACKS[fallback](monkeypatch)
+    seen = _watch(monkeypatch)
+    portable = _build(site, f"portable-{fallback.replace(' ', '-')}")
+    # The portable way was taken, the others not.
+    assert (seen["swap"] == [False]) == (fallback == "file by file")
+    assert (not seen["fork"]) == (fallback == "one writer")
+    assert (seen["start"] == [None]) == (fallback == "spawned workers")
+    assert portable.keys() == fast.keys()
+    assert [name for name in fast if portable[name] != fast[name]] == []
+    assert len(fast) > 10  # feeds per category, archives, index.html, feeds.opml, ...
+
+
+def test_all_portable_ways_at_once_write_the_same_bytes(
+    site: Path, fast: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_output, "SHARING_MIN", 0)
+    for force in FALLBACKS.values():
+        force(monkeypatch)
+    assert _build(site, "portable-all") == fast
