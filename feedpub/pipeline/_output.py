@@ -521,11 +521,7 @@ def _share(
     weight = {path: 1 for path in files}
     for name, path in names.items():
         weight[path] = max(1, sharing.weights.get(name, 1))
-    if (
-        sharing.jobs < 2
-        or sum(weight.values()) < SHARING_MIN
-        or not FORK_WRITERS
-    ):
+    if sharing.jobs < 2 or sum(weight.values()) < SHARING_MIN or not FORK_WRITERS:
         return [list(files)]
     # One group more than processes: three feeds of one size on two cores take 1.5 times
     # one feed's time, not twice (the system shares the cores out).
