@@ -51,6 +51,8 @@ author = {{ name = "{title}" }}
 # section_path = "{{section}}/{{file}}"
 # The sections whose entries the main feed carries ([]: every entry).
 # main_sections = []
+# The main feed's own limit (default: limit; 0: every entry).
+# main_limit = 20
 # max_entry_size = "8 MiB"
 # max_front_matter_size = "64 KiB"
 # max_categories = 200
@@ -73,6 +75,8 @@ author = {{ name = "{title}" }}
 # languages = ["en", "es"]
 # Hugo only: links end in .html (Hugo's uglyURLs).
 # ugly_urls = false
+# Hugo only: further taxonomies, by front matter key: a feed per term (series/<term>/).
+# taxonomies = ["series"]
 # Hugo only: summaries as Hugo's .Summary, of that many words (Hugo's summaryLength).
 # summary_words = 70
 # WebSub hubs to announce in every feed and notify with 'feedpub ping' (a URL or a list).

@@ -28,7 +28,7 @@ from .errors import BuildWarning
 from .fields import shared
 from .model import CACHE_DIR, Author, Entry, Media, Site
 
-_SCHEMA = 8  # 8: entries carry the warnings about their body (feedpub/scan/_findings.py)
+_SCHEMA = 9  # 9: entries carry the terms of Hugo's other taxonomies (Entry.terms)
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (
@@ -484,6 +484,7 @@ def cache_record(entry: Entry, warnings: list[BuildWarning]) -> str:
             entry.publish_date.isoformat() if entry.publish_date else None,
             entry.expiry_date.isoformat() if entry.expiry_date else None,
             entry.excerpt_separator,
+            entry.terms,
         ],
         ensure_ascii=False,
     )
@@ -525,6 +526,7 @@ def _from_record(path: Path, file_digest: str, text: str) -> Cached:
         publish_date,
         expiry_date,
         excerpt_separator,
+        terms,
     ) = json.loads(text)
     entry = Entry(
         path=path,
@@ -547,6 +549,7 @@ def _from_record(path: Path, file_digest: str, text: str) -> Cached:
         publish_date=_instant(publish_date),
         expiry_date=_instant(expiry_date),
         excerpt_separator=excerpt_separator,
+        terms=tuple((str(k), tuple(shared(t) for t in names)) for k, names in terms),
     )
     found = tuple(BuildWarning(str(c), str(message), path, line) for c, message, line in warnings)
     return Cached(file_digest, entry, found)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -260,6 +261,7 @@ def _from_jekyll(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], li
     if feed.get("excerpt_only") is True:
         settings["full_content"] = False
     settings.update(_jekyll_feed_addresses(feed, notes))
+    notes += _jekyll_feed_templates(folder, settings)
     for key, why in (
         ("future", "use 'feedpub build --future' to include future posts"),
         ("show_drafts", "use 'feedpub build --drafts' to include drafts"),
@@ -304,6 +306,62 @@ def _jekyll_feed_addresses(feed: dict[str, Any], notes: list[str]) -> dict[str, 
     else:
         settings["category_feeds"] = False
     return settings
+
+
+#: The start of a feed: an Atom ``<feed`` or an RSS ``<rss`` element.
+_FEED_START = re.compile(r"<(?:feed|rss)[\s>]")
+
+
+def _jekyll_feed_templates(folder: Path, settings: Mapping[str, Any]) -> list[str]:
+    """A note for each feed the site makes with a template of its own: a page (front matter
+    first) of the site's folders whose output ends in ``.xml`` and holds ``<feed`` or ``<rss``
+    (``/feed/index.xml``, ``/press/feed/index.xml`` by ``permalink``): feedpub writes only the
+    feeds of its settings, so such an address stops working unless it is one of them."""
+    ours = {settings.get(k) for k in ("rss_path", "atom_path") if isinstance(settings.get(k), str)}
+    notes = []
+    for path in sorted(_site_files(folder)):
+        if path.suffix.lower() not in (".xml", ".atom", ".rss"):
+            continue
+        try:
+            with path.open(encoding="utf-8", errors="replace") as file:
+                text = file.read(65536)
+        except OSError:
+            continue
+        if not text.startswith("---") or not _FEED_START.search(text):
+            continue
+        name = path.relative_to(folder).as_posix()
+        front = re.match(r"---\s*\n(.*?)\n---", text, re.DOTALL)
+        permalink = re.search(
+            r"(?m)^permalink:\s*['\"]?(\S+?)['\"]?\s*$", front[1] if front else ""
+        )
+        address = permalink[1].lstrip("/") if permalink else name
+        if address.endswith("/"):
+            address += "index.html"
+        if address in ours:
+            notes.append(
+                f"{name}: a feed made by your own template: feedpub writes its own feed at "
+                f"/{address}; check the two with feedpub compare"
+            )
+        else:
+            notes.append(
+                f"{name}: a feed made by your own template: feedpub does not produce it "
+                f"(/{address})"
+            )
+    return notes
+
+
+def _site_files(folder: Path) -> list[Path]:
+    """The files Jekyll makes pages of: not in a folder starting ``_`` or ``.`` (``_site``,
+    ``_posts``, ``.git``), ``node_modules`` or ``vendor``."""
+    found = []
+    for top, folders, files in os.walk(folder):
+        folders[:] = [
+            f
+            for f in folders
+            if not f.startswith(("_", ".")) and f not in ("node_modules", "vendor")
+        ]
+        found += [Path(top) / f for f in files if not f.startswith(("_", "."))]
+    return found
 
 
 def _jekyll_defaults(value: Any) -> tuple[list[dict[str, Any]], list[str]]:
@@ -410,12 +468,12 @@ def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list
         frontmatter["date"] = dates
     for key in frontmatter:
         notes.append(f"frontmatter.{key}: not mapped (Hugo's default keys are used)")
-    settings.update(_hugo_feed_addresses(folder, data, params, content, notes))
     services = _of(data, "services", dict, {})
     rss = _of(services, "rss", dict, {})
     limit = rss.get("limit", data.get("rsslimit"))
-    # Hugo's default (-1, or 0): every page
+    # Hugo's default (-1, or 0): every page (unless the site's RSS template says: below)
     settings["limit"] = limit if isinstance(limit, int) and limit > 0 else 0
+    settings.update(_hugo_feed_addresses(folder, data, params, content, notes))
     for key, why in (
         ("disablepathtolower", "links are lowercased, as Hugo does by default"),
         ("enablegitinfo", "lastmod comes from front matter, not from git"),
@@ -472,7 +530,7 @@ def _hugo_feed_addresses(
     settings["author_feeds"] = "authors" in plurals
     others = sorted(plurals - {"categories", "tags", "authors"})
     if others:
-        notes.append(f"taxonomies: the feeds of {', '.join(others)} terms are not written")
+        settings["taxonomies"] = others
     outputs = {str(k).lower(): v for k, v in _of(data, "outputs", dict, {}).items()}
     section_outputs = outputs.get("section", ["html", "rss"])
     settings["section_feeds"] = (
@@ -481,22 +539,28 @@ def _hugo_feed_addresses(
         and "rss" in (str(o).lower() for o in section_outputs)
         and not _sections_without_rss(folder / content)
     )
-    template = next(
+    layouts = folder / "layouts"
+    for path in sorted(layouts.rglob("*.rss.xml")) if layouts.is_dir() else ():
+        if (name := path.relative_to(layouts).as_posix()) not in _HOME_RSS:
+            notes.append(
+                f"layouts/{name}: a feed made by your own template: feedpub writes Hugo's "
+                "own items at its address; check the two with feedpub compare"
+            )
+    used, template = next(
         (
-            text
+            (name, text)
             for name in _HOME_RSS
-            if (path := folder / "layouts" / name).is_file()
+            if (path := layouts / name).is_file()
             and (text := path.read_text(encoding="utf-8", errors="replace"))
         ),
-        None,
+        ("", None),
     )
     if template is None:
         return settings
     if first := re.search(r"\bfirst\s+(\d+)", template):
-        notes.append(
-            f"layouts: the home feed's own limit (first {first.group(1)}) is not mapped: "
-            "limit is every feed's"
-        )
+        # the home feed's own limit; _default/rss.xml makes every list page's feed
+        limit_key = "limit" if used.startswith("_default/") else "main_limit"
+        settings[limit_key] = int(first.group(1))
     picked = _HOME_WHERE.search(template)
     if picked is not None:
         settings["main_sections"] = re.findall(r'"([^"]+)"', picked.group(1))

@@ -121,6 +121,13 @@ class Site:
     section_path: str = "{section}/{file}"
     #: The sections whose entries the main feed carries; () for every entry.
     main_sections: tuple[str, ...] = ()
+    #: The main feed's own limit (Hugo's ``first 50`` in a home RSS template); ``None``:
+    #: ``limit``.
+    main_limit: int | None = None
+    #: Hugo: taxonomies beyond categories, tags and authors (``[taxonomies] arquitecte =
+    #: "arquitectes"``): the front matter key of each, whose terms get a feed each, at
+    #: ``taxonomy_path``.
+    taxonomies: tuple[str, ...] = ()
     #: The settings file's line of each of the settings above that it sets, for messages.
     path_lines: tuple[tuple[str, int], ...] = ()
 
@@ -202,6 +209,8 @@ class Entry:
     #: Local files the image and enclosures name, with their size and mtime when read: an
     #: entry is read again when one of them changes.
     media_files: tuple[LocalFile, ...] = ()
+    #: The terms of the site's other taxonomies (:attr:`Site.taxonomies`), by taxonomy.
+    terms: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def line_of(self, *keys: str) -> int | None:
         """The line of the first of ``keys`` present in the front matter."""

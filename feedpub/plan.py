@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from . import dialects
 from .errors import BuildErrors, ConfigError, EntryError, FeedpubError, display_path
@@ -83,6 +83,23 @@ TAXONOMIES: tuple[Taxonomy, ...] = (
     Taxonomy("tag_feeds", "tags", "tag", lambda e: e.tags),
     Taxonomy("author_feeds", "authors", "author", lambda e: tuple(a.name for a in e.authors)),
 )
+
+
+def taxonomies_of(site: Site) -> list[tuple[Taxonomy, Literal[True] | tuple[str, ...]]]:
+    """The taxonomies whose names get feeds on ``site``, each with the names that do (``True``:
+    all): categories, tags and authors as their settings say, then each of ``taxonomies``
+    (Hugo's others, by front matter key: the entry's :attr:`Entry.terms`)."""
+    found: list[tuple[Taxonomy, Literal[True] | tuple[str, ...]]] = [
+        (t, only) for t in TAXONOMIES if (only := getattr(site, t.setting))
+    ]
+    for key in site.taxonomies:
+        if key not in (t.folder for t in TAXONOMIES):
+            found.append((Taxonomy("taxonomies", key, "term", _terms_in(key)), True))
+    return found
+
+
+def _terms_in(key: str) -> Callable[[Entry], tuple[str, ...]]:
+    return lambda e: next((names for k, names in e.terms if k == key), ())
 
 
 #: The folder (identity) of section feeds: "sections/posts/" is the feed of section "posts".
@@ -157,7 +174,8 @@ def plan_feeds(
     main = visible
     if site.main_sections:
         main = [e for e in visible if section_of(site, e) in site.main_sections]
-    plans = [feed_plan(site, "", site.title, main[: site.limit] if site.limit else main)]
+    limit = site.limit if site.main_limit is None else site.main_limit
+    plans = [feed_plan(site, "", site.title, main[:limit] if limit else main)]
     if site.section_feeds:
         sections: dict[str, list[Entry]] = {}
         for entry in visible:
@@ -169,10 +187,7 @@ def plan_feeds(
             plans.append(feed_plan(site, f"{SECTIONS_FOLDER}/{section}/", title, chosen))
     problems: list[FeedpubError] = []
     same_term = dialects.of(site).same_term
-    for setting, folder, kind, names_of in TAXONOMIES:
-        only = getattr(site, setting)
-        if not only:
-            continue
+    for (_, folder, kind, names_of), only in taxonomies_of(site):
         groups: dict[str, list[Entry]] = {}
         spelled: dict[str, tuple[str, Entry]] = {}
         for entry in visible:

@@ -195,6 +195,15 @@ def _feed_addresses(values: dict[str, Any], source: Source, report: _Report) -> 
     found["main_sections"] = _values.names(
         "main_sections", values["main_sections"], on("main_sections")
     )
+    found["taxonomies"] = _values.names("taxonomies", values["taxonomies"], on("taxonomies"))
+    found["main_limit"] = None
+    if values["main_limit"] is not None:
+        try:
+            found["main_limit"] = _settings.count(values["main_limit"])
+        except ValueError as e:
+            report("main_limit", f"main_limit {e}")
+        if values["archive"] is True:
+            report("main_limit", "main_limit cannot be set with archive = true (set limit)")
     formats = [key for key in _values.FEED_PATHS if found[key] is not None]
     if not formats:
         report("rss_path", "rss_path, atom_path and json_path are all false: no feed is written")
@@ -210,6 +219,7 @@ def _feed_addresses(values: dict[str, Any], source: Source, report: _Report) -> 
     taxonomies = [
         k for k in ("category_feeds", "tag_feeds", "author_feeds") if found.get(k, values[k])
     ]
+    taxonomies += found["taxonomies"]
     for key, on_at_all in (
         ("taxonomy_path", bool(taxonomies)),
         ("section_path", values["section_feeds"] is True),

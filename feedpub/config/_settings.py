@@ -263,6 +263,23 @@ SETTINGS: tuple[Setting, ...] = (
         "`mainSections`); `[]`: every entry",
     ),
     Setting(
+        "main_limit",
+        None,
+        None,
+        "the value of `limit`",
+        "most items of the main feed alone (a Hugo home RSS template's `first 50`); the "
+        "other feeds keep `limit`; `0` means every entry",
+    ),
+    Setting(
+        "taxonomies",
+        [],
+        None,
+        "`[]`",
+        '`hugo` dialect: further taxonomies, by their front matter key (`["series"]`, Hugo\'s '
+        '`[taxonomies] serie = "series"`): a feed per term, at `taxonomy_path` with '
+        "`{taxonomy}` the key (`series/<term>/index.xml`)",
+    ),
+    Setting(
         "max_entry_size",
         "8 MiB",
         parse_size,

@@ -78,6 +78,22 @@ def hugo_urlize(text: str) -> str:
     return "".join(out).lower()
 
 
+def _other_terms(
+    meta: dict[str, Any], taxonomies: tuple[str, ...]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The terms of each of ``taxonomies`` (front matter keys) a page lists, as Hugo reads
+    them: a list's names (numbers as text) or one name; others are passed over, as Hugo does."""
+    found = []
+    for key in taxonomies:
+        value = meta.get(key.lower())
+        if not isinstance(value, list):
+            continue
+        kept = [v for v in value if isinstance(v, str | int | float) and not isinstance(v, bool)]
+        if terms := tuple(dict.fromkeys(n for v in kept if (n := str(v).strip()))):
+            found.append((key, terms))
+    return tuple(found)
+
+
 def prepare_hugo(
     path: Path, meta: dict[str, Any], site: Site, problems: Problems
 ) -> tuple[dict[str, Any], LinkMaker, dict[str, Any]]:
@@ -97,9 +113,11 @@ def prepare_hugo(
         # Hugo's .Summary (what its RSS shows): 'summary', never 'description'
         meta.pop("description", None)
         meta.pop("excerpt", None)
-    for taxonomy in ("categories", "tags", "authors"):
+    for taxonomy in ("categories", "tags", "authors", *site.taxonomies):
         if isinstance(meta.get(taxonomy), str):  # a string is one term in Hugo
             meta[taxonomy] = [meta[taxonomy]]
+    if site.taxonomies:
+        extra["terms"] = _other_terms(meta, site.taxonomies)
     meta.pop("category", None)
     dialect_authors(meta, site)
     folders, filename = page_names(path, site)

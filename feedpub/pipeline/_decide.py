@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from ..errors import BuildWarning
 from ..model import Entry, LocalFile, Site
-from ..plan import SECTIONS_FOLDER, TAXONOMIES, is_listed, section_of, select, slug_of
+from ..plan import SECTIONS_FOLDER, is_listed, section_of, select, slug_of, taxonomies_of
 from ._record import BuildRecord, RecordedFeed
 
 
@@ -119,10 +119,7 @@ def _feeds_of(
         if i is None:
             return None  # a new section
         targets.append(i)
-    for setting, folder, _, names_of in TAXONOMIES:
-        only = getattr(site, setting)
-        if not only:
-            continue
+    for (_, folder, _, names_of), only in taxonomies_of(site):
         names = names_of(entry)
         if len(set(names)) != len(names):
             return None
@@ -141,10 +138,12 @@ def place(
     decision: Decision,
     entries: Mapping[str, Entry],
     limit: int,
+    main_limit: int | None = None,
 ) -> tuple[tuple[RecordedFeed, ...], frozenset[int]]:
     """The feeds after the new entries joined them, and those to write again: the ones
     redone, and each one the new entries came into (newest first, at most ``limit``: each
-    recorded list was the newest of all entries that qualify, so nothing else can come in).
+    recorded list was the newest of all entries that qualify, so nothing else can come in;
+    the main feed, the first, at most ``main_limit`` when set).
     ``entries``: every entry of the feeds joined, by file name."""
     placed = list(plans)
     redone = set(decision.redone)
@@ -153,7 +152,8 @@ def place(
         newest = sorted(
             had + rels, key=lambda r: (-entries[r].date.timestamp(), str(entries[r].path))
         )
-        newest = newest[:limit] if limit else newest
+        most = limit if i or main_limit is None else main_limit
+        newest = newest[:most] if most else newest
         if tuple(newest) != had:
             placed[i] = plans[i]._replace(entries=tuple(newest))
             redone.add(i)
@@ -185,6 +185,7 @@ def _placement(entry: Entry) -> tuple[Any, ...]:
         entry.categories,
         entry.tags,
         entry.authors,
+        entry.terms,
         entry.id,
         entry.link,
         entry.slug,

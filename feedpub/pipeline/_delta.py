@@ -236,7 +236,7 @@ def _with_entries(
     entries = {rel: c.entry for rel, c in from_cache.items()} | {**changes.edited, **changes.added}
     digests = dict(read.digests)
     digests.update((c.entry.path, entry_digest(c.digest, c.entry)) for c in from_cache.values())
-    plans, redone = place(last.plans, decision, entries, site.limit)
+    plans, redone = place(last.plans, decision, entries, site.limit, site.main_limit)
     manifest = None
     if changes.added or 0 in redone:
         manifest = _manifest_to_change(site, found, changes.added, 0 in redone)
