@@ -77,6 +77,8 @@ author = {{ name = "{title}" }}
 # ugly_urls = false
 # Hugo only: further taxonomies, by front matter key: a feed per term (series/<term>/).
 # taxonomies = ["series"]
+# Hugo only: pages without a date are in the feeds, dated 0001-01-01, as Hugo lists them.
+# undated_pages = false
 # Hugo only: summaries as Hugo's .Summary, of that many words (Hugo's summaryLength).
 # summary_words = 70
 # WebSub hubs to announce in every feed and notify with 'feedpub ping' (a URL or a list).

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -153,6 +153,11 @@ def date_value(value: Any, key: str, zone: tzinfo, problems: Problems) -> dateti
         return None
 
 
+#: The date of a page without one (Go's zero time, as Hugo dates it; setting
+#: ``undated_pages``): the one date before the year 1000 feedpub takes.
+UNDATED = datetime(1, 1, 1, tzinfo=UTC)
+
+
 def parse_date(value: Any, zone: tzinfo) -> datetime:
     """A front matter date as an aware datetime; naive values are read in ``zone``.
 
@@ -171,7 +176,7 @@ def parse_date(value: Any, zone: tzinfo) -> datetime:
         raise ValueError(f"is {_kind(value)}, not a date; {DATE_HINT}")
     if result.tzinfo is None:
         result = result.replace(tzinfo=zone)
-    if not 1000 <= result.year <= 9998:
+    if not 1000 <= result.year <= 9998 and result != UNDATED:
         raise ValueError(f"{value!s} is out of range; feedpub takes years 1000 to 9998")
     return result
 

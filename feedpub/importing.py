@@ -435,6 +435,7 @@ def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list
         settings["ugly_urls"] = True
     elif data.get("uglyurls"):
         notes.append("uglyURLs: not mapped (per section: links are written as /section/name/)")
+    settings["undated_pages"] = True  # Hugo's feeds list them, dated 0001-01-01
     words = data.get("summarylength", 70)
     settings["summary_words"] = words if isinstance(words, int) and words > 0 else 70
     if isinstance(data.get("timezone"), str) and data["timezone"]:

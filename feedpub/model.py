@@ -102,6 +102,9 @@ class Site:
     languages: tuple[str, ...] = ()
     #: Hugo's ``uglyURLs``: links end in ``.html`` instead of ``/``.
     ugly_urls: bool = False
+    #: Hugo: a page without a date is in the feeds, dated 0001-01-01 (UTC) as Hugo dates it,
+    #: instead of left out as a page that is no post (FP221).
+    undated_pages: bool = False
     #: Hugo's ``summaryLength``: summaries derived as Hugo's ``.Summary`` (``None``: feedpub's).
     summary_words: int | None = None
     #: Seconds a build waits for another build of the same output folder (or one sharing its

@@ -397,6 +397,14 @@ SETTINGS: tuple[Setting, ...] = (
         "`hugo` dialect: links end in `.html` (`/posts/name.html`), as Hugo's `uglyURLs`",
     ),
     Setting(
+        "undated_pages",
+        False,
+        flag,
+        "`false`",
+        "`hugo` dialect: a page without a date is in the feeds, dated 0001-01-01 (UTC), last, "
+        "as Hugo's feeds list it; `false`: it is a page, not a post, left out (FP221)",
+    ),
+    Setting(
         "summary_words",
         None,
         None,

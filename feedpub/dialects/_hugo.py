@@ -16,6 +16,7 @@ from urllib.parse import quote
 from ..errors import FeedpubError, NotAnEntry
 from ..fields import (
     KNOWN_KEYS,
+    UNDATED,
     LinkMaker,
     Problems,
     first_of,
@@ -222,6 +223,8 @@ def _hugo_date(
         if lenient is not None:
             problems.warn("FP214", _hugo_cannot(key, value, lenient), key)
             return key, lenient
+    if site.undated_pages:
+        return (unreadable[0][0] if unreadable else "date"), UNDATED
     if unreadable:
         key, value = unreadable[0]
         raise not_a_post(

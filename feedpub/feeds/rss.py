@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 from collections.abc import Iterable
+from email.utils import format_datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -51,6 +52,9 @@ def write_rss(feed: Feed, self_url: str, handle: BinaryIO, memo: ItemMemo | None
     if feed.authors:
         fg.dc.dc_creator(_rss_creator(feed.authors))
     head = etree.fromstring(fg.rss_str(pretty=True))
+    if feed.updated.year < 1000:  # only undated pages (0001-01-01): none, as Hugo writes it
+        for date in head.iter("lastBuildDate"):
+            date.getparent().remove(date)
     memo = memo or ItemMemo()
     items = ((memo.get("rss", i, _rss_item), marked_item(i)) for i in feed.items())
     stream_feed(handle, head, head.find("channel"), items, "", feed.stylesheet)
@@ -74,7 +78,11 @@ def _rss_item(item: Rendered) -> etree._Element:
         # spec wants a length; 0 stands for "unknown" (a URL not on this site, with no length).
         first = entry.enclosures[0]
         fe.enclosure(first.url, str(first.length or 0), first.type)
-    return fe.rss_entry()
+    element = fe.rss_entry()
+    if entry.date.year < 1000:  # an undated page's 0001-01-01: strftime writes the year as "1"
+        for date in element.iter("pubDate"):
+            date.text = format_datetime(entry.date)
+    return element
 
 
 def _rss_creator(authors: Iterable[Author]) -> str:
