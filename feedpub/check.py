@@ -61,7 +61,7 @@ def check(
                 buffer = io.BytesIO()
                 write(buffer)  # type: ignore[operator]
                 lint = linters[formats[name]]
-                findings += lint(buffer.getvalue(), site.output / name, site.base_url + name)
+                findings += lint(buffer.getvalue(), site.output / name, site.feed_url(name))
     return sorted(findings, key=lambda f: (str(f.path or ""), f.line or 0, f.code, f.message))
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from .errors import BuildWarning, FeedpubError, display_path, located
@@ -133,6 +134,11 @@ class Site:
     taxonomies: tuple[str, ...] = ()
     #: The settings file's line of each of the settings above that it sets, for messages.
     path_lines: tuple[tuple[str, int], ...] = ()
+
+    def feed_url(self, name: str) -> str:
+        """The URL of the file ``name`` of the output folder: a term's folder may hold ``#``
+        or letters outside ASCII (Hugo's ``tags/c#/``, ``tags/veà/``), escaped here."""
+        return self.base_url + quote(name, safe="/%~:@!$&'()*+,;=")
 
     def feed_path(self, format: str) -> str | None:
         """The main feed's file for ``format`` (one of :data:`FORMATS`), or ``None`` (off)."""

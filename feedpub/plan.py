@@ -194,7 +194,7 @@ def plan_feeds(
             for name in names_of(entry):
                 if only is not True and not is_listed(name, only):
                     continue
-                slug = slug_of(name)
+                slug = term_slug(site, name)
                 first = spelled.setdefault(slug, (name, entry))
                 if not slug or (first[0] != name and not same_term(first[0], name)):
                     problems.append(_slug_problem(kind, name, slug, first, entry))
@@ -213,6 +213,12 @@ def plan_feeds(
         plans += archives
     _check_paths(site, plans)
     return plans
+
+
+def term_slug(site: Site, name: str) -> str:
+    """The folder of the feed of the category (tag, author) ``name``: its slug as the site's
+    dialect makes it (python-slugify's; Hugo's urlize keeps ``robots.txt``)."""
+    return dialects.of(site).term_slug(name)
 
 
 def is_listed(name: str, listed: tuple[str, ...]) -> bool:
@@ -293,9 +299,7 @@ def archive_plans(
 @lru_cache(maxsize=4096)
 def slug_of(name: str) -> str:
     """The URL slug of a category, tag or author name (names repeat across many entries)."""
-    from slugify import slugify  # only where feeds are planned
-
-    return slugify(name)
+    return dialects.of("feedpub").term_slug(name)
 
 
 def _slug_problem(

@@ -60,7 +60,7 @@ def changed_feeds(site: Site) -> list[str]:
             site.config_path,
             code="FP115",
         )
-    return [site.base_url + name for name in names]
+    return [site.feed_url(name) for name in names]
 
 
 def announced(site: Site, result: PingResult) -> None:
@@ -71,7 +71,7 @@ def announced(site: Site, result: PingResult) -> None:
         if all((hub, feed) in result.notified for hub in site.hubs)
     }
     names = unannounced(site) or []
-    save_unannounced(site, [n for n in names if site.base_url + n not in told])
+    save_unannounced(site, [n for n in names if site.feed_url(n) not in told])
 
 
 def ping(site: Site, feeds: list[str], *, timeout: float = TIMEOUT) -> PingResult:

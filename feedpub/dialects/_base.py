@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +66,11 @@ class Dialect:
         term, whose feeds merge; otherwise the build stops (FP111)."""
         return False
 
+    def term_slug(self, name: str) -> str:
+        """The folder of a category's (tag's, author's) feed: its slug (python-slugify:
+        lowercase ASCII, "Business & Economy" → business-economy); "" when it makes none."""
+        return _slugify(name)
+
     def title(self, text: str) -> str:
         """A title (an entry's, the site's) as the dialect's tool writes it in its feeds."""
         return text
@@ -95,6 +101,13 @@ class Dialect:
         by its file name in the entries folder (for ``post_url``, ``ref``), ``None`` while
         scanning, when they are not known yet. feedpub's own entries have none."""
         return body, []
+
+
+@lru_cache(maxsize=4096)
+def _slugify(name: str) -> str:
+    from slugify import slugify  # only where feeds are planned
+
+    return slugify(name)
 
 
 def check_permalink(pattern: str, problem: Callable[[str], None]) -> None:

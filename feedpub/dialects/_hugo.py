@@ -5,6 +5,7 @@ publish and expiry dates, drafts and headless bundles (Hugo 0.111's URL manageme
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -93,6 +94,27 @@ def _other_terms(
         if terms := tuple(dict.fromkeys(n for v in kept if (n := str(v).strip()))):
             found.append((key, terms))
     return tuple(found)
+
+
+def hugo_term_path(name: str) -> str:
+    """The folder of a taxonomy term's pages and feed as Hugo 0.111 names it (PathSpec's
+    UnicodeSanitize, lowercased): letters, digits, marks and ``./\\_#+~-@`` kept (and ``%``
+    before two hex digits); a space, or ``-``, after dropped characters makes one ``-``.
+    ("C++ Go+" → "c++-go+", "x & y" → "x-y", "robots.txt" as it is.)"""
+    out: list[str] = []
+    hyphen = False
+    for i, ch in enumerate(name):
+        allowed = ch in "./\\_#+~-@" or ch.isalnum() or unicodedata.category(ch).startswith("M")
+        if ch == "%":
+            allowed = all(c in string.hexdigits for c in name[i + 1 : i + 3]) and i + 2 < len(name)
+        if allowed:
+            if hyphen and ch != "-" and not (out and out[-1] == "-"):
+                out.append("-")
+            hyphen = False
+            out.append(ch)
+        elif out and (ch == "-" or ch.isspace()):
+            hyphen = True
+    return "".join(out).lower()
 
 
 def prepare_hugo(
@@ -415,8 +437,15 @@ class Hugo(Dialect):
         check_hugo_permalink(pattern, problem)
 
     def same_term(self, first: str, other: str) -> bool:
-        # Hugo lowercases taxonomy terms: 'Open source' and 'Open Source' are one.
-        return first.lower() == other.lower()
+        # Hugo keys a term by its folder: 'Open source' and 'Open Source' are one, so are
+        # 'x & y' and 'x y'.
+        return self.term_slug(first) == self.term_slug(other)
+
+    def term_slug(self, name: str) -> str:
+        # Hugo's term folder: 'robots.txt' → tags/robots.txt/, 'C++' → c++/, 'Veà' → veà/
+        # (a '/' or '\\' would make folders, Hugo fails on them; a name of dots makes none).
+        slug = re.sub(r"[/\\]+", "-", hugo_term_path(name))
+        return "" if not slug.strip(".") else slug
 
     def has_templates(self, body: str) -> bool:
         return has_templates(body)

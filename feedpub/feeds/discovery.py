@@ -58,7 +58,7 @@ def feed_links(
     """Every file of ``feeds`` ((files, title) pairs, the main feed first; files as in
     :attr:`feedpub.model.FeedPlan.files`)."""
     return [
-        FeedLink(title, site.base_url + name, *FORMATS[format])
+        FeedLink(title, site.feed_url(name), *FORMATS[format])
         for files, title in feeds
         for format, name in files
     ]

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from ..errors import BuildWarning
 from ..model import Entry, LocalFile, Site
-from ..plan import SECTIONS_FOLDER, is_listed, section_of, select, slug_of, taxonomies_of
+from ..plan import SECTIONS_FOLDER, is_listed, section_of, select, taxonomies_of, term_slug
 from ._record import BuildRecord, RecordedFeed
 
 
@@ -126,7 +126,7 @@ def _feeds_of(
         for name in names:
             if only is not True and not is_listed(name, only):
                 continue
-            i = where.get(f"{folder}/{slug_of(name)}/")
+            i = where.get(f"{folder}/{term_slug(site, name)}/")
             if i is None or plans[i].title != f"{site.title} \u2014 {name}":
                 return None  # a new feed, or a name spelled another way
             targets.append(i)

@@ -145,7 +145,7 @@ def feed_outputs(
         for format, path in plan.files:
             # (JSON Feed has no RFC 5005 links: only the main feed's RSS and Atom use them.)
             history = tuple(
-                (rel, site.base_url + dict(feed_files(site, to)).get(format, to))
+                (rel, site.feed_url(dict(feed_files(site, to)).get(format, to)))
                 for rel, to in plan.history
             )
             document = replace(feed, history=history) if history else feed
@@ -153,7 +153,7 @@ def feed_outputs(
                 # Relative, so the browser view also works where the site is previewed
                 # (browsers apply only stylesheets from the feed's own origin).
                 document = replace(document, stylesheet="../" * path.count("/") + XSL_NAME)
-            url = site.base_url + path
+            url = site.feed_url(path)
             if format == "json":
                 outputs[path] = partial(feeds.write_json, document, url)
             else:
