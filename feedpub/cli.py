@@ -915,8 +915,9 @@ def list_entries(
     """List the entries and what the main feed does with each, newest first.
 
     Status is 'published' (in the feed), 'beyond limit' (published, but older
-    than the feed's newest 'limit' entries), 'draft' or 'future'. Writes
-    nothing.
+    than the feed's newest 'limit' entries), 'draft' or 'future'; a Hugo
+    section's own page (_index.md) is a 'section page', in its categories' and
+    tags' feeds only. Writes nothing.
 
     Example:
 
@@ -925,18 +926,26 @@ def list_entries(
         feedpub list --drafts --future --category "Business & Economy"
         feedpub list --format json | jq -r '.[].file'
     """
-    from .plan import current_time, select
+    from . import dialects
+    from .plan import current_time, dated_branches, select
     from .scan import scan
 
     with _user_errors("nothing to list"):
         site = load_site(config, base_url=base_url)
         entries = scan(site).entries
     now = current_time()
-    in_feed = {e.path for e in select(entries, limit=site.limit, now=now)}
+    listed = select(entries, limit=0, drafts=True, future=True, now=now)
+    branch = dialects.of(site).branch
+    if dialects.of(site).branches:
+        listed = dated_branches(site, listed)  # (dated by their pages, as the feeds)
+    pages = tuple(e for e in listed if not branch(e.path))
+    in_feed = {e.path for e in select(pages, limit=site.limit, now=now)}
     rows: list[dict[str, Any]] = []
-    for entry in select(entries, limit=0, drafts=True, future=True, now=now):
+    for entry in listed:
         if entry.draft:
             status = "draft"
+        elif branch(entry.path) and (entry.publish_date or entry.date) <= now:
+            status = "section page"
         elif entry.expiry_date is not None and entry.expiry_date <= now:
             continue  # expired (Hugo's expiryDate): no longer anywhere
         elif (entry.publish_date or entry.date) > now:

@@ -16,6 +16,7 @@ from typing import Literal, NamedTuple
 
 from . import dialects
 from .errors import BuildErrors, ConfigError, EntryError, FeedpubError, display_path
+from .fields import UNDATED
 from .model import (
     ARCHIVE_FOLDER,
     FORMATS,
@@ -171,16 +172,22 @@ def plan_feeds(
     so "Business & Economy" → business-economy, "Économie" → economie). Raises
     :class:`BuildErrors` when two names make the same slug, or one makes none."""
     visible = select(entries, limit=0, drafts=drafts, future=future, now=now)
-    main = visible
+    branch = dialects.of(site).branch  # (a Hugo section's _index.md: in term feeds only)
+    if dialects.of(site).branches:
+        visible = dated_branches(site, visible)
+    pages = [e for e in visible if not branch(e.path)]
+    main = pages
     if site.main_sections:
-        main = [e for e in visible if section_of(site, e) in site.main_sections]
+        main = [e for e in pages if section_of(site, e) in site.main_sections]
     limit = site.limit if site.main_limit is None else site.main_limit
     plans = [feed_plan(site, "", site.title, main[:limit] if limit else main)]
     if site.section_feeds:
         sections: dict[str, list[Entry]] = {}
         for entry in visible:
             if section := section_of(site, entry):
-                sections.setdefault(section, []).append(entry)
+                listed = sections.setdefault(section, [])  # (a section of no page has one)
+                if not branch(entry.path):
+                    listed.append(entry)
         for section in sorted(sections):
             chosen = sections[section][: site.limit] if site.limit else sections[section]
             title = f"{site.title} \u2014 {section}"
@@ -213,6 +220,29 @@ def plan_feeds(
         plans += archives
     _check_paths(site, plans)
     return plans
+
+
+def dated_branches(site: Site, visible: list[Entry]) -> list[Entry]:
+    """``visible`` (newest first), a section's own page without a date (0001-01-01) dated by
+    the newest page below its folder, as Hugo dates it; one with no dated page below it left
+    out unless ``undated_pages``."""
+    branch = dialects.of(site).branch
+    newest: dict[Path, datetime] = {}
+    for entry in visible:
+        if not branch(entry.path):
+            for folder in entry.path.parents:
+                if folder in newest or folder == site.entries.parent:
+                    break  # (newest first: a folder's first date is its newest)
+                newest[folder] = entry.date
+    dated = []
+    for entry in visible:
+        if branch(entry.path) and entry.date == UNDATED:
+            date = newest.get(entry.path.parent, UNDATED)
+            if date == UNDATED and not site.undated_pages:
+                continue
+            entry = replace(entry, date=date)
+        dated.append(entry)
+    return select(tuple(dated), limit=0, drafts=True, future=True)
 
 
 def term_slug(site: Site, name: str) -> str:

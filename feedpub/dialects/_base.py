@@ -44,6 +44,9 @@ class Dialect:
     #: Whether an ``image`` path must name a file of the site (an error, FP113, if not);
     #: ``False``: its address is used with a warning (FP215), as Jekyll's feeds write it.
     images_need_files = True
+    #: Whether some entries may be sections' own pages (:meth:`branch`), dated by the pages
+    #: of their section when undated: a new entry may change another's date.
+    branches = False
     #: Whether a body may link to another entry by its file (Jekyll's ``post_url``, Hugo's
     #: ``ref``): then rendering needs every entry's link.
     links_in_bodies = False
@@ -60,6 +63,12 @@ class Dialect:
         the extra :class:`~feedpub.model.Entry` fields the dialect sets. Raises
         :class:`~feedpub.errors.NotAnEntry` for a file the dialect's tool would not publish."""
         return meta, entry_link, {}
+
+    def branch(self, path: Path) -> bool:
+        """Whether the entry file ``path`` is a section's own page (Hugo's ``_index.md``):
+        listed in the category, tag and author feeds only, as Hugo's term feeds list it; it
+        gives its section a feed, but is in neither that one nor the main feed."""
+        return False
 
     def same_term(self, first: str, other: str) -> bool:
         """Whether two category (tag, author) names that make the same feed slug are one

@@ -76,8 +76,9 @@ def dialect_files(
     """The files a Jekyll or Hugo site publishes as posts, below ``folder``.
 
     Jekyll: files in ``_posts`` and ``_drafts`` folders (also ``news/_posts``), never in other
-    folders starting with ``_`` or ``.``. Hugo: every content file, but ``_index`` section
-    pages, and of a page bundle (a folder with an ``index`` file) only that file. Both: hidden
+    folders starting with ``_`` or ``.``. Hugo: every content file (``_index`` section pages
+    too: the dialect decides), and of a page bundle (a folder with an ``index`` file) only
+    that file. Both: hidden
     files, editor backups (``~``, ``.swp``, ``#…#``) and other extensions skipped; links that
     lead outside ``folder`` are errors; the output folder ``skip`` is never entered."""
     walk = _Walk(folder, site, skip)
@@ -152,7 +153,5 @@ class _Walk:
             return []
         if jekyll and not publishing:
             return []
-        if not jekyll and name.lower().rsplit(".", 1)[0] == "_index":
-            return []  # a Hugo section page: a list, not a post
         self.found.append(item.path)
         return []

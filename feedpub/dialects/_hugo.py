@@ -122,6 +122,7 @@ def prepare_hugo(
 ) -> tuple[dict[str, Any], LinkMaker, dict[str, Any]]:
     if translation(path, site):
         raise NotAnEntry()  # another language's page: not in this language's feeds
+    branch = is_branch(path, site)
     # Hugo reads front matter keys in any case (publishDate, publishdate, PublishDate).
     meta = {k.lower() if isinstance(k, str) else k: v for k, v in meta.items()}
     for written, line in list(problems.key_lines.items()):
@@ -131,7 +132,8 @@ def prepare_hugo(
         isinstance(build, dict) and str(build.get("list", "")).lower() == "never"
     ):
         raise NotAnEntry()
-    extra = _dates(path, meta, site, problems)
+    # a section's page without a date: Hugo dates it by its newest page (the plan does)
+    extra = _dates(path, meta, site if not branch else replace(site, undated_pages=True), problems)
     if site.summary_words is not None:
         # Hugo's .Summary (what its RSS shows): 'summary', never 'description'
         meta.pop("description", None)
@@ -144,19 +146,24 @@ def prepare_hugo(
     meta.pop("category", None)
     dialect_authors(meta, site)
     folders, filename = page_names(path, site)
+    home = branch and not folders and filename.lower().startswith("_index")
+    if home:  # the home page's own (an item of its terms' feeds): the site's address
+        folders, filename = [], ""
     given_slug = meta.get("slug")
     if isinstance(given_slug, (int, float)) and not isinstance(given_slug, bool):
         given_slug = str(given_slug)
     slug_text = given_slug if isinstance(given_slug, str) and given_slug.strip() else None
     # The entry's own slug (a name, not the link): Hugo keeps '+#@' in URLs, which feedpub's
     # slugs do not hold; the link below keeps them, '#' escaped.
-    meta["slug"] = (
-        re.sub(r"[^\w.~-]+", "-", hugo_urlize(slug_text or filename)).strip("./-") or None
+    meta["slug"] = re.sub(r"[^\w.~-]+", "-", hugo_urlize(slug_text or filename)).strip("./-") or (
+        "index" if home else None
     )
     if meta["slug"] is None:
         problems.identity(f"cannot make a URL slug from {filename!r}; add 'slug'", "slug")
         meta.pop("slug")
-    return meta, _Link(folders, filename, slug_text, dict(site.permalinks)), extra
+    # [permalinks] are for a section's regular pages: its own page is at /section/
+    permalinks = {} if branch else dict(site.permalinks)
+    return meta, _Link(folders, filename, slug_text, permalinks), extra
 
 
 def _stem(path: Path, site: Site) -> str:
@@ -166,6 +173,11 @@ def _stem(path: Path, site: Site) -> str:
     if site.languages and stem.lower().endswith("." + site.languages[0]):
         stem = stem[: -len(site.languages[0]) - 1]
     return stem
+
+
+def is_branch(path: Path, site: Site) -> bool:
+    """Whether ``path`` is a section's own page (``_index.md``, ``_index.en.md``)."""
+    return _stem(path, site).lower() == "_index"
 
 
 def translation(path: Path, site: Site) -> bool:
@@ -178,10 +190,10 @@ def translation(path: Path, site: Site) -> bool:
 
 def page_names(path: Path, site: Site) -> tuple[list[str], str]:
     """The folders of a page below the content folder, and its name: the file's, or its
-    bundle folder's for a bundle's ``index.md``."""
+    bundle folder's for a bundle's ``index.md`` (a section's for its ``_index.md``)."""
     parts = relative_name(site.entries, path).split("/")
     stem = _stem(path, site)
-    bundle = stem.lower() == "index" and len(parts) > 1
+    bundle = stem.lower() in ("index", "_index") and len(parts) > 1
     return (parts[:-2], parts[-2]) if bundle else (parts[:-1], stem)
 
 
@@ -401,6 +413,7 @@ class Hugo(Dialect):
     name = "hugo"
     extensions = (".md", ".markdown", ".mdown", ".mkd", ".html", ".htm")
     links_in_bodies = True
+    branches = True
     known_keys = KNOWN_KEYS | {
         "publishdate",
         "pubdate",
@@ -435,6 +448,9 @@ class Hugo(Dialect):
 
     def check_permalink(self, pattern: str, problem: Callable[[str], None]) -> None:
         check_hugo_permalink(pattern, problem)
+
+    def branch(self, path: Path) -> bool:
+        return path.name.lower().startswith("_index.")
 
     def same_term(self, first: str, other: str) -> bool:
         # Hugo keys a term by its folder: 'Open source' and 'Open Source' are one, so are

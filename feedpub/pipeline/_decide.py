@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from .. import dialects
 from ..errors import BuildWarning
 from ..model import Entry, LocalFile, Site
 from ..plan import SECTIONS_FOLDER, is_listed, section_of, select, taxonomies_of, term_slug
@@ -112,6 +113,8 @@ def _feeds_of(
 ) -> list[int] | None:
     """The feeds (indexes in ``plans``, the main feed's first) a new published entry is for;
     ``None`` when one of them is not among ``plans`` (``where``: index by folder)."""
+    if dialects.of(site).branches:
+        return None  # a section's own page, or its date, which a new page may change
     section = section_of(site, entry)
     targets = [0] if not site.main_sections or section in site.main_sections else []
     if site.section_feeds and section:
