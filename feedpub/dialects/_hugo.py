@@ -269,7 +269,8 @@ def _hugo_date(
     raise not_a_post(
         path,
         "has no date, so it is a page, not a post (Hugo dates it 0001-01-01): left out "
-        "of the feeds; add 'date' to its front matter to publish it",
+        "of the feeds; add 'date' to its front matter to publish it (or set "
+        "undated_pages = true to list it as Hugo does)",
     )
 
 
