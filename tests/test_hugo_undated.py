@@ -96,43 +96,61 @@ def _init_and_build(source: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     return runner
 
 
-def test_every_feed_hugo_writes_with_its_undated_pages(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """:data:`SITE` built by Hugo, then by feedpub after ``init --from hugo``: the site's
+    folder and Hugo's output folder."""
+    source, public = _hugo(SITE, tmp_path_factory.mktemp("undated"))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _init_and_build(source, monkeypatch)
+    return source, public
+
+
+def _compare(built: tuple[Path, Path], feed: str, monkeypatch: pytest.MonkeyPatch) -> dict:
+    source, public = built
+    monkeypatch.chdir(source)
+    done = CliRunner().invoke(
+        main,
+        ["compare", str(public / feed), "--address", feed, "--format", "json"],
+        catch_exceptions=False,
+    )
+    report: dict = json.loads(done.stdout)
+    changes = [f for f in report["findings"] if f["severity"] == "change"]
+    assert (done.exit_code, changes) == (0, []), (feed, report["findings"])
+    assert report["summary"]["same"] == len(report["items"]), (feed, report["items"])
+    return report
+
+
+@pytest.mark.parametrize(
+    ("feed", "items"),
+    [
+        ("index.xml", 6),  # 1 dated post, 4 undated pages, guide/one; no _index.md
+        ("commands/index.xml", 3),  # only undated pages (one `url:` without a slash)
+        ("categories/commands/index.xml", 1),  # only an undated page
+        ("maintenance/index.xml", 0),  # none but its own _index.md: Hugo writes it empty
+        # the home page's and guide/'s own pages (dated by their newest page), one.md
+        ("categories/content-management/index.xml", 3),
+        ("tags/robots.txt/index.xml", 1),  # Hugo's folder, not robots-txt
+        ("tags/c++-go+/index.xml", 1),
+        ("tags/veà-ñu/index.xml", 1),
+        ("tags/c#/index.xml", 1),
+    ],
+)
+def test_each_feed_hugo_writes_is_written_with_the_same_items(
+    built: tuple[Path, Path], feed: str, items: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source, public = _hugo(SITE, tmp_path)
-    runner = _init_and_build(source, monkeypatch)
+    assert (built[1] / feed).is_file()  # (Hugo wrote it)
+    assert _compare(built, feed, monkeypatch)["summary"]["same"] == items
+
+
+def test_every_feed_hugo_writes_with_its_undated_pages(
+    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, public = built
     settings = tomllib.loads((source / "feedpub.toml").read_text(encoding="utf-8"))
     assert settings["undated_pages"] is True
-    feeds = _hugo_feeds(public)
-    for expected in (
-        "index.xml",
-        "commands/index.xml",  # only undated pages
-        "maintenance/index.xml",  # none but its _index.md
-        "categories/commands/index.xml",  # only an undated page
-        "categories/content-management/index.xml",  # a section's own page in it
-        "tags/robots.txt/index.xml",  # Hugo's folder, not robots-txt
-        "tags/c++-go+/index.xml",
-        "tags/veà-ñu/index.xml",
-        "tags/c#/index.xml",
-    ):
-        assert expected in feeds
-    counts = {}
-    for feed in feeds:
-        done = runner.invoke(
-            main,
-            ["compare", str(public / feed), "--address", feed, "--format", "json"],
-            catch_exceptions=False,
-        )
-        report = json.loads(done.stdout)
-        changes = [f for f in report["findings"] if f["severity"] == "change"]
-        assert (done.exit_code, changes) == (0, []), (feed, report["findings"])
-        assert report["summary"]["same"] == len(report["items"]), (feed, report["items"])
-        counts[feed] = report["summary"]["same"]
-    assert counts["index.xml"] == 6  # 1 dated, 4 undated pages, guide/one; no _index.md
-    assert counts["commands/index.xml"] == 3
-    assert counts["maintenance/index.xml"] == 0
-    # the home page's and guide/'s own pages (dated by their newest page, as Hugo), one.md
-    assert counts["categories/content-management/index.xml"] == 3
+    for feed in _hugo_feeds(public):
+        _compare(built, feed, monkeypatch)
     # the dates as Hugo writes them: the year 1, in four digits, last
     rss = etree.parse(str(source / "feeds" / "index.xml")).getroot()
     dates = [item.findtext("pubDate") for item in rss.iter("item")]
@@ -148,11 +166,10 @@ def test_every_feed_hugo_writes_with_its_undated_pages(
 
 
 def test_list_shows_undated_pages_as_of_the_year_1(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source, _ = _hugo(SITE, tmp_path)
-    runner = _init_and_build(source, monkeypatch)
-    done = runner.invoke(main, ["list", "--format", "json"], catch_exceptions=False)
+    monkeypatch.chdir(built[0])
+    done = CliRunner().invoke(main, ["list", "--format", "json"], catch_exceptions=False)
     assert done.exit_code == 0, done.output
     listed = {e["link"]: e for e in json.loads(done.stdout)}
     about = listed["https://example.org/about/"]
