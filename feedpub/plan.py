@@ -168,8 +168,9 @@ def plan_feeds(
 ) -> list[FeedPlan]:
     """The main feed, then one per category, tag and author where the settings ask for them.
 
-    A name's folder is its slug (python-slugify: lowercase ASCII, other scripts transliterated,
-    so "Business & Economy" → business-economy, "Économie" → economie). Raises
+    A name's folder is its slug (:func:`term_slug`; python-slugify: lowercase ASCII, other
+    scripts transliterated, so "Business & Economy" → business-economy, "Économie" →
+    economie; with the ``hugo`` dialect Hugo's folder, "robots.txt"). Raises
     :class:`BuildErrors` when two names make the same slug, or one makes none."""
     visible = select(entries, limit=0, drafts=drafts, future=future, now=now)
     branch = dialects.of(site).branch  # (a Hugo section's _index.md: in term feeds only)
