@@ -30,6 +30,7 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from ._version import __version__
 from .errors import CODES, FeedpubError, display_path
+from .model import ATOM_NAME, JSON_NAME, RSS_NAME
 
 if TYPE_CHECKING:
     from .model import Site
@@ -41,8 +42,8 @@ MAX_FEED_SIZE = 64 << 20
 #: Two dates this close are taken as the same post's, when matching by title and date.
 SAME_POST_WITHIN = timedelta(days=1)
 
-#: The file feedpub writes for each format in a feed's folder by default (feedpub/model.py's names).
-FORMAT_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
+#: The file feedpub writes for each format in a feed's folder by default.
+FORMAT_FILES = {"rss": RSS_NAME, "atom": ATOM_NAME, "json": JSON_NAME}
 #: feedparser's version names, as people write them.
 _VERSIONS = {
     "rss090": "RSS 0.90",

@@ -110,3 +110,19 @@ def missing(message: str, why: str) -> NoReturn:
     if os.environ.get("CI"):
         pytest.fail(f"{message}; CI must run {why}")
     pytest.skip(message)
+
+
+#: The two templates Hugo needs to build a site's pages; its feeds come from its embedded RSS
+#: template (the fixtures of the real-Hugo comparisons add them).
+HUGO_LAYOUTS = {
+    "layouts/_default/single.html": "{{ .Content }}\n",
+    "layouts/_default/list.html": "{{ .Title }}\n",
+}
+
+
+def write_files(folder: Path, files: dict[str, str]) -> Path:
+    """Write ``files`` (text by path relative to ``folder``) into ``folder``; returns it."""
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder

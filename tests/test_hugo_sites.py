@@ -19,17 +19,12 @@ from lxml import etree
 
 from feedpub.cli import main
 
-from .conftest import SiteDir, required_tool
+from .conftest import HUGO_LAYOUTS, SiteDir, required_tool, write_files
 
 #: Words enough for Hugo's summary to be cut (70 by default) with a sentence after them.
 LONG = " ".join(f"w{i}" for i in range(75)) + " end of it. Next sentence here.\n"
 
 #: Layouts: Hugo's own RSS template is the one tested; the HTML pages need only exist.
-LAYOUTS = {
-    "layouts/_default/single.html": "{{ .Content }}\n",
-    "layouts/_default/list.html": "{{ .Title }}\n",
-}
-
 #: A multilingual site whose default language has its own content folder (gohugo.io's
 #: layout), configured in config/_default/ over hugo.toml.
 MULTILINGUAL = {
@@ -67,7 +62,7 @@ MULTILINGUAL = {
     "content/en/posts/trip/index.es.md": '---\ntitle: "Viaje"\ndate: 2024-01-07\n---\nHola.\n',
     "content/en/posts/hola.es.md": '---\ntitle: "Hola"\ndate: 2024-01-09\n---\nHola.\n',
     "content/es/posts/solo.md": '---\ntitle: "Solo es"\ndate: 2024-01-08\n---\nHola.\n',
-    **LAYOUTS,
+    **HUGO_LAYOUTS,
 }
 
 #: Links as files (uglyURLs), the default language in its folder, translations by file name in
@@ -92,15 +87,8 @@ UGLY = {
     "content/posts/trip/index.md": '---\ntitle: "Trip"\ndate: 2024-01-04\n---\nT.\n',
     "content/notes/n.md": '---\ntitle: "N"\ndate: 2024-01-05\nslug: my-note\n---\nN.\n',
     "content/posts/u.md": '---\ntitle: "U"\ndate: 2024-01-06\nurl: /given/dir\n---\nU.\n',
-    **LAYOUTS,
+    **HUGO_LAYOUTS,
 }
-
-
-def _write(folder: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
 
 
 def _hugo_then_feedpub(
@@ -109,7 +97,7 @@ def _hugo_then_feedpub(
     """Hugo's feed ``feed`` of the site ``files``, compared with feedpub's build of the same
     site after ``init --from hugo``: the report, and the site's folder."""
     hugo = required_tool("hugo", "hugo", "the Hugo site comparisons of issue #17")
-    source = _write(tmp_path / "site", files)
+    source = write_files(tmp_path / "site", files)
     subprocess.run(
         [hugo, "--quiet", "-s", str(source), "-d", str(tmp_path / "public")],
         check=True,
@@ -165,7 +153,7 @@ def test_ugly_urls_and_translations_by_file_name_keep_every_link_and_id(
 
 
 def test_init_names_the_languages_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _write(tmp_path, MULTILINGUAL)
+    write_files(tmp_path, MULTILINGUAL)
     monkeypatch.chdir(tmp_path)
     done = CliRunner().invoke(main, ["init", "--from", "hugo", "."])
     assert done.exit_code == 0, done.output
@@ -178,7 +166,7 @@ def test_init_names_the_languages_left_out(tmp_path: Path, monkeypatch: pytest.M
 def test_config_directory_alone_and_the_production_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _write(
+    write_files(
         tmp_path,
         {
             "config/_default/config.toml": 'baseURL = "https://example.org/"\ntitle = "T"\n'

@@ -19,12 +19,7 @@ from click.testing import CliRunner
 
 from feedpub.cli import main
 
-from .conftest import BASIC_CONFIG, SiteDir, required_tool
-
-LAYOUTS = {
-    "layouts/_default/single.html": "{{ .Content }}\n",
-    "layouts/_default/list.html": "{{ .Title }}\n",
-}
+from .conftest import BASIC_CONFIG, HUGO_LAYOUTS, SiteDir, required_tool, write_files
 
 #: guiesbcn's layout: a taxonomy of its own, read from the front matter key of its plural
 #: (a string is one term, a number a term too), and one whose plural is written in capitals.
@@ -44,7 +39,7 @@ TAXONOMIES = {
     "content/obres/b.md": "---\ntitle: B\ndate: 2024-01-03\n"
     "arquitectes: Josep Sert\nSeries: [One, Two]\ncategories: [Civic]\n---\nB.\n",
     "content/obres/c.md": "---\ntitle: C\ndate: 2024-01-04\n---\nC.\n",
-    **LAYOUTS,
+    **HUGO_LAYOUTS,
 }
 
 #: hugoDocs' layout: a home RSS template that picks sections and stops at `first N`.
@@ -63,15 +58,8 @@ FIRST_N = {
         for day in range(1, 7)
     },
     "content/docs/d.md": "---\ntitle: D\ndate: 2024-02-01\n---\nD.\n",
-    **LAYOUTS,
+    **HUGO_LAYOUTS,
 }
-
-
-def _write(folder: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
 
 
 def _hugo_then_feedpub(
@@ -80,7 +68,7 @@ def _hugo_then_feedpub(
     """The folder Hugo built the site ``files`` into, the site's folder (after ``init --from
     hugo`` and ``build``), and what init printed."""
     hugo = required_tool("hugo", "hugo", "the Hugo taxonomy comparisons of issue #17")
-    source = _write(tmp_path / "site", files)
+    source = write_files(tmp_path / "site", files)
     built = tmp_path / "public"
     subprocess.run(
         [hugo, "--quiet", "-s", str(source), "-d", str(built)], check=True, capture_output=True
@@ -187,7 +175,7 @@ def test_init_names_feeds_made_by_the_sites_own_templates(
 ) -> None:
     """benbalter.com's /press/feed/index.xml and metaredux.com's /feed.emacs.xml (Jekyll), a
     section's RSS template (Hugo): init says feedpub does not produce them."""
-    jekyll = _write(
+    jekyll = write_files(
         tmp_path / "jekyll",
         {
             "_config.yml": 'title: T\nurl: "https://example.org"\n',
@@ -208,7 +196,7 @@ def test_init_names_feeds_made_by_the_sites_own_templates(
         "not mapped: _config.yml: press-feed.xml: a feed made by your own template: feedpub "
         "does not produce it (/press/feed/index.xml)",
     ]
-    hugo = _write(
+    hugo = write_files(
         tmp_path / "hugo",
         {
             "hugo.toml": 'baseURL = "https://example.org/"\n',

@@ -21,12 +21,7 @@ from lxml import etree
 
 from feedpub.cli import main
 
-from .conftest import required_tool
-
-LAYOUTS = {
-    "layouts/_default/single.html": "{{ .Content }}\n",
-    "layouts/_default/list.html": "{{ .Title }}\n",
-}
+from .conftest import HUGO_LAYOUTS, required_tool, write_files
 
 #: Term names whose folders Hugo and python-slugify name differently.
 TERMS = ["robots.txt", "C++ Go+", "x & y", "Veà Ñu", "c#", "50% off", "a_b~c@d", "it's"]
@@ -53,21 +48,14 @@ SITE = {
     'categories: ["Content management"]\n---\nFirst.\n',
     # the home page's own: never an item
     "content/_index.md": '---\ntitle: "Home"\ncategories: ["Content management"]\n---\nHi.\n',
-    **LAYOUTS,
+    **HUGO_LAYOUTS,
 }
-
-
-def _write(folder: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
 
 
 def _hugo(files: dict[str, str], tmp_path: Path) -> tuple[Path, Path]:
     """The site's folder, and the folder Hugo built it into."""
     hugo = required_tool("hugo", "hugo", "the Hugo undated pages comparisons of issue #17")
-    source = _write(tmp_path / "site", files)
+    source = write_files(tmp_path / "site", files)
     subprocess.run(
         [hugo, "--quiet", "-s", str(source), "-d", str(tmp_path / "public")],
         check=True,
@@ -187,7 +175,7 @@ def test_without_the_setting_undated_pages_stay_out(
 ) -> None:
     """A site that does not come from Hugo's feeds (undated_pages unset): a page without a
     date is no post (FP221), as before."""
-    source = _write(tmp_path / "site", SITE)
+    source = write_files(tmp_path / "site", SITE)
     (source / "feedpub.toml").write_text(
         'base_url = "https://example.org/"\ndialect = "hugo"\nentries = "content"\n'
         'rss_path = "index.xml"\nsection_feeds = true\noutput = "feeds"\n',
@@ -212,7 +200,7 @@ def test_term_folders_are_hugos(tmp_path: Path) -> None:
     files = {
         "hugo.toml": 'baseURL = "https://example.org/"\ntitle = "T"\n',
         "content/a.md": f"---\ntitle: A\ndate: 2024-01-01\ntags: {json.dumps(names)}\n---\nA.\n",
-        **LAYOUTS,
+        **HUGO_LAYOUTS,
     }
     _, public = _hugo(files, tmp_path)
     hugos = sorted(p.name for p in (public / "tags").iterdir() if p.is_dir())

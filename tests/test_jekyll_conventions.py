@@ -25,7 +25,7 @@ import feedpub
 from feedpub.cli import main
 from feedpub.dialects._smartify import jekyll_feed_title
 
-from .conftest import SiteDir, required_tool
+from .conftest import SiteDir, required_tool, write_files
 
 # --------------------------------------------------------------------------- the sites
 
@@ -137,14 +137,6 @@ plugins:
 }
 
 
-def _write(files: dict[str, str], root: Path) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
 def _feedpub(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
     """``init --from jekyll`` then ``build`` in ``folder``; their outputs."""
     monkeypatch.chdir(folder)
@@ -176,7 +168,7 @@ def _items(folder: Path) -> dict[str, dict[str, object]]:
 def test_news_site_links_authors_titles_and_images(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = _write(NEWS, tmp_path / "news")
+    folder = write_files(tmp_path / "news", NEWS)
     init, build = _feedpub(folder, monkeypatch)
     settings = tomllib.loads((folder / "feedpub.toml").read_text(encoding="utf-8"))
     assert settings["title"] == 'Harbour "Notes" -- the old pier'  # from `name`
@@ -244,7 +236,7 @@ def test_news_site_links_authors_titles_and_images(
 def test_redux_site_permalink_without_slash_and_categories_added(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = _write(REDUX, tmp_path / "redux")
+    folder = write_files(tmp_path / "redux", REDUX)
     init, _ = _feedpub(folder, monkeypatch)
     assert "permalink" not in init  # accepted: Jekyll adds the '/'
     base = "https://redux.example.org/blog"
@@ -280,14 +272,14 @@ def _jekyll_compare(
     """Build ``files`` with Jekyll and, in a copy, with feedpub; ``feedpub compare``'s report
     of jekyll-feed's feed.xml against feedpub's (Atom, at the same address)."""
     jekyll = required_tool("jekyll", "jekyll ruby-jekyll-feed", "the jekyll-feed comparison")
-    source = _write(files, tmp_path / "jekyll")
+    source = write_files(tmp_path / "jekyll", files)
     subprocess.run(
         [jekyll, "build", "--quiet", "-s", str(source), "-d", str(tmp_path / "built")],
         check=True,
         capture_output=True,
         env={**os.environ, "JEKYLL_ENV": "production"},
     )
-    _feedpub(_write(files, tmp_path / "feedpub"), monkeypatch)
+    _feedpub(write_files(tmp_path / "feedpub", files), monkeypatch)
     old = str(tmp_path / "built" / "feed.xml")
     arguments = ["compare", old, "--address", "feed.xml", "--format", "json"]
     done = CliRunner().invoke(main, arguments, catch_exceptions=False)

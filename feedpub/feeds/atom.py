@@ -4,7 +4,6 @@ applies to it.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import BinaryIO
 
@@ -36,13 +35,6 @@ from ._lint import (
     parse_xml,
     plain_text_findings,
 )
-
-
-def atom(feed: Feed, self_url: str) -> bytes:
-    """Atom 1.0 bytes of ``feed``, published at ``self_url``."""
-    buffer = io.BytesIO()
-    write_atom(feed, self_url, buffer)
-    return buffer.getvalue()
 
 
 def write_atom(feed: Feed, self_url: str, handle: BinaryIO, memo: ItemMemo | None = None) -> None:

@@ -4,7 +4,6 @@ applies to it.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -13,13 +12,6 @@ from typing import Any, BinaryIO
 from ..model import Author, Finding, Media, Rendered
 from ._common import JSON_FEED_VERSION, Feed
 from ._lint import MIME, RFC3339, WEB_URL, finding, html_findings, is_absolute, title_findings
-
-
-def json_feed(feed: Feed, self_url: str) -> bytes:
-    """JSON Feed 1.1 bytes of ``feed``, published at ``self_url``."""
-    buffer = io.BytesIO()
-    write_json(feed, self_url, buffer)
-    return buffer.getvalue()
 
 
 def write_json(feed: Feed, self_url: str, handle: BinaryIO) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import io
 from collections.abc import Iterable
 from email.utils import format_datetime
 from pathlib import Path
@@ -31,13 +30,6 @@ from ._lint import (
     parse_xml,
     plain_text_findings,
 )
-
-
-def rss(feed: Feed, self_url: str) -> bytes:
-    """RSS 2.0 bytes of ``feed``, published at ``self_url``."""
-    buffer = io.BytesIO()
-    write_rss(feed, self_url, buffer)
-    return buffer.getvalue()
 
 
 def write_rss(feed: Feed, self_url: str, handle: BinaryIO, memo: ItemMemo | None = None) -> None:
