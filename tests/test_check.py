@@ -209,6 +209,17 @@ def test_fp202_not_when_a_summary_is_given(site):
     no_findings(site)
 
 
+def test_a_post_opening_with_a_picture_is_summarised_by_the_words_after_it(site):
+    site.config(AUTHORED)
+    body = "![](photo.jpg)\n\nThe *harbour* reopened today.\n\nMore later.\n"
+    site.entry("a.md", post("title: A", "date: 2025-05-01", body=body))
+    no_findings(site)
+    built = site.run("build")
+    assert built.exit_code == 0, built.output
+    feed = json.loads((site.public / "feed.json").read_text(encoding="utf-8"))
+    assert feed["items"][0]["summary"] == "The harbour reopened today."
+
+
 @pytest.mark.parametrize(
     ("typo", "meant"),
     [("catgories: [News]", "categories"), ("sumary: Short.", "summary"), ("draf: true", "draft")],

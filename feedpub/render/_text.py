@@ -63,8 +63,8 @@ def plain_text(fragment: str) -> str:
 def derive_summary(
     markdown: str, content_html: str | None, length: int, separator: str | None = None
 ) -> str:
-    """The text before ``separator`` (default ``<!--more-->``), else the first paragraph, as
-    plain text of at most ``length`` characters, cut at a word boundary."""
+    """The text before ``separator`` (default ``<!--more-->``), else the first paragraph with
+    text in it, as plain text of at most ``length`` characters, cut at a word boundary."""
     if separator is not None:
         cut = markdown.find(separator)
         match = None
@@ -76,9 +76,18 @@ def derive_summary(
         text = plain_text(markdown_to_html(markdown[: match.start()]))
     else:
         rendered = content_html if content_html is not None else markdown_to_html(markdown)
-        first = _FIRST_PARAGRAPH.search(rendered)
-        text = plain_text(first.group(1) if first else rendered)
+        text = _first_paragraph_text(rendered)
     return shorten(text, length)
+
+
+def _first_paragraph_text(rendered: str) -> str:
+    """The plain text of the first paragraph that has any (a paragraph of nothing but an image,
+    as a post often opens with, has none), else of the whole of ``rendered``."""
+    for paragraph in _FIRST_PARAGRAPH.finditer(rendered):
+        text = plain_text(paragraph.group(1))
+        if text:
+            return text
+    return plain_text(rendered)
 
 
 #: File endings of content written in HTML, not Markdown (Hugo reads them so).
