@@ -49,6 +49,9 @@ author = {{ name = "{title}" }}
 # A feed per section (the entries folder's top folders: Hugo's sections), and where it goes.
 # section_feeds = false
 # section_path = "{{section}}/{{file}}"
+# A feed of each taxonomy's terms (one item per category, tag…: Hugo's categories/index.xml).
+# term_list_feeds = false
+# term_list_path = "{{taxonomy}}/{{file}}"
 # The sections whose entries the main feed carries ([]: every entry).
 # main_sections = []
 # The main feed's own limit (default: limit; 0: every entry).

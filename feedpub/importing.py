@@ -507,8 +507,9 @@ def _hugo_feed_addresses(
     notes: list[str],
 ) -> dict[str, Any]:
     """Hugo's feed addresses: RSS at ``index.xml``: the home page's, one per section
-    (``posts/index.xml``) and one per taxonomy term (``categories/news/index.xml``); Atom and
-    JSON Feed beside them (``atom.xml``, ``feed.json``), where Hugo writes nothing. The home
+    (``posts/index.xml``), one per taxonomy term (``categories/news/index.xml``) and one of
+    each taxonomy's terms (``categories/index.xml``); Atom and JSON Feed beside them
+    (``atom.xml``, ``feed.json``), where Hugo writes nothing. The home
     feed carries every regular page (Hugo's own RSS template), unless the site's home RSS
     template picks sections: by ``mainSections`` (the setting, else Hugo's default: the
     section with the most pages) or by a ``where … "Section" "in" (slice …)``."""
@@ -533,6 +534,13 @@ def _hugo_feed_addresses(
     if others:
         settings["taxonomies"] = others
     outputs = {str(k).lower(): v for k, v in _of(data, "outputs", dict, {}).items()}
+    # each taxonomy's own page (/categories/) has a feed of its terms (/categories/index.xml)
+    list_outputs = outputs.get("taxonomy", ["html", "rss"])
+    settings["term_list_feeds"] = (
+        bool(plurals)
+        and isinstance(list_outputs, list)
+        and "rss" in (str(o).lower() for o in list_outputs)
+    )
     section_outputs = outputs.get("section", ["html", "rss"])
     settings["section_feeds"] = (
         "section" not in disabled

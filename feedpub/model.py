@@ -1,6 +1,7 @@
 """The data that flows through the pipeline, as frozen dataclasses: :class:`Site` (the
 settings), :class:`Author`, :class:`Entry`, :class:`Media`, :class:`Scan`, :class:`FeedPlan`,
-:class:`Rendered`, :class:`BuildResult`, :class:`Finding`, and the names of the output files.
+:class:`Term`, :class:`Rendered`, :class:`BuildResult`, :class:`Finding`, and the names of the
+output files.
 
 A leaf: it imports nothing of the pipeline (an import-linter contract in pyproject.toml).
 """
@@ -132,6 +133,10 @@ class Site:
     #: "arquitectes"``): the front matter key of each, whose terms get a feed each, at
     #: ``taxonomy_path``.
     taxonomies: tuple[str, ...] = ()
+    #: Write a term-list feed per taxonomy with feeds (Hugo's ``/categories/index.xml``: one
+    #: item per term, not per entry), at ``term_list_path`` (``{taxonomy}``, ``{file}``).
+    term_list_feeds: bool = False
+    term_list_path: str = "{taxonomy}/{file}"
     #: The settings file's line of each of the settings above that it sets, for messages.
     path_lines: tuple[tuple[str, int], ...] = ()
 
@@ -261,12 +266,42 @@ class Media:
 LocalFile = tuple[str, int, int]
 
 
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One term of a taxonomy (a category, tag, author, or a Hugo taxonomy's term) as an item
+    of its taxonomy's term-list feed (Hugo's ``/categories/index.xml``): not an entry. It has
+    the fields the feed writers read of an item's entry; those a term has not are empty."""
+
+    #: The name readers see (Hugo: the term as first written).
+    title: str
+    #: Absolute URL of the term's page (Hugo's ``/categories/news/``), else of its feed.
+    link: str
+    #: Feed id (Atom ``id``, RSS ``guid``): the link.
+    id: str
+    #: The date of the newest entry listed under the term.
+    date: datetime
+    #: The term's folder (its slug), as in its own feed's address.
+    slug: str
+    #: What an entry has and a term has not: no update, authors, terms, image, enclosures.
+    updated: None = None
+    authors: tuple[Author, ...] = ()
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    image: None = None
+    enclosures: tuple[Media, ...] = ()
+
+    @property
+    def modified(self) -> datetime:
+        """When the term last changed: its newest entry's date."""
+        return self.date
+
+
 @dataclass(frozen=True)
 class Rendered:
-    """What the feeds carry of one entry."""
+    """What the feeds carry of one entry (or of one term, in a term-list feed)."""
 
-    #: The entry itself.
-    entry: Entry
+    #: The entry itself; in a term-list feed, the term.
+    entry: Entry | Term
     #: The title as plain text: Markdown and HTML stripped, entities decoded once.
     title: str
     #: Plain-text summary (given or derived); may be empty for an empty body.
@@ -346,8 +381,8 @@ class FeedPlan:
     main feed (RSS and Atom): where it goes and what it carries."""
 
     #: What the feed is, "" for the main feed, e.g. "categories/business-economy/",
-    #: "sections/posts/", "archive/3/"; its files are where the settings put such a feed
-    #: (:func:`feedpub.plan.feed_files`).
+    #: "sections/posts/", "archive/3/", "term-lists/categories/"; its files are where the
+    #: settings put such a feed (:func:`feedpub.plan.feed_files`).
     folder: str
     #: Feed title.
     title: str
@@ -360,6 +395,12 @@ class FeedPlan:
     #: Its files in the output folder, (format, name), in :data:`FORMATS` order; no JSON Feed
     #: for archive documents.
     files: tuple[tuple[str, str], ...] = ()
+    #: A term-list feed's items (``entries`` is empty then): the terms of one taxonomy, in
+    #: the order the feed lists them, at most ``limit``; ``None`` for a feed of entries.
+    terms: tuple[Term, ...] | None = None
+    #: The feed's own description and page (RSS channel ``link``), when not the site's.
+    description: str | None = None
+    home: str | None = None
 
     @property
     def names(self) -> tuple[str, ...]:

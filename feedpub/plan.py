@@ -1,13 +1,13 @@
 """Which feeds a site has and what each carries: the entries published now, the main feed,
-category/tag/author feeds, RFC 5005 archive documents. Pure: shared by full and delta builds,
-``check`` and ``list``.
+category/tag/author feeds, the term-list feeds of their taxonomies, RFC 5005 archive
+documents. Pure: shared by full and delta builds, ``check`` and ``list``.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -27,6 +27,7 @@ from .model import (
     Entry,
     FeedPlan,
     Site,
+    Term,
 )
 
 
@@ -105,6 +106,9 @@ def _terms_in(key: str) -> Callable[[Entry], tuple[str, ...]]:
 
 #: The folder (identity) of section feeds: "sections/posts/" is the feed of section "posts".
 SECTIONS_FOLDER = "sections"
+#: The folder (identity) of term-list feeds: "term-lists/categories/" is the feed whose items
+#: are the categories (Hugo's /categories/index.xml).
+TERM_LISTS_FOLDER = "term-lists"
 #: Files of the output folder that are no feed's.
 RESERVED_NAMES = (INDEX_NAME, OPML_NAME, XSL_NAME, MANIFEST_NAME)
 
@@ -114,7 +118,8 @@ def feed_files(site: Site, folder: str) -> tuple[tuple[str, str], ...]:
     :attr:`FeedPlan.folder`), as the settings place them: the main feed at ``rss_path``,
     ``atom_path``, ``json_path``; an archive document as ``archive/<n>/<file>`` (RSS and
     Atom); a section's at ``section_path``; a category's, tag's or author's at
-    ``taxonomy_path``. ``<file>`` is the file name of the format's main feed."""
+    ``taxonomy_path``; a taxonomy's term list at ``term_list_path``. ``<file>`` is the file
+    name of the format's main feed."""
     found = []
     kind, _, rest = folder.partition("/")
     for format in FORMATS:
@@ -129,6 +134,8 @@ def feed_files(site: Site, folder: str) -> tuple[tuple[str, str], ...]:
                 found.append((format, folder + file))
         elif kind == SECTIONS_FOLDER:
             found.append((format, site.section_path.format(section=rest[:-1], file=file)))
+        elif kind == TERM_LISTS_FOLDER:
+            found.append((format, site.term_list_path.format(taxonomy=rest[:-1], file=file)))
         else:
             pattern = site.taxonomy_path
             found.append((format, pattern.format(taxonomy=kind, slug=rest[:-1], file=file)))
@@ -166,7 +173,8 @@ def plan_feeds(
     future: bool = False,
     now: datetime | None = None,
 ) -> list[FeedPlan]:
-    """The main feed, then one per category, tag and author where the settings ask for them.
+    """The main feed, then one per section, and per category, tag and author where the
+    settings ask for them, each taxonomy's term list after its terms' feeds (``term_list_feeds``).
 
     A name's folder is its slug (:func:`term_slug`; python-slugify: lowercase ASCII, other
     scripts transliterated, so "Business & Economy" → business-economy, "Économie" →
@@ -174,7 +182,9 @@ def plan_feeds(
     :class:`BuildErrors` when two names make the same slug, or one makes none."""
     visible = select(entries, limit=0, drafts=drafts, future=future, now=now)
     branch = dialects.of(site).branch  # (a Hugo section's _index.md: in term feeds only)
+    undated: set[Path] = set()  # (sections' own pages dated by their pages, below)
     if dialects.of(site).branches:
+        undated = {e.path for e in visible if e.date == UNDATED and branch(e.path)}
         visible = dated_branches(site, visible)
     pages = [e for e in visible if not branch(e.path)]
     main = pages
@@ -214,6 +224,8 @@ def plan_feeds(
             chosen = groups[slug][: site.limit] if site.limit else groups[slug]
             title = f"{site.title} \u2014 {spelled[slug][0]}"
             plans.append(feed_plan(site, f"{folder}/{slug}/", title, chosen))
+        if site.term_list_feeds:
+            plans.append(term_list_plan(site, folder, names_of, groups, undated))
     if problems:
         raise BuildErrors(problems)
     if site.archive:
@@ -221,6 +233,38 @@ def plan_feeds(
         plans += archives
     _check_paths(site, plans)
     return plans
+
+
+def term_list_plan(
+    site: Site,
+    taxonomy: str,
+    names_of: Callable[[Entry], tuple[str, ...]],
+    groups: dict[str, list[Entry]],
+    undated: Collection[Path] = (),
+) -> FeedPlan:
+    """The term-list feed of ``taxonomy`` (the folder of its terms' feeds, ``categories``,
+    whose entries list their terms in ``names_of``): one item per term of ``groups`` (each
+    term's entries by its slug, newest first), dated by
+    its newest entry (a section's own page in ``undated`` by none: as Hugo dates terms before
+    it dates sections), named and linked, ordered and titled as the site's dialect does, at
+    most ``limit``."""
+    dialect = dialects.of(site)
+    terms = []
+    for slug, group in groups.items():
+        names = [(n, e) for e in group for n in names_of(e) if term_slug(site, n) == slug]
+        page = dialect.term_page(site, taxonomy, slug)
+        if page is None:  # no page of its own: its feed (the first of its files)
+            page = site.feed_url(feed_files(site, f"{taxonomy}/{slug}/")[0][1])
+        date = max(UNDATED if e.path in undated else e.date for e in group)
+        terms.append(Term(dialect.term_name(site, names), page, page, date, slug))
+    terms.sort(key=dialect.term_order)
+    title, description, home = dialect.term_list_head(site, taxonomy)
+    return replace(
+        feed_plan(site, f"{TERM_LISTS_FOLDER}/{taxonomy}/", title, []),
+        terms=tuple(terms[: site.limit] if site.limit else terms),
+        description=description,
+        home=home,
+    )
 
 
 def dated_branches(site: Site, visible: list[Entry]) -> list[Entry]:
@@ -288,6 +332,8 @@ def _setting_of(folder: str, format: str) -> str:
     kind = folder.partition("/")[0]
     if not folder or kind == ARCHIVE_FOLDER:
         return f"{format}_path"
+    if kind == TERM_LISTS_FOLDER:
+        return "term_list_path"
     return "section_path" if kind == SECTIONS_FOLDER else "taxonomy_path"
 
 
@@ -391,7 +437,8 @@ def format_at(site: Site, name: str) -> str | None:
     """The feed format of the file ``name`` in the output folder, as the settings place feed
     files (whatever feeds a build made), or ``None`` when no feed goes there."""
     paths = (site.rss_path, site.atom_path, site.json_path)
-    for format, pattern in _path_patterns(paths, site.taxonomy_path, site.section_path):
+    patterns = _path_patterns(paths, site.taxonomy_path, site.section_path, site.term_list_path)
+    for format, pattern in patterns:
         if pattern.fullmatch(name):
             return format
     return None
@@ -399,7 +446,7 @@ def format_at(site: Site, name: str) -> str | None:
 
 @lru_cache(maxsize=16)
 def _path_patterns(
-    paths: tuple[str | None, ...], taxonomy_path: str, section_path: str
+    paths: tuple[str | None, ...], taxonomy_path: str, section_path: str, term_list_path: str
 ) -> tuple[tuple[str, re.Pattern[str]], ...]:
     found = []
     part = "[^/]+"
@@ -413,6 +460,7 @@ def _path_patterns(
         for key, values in (
             (taxonomy_path, {"taxonomy": "(?:categories|tags|authors)", "slug": part}),
             (section_path, {"section": part}),
+            (term_list_path, {"taxonomy": part}),
         ):
             pattern = re.escape(key).replace(r"\{", "{").replace(r"\}", "}")
             found.append((format, re.compile(pattern.format(file=file, **values))))

@@ -223,6 +223,7 @@ def _feed_addresses(values: dict[str, Any], source: Source, report: _Report) -> 
     for key, on_at_all in (
         ("taxonomy_path", bool(taxonomies)),
         ("section_path", values["section_feeds"] is True),
+        ("term_list_path", values["term_list_feeds"] is True and bool(taxonomies)),
     ):
         pattern = found[key]
         if not on_at_all:

@@ -280,6 +280,24 @@ SETTINGS: tuple[Setting, ...] = (
         "`{taxonomy}` the key (`series/<term>/index.xml`)",
     ),
     Setting(
+        "term_list_feeds",
+        False,
+        flag,
+        "`false`",
+        "write a feed of each taxonomy's terms, at `term_list_path`: one item per category (tag, "
+        "author, term of `taxonomies`) that has a feed, linking to its page (Hugo's "
+        "`/categories/news/`; otherwise its feed), dated by its newest entry, as Hugo's "
+        "`/categories/index.xml` (see [Coming from Hugo](hugo.md#term-list-feeds))",
+    ),
+    Setting(
+        "term_list_path",
+        "{taxonomy}/{file}",
+        None,
+        '`"{taxonomy}/{file}"`',
+        "where term-list feeds go: `{taxonomy}` as in `taxonomy_path`, `{file}` the file name "
+        "of the format's main feed (Hugo's `categories/index.xml`)",
+    ),
+    Setting(
         "max_entry_size",
         "8 MiB",
         parse_size,

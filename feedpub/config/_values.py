@@ -308,7 +308,11 @@ def summary_words(value: Any, problem: Problem) -> int | None:
 
 #: The settings that place feed files, and the placeholders each pattern takes.
 FEED_PATHS = ("rss_path", "atom_path", "json_path")
-PATTERNS = {"taxonomy_path": ("taxonomy", "slug", "file"), "section_path": ("section", "file")}
+PATTERNS = {
+    "taxonomy_path": ("taxonomy", "slug", "file"),
+    "section_path": ("section", "file"),
+    "term_list_path": ("taxonomy", "file"),
+}
 #: Files of the output folder that are no feed's (feedpub/plan.py: RESERVED_NAMES).
 _RESERVED = ("index.html", "feeds.opml", "feed.xsl", ".feedpub-manifest.json")
 
@@ -345,10 +349,10 @@ def feed_path(key: str, value: Any, problem: Problem) -> str | None:
 
 
 def feed_pattern(key: str, value: Any, problem: Problem) -> str | None:
-    """``taxonomy_path`` or ``section_path``: a path with the placeholders of
-    :data:`PATTERNS` (its name's one required); ``None`` when it is not one."""
+    """``taxonomy_path``, ``section_path`` or ``term_list_path``: a path with the placeholders
+    of :data:`PATTERNS` (its name's one required); ``None`` when it is not one."""
     names = PATTERNS[key]
-    example = "{taxonomy}/{slug}/{file}" if key == "taxonomy_path" else "{section}/{file}"
+    example = "/".join(f"{{{name}}}" for name in names)
     if not isinstance(value, str):
         problem(f'{key} must be a path pattern in quotes like "{example}", not {value!r}')
         return None

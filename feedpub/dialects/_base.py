@@ -4,7 +4,7 @@ starts from)."""
 from __future__ import annotations
 
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,7 +14,7 @@ from ..fields import KNOWN_KEYS, PERMALINK_FIELDS, LinkMaker, Problems, entry_li
 from ..files import entry_files
 
 if TYPE_CHECKING:
-    from ..model import Entry, Site
+    from ..model import Entry, Site, Term
 
 
 class Dialect:
@@ -79,6 +79,26 @@ class Dialect:
         """The folder of a category's (tag's, author's) feed: its slug (python-slugify:
         lowercase ASCII, "Business & Economy" → business-economy); "" when it makes none."""
         return _slugify(name)
+
+    def term_name(self, site: Site, names: Sequence[tuple[str, Entry]]) -> str:
+        """The name a term-list feed shows for a term, of the ways its entries write it
+        (``names``: each with its entry, newest entry first): the newest entry's."""
+        return names[0][0]
+
+    def term_page(self, site: Site, taxonomy: str, slug: str) -> str | None:
+        """The address of the page of the term ``slug`` (its feed's folder) of ``taxonomy``
+        (``categories``), which the term's item in a term-list feed links to; ``None`` when
+        the dialect's tool makes no such page (the item links to the term's feed)."""
+        return None
+
+    def term_order(self, term: Term) -> tuple[Any, ...]:
+        """The sort key of a term-list feed's items: newest first, then by name."""
+        return (-term.date.timestamp(), term.title.casefold(), term.title)
+
+    def term_list_head(self, site: Site, taxonomy: str) -> tuple[str, str, str | None]:
+        """The title, description and page (``None``: the site's) of the term-list feed of
+        ``taxonomy`` (``categories``)."""
+        return f"{site.title} \u2014 {taxonomy[:1].upper()}{taxonomy[1:]}", site.description, None
 
     def title(self, text: str) -> str:
         """A title (an entry's, the site's) as the dialect's tool writes it in its feeds."""

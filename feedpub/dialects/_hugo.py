@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +31,7 @@ from ._common import dialect_authors, dialect_date, dialect_files, not_a_post
 from ._templates import convert, has_templates
 
 if TYPE_CHECKING:
-    from ..model import Entry, Site
+    from ..model import Entry, Site, Term
 
 
 # --------------------------------------------------------------------------- Hugo
@@ -173,6 +173,40 @@ def _stem(path: Path, site: Site) -> str:
     if site.languages and stem.lower().endswith("." + site.languages[0]):
         stem = stem[: -len(site.languages[0]) - 1]
     return stem
+
+
+def content_key(path: Path, site: Site) -> str:
+    """Where Hugo 0.111's content tree keeps the page of ``path`` (it reads pages in this
+    order): a section's own page at its folder (``/blog/``, the home page's at ``/``),
+    another page after its section's folder (only top folders are counted as sections
+    here) and ``__hb_`` (``/blog/__hb_2020/post__hl_``), lowercased."""
+    folders, name = page_names(path, site)
+    parts = [part.lower() for part in (*folders, name)]
+    if is_branch(path, site):
+        return "/" if not folders and name.lower().startswith("_index") else f"/{'/'.join(parts)}/"
+    section = f"/{parts[0]}/" if len(parts) > 1 else "/"
+    return f"{section}__hb_{'/'.join(parts[1:] if len(parts) > 1 else parts)}__hl_"
+
+
+def collation_key(text: str) -> tuple[str, str, str]:
+    """A sort key near Go's collator (Unicode's collation, as Hugo sorts titles): letters
+    without their accents and case first, then the accents, then lowercase before
+    uppercase."""
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.casefold(), decomposed.casefold(), text.swapcase()
+
+
+def hugo_title_case(text: str) -> str:
+    """A list page's title as Hugo 0.111 makes it from its folder's name (its titleFunc,
+    ``titleCaseStyle`` "AP"): each word capitalised ("categories" → "Categories")."""
+    return " ".join(word[:1].upper() + word[1:] for word in text.split(" "))
+
+
+def _list_page(site: Site, path: str) -> str:
+    """The address, below ``base_url``, of Hugo's list page of the folder ``path``
+    (``categories/news/``; ``categories/news.html`` with ``uglyURLs``)."""
+    return f"{path}.html" if site.ugly_urls else f"{path}/"
 
 
 def is_branch(path: Path, site: Site) -> bool:
@@ -463,6 +497,26 @@ class Hugo(Dialect):
         # (a '/' or '\\' would make folders, Hugo fails on them; a name of dots makes none).
         slug = re.sub(r"[/\\]+", "-", hugo_term_path(name))
         return "" if not slug.strip(".") else slug
+
+    def term_name(self, site: Site, names: Sequence[tuple[str, Entry]]) -> str:
+        # Hugo names a term's page as the page it reads first writes it (mattlayman.com's
+        # 'Open source', first in 2008, 'Open Source' in 2020): in its content tree's order.
+        return min(names, key=lambda named: content_key(named[1].path, site))[0]
+
+    def term_page(self, site: Site, taxonomy: str, slug: str) -> str | None:
+        return site.feed_url(_list_page(site, f"{taxonomy}/{slug}"))
+
+    def term_order(self, term: Term) -> tuple[Any, ...]:
+        # Hugo's default page order (a term's page has no weight): date (whole seconds),
+        # newest first, then the title in collation order.
+        return (-int(term.date.timestamp()), *collation_key(term.title))
+
+    def term_list_head(self, site: Site, taxonomy: str) -> tuple[str, str, str | None]:
+        # Hugo's RSS template for the taxonomy's page, titled as Hugo titles it ("Categories")
+        title = hugo_title_case(taxonomy)
+        of = f"{title} on " if title != site.title else ""
+        page = site.feed_url(_list_page(site, taxonomy))
+        return f"{of}{site.title}", f"Recent content in {of}{site.title}", page
 
     def has_templates(self, body: str) -> bool:
         return has_templates(body)

@@ -88,8 +88,11 @@ def summary_findings(entry: Entry, summary: str) -> list[Finding]:
 
 def item_findings(item: Rendered) -> list[Finding]:
     """The rules :func:`lint_rss`, :func:`lint_atom` and :func:`lint_json` apply to an item,
-    applied to what feedpub writes into it, about the entry's file."""
+    applied to what feedpub writes into it, about the entry's file (none for a term of a
+    term-list feed, which is checked as its feed is written)."""
     entry = item.entry
+    if not isinstance(entry, Entry):
+        return []
     path = entry.path
     found = summary_findings(entry, item.summary)
     found += title_findings(item.title, path, entry.line_of("title"))

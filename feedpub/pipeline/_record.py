@@ -332,7 +332,10 @@ def feed_keys(
 ) -> dict[str, str]:
     """The key of each file of one feed (see :func:`all_feed_keys`): ``carried_entries`` are
     the name and content hash of each entry it carries."""
-    key = digest(json.dumps([str(site), plan.title, carried_entries, empty, plan.history]).encode())
+    parts: list[Any] = [str(site), plan.title, carried_entries, empty, plan.history]
+    if plan.terms is not None:  # a term-list feed: its items
+        parts += [[t.title, t.link, t.date.isoformat()] for t in plan.terms], plan.description
+    key = digest(json.dumps(parts).encode())
     return dict.fromkeys(plan.names, key)
 
 

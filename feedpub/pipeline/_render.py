@@ -22,6 +22,7 @@ from ..model import (
     FeedPlan,
     Progress,
     Site,
+    Term,
     no_progress,
 )
 from ..plan import feed_files
@@ -122,16 +123,19 @@ def feed_outputs(
     repeated = [key for key, count in carried_by.items() if count > 1]
     memo = feeds.ItemMemo(repeated if len(repeated) <= MEMO_MAX else ())
     for plan in plans:
+        items = plan.terms if plan.terms is not None else plan.entries
         feed = feeds.Feed(
             title=plan.title,
-            description=site.description,
+            description=plan.description or site.description,
             language=site.language,
-            home_url=site.base_url,
+            home_url=plan.home or site.base_url,
             authors=site.authors or (Author(name=site.title),),
-            items=rendered_items(site, plan.entries, digests, cache),
+            items=rendered_items(site, plan.entries, digests, cache)
+            if plan.terms is None
+            else partial(term_items, plan.terms),
             # Feed-level dates come from the entries, never the clock: builds are reproducible.
-            updated=max(e.modified for e in plan.entries)
-            if plan.entries
+            updated=max(i.modified for i in items)
+            if items
             else shown or max(e.modified for e in entries),
             stylesheet=None,
             media=any(e.image for e in plan.entries),
@@ -160,6 +164,14 @@ def feed_outputs(
                 write = feeds.write_rss if format == "rss" else feeds.write_atom
                 outputs[path] = partial(write, document, url, memo=memo)
     return outputs
+
+
+def term_items(terms: tuple[Term, ...]) -> Iterator[Rendered]:
+    """The items of a term-list feed: one per term, with its name and no summary."""
+    from ..model import Rendered
+
+    for term in terms:
+        yield Rendered(entry=term, title=term.title, summary="", content_html=None)
 
 
 def sharing(plans: list[FeedPlan], cache: Cache, jobs: int | None) -> Sharing | None:

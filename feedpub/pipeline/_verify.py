@@ -57,8 +57,9 @@ def check_written(
             lint = linters[format]
             found[f"feed:{name}"] = lint(head.getvalue(), site.output / name, url)
     unverified = [e for e in carried(written) if e.path not in verified]
-    for item in rendered_items(site, unverified, digests, cache)():
-        found[f"entry:{names[item.entry.path]}"] = item_findings(item)
+    items = rendered_items(site, unverified, digests, cache)()
+    for entry, item in zip(unverified, items, strict=True):
+        found[f"entry:{names[entry.path]}"] = item_findings(item)
     errors = [f for findings in found.values() for f in findings if f.severity == "error"]
     if errors:
         raise BuildErrors(FeedpubError(f.message, f.path, f.line, f.code) for f in errors)
