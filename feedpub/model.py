@@ -282,6 +282,9 @@ class Term:
     date: datetime
     #: The term's folder (its slug), as in its own feed's address.
     slug: str
+    #: The term's own page (Hugo's ``content/categories/news/_index.md``), if it has one: its
+    #: summary is the item's.
+    page: Entry | None = None
     #: What an entry has and a term has not: no update, authors, terms, image, enclosures.
     updated: None = None
     authors: tuple[Author, ...] = ()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -183,7 +183,9 @@ def plan_feeds(
     visible = select(entries, limit=0, drafts=drafts, future=future, now=now)
     branch = dialects.of(site).branch  # (a Hugo section's _index.md: in term feeds only)
     undated: set[Path] = set()  # (sections' own pages dated by their pages, below)
+    own_pages: dict[tuple[str, str], Entry] = {}  # taxonomies' and terms': in no feed
     if dialects.of(site).branches:
+        visible = _without_taxonomy_pages(site, visible, own_pages)
         undated = {e.path for e in visible if e.date == UNDATED and branch(e.path)}
         visible = dated_branches(site, visible)
     pages = [e for e in visible if not branch(e.path)]
@@ -225,7 +227,7 @@ def plan_feeds(
             title = f"{site.title} \u2014 {spelled[slug][0]}"
             plans.append(feed_plan(site, f"{folder}/{slug}/", title, chosen))
         if site.term_list_feeds:
-            plans.append(term_list_plan(site, folder, names_of, groups, undated))
+            plans.append(term_list_plan(site, folder, names_of, groups, undated, own_pages))
     if problems:
         raise BuildErrors(problems)
     if site.archive:
@@ -241,30 +243,58 @@ def term_list_plan(
     names_of: Callable[[Entry], tuple[str, ...]],
     groups: dict[str, list[Entry]],
     undated: Collection[Path] = (),
+    pages: Mapping[tuple[str, str], Entry] | None = None,
 ) -> FeedPlan:
     """The term-list feed of ``taxonomy`` (the folder of its terms' feeds, ``categories``,
     whose entries list their terms in ``names_of``): one item per term of ``groups`` (each
     term's entries by its slug, newest first), dated by
     its newest entry (a section's own page in ``undated`` by none: as Hugo dates terms before
     it dates sections), named and linked, ordered and titled as the site's dialect does, at
-    most ``limit``."""
+    most ``limit``. ``pages``: the taxonomy's own page and its terms' (by taxonomy and term,
+    see :meth:`~feedpub.dialects.Dialect.taxonomy_page`), whose titles and dates win."""
     dialect = dialects.of(site)
+    pages = pages or {}
     terms = []
-    for slug, group in groups.items():
+    for slug in dict.fromkeys([*groups, *(t for (x, t), _ in pages.items() if x == taxonomy)]):
+        if not slug:
+            continue  # (the taxonomy's own page)
+        group = groups.get(slug, [])
         names = [(n, e) for e in group for n in names_of(e) if term_slug(site, n) == slug]
-        page = dialect.term_page(site, taxonomy, slug)
-        if page is None:  # no page of its own: its feed (the first of its files)
-            page = site.feed_url(feed_files(site, f"{taxonomy}/{slug}/")[0][1])
-        date = max(UNDATED if e.path in undated else e.date for e in group)
-        terms.append(Term(dialect.term_name(site, names), page, page, date, slug))
+        found = dialect.term_page(site, taxonomy, slug)
+        if found is None:  # no page of its own: its feed (the first of its files)
+            link = site.feed_url(feed_files(site, f"{taxonomy}/{slug}/")[0][1])
+            found = link, link
+        link, term_id = found
+        date = max((UNDATED if e.path in undated else e.date for e in group), default=UNDATED)
+        page = pages.get((taxonomy, slug))
+        title = dialect.term_name(site, names) if names else slug
+        if page is not None:
+            title, date = page.title, page.date if page.date != UNDATED else date
+        terms.append(Term(title, link, term_id, date, slug, page))
     terms.sort(key=dialect.term_order)
-    title, description, home = dialect.term_list_head(site, taxonomy)
+    own = pages.get((taxonomy, ""))
+    title, description, home = dialect.term_list_head(site, taxonomy, own.title if own else None)
     return replace(
         feed_plan(site, f"{TERM_LISTS_FOLDER}/{taxonomy}/", title, []),
         terms=tuple(terms[: site.limit] if site.limit else terms),
         description=description,
         home=home,
     )
+
+
+def _without_taxonomy_pages(
+    site: Site, visible: list[Entry], pages: dict[tuple[str, str], Entry]
+) -> list[Entry]:
+    """``visible`` without the taxonomies' and terms' own pages, which go into ``pages`` (by
+    taxonomy and term: see :meth:`~feedpub.dialects.Dialect.taxonomy_page`)."""
+    kept = []
+    for entry in visible:
+        where = dialects.of(site).taxonomy_page(site, entry.path)
+        if where is None:
+            kept.append(entry)
+        else:
+            pages.setdefault(where, entry)
+    return kept
 
 
 def dated_branches(site: Site, visible: list[Entry]) -> list[Entry]:

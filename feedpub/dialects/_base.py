@@ -80,25 +80,36 @@ class Dialect:
         lowercase ASCII, "Business & Economy" → business-economy); "" when it makes none."""
         return _slugify(name)
 
+    def taxonomy_page(self, site: Site, path: Path) -> tuple[str, str] | None:
+        """The taxonomy and term whose own page the entry file ``path`` is (Hugo's
+        ``content/categories/news/_index.md``: "categories", "news"; the term is "" for the
+        taxonomy's page), which gives the term's item in the term-list feed its title, date
+        and summary, and is in no feed itself; ``None`` for an entry."""
+        return None
+
     def term_name(self, site: Site, names: Sequence[tuple[str, Entry]]) -> str:
         """The name a term-list feed shows for a term, of the ways its entries write it
         (``names``: each with its entry, newest entry first): the newest entry's."""
         return names[0][0]
 
-    def term_page(self, site: Site, taxonomy: str, slug: str) -> str | None:
+    def term_page(self, site: Site, taxonomy: str, slug: str) -> tuple[str, str] | None:
         """The address of the page of the term ``slug`` (its feed's folder) of ``taxonomy``
-        (``categories``), which the term's item in a term-list feed links to; ``None`` when
-        the dialect's tool makes no such page (the item links to the term's feed)."""
+        (``categories``), which the term's item in a term-list feed links to, and the item's
+        id; ``None`` when the dialect's tool makes no such page (the item links to the
+        term's feed, which is its id)."""
         return None
 
     def term_order(self, term: Term) -> tuple[Any, ...]:
         """The sort key of a term-list feed's items: newest first, then by name."""
         return (-term.date.timestamp(), term.title.casefold(), term.title)
 
-    def term_list_head(self, site: Site, taxonomy: str) -> tuple[str, str, str | None]:
+    def term_list_head(
+        self, site: Site, taxonomy: str, title: str | None = None
+    ) -> tuple[str, str, str | None]:
         """The title, description and page (``None``: the site's) of the term-list feed of
-        ``taxonomy`` (``categories``)."""
-        return f"{site.title} \u2014 {taxonomy[:1].upper()}{taxonomy[1:]}", site.description, None
+        ``taxonomy`` (``categories``), whose own page has ``title``, if any."""
+        name = title or f"{taxonomy[:1].upper()}{taxonomy[1:]}"
+        return f"{site.title} \u2014 {name}", site.description, None
 
     def title(self, text: str) -> str:
         """A title (an entry's, the site's) as the dialect's tool writes it in its feeds."""

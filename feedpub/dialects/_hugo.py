@@ -146,6 +146,9 @@ def prepare_hugo(
     meta.pop("category", None)
     dialect_authors(meta, site)
     folders, filename = page_names(path, site)
+    if not meta.get("title") and (own := taxonomy_page(path, site)) is not None:
+        # a term's page without a title (Hugo's title is empty then): the term's folder
+        meta["title"] = own[1] or hugo_title_case(own[0])
     home = branch and not folders and filename.lower().startswith("_index")
     if home:  # the home page's own (an item of its terms' feeds): the site's address
         folders, filename = [], ""
@@ -207,6 +210,31 @@ def _list_page(site: Site, path: str) -> str:
     """The address, below ``base_url``, of Hugo's list page of the folder ``path``
     (``categories/news/``; ``categories/news.html`` with ``uglyURLs``)."""
     return f"{path}.html" if site.ugly_urls else f"{path}/"
+
+
+def taxonomy_page(path: Path, site: Site) -> tuple[str, str] | None:
+    """The taxonomy and term of a taxonomy's own page (``content/categories/_index.md``: term
+    "") or a term's (``content/categories/news/_index.md``: "news"), of the taxonomies with
+    feeds; ``None`` for any other page. Hugo keeps them apart from sections."""
+    if not is_branch(path, site):
+        return None
+    folders, name = page_names(path, site)
+    parts = [part.lower() for part in (*folders, name)]
+    taxonomies = (
+        *(t for t, on in _TAXONOMY_SETTINGS if getattr(site, on)),
+        *(t.lower() for t in site.taxonomies),
+    )
+    if not 1 <= len(parts) <= 2 or parts[0] not in taxonomies:
+        return None
+    return parts[0], parts[1] if len(parts) == 2 else ""
+
+
+#: The taxonomies of Hugo's front matter keys with a setting of their own.
+_TAXONOMY_SETTINGS = (
+    ("categories", "category_feeds"),
+    ("tags", "tag_feeds"),
+    ("authors", "author_feeds"),
+)
 
 
 def is_branch(path: Path, site: Site) -> bool:
@@ -498,22 +526,30 @@ class Hugo(Dialect):
         slug = re.sub(r"[/\\]+", "-", hugo_term_path(name))
         return "" if not slug.strip(".") else slug
 
+    def taxonomy_page(self, site: Site, path: Path) -> tuple[str, str] | None:
+        return taxonomy_page(path, site)
+
     def term_name(self, site: Site, names: Sequence[tuple[str, Entry]]) -> str:
         # Hugo names a term's page as the page it reads first writes it (mattlayman.com's
         # 'Open source', first in 2008, 'Open Source' in 2020): in its content tree's order.
         return min(names, key=lambda named: content_key(named[1].path, site))[0]
 
-    def term_page(self, site: Site, taxonomy: str, slug: str) -> str | None:
-        return site.feed_url(_list_page(site, f"{taxonomy}/{slug}"))
+    def term_page(self, site: Site, taxonomy: str, slug: str) -> tuple[str, str] | None:
+        link = site.feed_url(_list_page(site, f"{taxonomy}/{slug}"))
+        # The id as Hugo writes it: a '#' (tags/c#/) as it is, so readers do not show the item
+        # again; the link escaped, where Hugo's would end at the '#'.
+        return link, link.replace("%23", "#")
 
     def term_order(self, term: Term) -> tuple[Any, ...]:
         # Hugo's default page order (a term's page has no weight): date (whole seconds),
         # newest first, then the title in collation order.
         return (-int(term.date.timestamp()), *collation_key(term.title))
 
-    def term_list_head(self, site: Site, taxonomy: str) -> tuple[str, str, str | None]:
+    def term_list_head(
+        self, site: Site, taxonomy: str, title: str | None = None
+    ) -> tuple[str, str, str | None]:
         # Hugo's RSS template for the taxonomy's page, titled as Hugo titles it ("Categories")
-        title = hugo_title_case(taxonomy)
+        title = title or hugo_title_case(taxonomy)
         of = f"{title} on " if title != site.title else ""
         page = site.feed_url(_list_page(site, taxonomy))
         return f"{of}{site.title}", f"Recent content in {of}{site.title}", page

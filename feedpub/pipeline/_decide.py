@@ -77,12 +77,15 @@ def decide(
     """What to do for ``changes`` since the ``last`` build (made with the same settings and
     flags): the feeds whose edited entries must be written again, and the feeds each new entry
     joins. ``None`` when an edit may move its entry (another date, draft state, category, tag,
-    author, id, link or slug: see :func:`_placement`) or changes its media files, or when a new
-    entry would make a feed the last build did not have: then only the full path can tell."""
+    author, id, link or slug: see :func:`_placement`) or changes its media files or a term's
+    own page, or when a new entry would make a feed the last build did not have or is listed
+    under a term of a term-list feed: then only the full path can tell."""
     for rel, entry in changes.edited.items():
         before = changes.before[rel]
         if before is None or _placement(before) != _placement(entry):
             return None
+        if dialects.of(site).taxonomy_page(site, entry.path) is not None:
+            return None  # a term's own page: the full path makes its term-list feed again
         if before.media_files != entry.media_files:
             return None  # the media files the build depends on changed
     plans = last.plans
@@ -126,6 +129,8 @@ def _feeds_of(
         names = names_of(entry)
         if len(set(names)) != len(names):
             return None
+        if names and site.term_list_feeds:
+            return None  # a term's date, or a new term, in a term-list feed: the full path
         for name in names:
             if only is not True and not is_listed(name, only):
                 continue

@@ -321,7 +321,8 @@ def all_feed_keys(site: Site, plans: list[FeedPlan], scanned: Scan) -> dict[str,
     newest = max((e.modified for e in scanned.entries), default=None)
     keys = {}
     for plan in plans:
-        carried_entries = [(scanned.names[e.path], scanned.digests[e.path]) for e in plan.entries]
+        carried = [*plan.entries, *(t.page for t in plan.terms or () if t.page is not None)]
+        carried_entries = [(scanned.names[e.path], scanned.digests[e.path]) for e in carried]
         empty = None if plan.entries else str(newest)  # an empty feed takes the newest date
         keys.update(feed_keys(site, plan, carried_entries, empty))
     return keys
@@ -334,7 +335,7 @@ def feed_keys(
     the name and content hash of each entry it carries."""
     parts: list[Any] = [str(site), plan.title, carried_entries, empty, plan.history]
     if plan.terms is not None:  # a term-list feed: its items
-        parts += [[t.title, t.link, t.date.isoformat()] for t in plan.terms], plan.description
+        parts += [[t.title, t.link, t.id, t.date.isoformat()] for t in plan.terms], plan.description
     key = digest(json.dumps(parts).encode())
     return dict.fromkeys(plan.names, key)
 

@@ -132,7 +132,7 @@ def feed_outputs(
             authors=site.authors or (Author(name=site.title),),
             items=rendered_items(site, plan.entries, digests, cache)
             if plan.terms is None
-            else partial(term_items, plan.terms),
+            else term_items(site, plan.terms, digests, cache),
             # Feed-level dates come from the entries, never the clock: builds are reproducible.
             updated=max(i.modified for i in items)
             if items
@@ -166,12 +166,23 @@ def feed_outputs(
     return outputs
 
 
-def term_items(terms: tuple[Term, ...]) -> Iterator[Rendered]:
-    """The items of a term-list feed: one per term, with its name and no summary."""
+def term_items(
+    site: Site, terms: tuple[Term, ...], digests: Mapping[Path, str], cache: Cache
+) -> Callable[[], Iterator[Rendered]]:
+    """A function giving the items of a term-list feed: one per term, with its title, and the
+    summary of its own page (rendered now unless the cache holds it), else none."""
     from ..model import Rendered
 
-    for term in terms:
-        yield Rendered(entry=term, title=term.title, summary="", content_html=None)
+    pages = [term.page for term in terms if term.page is not None]
+
+    def items() -> Iterator[Rendered]:
+        rendered = rendered_items(site, pages, digests, cache)() if pages else iter(())
+        summaries = {page.path: item.summary for page, item in zip(pages, rendered, strict=True)}
+        for term in terms:
+            summary = summaries[term.page.path] if term.page is not None else ""
+            yield Rendered(entry=term, title=term.title, summary=summary, content_html=None)
+
+    return items
 
 
 def sharing(plans: list[FeedPlan], cache: Cache, jobs: int | None) -> Sharing | None:
