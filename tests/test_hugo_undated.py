@@ -65,13 +65,8 @@ def _hugo(files: dict[str, str], tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _hugo_feeds(public: Path) -> list[str]:
-    """Every feed Hugo wrote, but the taxonomy lists' (/tags/index.xml: feeds of terms,
-    not of pages; not this issue's)."""
-    return sorted(
-        str(p.relative_to(public))
-        for p in public.rglob("index.xml")
-        if p.parent.parent != public or p.parent.name not in ("categories", "tags")
-    )
+    """Every feed Hugo wrote, the taxonomies' lists of their terms (/tags/index.xml) too."""
+    return sorted(str(p.relative_to(public)) for p in public.rglob("index.xml"))
 
 
 def _init_and_build(source: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
@@ -94,7 +89,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return source, public
 
 
-def _compare(built: tuple[Path, Path], feed: str, monkeypatch: pytest.MonkeyPatch) -> dict:
+def _compare(
+    built: tuple[Path, Path],
+    feed: str,
+    monkeypatch: pytest.MonkeyPatch,
+    allowed: tuple[str, ...] = (),
+) -> dict:
+    """What compare says of ``feed``: no change a subscriber would see, but the ``allowed``
+    findings (code and the start of the message)."""
     source, public = built
     monkeypatch.chdir(source)
     done = CliRunner().invoke(
@@ -103,9 +105,12 @@ def _compare(built: tuple[Path, Path], feed: str, monkeypatch: pytest.MonkeyPatc
         catch_exceptions=False,
     )
     report: dict = json.loads(done.stdout)
-    changes = [f for f in report["findings"] if f["severity"] == "change"]
-    assert (done.exit_code, changes) == (0, []), (feed, report["findings"])
-    assert report["summary"]["same"] == len(report["items"]), (feed, report["items"])
+    found = [f for f in report["findings"] if f["severity"] == "change"]
+    changes = [f for f in found if not f"{f['code']} {f['message']}".startswith(allowed)]
+    assert (changes, len(found)) == ([], len(allowed)), (feed, report["findings"])
+    assert done.exit_code == (1 if allowed else 0)
+    same = len(report["items"]) - len(allowed)
+    assert report["summary"]["same"] == same, (feed, report["items"])
     return report
 
 
@@ -137,8 +142,13 @@ def test_every_feed_hugo_writes_with_its_undated_pages(
     source, public = built
     settings = tomllib.loads((source / "feedpub.toml").read_text(encoding="utf-8"))
     assert settings["undated_pages"] is True
-    for feed in _hugo_feeds(public):
-        _compare(built, feed, monkeypatch)
+    feeds = _hugo_feeds(public)
+    assert {"categories/index.xml", "tags/index.xml"} <= set(feeds)
+    for feed in feeds:
+        # The term 'c#': Hugo's link (tags/c#/) ends at the '#', feedpub's is escaped; the id
+        # is Hugo's, so readers do not show the item again.
+        allowed = ("FP421 'c#' (https://example.org/tags/c#/)",) if feed == "tags/index.xml" else ()
+        _compare(built, feed, monkeypatch, allowed)
     # the dates as Hugo writes them: the year 1, in four digits, last
     rss = etree.parse(str(source / "feeds" / "index.xml")).getroot()
     dates = [item.findtext("pubDate") for item in rss.iter("item")]

@@ -318,3 +318,62 @@ def test_an_edit_of_a_terms_own_page_changes_its_description(
     assert site.run("build").exit_code == 0
     items = _rss(site.public / "tags/index.xml")[1]
     assert [(i[0], i[4]) for i in items] == [("Go", "The Go programming language.")]
+
+
+# --------------------------------------------------------------------------- init, other sites
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("", True),
+        ('disableKinds = ["taxonomy"]\n', False),  # (blog.getbootstrap.com's)
+        ('disableKinds = ["term"]\n', False),
+        ('[outputs]\ntaxonomy = ["html"]\n', False),
+        ('[outputs]\ntaxonomy = ["HTML", "RSS"]\n', True),
+        ("[taxonomies]\n", False),  # no taxonomy at all
+    ],
+)
+def test_init_from_hugo_sets_term_list_feeds_where_hugo_writes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, expected: bool
+) -> None:
+    source = write_files(
+        tmp_path / "site",
+        {
+            "hugo.toml": 'baseURL = "https://example.org/"\n' + config,
+            "content/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nA.\n",
+        },
+    )
+    monkeypatch.chdir(source)
+    done = CliRunner().invoke(main, ["init", "--from", "hugo", "."], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    settings = tomllib.loads((source / "feedpub.toml").read_text(encoding="utf-8"))
+    assert settings["term_list_feeds"] is expected
+
+
+def test_ugly_urls_and_a_language_in_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``uglyURLs`` a term's page is ``/en/categories/news.html``; with
+    ``defaultContentLanguageInSubdir`` the lists are in the language's folder."""
+    hugo = required_tool("hugo", "hugo", "the Hugo term-list comparisons of issue #17")
+    source = write_files(
+        tmp_path / "site",
+        {
+            "hugo.toml": 'baseURL = "https://example.org/"\ntitle = "U"\nuglyURLs = true\n'
+            'defaultContentLanguage = "en"\ndefaultContentLanguageInSubdir = true\n'
+            "[languages.en]\nweight = 1\n[languages.es]\nweight = 2\n",
+            "content/posts/a.md": "---\ntitle: A\ndate: 2024-01-01\ncategories: [News]\n---\nA.\n",
+            "content/posts/a.es.md": "---\ntitle: A\ndate: 2024-01-02\n"
+            "categories: [Noticias]\n---\nA.\n",
+            **HUGO_LAYOUTS,
+        },
+    )
+    public = tmp_path / "public"
+    subprocess.run([hugo, "--quiet", "-s", str(source), "-d", str(public)], check=True)
+    monkeypatch.chdir(source)
+    for args in (["init", "--from", "hugo", "."], ["build"]):
+        assert CliRunner().invoke(main, args, catch_exceptions=False).exit_code == 0
+    old = public / "en" / "categories" / "index.xml"
+    assert _rss(source / "feeds" / "categories" / "index.xml") == _rss(old)
+    assert _rss(old)[1][0][1] == "https://example.org/en/categories/news.html"
