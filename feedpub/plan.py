@@ -247,11 +247,11 @@ def term_list_plan(
 ) -> FeedPlan:
     """The term-list feed of ``taxonomy`` (the folder of its terms' feeds, ``categories``,
     whose entries list their terms in ``names_of``): one item per term of ``groups`` (each
-    term's entries by its slug, newest first), dated by
-    its newest entry (a section's own page in ``undated`` by none: as Hugo dates terms before
-    it dates sections), named and linked, ordered and titled as the site's dialect does, at
-    most ``limit``. ``pages``: the taxonomy's own page and its terms' (by taxonomy and term,
-    see :meth:`~feedpub.dialects.Dialect.taxonomy_page`), whose titles and dates win."""
+    term's entries by its slug, newest first), dated by its newest entry (a section's own
+    page in ``undated`` by none: Hugo dates terms before it dates sections), named and
+    linked, ordered and titled as the site's dialect does, at most ``limit``. ``pages``: the
+    taxonomy's own page and its terms' (by taxonomy and term, see
+    :meth:`~feedpub.dialects.Dialect.taxonomy_page`), whose titles and dates win."""
     dialect = dialects.of(site)
     pages = pages or {}
     terms = []

@@ -84,7 +84,7 @@ def decide(
         before = changes.before[rel]
         if before is None or _placement(before) != _placement(entry):
             return None
-        if dialects.of(site).taxonomy_page(site, entry.path) is not None:
+        if site.term_list_feeds and dialects.of(site).taxonomy_page(site, entry.path):
             return None  # a term's own page: the full path makes its term-list feed again
         if before.media_files != entry.media_files:
             return None  # the media files the build depends on changed
