@@ -74,8 +74,12 @@ author = {{ name = "{title}" }}
 # permalinks = {{ posts = "/:year/:month/:slug/" }}
 # Hugo only: where a page's date comes from, in order (Hugo's [frontmatter] date).
 # frontmatter_date = [":filename", ":default"]
-# Hugo only: the site's languages, the one read first; pages named x.es.md are translations.
+# Hugo only: the site's languages, the one read first; pages named x.es.md are Spanish.
 # languages = ["en", "es"]
+# Hugo only: the other languages whose feeds are written (es/index.xml...), and their titles.
+# language_feeds = {{ es = {{ title = "Mi sitio", language = "es" }} }}
+# Hugo only: each language's own folder of entries below entries (Hugo's contentDir).
+# language_entries = {{ en = "en", es = "es" }}
 # Hugo only: links end in .html (Hugo's uglyURLs).
 # ugly_urls = false
 # Hugo only: further taxonomies, by front matter key: a feed per term (series/<term>/).

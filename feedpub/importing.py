@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 import yaml
@@ -406,11 +406,12 @@ def _tomlable(value: Any) -> bool:
 def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     data = {k.lower(): v for k, v in data.items()}  # Hugo's settings are case-insensitive
     notes: list[str] = []
-    language, lang = _hugo_language(data, notes)
+    language, lang = _hugo_language(data)
     params = {**_of(data, "params", dict, {}), **_of(lang, "params", dict, {})}
     content = _of(lang, "contentdir", str, _of(data, "contentdir", str, "content"))
     content = _mounted_content(data, content)
     settings: dict[str, Any] = {"dialect": "hugo", "entries": content, "output": OUTPUT["hugo"]}
+    settings.update(_hugo_languages(data, language, content, notes))
     url = data.get("baseurl")
     if isinstance(url, str) and url.startswith(("http://", "https://")):
         settings["base_url"] = url if url.endswith("/") else url + "/"
@@ -427,10 +428,6 @@ def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list
     code = lang.get("languagecode", data.get("languagecode"))
     if isinstance(code, str) and code:
         settings["language"] = code
-    if len(languages := _of(data, "languages", dict, {})) > 1:
-        others = [str(k) for k, v in languages.items() if k != language and not _off(v)]
-        if others:
-            settings["languages"] = [language, *others]
     if data.get("uglyurls") is True:
         settings["ugly_urls"] = True
     elif data.get("uglyurls"):
@@ -620,19 +617,85 @@ def _biggest_section(content: Path) -> str | None:
     return max(counts, key=lambda name: counts[name]) if counts else None
 
 
-def _hugo_language(data: dict[str, Any], notes: list[str]) -> tuple[str, dict[str, Any]]:
+def _hugo_language(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The code of the site's default language (``defaultContentLanguage``, "en") and its
-    settings in ``[languages]`` (title, params, contentDir…); a note names the languages whose
-    pages and feeds are not written."""
+    settings in ``[languages]`` (title, params, contentDir…)."""
     language = str(data.get("defaultcontentlanguage") or "en").lower()
     languages = _of(data, "languages", dict, {})
-    others = sorted(str(k) for k, v in languages.items() if k != language and not _off(v))
-    if others:
-        notes.append(
-            f"languages: only the default language ({language!r}) is read; the pages and feeds "
-            f"of {', '.join(repr(o) for o in others)} (/{others[0]}/index.xml…) are not written"
-        )
     return language, _of(languages, language, dict, {})
+
+
+def _hugo_languages(
+    data: dict[str, Any], language: str, content: str, notes: list[str]
+) -> dict[str, Any]:
+    """Hugo's languages: ``languages`` (the default first, then the others, the disabled
+    ones too: their pages are in no feed), ``language_feeds`` for each other enabled one
+    (its title, description and language code where they differ from the default's, its
+    ``permalinks``), and ``entries``/``language_entries`` where they have content folders of
+    their own (``contentDir``); a note when their feeds cannot be written."""
+    languages = {str(k).lower(): v for k, v in _of(data, "languages", dict, {}).items()}
+    if len(languages) < 2:
+        return {}
+    settings: dict[str, Any] = {"languages": [language, *(k for k in languages if k != language)]}
+    others = [k for k, v in languages.items() if k != language and not _off(v)]
+    if not others:
+        return settings
+    folders = {
+        k: _of(_of(languages, k, dict, {}), "contentdir", str, "")
+        or _mounted_content(data, _of(data, "contentdir", str, "content"))
+        for k in [language, *others]
+    }
+    folders[language] = content
+    why = None
+    if data.get("defaultcontentlanguageinsubdir") is True:
+        why = "with defaultContentLanguageInSubdir, base_url is the default language's folder"
+    elif len(set(folders.values())) > 1:
+        parent = os.path.commonpath([PurePosixPath(f).as_posix() for f in folders.values()])
+        below = {k: PurePosixPath(f).relative_to(parent).as_posix() for k, f in folders.items()}
+        if parent in ("", ".") or "." in below.values():
+            why = f"their content folders ({', '.join(sorted(set(folders.values())))}) are not "
+            why += "beside each other in one folder"
+        else:
+            settings["entries"] = parent
+            settings["language_entries"] = below
+    if why is not None:
+        notes.append(
+            f"languages: only the default language ({language!r}) is read ({why}); the pages "
+            f"and feeds of {', '.join(repr(o) for o in others)} (/{others[0]}/index.xml…) are "
+            "not written"
+        )
+        return settings
+    feeds: dict[str, dict[str, Any]] = {}
+    title, code = data.get("title"), data.get("languagecode")
+    default = _of(languages, language, dict, {})
+    for other in others:
+        table = _of(languages, other, dict, {})
+        params = {**_of(data, "params", dict, {}), **_of(table, "params", dict, {})}
+        found = {
+            "title": table.get("title", title),
+            "description": table.get("description", params.get("description")),
+            "language": table.get("languagecode", code) or "",  # ("": none)
+        }
+        mine = {
+            "title": default.get("title", title),
+            "description": default.get(
+                "description",
+                {**_of(data, "params", dict, {}), **_of(default, "params", dict, {})}.get(
+                    "description"
+                ),
+            ),
+            "language": default.get("languagecode", code) or "",
+        }
+        feeds[other] = {
+            k: v.strip() for k, v in found.items() if isinstance(v, str) and v != mine[k]
+        }
+        if isinstance(permalinks := table.get("permalinks"), dict):
+            patterns = _of(permalinks, "page", dict, permalinks)
+            feeds[other]["permalinks"] = {
+                str(k): v for k, v in patterns.items() if isinstance(v, str)
+            }
+    settings["language_feeds"] = feeds
+    return settings
 
 
 def _off(language: Any) -> bool:

@@ -100,8 +100,14 @@ class Site:
     #: front matter keys, ``:filename``, ``:fileModTime``, ``:default``; () for Hugo's default.
     frontmatter_date: tuple[str, ...] = ()
     #: Hugo: the site's languages, the one read first; a page named ``x.es.md`` for any other
-    #: is a translation, not read; ``x.en.md`` is the page ``x``. () for one language.
+    #: is that language's, in its feeds (:attr:`language_feeds`) or else left out; ``x.en.md``
+    #: is the page ``x``. () for one language.
     languages: tuple[str, ...] = ()
+    #: Hugo: the languages besides the first whose feeds are written, each below its folder.
+    language_feeds: tuple[LanguageFeeds, ...] = ()
+    #: Hugo: each language's own folder of entries below ``entries`` (its ``contentDir``), by
+    #: code; () when the languages share ``entries``.
+    language_entries: tuple[tuple[str, str], ...] = ()
     #: Hugo's ``uglyURLs``: links end in ``.html`` instead of ``/``.
     ugly_urls: bool = False
     #: Hugo: a page without a date is in the feeds, dated 0001-01-01 (UTC) as Hugo dates it,
@@ -149,6 +155,45 @@ class Site:
         """The main feed's file for ``format`` (one of :data:`FORMATS`), or ``None`` (off)."""
         path: str | None = getattr(self, f"{format}_path")
         return path
+
+    def language_of(self, code: str) -> LanguageFeeds | None:
+        """The feeds of the language ``code`` (not the first), if they are written."""
+        return next((found for found in self.language_feeds if found.code == code), None)
+
+    def in_language(self, code: str) -> Site:
+        """The site as the feeds of its language ``code`` see it ("": the first language's,
+        the site itself): its address (``base_url`` and the language's folder), title,
+        description, language tag and permalinks. Feed files keep their names in the whole
+        site's output folder."""
+        found = self.language_of(code) if code else None
+        if found is None:
+            return self
+        return dataclasses.replace(
+            self,
+            base_url=self.base_url + found.folder,
+            title=found.title or self.title,
+            description=found.description or self.description,
+            language=self.language if found.language is None else found.language or None,
+            permalinks=self.permalinks if found.permalinks is None else found.permalinks,
+        )
+
+
+@dataclass(frozen=True)
+class LanguageFeeds:
+    """Hugo: the feeds of one of a site's languages besides the first (its home, sections and
+    terms), written below ``folder``, as Hugo writes them below ``/es/``."""
+
+    #: The language's code, as in :attr:`Site.languages` (``es``).
+    code: str
+    #: Its feeds' folder below the output folder and ``base_url`` (``es/``).
+    folder: str
+    #: Its feeds' title, description and language tag; ``None``: the site's.
+    title: str | None = None
+    description: str | None = None
+    language: str | None = None
+    #: Its own URL patterns by section (Hugo's ``[languages.es.permalinks]``); ``None``: the
+    #: site's.
+    permalinks: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass(frozen=True)

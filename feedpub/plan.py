@@ -120,6 +120,11 @@ def feed_files(site: Site, folder: str) -> tuple[tuple[str, str], ...]:
     Atom); a section's at ``section_path``; a category's, tag's or author's at
     ``taxonomy_path``; a taxonomy's term list at ``term_list_path``. ``<file>`` is the file
     name of the format's main feed."""
+    code, folder = _language_split(folder)
+    if code:  # another language's: the same files, below its folder
+        language = site.language_of(code)
+        prefix = language.folder if language else f"{code}/"
+        return tuple((f, prefix + name) for f, name in feed_files(site.in_language(code), folder))
     found = []
     kind, _, rest = folder.partition("/")
     for format in FORMATS:
@@ -158,11 +163,8 @@ def section_of(site: Site, entry: Entry) -> str:
     """The section an entry is in: its top folder in the entries folder (Hugo's section), ""
     for one at the top; with the ``jekyll`` dialect its collection (``_posts/``: "posts";
     drafts are posts)."""
-    try:
-        parts = entry.path.relative_to(site.entries).parts[:-1]
-    except ValueError:
-        parts = ()
-    return dialects.of(site).section(parts)
+    dialect = dialects.of(site)
+    return dialect.section(dialect.folders(entry.path, site))
 
 
 def plan_feeds(
@@ -174,12 +176,82 @@ def plan_feeds(
     now: datetime | None = None,
 ) -> list[FeedPlan]:
     """The main feed, then one per section, and per category, tag and author where the
-    settings ask for them, each taxonomy's term list after its terms' feeds (``term_list_feeds``).
+    settings ask for them, each taxonomy's term list after its terms' feeds (``term_list_feeds``);
+    then the same feeds of each other language whose feeds are written
+    (:attr:`Site.language_feeds`), of its own entries, below its folder
+    (:func:`language_folder`).
 
     A name's folder is its slug (:func:`term_slug`; python-slugify: lowercase ASCII, other
     scripts transliterated, so "Business & Economy" → business-economy, "Économie" →
     economie; with the ``hugo`` dialect Hugo's folder, "robots.txt"). Raises
     :class:`BuildErrors` when two names make the same slug, or one makes none."""
+    language = dialects.of(site).language
+    by_language: dict[str, list[Entry]] = {"": [], **{f.code: [] for f in site.language_feeds}}
+    for entry in entries:
+        code = language(entry.path, site)
+        if code in by_language:
+            by_language[code].append(entry)
+    plans: list[FeedPlan] = []
+    problems: list[FeedpubError] = []
+    for code, chosen in by_language.items():
+        try:
+            found = _language_plans(
+                site.in_language(code), tuple(chosen), drafts=drafts, future=future, now=now
+            )
+        except BuildErrors as e:
+            problems += e.errors
+            continue
+        plans += [_in_language(site, code, plan) for plan in found] if code else found
+    if problems:
+        raise BuildErrors(problems)
+    _check_paths(site, plans)
+    return plans
+
+
+#: Starts the :attr:`FeedPlan.folder` of a feed of a language besides the site's first:
+#: "@es/categories/news/" is the feed of the category news of the language "es".
+LANGUAGE_MARK = "@"
+
+
+def language_folder(code: str, folder: str) -> str:
+    """The folder (identity) of the feed ``folder`` of the language ``code`` ("": the first)."""
+    return f"{LANGUAGE_MARK}{code}/{folder}" if code else folder
+
+
+def _language_split(folder: str) -> tuple[str, str]:
+    """The language of the feed ``folder`` ("": the first) and its folder in that language."""
+    if not folder.startswith(LANGUAGE_MARK):
+        return "", folder
+    code, _, rest = folder[len(LANGUAGE_MARK) :].partition("/")
+    return code, rest
+
+
+def feed_site(site: Site, folder: str) -> Site:
+    """The site as the feed ``folder`` sees it: its language's title, description, language
+    tag and address (``base_url``) for another language's feed (see :meth:`Site.in_language`)."""
+    code = _language_split(folder)[0]
+    return site.in_language(code) if code else site
+
+
+def _in_language(site: Site, code: str, plan: FeedPlan) -> FeedPlan:
+    """``plan``, a feed of the language ``code``, as one of ``site``'s feeds: in its folder."""
+    return replace(
+        plan,
+        folder=language_folder(code, plan.folder),
+        history=tuple((rel, language_folder(code, to)) for rel, to in plan.history),
+        files=feed_files(site, language_folder(code, plan.folder)),
+    )
+
+
+def _language_plans(
+    site: Site,
+    entries: tuple[Entry, ...],
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    now: datetime | None = None,
+) -> list[FeedPlan]:
+    """The feeds of one language's ``entries``, ``site`` as that language sees it."""
     visible = select(entries, limit=0, drafts=drafts, future=future, now=now)
     branch = dialects.of(site).branch  # (a Hugo section's _index.md: in term feeds only)
     undated: set[Path] = set()  # (sections' own pages dated by their pages, below)
@@ -233,7 +305,6 @@ def plan_feeds(
     if site.archive:
         plans[0], archives = archive_plans(site, plans[0], main)
         plans += archives
-    _check_paths(site, plans)
     return plans
 
 
@@ -359,6 +430,7 @@ def _check_paths(site: Site, plans: list[FeedPlan]) -> None:
 
 def _setting_of(folder: str, format: str) -> str:
     """The setting that places the ``format`` file of the feed ``folder``."""
+    folder = _language_split(folder)[1]
     kind = folder.partition("/")[0]
     if not folder or kind == ARCHIVE_FOLDER:
         return f"{format}_path"
@@ -467,6 +539,10 @@ def format_at(site: Site, name: str) -> str | None:
     """The feed format of the file ``name`` in the output folder, as the settings place feed
     files (whatever feeds a build made), or ``None`` when no feed goes there."""
     paths = (site.rss_path, site.atom_path, site.json_path)
+    for language in site.language_feeds:  # (another language's feeds: below its folder)
+        if name.startswith(language.folder):
+            name = name[len(language.folder) :]
+            break
     patterns = _path_patterns(paths, site.taxonomy_path, site.section_path, site.term_list_path)
     for format, pattern in patterns:
         if pattern.fullmatch(name):

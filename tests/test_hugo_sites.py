@@ -129,8 +129,11 @@ def test_multilingual_site_with_a_config_directory_keeps_every_link_and_id(
     assert settings["title"] == "Example in English"  # the language's, over hugo.toml's
     assert settings["description"] == "English words"
     assert (settings["language"], settings["timezone"]) == ("en-gb", "Europe/Oslo")
-    assert settings["entries"] == "content/en" and settings["limit"] == 0
+    assert settings["entries"] == "content" and settings["limit"] == 0
+    assert settings["language_entries"] == {"en": "en", "es": "es"}  # contentDir of each
     assert settings["languages"] == ["en", "es"]
+    es = {"title": "Ejemplo", "description": "Root description", "language": ""}
+    assert settings["language_feeds"] == {"es": es}
     # 'Open source' and 'Open Source' are one term, as in Hugo
     merged = etree.parse(str(source / "feeds" / "categories" / "open-source" / "index.xml"))
     assert len(merged.findall(".//item")) == 2
@@ -153,13 +156,14 @@ def test_ugly_urls_and_translations_by_file_name_keep_every_link_and_id(
 
 
 def test_init_names_the_languages_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write_files(tmp_path, MULTILINGUAL)
+    write_files(tmp_path, UGLY)  # (the default language in its folder: base_url's)
     monkeypatch.chdir(tmp_path)
     done = CliRunner().invoke(main, ["init", "--from", "hugo", "."])
     assert done.exit_code == 0, done.output
     assert (
-        "hugo.toml: languages: only the default language ('en') is read; the pages and feeds "
-        "of 'es' (/es/index.xml…) are not written"
+        "languages: only the default language ('en') is read (with "
+        "defaultContentLanguageInSubdir, base_url is the default language's folder); the "
+        "pages and feeds of 'pt' (/pt/index.xml…) are not written"
     ) in done.output
 
 

@@ -166,7 +166,7 @@ def _meanings(
         "frontmatter_date": _values.frontmatter_date(
             values["frontmatter_date"], on("frontmatter_date")
         ),
-        "languages": _values.languages(values["languages"], on("languages")),
+        **_languages(values, report),
         "summary_words": _values.summary_words(values["summary_words"], on("summary_words")),
         "base_url": _values.base_url(values["base_url"], report.base_url, source.path),
         "hubs": _values.hubs(values["hub"], on("hub")),
@@ -178,6 +178,22 @@ def _meanings(
             values["permalink"], dialect, "permalink" in source.settings, on("permalink")
         ),
         **_feed_addresses(values, source, report),
+    }
+
+
+def _languages(values: dict[str, Any], report: _Report) -> dict[str, Any]:
+    """Hugo's languages: which there are, which have feeds of their own, and the folders of
+    their entries."""
+    on = report.on
+    codes = _values.languages(values["languages"], on("languages"))
+    return {
+        "languages": codes,
+        "language_feeds": _values.language_feeds(
+            values["language_feeds"], codes, on("language_feeds")
+        ),
+        "language_entries": _values.language_entries(
+            values["language_entries"], codes, on("language_entries")
+        ),
     }
 
 

@@ -403,9 +403,31 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "none",
         '`hugo` dialect: the site\'s languages, the one read first (`["en", "es"]`): a page '
-        "named `post.es.md` is the translation of another, left out; `post.en.md` is `post`; "
-        "with `base_url` ending in the first one's folder (`…/en/`, Hugo's "
-        "`defaultContentLanguageInSubdir`), `url` front matter starts above it",
+        "named `post.es.md` is Spanish, in the Spanish feeds (`language_feeds`) or else left "
+        "out; `post.en.md` is `post`; with `base_url` ending in the first one's folder "
+        "(`…/en/`, Hugo's `defaultContentLanguageInSubdir`), `url` front matter starts above it",
+    ),
+    Setting(
+        "language_feeds",
+        None,
+        None,
+        "none",
+        "`hugo` dialect: the other languages whose feeds are written, as Hugo writes them "
+        "(see [Languages](hugo.md#languages)): a table by code (one of `languages`), e.g. "
+        '`{ es = { title = "Mi sitio", description = "…", language = "es" } }`; each gets '
+        "every feed the first one has (main, sections, terms) of its own pages, below "
+        "`folder` (default: its code, `es/index.xml`), their links below it too; `permalinks` "
+        "its own (default: the site's); title, description, language: the site's when unset",
+    ),
+    Setting(
+        "language_entries",
+        None,
+        None,
+        "none",
+        "`hugo` dialect: each language's own folder of entries below `entries` (Hugo's "
+        'per-language `contentDir`), e.g. `{ en = "en", es = "es" }`: a page in it is of '
+        "that language unless its name says another (`post.en.md`); a page in no language's "
+        "folder is left out",
     ),
     Setting(
         "ugly_urls",

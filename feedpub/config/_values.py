@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import dialects
 from ..fields import XML_ILLEGAL, parse_authors
-from ..model import Author, FrontMatterDefaults
+from ..model import Author, FrontMatterDefaults, LanguageFeeds
 
 #: Reports a message about the setting being checked.
 Problem = Callable[[str], None]
@@ -294,6 +294,81 @@ def languages(value: Any, problem: Problem) -> tuple[str, ...]:
         problem(f'languages must be a list of language codes like ["en", "es"], not {value!r}')
         return ()
     return tuple(v.lower() for v in value)
+
+
+#: The keys of one language's table in ``language_feeds``.
+_LANGUAGE_KEYS = ("title", "description", "language", "folder", "permalinks")
+
+
+def language_feeds(
+    value: Any, codes: tuple[str, ...], problem: Problem
+) -> tuple[LanguageFeeds, ...]:
+    """Hugo's other languages whose feeds are written: a table by code (one of ``codes``,
+    the ``languages`` setting, not its first), each a table of ``title``, ``description``,
+    ``language`` (a tag; ``""``: none), ``folder`` (default: the code) and ``permalinks``."""
+    if value is None:
+        return ()
+    example = '{ es = { title = "Mi sitio", language = "es" } }'
+    if not isinstance(value, dict):
+        problem(f"language_feeds must be a table by language like {example}, not {value!r}")
+        return ()
+    found = []
+    for code, table in value.items():
+        where = f"language_feeds.{code}"
+        if code.lower() not in codes[1:]:
+            listed = f"one of languages but the first ({', '.join(codes[1:])})"
+            problem(f"{where}: '{code}' is not {listed if codes[1:] else 'in languages'}")
+            continue
+        if not isinstance(table, dict):
+            problem(f'{where} must be a table like {{ title = "Mi sitio" }}, not {table!r}')
+            continue
+        if unknown := [k for k in table if k not in _LANGUAGE_KEYS]:
+            problem(f"{where}: unknown key '{unknown[0]}'; known: {', '.join(_LANGUAGE_KEYS)}")
+            continue
+        texts = {k: table.get(k) for k in ("title", "description", "language", "folder")}
+        if bad := [k for k, v in texts.items() if v is not None and not isinstance(v, str)]:
+            problem(f"{where}.{bad[0]} must be text (in quotes), not {texts[bad[0]]!r}")
+            continue
+        tag = texts["language"]
+        if tag and not _LANGUAGE.match(tag):
+            problem(f"{where}.language '{tag}' is not a language tag; write e.g. 'es' or 'pt-BR'")
+        folder = (texts["folder"] or code.lower()).strip("/") + "/"
+        if (wrong := path_problem(folder.rstrip("/"))) is not None:
+            problem(f"{where}.folder '{texts['folder']}' {wrong}")
+            continue
+        given = table.get("permalinks")
+        on = functools.partial(_prefixed, problem, f"{where}.")
+        links = None if given is None else permalinks(given, on)
+        title, description = texts["title"], texts["description"]
+        found.append(LanguageFeeds(code.lower(), folder, title, description, tag, links))
+    return tuple(found)
+
+
+def _prefixed(problem: Problem, prefix: str, message: str) -> None:
+    problem(prefix + message)
+
+
+def language_entries(
+    value: Any, codes: tuple[str, ...], problem: Problem
+) -> tuple[tuple[str, str], ...]:
+    """Each language's folder of entries below ``entries`` (Hugo's per-language
+    ``contentDir``), by code (one of ``codes``, the ``languages`` setting)."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        problem(f'language_entries must be a table like {{ en = "en", es = "es" }}, not {value!r}')
+        return ()
+    found = []
+    for code, folder in value.items():
+        if code.lower() not in codes:
+            problem(f"language_entries.{code}: '{code}' is not one of languages")
+            continue
+        folder = folder.strip("/")
+        if not folder or (wrong := path_problem(folder)) is not None:
+            problem(f"language_entries.{code} '{folder}' {wrong or 'is no folder'}")
+            continue
+        found.append((code.lower(), folder))
+    return tuple(found)
 
 
 def summary_words(value: Any, problem: Problem) -> int | None:

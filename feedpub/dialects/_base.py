@@ -70,6 +70,13 @@ class Dialect:
         gives its section a feed, but is in neither that one nor the main feed."""
         return False
 
+    def language(self, path: Path, site: Site) -> str | None:
+        """The language of the entry file ``path`` whose feeds carry it: "" for the site's
+        first (its main feeds), the code of another whose feeds are written (below
+        :attr:`~feedpub.model.LanguageFeeds.folder`; see :meth:`~feedpub.model.Site.in_language`),
+        ``None`` for one in no feed. feedpub's own sites have one language."""
+        return ""
+
     def same_term(self, first: str, other: str) -> bool:
         """Whether two category (tag, author) names that make the same feed slug are one
         term, whose feeds merge; otherwise the build stops (FP111)."""
@@ -118,6 +125,14 @@ class Dialect:
     def check_permalink(self, pattern: str, problem: Callable[[str], None]) -> None:
         """Call ``problem`` with what is wrong with the ``permalink`` setting ``pattern``."""
         check_permalink(pattern, problem)
+
+    def folders(self, path: Path, site: Site) -> tuple[str, ...]:
+        """The folders of the entry file ``path`` below the entries folder (Hugo: below its
+        language's there), that :meth:`section` reads its section from."""
+        try:
+            return path.relative_to(site.entries).parts[:-1]
+        except ValueError:
+            return ()
 
     def section(self, folders: tuple[str, ...]) -> str:
         """The section of an entry in ``folders`` of the entries folder: the top one (as

@@ -120,8 +120,9 @@ def hugo_term_path(name: str) -> str:
 def prepare_hugo(
     path: Path, meta: dict[str, Any], site: Site, problems: Problems
 ) -> tuple[dict[str, Any], LinkMaker, dict[str, Any]]:
-    if translation(path, site):
-        raise NotAnEntry()  # another language's page: not in this language's feeds
+    language = hugo_language(path, site)
+    if language is None:
+        raise NotAnEntry()  # a page of a language whose feeds are not written
     branch = is_branch(path, site)
     # Hugo reads front matter keys in any case (publishDate, publishdate, PublishDate).
     meta = {k.lower() if isinstance(k, str) else k: v for k, v in meta.items()}
@@ -145,6 +146,7 @@ def prepare_hugo(
         extra["terms"] = _other_terms(meta, site.taxonomies)
     meta.pop("category", None)
     dialect_authors(meta, site)
+    site = site.in_language(language)  # (its links and permalinks its language's)
     folders, filename = page_names(path, site)
     if not meta.get("title") and (own := taxonomy_page(path, site)) is not None:
         # a term's page without a title (Hugo's title is empty then): the term's folder
@@ -166,16 +168,21 @@ def prepare_hugo(
         meta.pop("slug")
     # [permalinks] are for a section's regular pages: its own page is at /section/
     permalinks = {} if branch else dict(site.permalinks)
-    return meta, _Link(folders, filename, slug_text, permalinks), extra
+    return meta, _Link(folders, filename, slug_text, permalinks, language), extra
 
 
 def _stem(path: Path, site: Site) -> str:
-    """The file's name without its extension, nor the default language's code
-    (``post.en.md`` is the page ``post`` of a site whose languages start with "en")."""
+    """The file's name without its extension, nor a language's code (``post.en.md`` and
+    ``post.es.md`` are the page ``post`` in English and in Spanish)."""
     stem = path.name.rsplit(".", 1)[0]
-    if site.languages and stem.lower().endswith("." + site.languages[0]):
-        stem = stem[: -len(site.languages[0]) - 1]
-    return stem
+    code = _named_language(stem, site)
+    return stem if code is None else stem[: -len(code) - 1]
+
+
+def _named_language(stem: str, site: Site) -> str | None:
+    """The language a file's name (without its extension) ends in, one of ``languages``."""
+    code = stem.rsplit(".", 1)[1].lower() if "." in stem else None
+    return code if code in site.languages else None
 
 
 def content_key(path: Path, site: Site) -> str:
@@ -242,18 +249,41 @@ def is_branch(path: Path, site: Site) -> bool:
     return _stem(path, site).lower() == "_index"
 
 
-def translation(path: Path, site: Site) -> bool:
-    """Whether ``path`` is a page of another language than the site's default: named
-    ``post.es.md`` where "es" is one of the site's other ``languages`` (Hugo's translations
-    by file name)."""
-    stem = path.name.rsplit(".", 1)[0]
-    return "." in stem and stem.rsplit(".", 1)[1].lower() in site.languages[1:]
+def hugo_language(path: Path, site: Site) -> str | None:
+    """The language of a page, as Hugo 0.111 tells it: the one its name ends in
+    (``post.es.md``, one of ``languages``), else the one whose entries folder holds it
+    (``language_entries``, Hugo's ``contentDir``), else the first. "" for the first
+    language, the code of another whose feeds are written (``language_feeds``), ``None``
+    for a page of another language, or in no language's folder: in no feed."""
+    if not site.languages:
+        return ""
+    code = _named_language(path.name.rsplit(".", 1)[0], site)
+    if code is None and site.language_entries:
+        name = relative_name(site.entries, path)
+        code = next((c for c, f in site.language_entries if name.startswith(f + "/")), None)
+        if code is None:
+            return None
+    if code is None or code == site.languages[0]:
+        return ""
+    return code if site.language_of(code) is not None else None
+
+
+def content_name(path: Path, site: Site) -> str:
+    """The name of the entry file ``path`` below its content folder: the entries folder,
+    or the language's folder there holding it (``language_entries``: ``posts/a.md`` for
+    ``en/posts/a.md``), whatever the page's language (``en/posts/a.es.md`` is in the
+    Spanish section ``posts``, as in Hugo)."""
+    name = relative_name(site.entries, path)
+    for _, folder in site.language_entries:
+        if name.startswith(folder + "/"):
+            return name[len(folder) + 1 :]
+    return name
 
 
 def page_names(path: Path, site: Site) -> tuple[list[str], str]:
     """The folders of a page below the content folder, and its name: the file's, or its
     bundle folder's for a bundle's ``index.md`` (a section's for its ``_index.md``)."""
-    parts = relative_name(site.entries, path).split("/")
+    parts = content_name(path, site).split("/")
     stem = _stem(path, site)
     bundle = stem.lower() in ("index", "_index") and len(parts) > 1
     return (parts[:-2], parts[-2]) if bundle else (parts[:-1], stem)
@@ -423,8 +453,10 @@ class _Link:
         filename: str,
         slug_text: str | None,
         permalinks: dict[str, str],
+        language: str = "",
     ) -> None:
         self.folders, self.filename, self.slug_text = folders, filename, slug_text
+        self.language = language  # ("": the first's)
         self.section = folders[0] if folders else ""
         self.pattern = permalinks.get(self.section)
 
@@ -437,8 +469,9 @@ class _Link:
         slug: str,
         problems: Problems,
     ) -> str | None:
-        if meta.get("url") is not None:
+        if meta.get("url") is not None:  # (from the root, in every language)
             return given_link(hugo_url(meta["url"]), "url", _url_root(site), problems)
+        site = site.in_language(self.language)  # its links below the language's folder
         if self.pattern is None:
             url = "/".join(["", *self.folders, self.slug_text or self.filename, ""])
         else:
@@ -514,6 +547,12 @@ class Hugo(Dialect):
 
     def branch(self, path: Path) -> bool:
         return path.name.lower().startswith("_index.")
+
+    def language(self, path: Path, site: Site) -> str | None:
+        return hugo_language(path, site)
+
+    def folders(self, path: Path, site: Site) -> tuple[str, ...]:
+        return tuple(content_name(path, site).split("/")[:-1])
 
     def same_term(self, first: str, other: str) -> bool:
         # Hugo keys a term by its folder: 'Open source' and 'Open Source' are one, so are

@@ -25,7 +25,7 @@ from ..model import (
     Term,
     no_progress,
 )
-from ..plan import feed_files
+from ..plan import feed_files, feed_site
 from ..workers import Workers, job_count
 from . import _output as output
 from ._output import Content, Sharing
@@ -123,12 +123,13 @@ def feed_outputs(
     repeated = [key for key, count in carried_by.items() if count > 1]
     memo = feeds.ItemMemo(repeated if len(repeated) <= MEMO_MAX else ())
     for plan in plans:
+        channel = feed_site(site, plan.folder)  # (another language's: its own)
         items = plan.terms if plan.terms is not None else plan.entries
         feed = feeds.Feed(
             title=plan.title,
-            description=plan.description or site.description,
-            language=site.language,
-            home_url=plan.home or site.base_url,
+            description=plan.description or channel.description,
+            language=channel.language,
+            home_url=plan.home or channel.base_url,
             authors=site.authors or (Author(name=site.title),),
             items=rendered_items(site, plan.entries, digests, cache)
             if plan.terms is None
@@ -144,7 +145,7 @@ def feed_outputs(
             # An archive only once full: until then its entries still change.
             archive=bool(plan.archive) and len(plan.entries) == site.archive_size,
             # One logical feed: archive documents have the main feed's Atom id.
-            feed_id=site.base_url + (site.atom_path or ATOM_NAME) if plan.archive else None,
+            feed_id=channel.base_url + (site.atom_path or ATOM_NAME) if plan.archive else None,
         )
         for format, path in plan.files:
             # (JSON Feed has no RFC 5005 links: only the main feed's RSS and Atom use them.)

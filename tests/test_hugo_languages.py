@@ -1,0 +1,260 @@
+"""A multilingual Hugo site's feeds per language (issue #17): for every enabled language
+besides the default, Hugo writes the same feeds again below ``/<lang>/`` (home, sections,
+terms), each of that language's pages, their links below ``/<lang>/``, with the language's
+title and language code. Each fixture is built by the real Hugo and by feedpub (``init --from
+hugo`` then ``build``, no file edited), and ``feedpub compare`` must find every feed Hugo
+wrote at the same address with every item's link and id the same."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import textwrap
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from feedpub.cli import main
+
+from .conftest import HUGO_LAYOUTS, required_tool, write_files
+
+
+def _page(title: str, date: str, *lines: str, body: str = "Words.") -> str:
+    return "\n".join(["---", f'title: "{title}"', f"date: {date}", *lines, "---", body, ""])
+
+
+#: Translations by file name, in one content folder (mattlayman.com's layout): dates and slugs
+#: from file names, a translation with a slug of its own, a page only in Spanish, a section's
+#: own page per language, Spanish permalinks of its own, `url` front matter (from the root
+#: in every language), a disabled language whose pages are in no feed.
+BY_NAME = {
+    "hugo.toml": textwrap.dedent(
+        """\
+        baseURL = "https://example.org/"
+        title = "Example"
+        languageCode = "en-us"
+        defaultContentLanguage = "en"
+        [frontmatter]
+        date = [":filename", ":default"]
+        [permalinks]
+        blog = "/blog/:year/:slug/"
+        [languages.en]
+        weight = 1
+        [languages.es]
+        weight = 2
+        title = "Ejemplo"
+        languageCode = "es-es"
+        [languages.es.permalinks]
+        blog = "/bitacora/:slug/"
+        [languages.pt]
+        weight = 3
+        [languages.fr]
+        weight = 4
+        disabled = true
+        """
+    ),
+    "content/blog/2024-01-02-first.md": _page("First", "2024-01-02", "tags: [python]"),
+    "content/blog/2024-01-02-first.es.md": _page(
+        "Primero", "2024-01-02", 'slug: "primero"', "tags: [python, vistas]"
+    ),
+    "content/blog/2024-01-02-first.pt.md": _page("Primeiro", "2024-01-02", "tags: [python]"),
+    "content/blog/2024-01-02-first.fr.md": _page("Premier", "2024-01-02", "tags: [python]"),
+    "content/blog/2024-02-03-second.md": _page("Second", "2024-02-03", "categories: [News]"),
+    "content/blog/2024-03-04-solo.es.md": _page(
+        "Solo", "2024-03-04", "categories: [Noticias]", "url: /es/dado/"
+    ),
+    "content/guide/_index.md": _page("Guide", "2024-01-01"),
+    "content/guide/_index.es.md": _page("Guía", "2024-01-01", "tags: [python]"),
+    "content/guide/step.md": _page("Step", "2024-04-05"),
+    "content/guide/step.es.md": _page("Paso", "2024-04-06"),
+    "content/about.pt.md": _page("Sobre", "2024-05-06"),
+    **HUGO_LAYOUTS,
+}
+
+#: Each language's own content folder (contentDir), in a configuration directory: a page whose
+#: name names another language is that one's (in the section of the folder it is in), a
+#: disabled language's folder is in no feed.
+BY_FOLDER = {
+    "config/_default/hugo.toml": textwrap.dedent(
+        """\
+        baseURL = "https://example.org/"
+        title = "Root"
+        defaultContentLanguage = "en"
+        """
+    ),
+    "config/_default/languages.toml": textwrap.dedent(
+        """\
+        [en]
+        contentDir = "content/en"
+        title = "English"
+        languageCode = "en-gb"
+        weight = 1
+        [es]
+        contentDir = "content/es"
+        weight = 2
+        [de]
+        contentDir = "content/de"
+        weight = 3
+        disabled = true
+        """
+    ),
+    "config/_default/params.es.toml": 'description = "Descripción"\n',
+    "content/en/posts/a.md": _page("A", "2024-01-02", "tags: [x]"),
+    "content/en/posts/b.es.md": _page("B es", "2024-01-03", "tags: [x]"),
+    "content/es/posts/c.md": _page("C", "2024-01-04", "tags: [x, w]"),
+    "content/es/posts/d.en.md": _page("D en", "2024-01-05", "tags: [w]"),
+    "content/es/notes/e.md": _page("E", "2024-01-06"),
+    "content/de/posts/f.md": _page("F", "2024-01-07", "tags: [x]"),
+    **HUGO_LAYOUTS,
+}
+
+
+def _built(files: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The site ``files`` built by Hugo (into ``tmp_path/public``) and by feedpub after
+    ``init --from hugo``; returns the site's folder."""
+    hugo = required_tool("hugo", "hugo", "the Hugo language comparisons of issue #17")
+    source = write_files(tmp_path / "site", files)
+    subprocess.run(
+        [hugo, "--quiet", "-s", str(source), "-d", str(tmp_path / "public")],
+        check=True,
+        capture_output=True,
+    )
+    monkeypatch.chdir(source)
+    runner = CliRunner()
+    done = runner.invoke(main, ["init", "--from", "hugo", "."], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(main, ["build"], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    return source
+
+
+def _hugo_feeds(public: Path, taxonomies: tuple[str, ...] = ("categories", "tags")) -> list[str]:
+    """Every feed Hugo wrote, by address (but its taxonomies' term lists, another feature)."""
+    found = []
+    for path in sorted(public.rglob("index.xml")):
+        address = path.relative_to(public).as_posix()
+        if ("/" + address).rsplit("/", 2)[-2] not in taxonomies:
+            found.append(address)
+    return found
+
+
+def _compare(public: Path, address: str) -> dict[str, object]:
+    done = CliRunner().invoke(
+        main,
+        ["compare", str(public / address), "--address", address, "--format", "json"],
+        catch_exceptions=False,
+    )
+    report: dict[str, object] = json.loads(done.stdout)
+    return report
+
+
+def _check_every_feed(public: Path) -> dict[str, dict[str, int]]:
+    """``feedpub compare`` of every feed Hugo wrote: each with no change; their summaries."""
+    summaries = {}
+    for address in _hugo_feeds(public):
+        report = _compare(public, address)
+        summary: dict[str, int] = report["summary"]  # type: ignore[assignment]
+        assert summary["changes"] == 0, (address, report["findings"])
+        summaries[address] = summary
+    return summaries
+
+
+def test_translations_by_file_name_get_their_own_feeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _built(BY_NAME, tmp_path, monkeypatch)
+    public = tmp_path / "public"
+    summaries = _check_every_feed(public)
+    # every feed of every enabled language, none of the disabled one's
+    assert {a for a in summaries if a.startswith(("es/", "pt/"))} == {
+        "es/index.xml",
+        "es/blog/index.xml",
+        "es/guide/index.xml",
+        "es/categories/noticias/index.xml",
+        "es/tags/python/index.xml",
+        "es/tags/vistas/index.xml",
+        "pt/index.xml",
+        "pt/blog/index.xml",
+        "pt/tags/python/index.xml",
+    }
+    assert (
+        summaries["es/index.xml"]["same"] == 3
+        and summaries["es/tags/python/index.xml"]["same"] == 2
+    )
+    assert not (source / "feeds" / "fr").exists() and not (public / "fr").exists()
+    es = etree.parse(str(source / "feeds" / "es" / "index.xml"))
+    assert es.findtext("channel/title") == "Ejemplo"
+    assert es.findtext("channel/language") == "es-es"
+    assert es.findtext("channel/link") == "https://example.org/es/"
+    links = es.xpath("//item/link/text()")
+    assert "https://example.org/es/bitacora/primero/" in links  # its slug, es's permalinks
+    assert "https://example.org/es/dado/" in links  # url: from the root
+    pt = etree.parse(str(source / "feeds" / "pt" / "index.xml"))
+    assert pt.findtext("channel/language") == "en-us"  # the site's, as Hugo's
+    settings = tomllib.loads((source / "feedpub.toml").read_text(encoding="utf-8"))
+    assert settings["languages"] == ["en", "es", "pt", "fr"]
+    assert settings["language_feeds"] == {
+        "es": {"title": "Ejemplo", "language": "es-es", "permalinks": {"blog": "/bitacora/:slug/"}},
+        "pt": {},
+    }
+
+
+def test_content_folders_per_language_get_their_own_feeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _built(BY_FOLDER, tmp_path, monkeypatch)
+    public = tmp_path / "public"
+    summaries = _check_every_feed(public)
+    assert {a for a in summaries if a.startswith("es/")} == {
+        "es/index.xml",
+        "es/posts/index.xml",
+        "es/notes/index.xml",
+        "es/tags/x/index.xml",
+        "es/tags/w/index.xml",
+    }
+    assert summaries["es/posts/index.xml"]["same"] == 2  # c, and b.es.md from en's folder
+    assert summaries["posts/index.xml"]["same"] == 2  # a, and d.en.md from es's folder
+    assert not (source / "feeds" / "de").exists()
+    settings = tomllib.loads((source / "feedpub.toml").read_text(encoding="utf-8"))
+    assert settings["entries"] == "content"
+    assert settings["language_entries"] == {"en": "en", "es": "es"}
+    es = etree.parse(str(source / "feeds" / "es" / "index.xml"))
+    assert (es.findtext("channel/title"), es.findtext("channel/language")) == ("Root", None)
+    assert es.findtext("channel/description") == "Descripción"
+
+
+def test_an_edited_translation_takes_the_delta_path_into_its_feeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Spanish entry edited: the delta path writes the Spanish feeds again, as a full
+    build writes them (feedpub alone: no Hugo needed)."""
+    import feedpub.pipeline._full as full
+
+    source = write_files(tmp_path / "site", BY_NAME)
+    monkeypatch.chdir(source)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "--from", "hugo", "."]).exit_code == 0
+    assert runner.invoke(main, ["build"]).exit_code == 0
+    scans = []
+    scan_all = full.scan_all
+    monkeypatch.setattr(full, "scan_all", lambda *a, **k: scans.append(1) or scan_all(*a, **k))
+    page = source / "content" / "blog" / "2024-01-02-first.es.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("Words.", "Palabras nuevas."))
+    assert runner.invoke(main, ["build"]).exit_code == 0
+    assert scans == []  # the delta path: no full scan
+    for feed in ("es/index.xml", "es/blog/index.xml", "es/tags/python/index.xml"):
+        assert "Palabras nuevas." in (source / "feeds" / feed).read_text(encoding="utf-8")
+    assert "Palabras" not in (source / "feeds" / "index.xml").read_text(encoding="utf-8")
+    twin = tmp_path / "twin"
+    shutil.copytree(source, twin, ignore=shutil.ignore_patterns("feeds", ".feedpub-cache"))
+    monkeypatch.chdir(twin)
+    assert runner.invoke(main, ["build", "--no-cache"]).exit_code == 0
+    made = sorted(p.relative_to(source / "feeds") for p in (source / "feeds").rglob("*.*"))
+    assert made == sorted(p.relative_to(twin / "feeds") for p in (twin / "feeds").rglob("*.*"))
+    for name in made:
+        assert (source / "feeds" / name).read_bytes() == (twin / "feeds" / name).read_bytes()
