@@ -75,9 +75,9 @@ BY_NAME = {
     **HUGO_LAYOUTS,
 }
 
-#: Each language's own content folder (contentDir), in a configuration directory: a page whose
-#: name names another language is that one's (in the section of the folder it is in), a
-#: disabled language's folder is in no feed.
+#: Each language's own content folder (contentDir), in a configuration directory (a language's
+#: own file too: languages.es.toml): a page whose name names another language is that one's
+#: (in the section of the folder it is in), a disabled language's folder is in no feed.
 BY_FOLDER = {
     "config/_default/hugo.toml": textwrap.dedent(
         """\
@@ -102,6 +102,7 @@ BY_FOLDER = {
         disabled = true
         """
     ),
+    "config/_default/languages.es.toml": 'title = "Raíz"\n',
     "config/_default/params.es.toml": 'description = "Descripción"\n',
     "content/en/posts/a.md": _page("A", "2024-01-02", "tags: [x]"),
     "content/en/posts/b.es.md": _page("B es", "2024-01-03", "tags: [x]"),
@@ -223,7 +224,9 @@ def test_content_folders_per_language_get_their_own_feeds(
     assert settings["entries"] == "content"
     assert settings["language_entries"] == {"en": "en", "es": "es"}
     es = etree.parse(str(source / "feeds" / "es" / "index.xml"))
-    assert (es.findtext("channel/title"), es.findtext("channel/language")) == ("Root", None)
+    hugo = etree.parse(str(public / "es" / "index.xml"))
+    assert es.findtext("channel/title") == hugo.findtext("channel/title") == "Raíz"
+    assert es.findtext("channel/language") is hugo.findtext("channel/language") is None
     assert es.findtext("channel/description") == "Descripción"
 
 
