@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from feedpub.cli import main
+from feedpub.config import DEFAULTS
 
 from .conftest import HUGO_LAYOUTS, required_tool, write_files
 
@@ -133,14 +134,25 @@ def _built(files: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     return source
 
 
+#: The taxonomies' term-list feeds (``tags/index.xml``) are compared once feedpub writes them
+#: (the ``term_list_feeds`` setting, another branch of issue #17).
+TERM_LISTS = "term_list_feeds" in DEFAULTS
+
+
 def _hugo_feeds(public: Path, taxonomies: tuple[str, ...] = ("categories", "tags")) -> list[str]:
-    """Every feed Hugo wrote, by address (but its taxonomies' term lists, another feature)."""
+    """Every feed Hugo wrote, by address (its taxonomies' term lists where feedpub has them)."""
     found = []
     for path in sorted(public.rglob("index.xml")):
         address = path.relative_to(public).as_posix()
-        if ("/" + address).rsplit("/", 2)[-2] not in taxonomies:
+        if TERM_LISTS or ("/" + address).rsplit("/", 2)[-2] not in taxonomies:
             found.append(address)
     return found
+
+
+def _term_lists(*languages: str) -> tuple[str, ...]:
+    """The term-list feeds Hugo writes for each of ``languages`` (an empty one too)."""
+    taxonomies = ("categories", "tags") if TERM_LISTS else ()
+    return tuple(f"{lang}/{taxonomy}/index.xml" for lang in languages for taxonomy in taxonomies)
 
 
 def _compare(public: Path, address: str) -> dict[str, object]:
@@ -181,6 +193,7 @@ def test_translations_by_file_name_get_their_own_feeds(
         "pt/index.xml",
         "pt/blog/index.xml",
         "pt/tags/python/index.xml",
+        *_term_lists("es", "pt"),
     }
     assert (
         summaries["es/index.xml"]["same"] == 3
@@ -216,6 +229,7 @@ def test_content_folders_per_language_get_their_own_feeds(
         "es/notes/index.xml",
         "es/tags/x/index.xml",
         "es/tags/w/index.xml",
+        *_term_lists("es"),
     }
     assert summaries["es/posts/index.xml"]["same"] == 2  # c, and b.es.md from en's folder
     assert summaries["posts/index.xml"]["same"] == 2  # a, and d.en.md from es's folder
