@@ -21,7 +21,7 @@ from lxml import etree
 from feedpub.cli import main
 from feedpub.config import DEFAULTS
 
-from .conftest import HUGO_LAYOUTS, required_tool, write_files
+from .conftest import HUGO_LAYOUTS, SiteDir, required_tool, write_files
 
 
 def _page(title: str, date: str, *lines: str, body: str = "Words.") -> str:
@@ -275,3 +275,65 @@ def test_an_edited_translation_takes_the_delta_path_into_its_feeds(
     assert made == sorted(p.relative_to(twin / "feeds") for p in (twin / "feeds").rglob("*.*"))
     for name in made:
         assert (source / "feeds" / name).read_bytes() == (twin / "feeds" / name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (
+            "language_feeds = { fr = {} }",
+            "feedpub.toml:4: language_feeds.fr: 'fr' is not one of languages but the first (es)",
+        ),
+        (
+            "language_feeds = { en = {} }",
+            "feedpub.toml:4: language_feeds.en: 'en' is not one of languages but the first (es)",
+        ),
+        (
+            'language_feeds = { es = { titel = "x" } }',
+            "feedpub.toml:4: language_feeds.es: unknown key 'titel'; known: title, description, "
+            "language, folder, permalinks",
+        ),
+        (
+            'language_feeds = { es = { folder = "../es" } }',
+            "feedpub.toml:4: language_feeds.es.folder '../es' must stay below the output folder",
+        ),
+        (
+            'language_feeds = { es = { language = "spanish!" } }',
+            "feedpub.toml:4: language_feeds.es.language 'spanish!' is not a language tag",
+        ),
+        (
+            'language_feeds = { es = { permalinks = { blog = "/:nope/" } } }',
+            "feedpub.toml:4: language_feeds.es.permalinks.blog: :nope is not a Hugo permalink",
+        ),
+        (
+            'language_entries = { fr = "fr" }',
+            "feedpub.toml:4: language_entries.fr: 'fr' is not one of languages",
+        ),
+    ],
+)
+def test_language_settings_are_checked(site: SiteDir, setting: str, message: str) -> None:
+    head = 'base_url = "https://example.org/"\ndialect = "hugo"\nlanguages = ["en", "es"]\n'
+    site.config(f"{head}{setting}\n")
+    site.entry("a.md", "---\ntitle: A\ndate: 2024-01-02\n---\nA.\n")
+    done = site.run("build")
+    assert done.exit_code == 1
+    assert message in done.output
+
+
+def test_a_language_folder_of_its_own(site: SiteDir) -> None:
+    """``folder`` places a language's feeds (and its links) below another folder than its
+    code; a language left out of language_feeds has its pages in no feed."""
+    site.config(
+        'base_url = "https://example.org/"\ndialect = "hugo"\nlanguages = ["en", "es", "pt"]\n'
+        'language_feeds = { es = { folder = "espanol", title = "Hola" } }\n'
+    )
+    for name, title in (("a.md", "A"), ("a.es.md", "A es"), ("a.pt.md", "A pt")):
+        site.entry(f"posts/{name}", f"---\ntitle: {title}\ndate: 2024-01-02\n---\nText.\n")
+    assert site.run("build").exit_code == 0
+    es = etree.parse(str(site.public / "espanol" / "feed.xml"))
+    assert es.findtext("channel/title") == "Hola"
+    assert es.xpath("//item/link/text()") == ["https://example.org/espanol/posts/a/"]
+    assert (site.public / "espanol" / "categories").exists() is False
+    main = etree.parse(str(site.public / "feed.xml"))
+    assert main.xpath("//item/title/text()") == ["A"]
+    assert not (site.public / "pt").exists() and not (site.public / "es").exists()
