@@ -8,6 +8,7 @@ wrote at the same address with every item's link and id the same."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import textwrap
@@ -67,6 +68,12 @@ BY_NAME = {
     "content/blog/2024-02-03-second.md": _page("Second", "2024-02-03", "categories: [News]"),
     "content/blog/2024-03-04-solo.es.md": _page(
         "Solo", "2024-03-04", "categories: [Noticias]", "url: /es/dado/"
+    ),
+    "content/blog/2024-06-07-refs.es.md": _page(
+        "Enlaces",
+        "2024-06-07",
+        body='Ver [uno]({{< ref "/blog/2024-01-02-first.md" >}}) y [dos]({{< relref '
+        '"2024-01-02-first" >}}).',
     ),
     "content/guide/_index.md": _page("Guide", "2024-01-01"),
     "content/guide/_index.es.md": _page("Guía", "2024-01-01", "tags: [python]"),
@@ -196,7 +203,7 @@ def test_translations_by_file_name_get_their_own_feeds(
         *_term_lists("es", "pt"),
     }
     assert (
-        summaries["es/index.xml"]["same"] == 3
+        summaries["es/index.xml"]["same"] == 4
         and summaries["es/tags/python/index.xml"]["same"] == 2
     )
     assert not (source / "feeds" / "fr").exists() and not (public / "fr").exists()
@@ -207,6 +214,15 @@ def test_translations_by_file_name_get_their_own_feeds(
     links = es.xpath("//item/link/text()")
     assert "https://example.org/es/bitacora/primero/" in links  # its slug, es's permalinks
     assert "https://example.org/es/dado/" in links  # url: from the root
+    # a ref from a Spanish page is to the Spanish page, as Hugo's page has it
+    html = (public / "es" / "bitacora" / "refs" / "index.html").read_text(encoding="utf-8")
+    hugo_links = re.findall(r'href="([^"]+)"', html)
+    assert hugo_links[0] == "https://example.org/es/bitacora/primero/"
+    content = es.xpath("//item[title='Enlaces']/*[local-name()='encoded']/text()")[0]
+    assert (
+        re.findall(r'href="([^"]+)"', content) == ["https://example.org/es/bitacora/primero/"] * 2
+    )
+    assert hugo_links[1] == "/es/bitacora/primero/"  # (relref: the same page, from the root)
     pt = etree.parse(str(source / "feeds" / "pt" / "index.xml"))
     assert pt.findtext("channel/language") == "en-us"  # the site's, as Hugo's
     settings = tomllib.loads((source / "feedpub.toml").read_text(encoding="utf-8"))

@@ -215,13 +215,17 @@ class _Page:
         if not target:
             return fragment or None
         root = self.site.entries
-        folder = ""
+        folder = top = ""
         if self.path is not None:
             rel = self.path.relative_to(root).as_posix() if self.path.is_relative_to(root) else ""
             folder = posixpath.dirname(rel)
-        candidates = [target.lstrip("/")]
+            top = _language_top(self.path, self.site, rel)
+        candidates = [top + target.lstrip("/")]
         if not target.startswith("/"):
             candidates.insert(0, posixpath.normpath(posixpath.join(folder, target)))
+        code = _language(self.path, self.site)
+        if code:  # Hugo finds the page in the page's own language first: a.md is a.es.md
+            candidates = [n for c in candidates for n in (_translated(c, code), c)]
         if self.links is None:  # while scanning: the file must exist
             return fragment if any(_page_file(root, c) for c in candidates) else None
         index = _ref_index(self.links)
@@ -229,7 +233,8 @@ class _Page:
             for key in (candidate, candidate.rsplit(".", 1)[0] if "." in candidate else None):
                 if key is not None and key in index:
                     return index[key] + fragment
-        by_name = index.get("\0" + posixpath.basename(target).rsplit(".", 1)[0])
+        name = posixpath.basename(target).rsplit(".", 1)[0]
+        by_name = (code and index.get(f"\0{name}.{code}")) or index.get("\0" + name)
         if by_name:
             return by_name + fragment
         found = next((c for c in candidates if _page_file(root, c)), None)
@@ -239,6 +244,30 @@ class _Page:
         stem = found.rsplit(".", 1)[0] if found.endswith((".md", ".markdown")) else found
         stem = stem.removesuffix("/_index").removesuffix("/index").removesuffix("_index")
         return self.site.base_url + (stem.strip("/") + "/" if stem.strip("/") else "") + fragment
+
+
+def _language(path: Path | None, site: Site) -> str | None:
+    """The language of the page ``path`` whose feeds are written besides the first's."""
+    if path is None or not site.languages:
+        return None
+    from ._hugo import hugo_language  # (it imports this module)
+
+    return hugo_language(path, site)
+
+
+def _language_top(path: Path, site: Site, rel: str) -> str:
+    """The folder of the entries folder whose pages a ``ref`` from the root names: the
+    language's folder holding ``path`` (``language_entries``: ``es/``), else none."""
+    from ._hugo import content_name
+
+    return rel[: len(rel) - len(content_name(path, site))] if site.language_entries else ""
+
+
+def _translated(name: str, code: str) -> str:
+    """``name`` (``blog/a.md``, ``blog/a``) in the language ``code`` (``blog/a.es.md``)."""
+    head, _, last = name.rpartition("/")
+    stem, dot, extension = last.rpartition(".") if "." in last else (last, "", "")
+    return f"{head}/{stem}.{code}{dot}{extension}".lstrip("/")
 
 
 def _page_file(root: Path, name: str) -> bool:
@@ -265,8 +294,9 @@ def _ref_index(links: Mapping[str, str]) -> dict[str, str]:
         stem = rel.rsplit(".", 1)[0]
         index.setdefault(rel, link)
         index.setdefault(stem, link)
-        if stem.endswith("/index"):
-            stem = stem.removesuffix("/index")
+        bundle = re.sub(r"/index(\.[\w-]+)?$", r"\1", stem)  # (a translation's: trip.es)
+        if bundle != stem:
+            stem = bundle
             index.setdefault(stem, link)
         names.setdefault(posixpath.basename(stem), []).append(link)
     for name, found in names.items():
