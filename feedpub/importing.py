@@ -640,10 +640,10 @@ def _hugo_languages(
     others = [k for k, v in languages.items() if k != language and not _off(v)]
     if not others:
         return settings
-    folders = {
+    folders = {  # (a disabled language's too: Hugo reads its pages named for another)
         k: _of(_of(languages, k, dict, {}), "contentdir", str, "")
         or _mounted_content(data, _of(data, "contentdir", str, "content"))
-        for k in [language, *others]
+        for k in languages
     }
     folders[language] = content
     why = None

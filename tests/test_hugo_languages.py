@@ -85,7 +85,8 @@ BY_NAME = {
 
 #: Each language's own content folder (contentDir), in a configuration directory (a language's
 #: own file too: languages.es.toml): a page whose name names another language is that one's
-#: (in the section of the folder it is in), a disabled language's folder is in no feed.
+#: (in the section of the folder it is in), even in a disabled language's folder, whose other
+#: pages are in no feed; a page in no language's folder is not read.
 BY_FOLDER = {
     "config/_default/hugo.toml": textwrap.dedent(
         """\
@@ -118,6 +119,8 @@ BY_FOLDER = {
     "content/es/posts/d.en.md": _page("D en", "2024-01-05", "tags: [w]"),
     "content/es/notes/e.md": _page("E", "2024-01-06"),
     "content/de/posts/f.md": _page("F", "2024-01-07", "tags: [x]"),
+    "content/de/posts/g.es.md": _page("G es", "2024-01-08", "tags: [x]"),
+    "content/h.es.md": _page("H es", "2024-01-09", "tags: [x]"),
     **HUGO_LAYOUTS,
 }
 
@@ -247,12 +250,13 @@ def test_content_folders_per_language_get_their_own_feeds(
         "es/tags/w/index.xml",
         *_term_lists("es"),
     }
-    assert summaries["es/posts/index.xml"]["same"] == 2  # c, and b.es.md from en's folder
+    # c, b.es.md from en's folder, g.es.md from the disabled de's (h.es.md is in none: unread)
+    assert summaries["es/posts/index.xml"]["same"] == 3
     assert summaries["posts/index.xml"]["same"] == 2  # a, and d.en.md from es's folder
     assert not (source / "feeds" / "de").exists()
     settings = tomllib.loads((source / "feedpub.toml").read_text(encoding="utf-8"))
     assert settings["entries"] == "content"
-    assert settings["language_entries"] == {"en": "en", "es": "es"}
+    assert settings["language_entries"] == {"en": "en", "es": "es", "de": "de"}
     es = etree.parse(str(source / "feeds" / "es" / "index.xml"))
     hugo = etree.parse(str(public / "es" / "index.xml"))
     assert es.findtext("channel/title") == hugo.findtext("channel/title") == "Raíz"

@@ -258,11 +258,12 @@ def hugo_language(path: Path, site: Site) -> str | None:
     if not site.languages:
         return ""
     code = _named_language(path.name.rsplit(".", 1)[0], site)
-    if code is None and site.language_entries:
+    if site.language_entries:  # (a folder of no language's is not read, whatever its names)
         name = relative_name(site.entries, path)
-        code = next((c for c, f in site.language_entries if name.startswith(f + "/")), None)
-        if code is None:
+        folder = next((c for c, f in site.language_entries if name.startswith(f + "/")), None)
+        if folder is None:
             return None
+        code = code or folder
     if code is None or code == site.languages[0]:
         return ""
     return code if site.language_of(code) is not None else None
