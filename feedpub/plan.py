@@ -185,12 +185,14 @@ def plan_feeds(
     scripts transliterated, so "Business & Economy" → business-economy, "Économie" →
     economie; with the ``hugo`` dialect Hugo's folder, "robots.txt"). Raises
     :class:`BuildErrors` when two names make the same slug, or one makes none."""
-    language = dialects.of(site).language
-    by_language: dict[str, list[Entry]] = {"": [], **{f.code: [] for f in site.language_feeds}}
-    for entry in entries:
-        code = language(entry.path, site)
-        if code in by_language:
-            by_language[code].append(entry)
+    by_language: dict[str, list[Entry]] = {"": list(entries)}
+    if site.language_feeds:  # (a site of one language: no look at each entry)
+        language = dialects.of(site).language
+        by_language = {"": [], **{f.code: [] for f in site.language_feeds}}
+        for entry in entries:
+            code = language(entry.path, site)
+            if code in by_language:
+                by_language[code].append(entry)
     plans: list[FeedPlan] = []
     problems: list[FeedpubError] = []
     for code, chosen in by_language.items():

@@ -20,9 +20,11 @@ from click.testing import CliRunner
 from lxml import etree
 
 from feedpub.cli import main
-from feedpub.config import DEFAULTS
 
 from .conftest import HUGO_LAYOUTS, SiteDir, required_tool, write_files
+
+#: The taxonomies of the fixtures (Hugo's default ones).
+TAXONOMIES = ("categories", "tags")
 
 
 def _page(title: str, date: str, *lines: str, body: str = "Words.") -> str:
@@ -144,25 +146,14 @@ def _built(files: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     return source
 
 
-#: The taxonomies' term-list feeds (``tags/index.xml``) are compared once feedpub writes them
-#: (the ``term_list_feeds`` setting, another branch of issue #17).
-TERM_LISTS = "term_list_feeds" in DEFAULTS
-
-
-def _hugo_feeds(public: Path, taxonomies: tuple[str, ...] = ("categories", "tags")) -> list[str]:
-    """Every feed Hugo wrote, by address (its taxonomies' term lists where feedpub has them)."""
-    found = []
-    for path in sorted(public.rglob("index.xml")):
-        address = path.relative_to(public).as_posix()
-        if TERM_LISTS or ("/" + address).rsplit("/", 2)[-2] not in taxonomies:
-            found.append(address)
-    return found
+def _hugo_feeds(public: Path) -> list[str]:
+    """Every feed Hugo wrote, by address."""
+    return sorted(path.relative_to(public).as_posix() for path in public.rglob("index.xml"))
 
 
 def _term_lists(*languages: str) -> tuple[str, ...]:
     """The term-list feeds Hugo writes for each of ``languages`` (an empty one too)."""
-    taxonomies = ("categories", "tags") if TERM_LISTS else ()
-    return tuple(f"{lang}/{taxonomy}/index.xml" for lang in languages for taxonomy in taxonomies)
+    return tuple(f"{lang}/{taxonomy}/index.xml" for lang in languages for taxonomy in TAXONOMIES)
 
 
 def _compare(public: Path, address: str) -> dict[str, object]:
