@@ -629,15 +629,19 @@ def _hugo_languages(
     data: dict[str, Any], language: str, content: str, notes: list[str]
 ) -> dict[str, Any]:
     """Hugo's languages: ``languages`` (the default first, then the others, the disabled
-    ones too: their pages are in no feed), ``language_feeds`` for each other enabled one
-    (its title, description and language code where they differ from the default's, its
-    ``permalinks``), and ``entries``/``language_entries`` where they have content folders of
-    their own (``contentDir``); a note when their feeds cannot be written."""
+    ones too, by ``disabled`` or ``disableLanguages``: their pages are in no feed),
+    ``language_feeds`` for each other enabled one (its title, description and language code
+    where they differ from the default's, its ``permalinks``), and ``entries`` and
+    ``language_entries`` where they have content folders of their own (``contentDir``); a
+    note when their feeds cannot be written."""
     languages = {str(k).lower(): v for k, v in _of(data, "languages", dict, {}).items()}
     if len(languages) < 2:
         return {}
     settings: dict[str, Any] = {"languages": [language, *(k for k in languages if k != language)]}
-    others = [k for k, v in languages.items() if k != language and not _off(v)]
+    disabled = {str(k).lower() for k in _of(data, "disablelanguages", list, [])}
+    others = [
+        k for k, v in languages.items() if k != language and not _off(v) and k not in disabled
+    ]
     if not others:
         return settings
     folders = {  # (a disabled language's too: Hugo reads its pages named for another)

@@ -1,9 +1,9 @@
 """A multilingual Hugo site's feeds per language (issue #17): for every enabled language
 besides the default, Hugo writes the same feeds again below ``/<lang>/`` (home, sections,
-terms), each of that language's pages, their links below ``/<lang>/``, with the language's
-title and language code. Each fixture is built by the real Hugo and by feedpub (``init --from
-hugo`` then ``build``, no file edited), and ``feedpub compare`` must find every feed Hugo
-wrote at the same address with every item's link and id the same."""
+terms, term lists), each of that language's pages, their links below ``/<lang>/``, with the
+language's title and language code. Each fixture is built by the real Hugo and by feedpub
+(``init --from hugo`` then ``build``, no file edited), and ``feedpub compare`` must find every
+feed Hugo wrote at the same address with every item's link and id the same."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def _page(title: str, date: str, *lines: str, body: str = "Words.") -> str:
 #: Translations by file name, in one content folder (mattlayman.com's layout): dates and slugs
 #: from file names, a translation with a slug of its own, a page only in Spanish, a section's
 #: own page per language, Spanish permalinks of its own, `url` front matter (from the root
-#: in every language), a disabled language whose pages are in no feed.
+#: in every language), disabled languages (both ways) whose pages are in no feed.
 BY_NAME = {
     "hugo.toml": textwrap.dedent(
         """\
@@ -42,6 +42,7 @@ BY_NAME = {
         title = "Example"
         languageCode = "en-us"
         defaultContentLanguage = "en"
+        disableLanguages = ["it"]
         [frontmatter]
         date = [":filename", ":default"]
         [permalinks]
@@ -59,6 +60,8 @@ BY_NAME = {
         [languages.fr]
         weight = 4
         disabled = true
+        [languages.it]
+        weight = 5
         """
     ),
     "content/blog/2024-01-02-first.md": _page("First", "2024-01-02", "tags: [python]"),
@@ -67,6 +70,7 @@ BY_NAME = {
     ),
     "content/blog/2024-01-02-first.pt.md": _page("Primeiro", "2024-01-02", "tags: [python]"),
     "content/blog/2024-01-02-first.fr.md": _page("Premier", "2024-01-02", "tags: [python]"),
+    "content/blog/2024-01-02-first.it.md": _page("Primo", "2024-01-02", "tags: [python]"),
     "content/blog/2024-02-03-second.md": _page("Second", "2024-02-03", "categories: [News]"),
     "content/blog/2024-03-04-solo.es.md": _page(
         "Solo", "2024-03-04", "categories: [Noticias]", "url: /es/dado/"
@@ -200,7 +204,8 @@ def test_translations_by_file_name_get_their_own_feeds(
         summaries["es/index.xml"]["same"] == 4
         and summaries["es/tags/python/index.xml"]["same"] == 2
     )
-    assert not (source / "feeds" / "fr").exists() and not (public / "fr").exists()
+    for off in ("fr", "it"):  # (disabled = true, disableLanguages)
+        assert not (source / "feeds" / off).exists() and not (public / off).exists()
     es = etree.parse(str(source / "feeds" / "es" / "index.xml"))
     assert es.findtext("channel/title") == "Ejemplo"
     assert es.findtext("channel/language") == "es-es"
@@ -220,7 +225,7 @@ def test_translations_by_file_name_get_their_own_feeds(
     pt = etree.parse(str(source / "feeds" / "pt" / "index.xml"))
     assert pt.findtext("channel/language") == "en-us"  # the site's, as Hugo's
     settings = tomllib.loads((source / "feedpub.toml").read_text(encoding="utf-8"))
-    assert settings["languages"] == ["en", "es", "pt", "fr"]
+    assert settings["languages"] == ["en", "es", "pt", "fr", "it"]
     assert settings["language_feeds"] == {
         "es": {"title": "Ejemplo", "language": "es-es", "permalinks": {"blog": "/bitacora/:slug/"}},
         "pt": {},
