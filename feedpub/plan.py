@@ -416,12 +416,12 @@ def _check_paths(site: Site, plans: list[FeedPlan]) -> None:
             first = taken[name]
             setting = _setting_of(plan.folder, format)
             what = (
-                f"the {first[1]} file of '{first[0] or 'the main feed'}'"
+                f"the {first[1]} file of {_shown(first[0])}"
                 if first
                 else "a file feedpub writes itself"
             )
             raise ConfigError(
-                f"{setting} puts the {format} file of '{plan.folder or 'the main feed'}' at "
+                f"{setting} puts the {format} file of {_shown(plan.folder)} at "
                 f"'{name}', where {what} is: two feeds cannot share an address; change "
                 f"{setting}",
                 site.config_path,
@@ -430,9 +430,19 @@ def _check_paths(site: Site, plans: list[FeedPlan]) -> None:
             )
 
 
+def _shown(folder: str) -> str:
+    """The feed ``folder`` in a message: 'categories/news/', 'the main feed', and of another
+    language: 'categories/news/' of 'es'."""
+    code, folder = _language_split(folder)
+    shown = f"'{folder or 'the main feed'}'"
+    return f"{shown} of '{code}'" if code else shown
+
+
 def _setting_of(folder: str, format: str) -> str:
     """The setting that places the ``format`` file of the feed ``folder``."""
-    folder = _language_split(folder)[1]
+    code, folder = _language_split(folder)
+    if code:
+        return "language_feeds"  # (its folder)
     kind = folder.partition("/")[0]
     if not folder or kind == ARCHIVE_FOLDER:
         return f"{format}_path"

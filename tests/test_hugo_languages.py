@@ -353,3 +353,20 @@ def test_a_language_folder_of_its_own(site: SiteDir) -> None:
     main = etree.parse(str(site.public / "feed.xml"))
     assert main.xpath("//item/title/text()") == ["A"]
     assert not (site.public / "pt").exists() and not (site.public / "es").exists()
+
+
+def test_a_language_folder_taken_by_a_section_is_refused(site: SiteDir) -> None:
+    """A section named as a language's folder would have its feed where that language's main
+    feed is: FP011, naming the setting that places the language's feeds."""
+    site.config(
+        'base_url = "https://example.org/"\ndialect = "hugo"\nlanguages = ["en", "es"]\n'
+        "language_feeds = { es = {} }\nsection_feeds = true\n"
+    )
+    site.entry("es/a.md", "---\ntitle: A\ndate: 2024-01-02\n---\nText.\n")
+    site.entry("b.es.md", "---\ntitle: B\ndate: 2024-01-02\n---\nText.\n")
+    done = site.run("build")
+    assert done.exit_code == 1
+    assert (
+        "language_feeds puts the rss file of 'the main feed' of 'es' at 'es/feed.xml', where "
+        "the rss file of 'sections/es/' is: two feeds cannot share an address"
+    ) in done.output
