@@ -158,9 +158,31 @@ _TAG_OF: dict[str, str] = {}
 def _scalar(event: ScalarEvent, as_text: bool = False) -> Any:
     if event.anchor or event.tag is not None:
         raise _Declined  # a tag, even "!", is rare enough to leave to the full loader
-    value = event.value
-    if not event.implicit[0] or (value and value[0] not in _IMPLICIT_FIRST):
-        return value  # quoted, or plain but no implicit resolver claims it: a string
+    if not event.implicit[0]:
+        return event.value  # quoted: a string
+    return _plain(event.value, as_text)
+
+
+def _plain(value: str, as_text: bool = False) -> Any:
+    """The value of the plain scalar ``value``, as PyYAML's resolver and constructor make it."""
+    if value and value[0] not in _IMPLICIT_FIRST:
+        return value  # no implicit resolver claims it: a string
+    # The usual dates: YAML's timestamps, claimed by no other resolver, built directly (a
+    # ValueError, e.g. for month 13, is SafeConstructor's too). Resolving them would also
+    # fill the cache below with values that never repeat.
+    if _PLAIN_DATETIME.match(value):
+        if as_text:
+            return value
+        return datetime(
+            int(value[:4]),
+            int(value[5:7]),
+            int(value[8:10]),
+            int(value[11:13]),
+            int(value[14:16]),
+            int(value[17:19]),
+        )
+    if _PLAIN_DATE.match(value):
+        return value if as_text else date(int(value[:4]), int(value[5:7]), int(value[8:10]))
     tag = _TAG_OF.get(value)
     if tag is None:
         tag = _RESOLVER.resolve(ScalarNode, value, (True, False))
@@ -172,19 +194,7 @@ def _scalar(event: ScalarEvent, as_text: bool = False) -> Any:
         raise _Declined
     if as_text and tag in _TEXT_TAGS:
         return value
-    if tag == _TIMESTAMP:  # (a ValueError, e.g. for month 13, is SafeConstructor's too)
-        if _PLAIN_DATETIME.match(value):
-            return datetime(
-                int(value[:4]),
-                int(value[5:7]),
-                int(value[8:10]),
-                int(value[11:13]),
-                int(value[14:16]),
-                int(value[17:19]),
-            )
-        if _PLAIN_DATE.match(value):
-            return date(int(value[:4]), int(value[5:7]), int(value[8:10]))
-    node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+    node = ScalarNode(tag, value)
     return SafeConstructor.yaml_constructors[tag](_CONSTRUCTOR, node)
 
 
