@@ -22,6 +22,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import orjson
+
 from . import dialects
 from ._version import __version__
 from .errors import BuildWarning
@@ -461,33 +463,38 @@ def _busy(error: sqlite3.Error) -> bool:
 
 def cache_record(entry: Entry, warnings: list[BuildWarning]) -> str:
     """An entry and the warnings found in it, as the cache stores them: a JSON array (no
-    keys to parse again for every entry of every warm build), read by :func:`_from_record`."""
-    return json.dumps(
-        [
-            [[w.code, w.message, w.line] for w in warnings],
-            entry.title,
-            entry.date.isoformat(),
-            entry.updated.isoformat() if entry.updated else None,
-            [[a.name, a.email, a.uri, a.description] for a in entry.authors],
-            entry.categories,
-            entry.tags,
-            entry.summary,
-            entry.draft,
-            entry.slug,
-            entry.link,
-            entry.id,
-            entry.key_lines,
-            entry.body_line,
-            _media_record(entry.image) if entry.image else None,
-            [_media_record(m) for m in entry.enclosures],
-            entry.media_files,
-            entry.publish_date.isoformat() if entry.publish_date else None,
-            entry.expiry_date.isoformat() if entry.expiry_date else None,
-            entry.excerpt_separator,
-            entry.terms,
-        ],
-        ensure_ascii=False,
-    )
+    keys to parse again for every entry of every warm build), read by :func:`_from_record`.
+
+    Encoded by orjson (a cold build makes one for every entry: a fifth of the time json
+    takes); by json where orjson refuses a value (an integer beyond 64 bits, say): both
+    read back the same."""
+    record = [
+        [[w.code, w.message, w.line] for w in warnings],
+        entry.title,
+        entry.date.isoformat(),
+        entry.updated.isoformat() if entry.updated else None,
+        [[a.name, a.email, a.uri, a.description] for a in entry.authors],
+        entry.categories,
+        entry.tags,
+        entry.summary,
+        entry.draft,
+        entry.slug,
+        entry.link,
+        entry.id,
+        entry.key_lines,
+        entry.body_line,
+        _media_record(entry.image) if entry.image else None,
+        [_media_record(m) for m in entry.enclosures],
+        entry.media_files,
+        entry.publish_date.isoformat() if entry.publish_date else None,
+        entry.expiry_date.isoformat() if entry.expiry_date else None,
+        entry.excerpt_separator,
+        entry.terms,
+    ]
+    try:
+        return orjson.dumps(record).decode("utf-8")
+    except TypeError:  # (orjson.JSONEncodeError)
+        return json.dumps(record, ensure_ascii=False)
 
 
 #: Authors as decoded from the cache, by their fields (thousands of entries share a few).

@@ -399,3 +399,27 @@ def test_workers_collect_even_when_forked_while_collecting_is_paused(monkeypatch
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+@pytest.mark.parametrize("length", [1234, 2**70], ids=["orjson", "json (beyond 64 bits)"])
+def test_an_entry_s_cache_record_reads_back_as_the_same_entry(tmp_path, length):
+    """Records are written by orjson, or by json where orjson refuses a value: either way
+    the cache gives back the entry and the warnings that were stored."""
+    from dataclasses import replace
+
+    from feedpub.cache import _from_record, cache_record
+    from feedpub.errors import BuildWarning
+    from feedpub.model import Media
+    from feedpub.scan._entry import read_entry
+
+    root = generate.generate(tmp_path / "site", 3, limit=0)
+    path = sorted((root / "entries").iterdir())[0]
+    entry, _ = read_entry(path, feedpub.load_site(root / "feedpub.toml"))
+    sound = Media(url="https://example.org/a.mp3", type="audio/mpeg", length=length)
+    entry = replace(entry, enclosures=(sound,), summary='Ünïcode \u2028 "quoted" \\ ✓')
+    warnings = [BuildWarning("FP203", "unknown key 'titel'", path, 4)]
+    cached = _from_record(path, "digest", cache_record(entry, warnings))
+    assert cached.entry == entry
+    assert [(w.code, w.message, w.line) for w in cached.warnings] == [
+        ("FP203", warnings[0].message, 4)
+    ]
