@@ -18,6 +18,11 @@ BASES = [
     "https://x.org/a/b",
     "https://x.org/%7Euser/",
     "https://x.org/ü/ß/",
+    # folders named "." and "..": "../" from them is not the folder above
+    "https://x.org/a/../b/",
+    "https://x.org/a/b/../",
+    "https://x.org/a/./",
+    "https://x.org/../",
     # not simple: urljoin's own answer
     "HTTPS://x.org/a/",
     "https://x.org/a/?q",

@@ -208,3 +208,25 @@ def test_channel_title_and_description_written_by_build(built: SiteDir) -> None:
         TITLE,
         DESCRIPTION,
     )
+
+
+def test_the_plain_text_cleaner_built_once_cleans_as_nh3_clean_without_tags():
+    """plain_text keeps one nh3 cleaner instead of building one for every call: the same
+    text from hostile fragments (scripts, styles, comments, raw text elements, entities)."""
+    import random
+
+    import nh3
+
+    from feedpub.render._text import _NO_TAGS
+
+    pieces = [
+        *("<script>x</script>", "<style>a{}</style>", "<b>b</b>", "&amp;", "&lt;", "<", ">"),
+        *("&#x1;", "<!-- c -->", "<a href='javascript:x'>l</a>", "<img src=x onerror=y>"),
+        *("text", " ", "\n", "<p>", "</p>", "<br>", "é", "&nbsp;", "<iframe>i</iframe>"),
+        *("<noscript>n</noscript>", "<textarea>t</textarea>", "<svg><g/></svg>", "<xmp>x</xmp>"),
+        *("<math><mi>x</mi></math>", "<template>t</template>", "<title>t</title>", "<plaintext>"),
+    ]
+    rng = random.Random(20261205)
+    for _ in range(5_000):
+        fragment = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        assert _NO_TAGS.clean(fragment) == nh3.clean(fragment, tags=set()), fragment

@@ -51,11 +51,16 @@ _SPACE_BEFORE_DROPPED = re.compile(
 )
 
 
+#: nh3 keeping no tag: built once (``nh3.clean(fragment, tags=set())`` builds one each time,
+#: which took two thirds of its time on a paragraph).
+_NO_TAGS = nh3.Cleaner(tags=set())
+
+
 def plain_text(fragment: str) -> str:
     """The text of an HTML fragment, entities decoded once, whitespace collapsed."""
     if _IMAGE.search(fragment) is None:
-        return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
-    text = html.unescape(nh3.clean(_IMAGE.sub(_DROPPED, fragment), tags=set()))
+        return " ".join(html.unescape(_NO_TAGS.clean(fragment)).split())
+    text = html.unescape(_NO_TAGS.clean(_IMAGE.sub(_DROPPED, fragment)))
     text = _SPACE_BEFORE_DROPPED.sub("", text).replace(_DROPPED, "")
     return " ".join(text.split())
 
