@@ -207,6 +207,7 @@ _MAGIC = (
     (b"\x1f\x8b", "a gzip archive"),
 )
 _MAGIC_STARTS = tuple(magic for magic, _ in _MAGIC)
+_BOM = b"\xef\xbb\xbf"
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -217,14 +218,16 @@ def _decode(path: Path, data: bytes) -> str:
         raise _binary(path, data)
     if data.startswith(_MAGIC_STARTS):
         raise _binary(path, data)
-    try:
-        return data.decode("utf-8-sig")
+    bom = len(_BOM) if data.startswith(_BOM) else 0
+    try:  # (not "utf-8-sig": slower, even without a byte order mark)
+        return data[bom:].decode("utf-8") if bom else data.decode("utf-8")
     except UnicodeDecodeError as e:
         # Text in another encoding (Latin-1, say) has hardly any control characters.
         if len(data.translate(None, _OTHER_BYTES)) * 100 > len(data):
             raise _binary(path, data) from None
-        line = data.count(b"\n", 0, e.start) + 1
-        byte = data[e.start : e.start + 1].hex()
+        at = bom + e.start  # (in the file, byte order mark included)
+        line = data.count(b"\n", 0, at) + 1
+        byte = data[at : at + 1].hex()
         raise EntryError(
             f"file is not UTF-8 text (byte 0x{byte} cannot be read); save it as UTF-8",
             path,

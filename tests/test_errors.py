@@ -83,6 +83,12 @@ def post(*lines: str) -> str:
         (post("title: Hello", "date: 2025-05-01").encode("utf-16-le"), 1, ["UTF-8"]),
         (post("title: Hello", "date: next tuesday").replace("\n", "\r\n").encode(), 3, ["date"]),
         (b"\xef\xbb\xbf" + post("title: Hello", "date: next tuesday").encode(), 3, ["date"]),
+        # after a byte order mark, the line and the byte that cannot be read are the file's
+        (
+            b"\xef\xbb\xbf" + post("title: Caf\xe9", "date: 2025-05-01").encode("latin-1"),
+            2,
+            ["0xe9"],
+        ),
     ],
     ids=[
         "unclosed-quote",
@@ -106,6 +112,7 @@ def post(*lines: str) -> str:
         "utf-16-le-no-bom",
         "crlf-bad-date",
         "bom-bad-date",
+        "bom-latin-1",
     ],
 )
 def test_entry_mistake(site, built, text, line, words):

@@ -40,6 +40,7 @@ from ..files import (
 from ..media import MediaError, parse_enclosures, parse_image
 from ..model import Author, Entry, LocalFile, Media
 from . import _yaml as yamlevents
+from ._findings import body_warnings
 from ._frontmatter import OTHER_BREAKS, front_matter_lines, load_other, load_yaml, scrub
 
 if TYPE_CHECKING:
@@ -81,8 +82,6 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
         raise BuildErrors(problems.errors, warnings)
     assert entry is not None
     warnings += _summary_length(path, entry, meta, key_lines, site)
-    from ._findings import body_warnings  # (it imports render, which imports this module)
-
     warnings.extend(body_warnings(entry, text[front.body_start :], site))
     return entry, warnings
 
