@@ -367,8 +367,7 @@ def read_file_stat(path: Path, site: Site) -> tuple[bytes, int, int]:
     it was opened: should it change meanwhile, its next build reads it again."""
     try:
         # os.open/os.read, not open(): the io stack costs more than the read itself here
-        # O_NONBLOCK: a named pipe put in the file's place opens at once, to be refused below
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(path, _READ_FLAGS)
         try:
             stat = os.fstat(fd)
             if not S_ISREG(stat.st_mode):
@@ -377,7 +376,7 @@ def read_file_stat(path: Path, site: Site) -> tuple[bytes, int, int]:
             size = stat.st_size
             too_big = size > site.max_entry_size
             # read(size + 1), not read(limit): Python would allocate the whole limit each time
-            data = b"" if too_big else _read_all(fd, size + 1)
+            data = b"" if too_big else _read_all(fd, size + 1, size)
         finally:
             os.close(fd)
     except OSError as e:
@@ -392,10 +391,19 @@ def read_file_stat(path: Path, site: Site) -> tuple[bytes, int, int]:
     return data, size, stat.st_mtime_ns
 
 
-def _read_all(fd: int, size: int) -> bytes:
+#: How entry files are opened (O_NONBLOCK: a named pipe put in a file's place opens at once,
+#: to be refused by the caller).
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def _read_all(fd: int, size: int, expected: int = -1) -> bytes:
     """Up to ``size`` bytes of ``fd``: a single read is enough for a regular file, but a
-    read may return less (a file growing meanwhile, a pipe)."""
+    read may return less (a file growing meanwhile, a pipe). A first read that gives the
+    ``expected`` size (the file's, as fstat said when it was opened) is taken as the whole
+    file, without a second read to see that nothing follows."""
     data = os.read(fd, size)
+    if len(data) == expected:
+        return data
     while len(data) < size:
         more = os.read(fd, size - len(data))
         if not more:

@@ -170,19 +170,11 @@ def _plain(value: str, as_text: bool = False) -> Any:
     # The usual dates: YAML's timestamps, claimed by no other resolver, built directly (a
     # ValueError, e.g. for month 13, is SafeConstructor's too). Resolving them would also
     # fill the cache below with values that never repeat.
-    if _PLAIN_DATETIME.match(value):
-        if as_text:
-            return value
-        return datetime(
-            int(value[:4]),
-            int(value[5:7]),
-            int(value[8:10]),
-            int(value[11:13]),
-            int(value[14:16]),
-            int(value[17:19]),
-        )
-    if _PLAIN_DATE.match(value):
-        return value if as_text else date(int(value[:4]), int(value[5:7]), int(value[8:10]))
+    if value[:1].isdigit():
+        if _PLAIN_DATETIME.match(value):
+            return value if as_text else datetime.fromisoformat(value)
+        if _PLAIN_DATE.match(value):
+            return value if as_text else date.fromisoformat(value)
     tag = _TAG_OF.get(value)
     if tag is None:
         tag = _RESOLVER.resolve(ScalarNode, value, (True, False))
