@@ -65,6 +65,10 @@ _base = _Base()
 
 
 def _absolute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute in _URL_ATTRIBUTES:  # a link seen before in this entry: as then
+        joined = _base.joined.get(value)
+        if joined is not None:
+            return joined
     try:
         if attribute == "srcset":
             return _absolute_srcset(tag, value)
