@@ -211,6 +211,10 @@ class Cache:
 
     def _prepare(self) -> None:
         db = self._db
+        # Pages of 64 KiB (for a new file; one made before keeps its own): an entry's rendered
+        # HTML (10 KB) fits in one, where pages of 4 KiB chain three or four; storing 10,000
+        # entries took a third of the time.
+        db.execute("PRAGMA page_size=65536")
         db.execute("PRAGMA journal_mode=WAL" if self.folder else "PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=NORMAL")
         # One transaction that writes from its start (waiting, up to the busy timeout, for

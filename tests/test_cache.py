@@ -423,3 +423,24 @@ def test_an_entry_s_cache_record_reads_back_as_the_same_entry(tmp_path, length):
     assert [(w.code, w.message, w.line) for w in cached.warnings] == [
         ("FP203", warnings[0].message, 4)
     ]
+
+
+def test_a_new_cache_has_large_pages_and_one_made_with_small_pages_is_still_used(site):
+    """A new cache file has pages of 64 KiB (an entry's rendered HTML fits in one); a cache
+    an earlier feedpub made with SQLite's 4 KiB pages is read and added to as it is."""
+    build(site)
+    page_size = "PRAGMA page_size"
+    with sqlite3.connect(cache_file(site)) as db:
+        assert db.execute(page_size).fetchone()[0] == 65536
+    shutil.rmtree(site / ".feedpub-cache")
+    (site / ".feedpub-cache").mkdir()
+    old = sqlite3.connect(cache_file(site))
+    old.execute("PRAGMA page_size=4096")
+    old.execute("PRAGMA journal_mode=WAL")
+    old.close()
+    build(site)  # fills the cache made with small pages
+    edit(sorted((site / "entries").iterdir())[3])
+    result = build(site)
+    assert result.cache_hits == COUNT - 1
+    with sqlite3.connect(cache_file(site)) as db:
+        assert db.execute(page_size).fetchone()[0] == 4096
