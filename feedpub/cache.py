@@ -30,7 +30,7 @@ from .errors import BuildWarning
 from .fields import shared
 from .model import CACHE_DIR, Author, Entry, Media, Site
 
-_SCHEMA = 9  # 9: entries carry the terms of Hugo's other taxonomies (Entry.terms)
+_SCHEMA = 10  # 10: where each item is in each feed file (spans), for splicing
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (
@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE TABLE IF NOT EXISTS rendered (
     path TEXT PRIMARY KEY, digest TEXT, title TEXT, summary TEXT, html TEXT
 );
+CREATE TABLE IF NOT EXISTS spans (path TEXT PRIMARY KEY, identity TEXT, record BLOB);
 """
 
 
@@ -230,7 +231,7 @@ class Cache:
             row = None
         if row is None or row[0] != stamp:
             # Another version's cache may have other tables: start from nothing.
-            for table in ("entries", "rendered", "meta"):
+            for table in ("entries", "rendered", "spans", "meta"):
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             for statement in _TABLES.split(";"):
                 if statement.strip():
@@ -443,6 +444,44 @@ class Cache:
         """Remember what entries rendered to."""
         if rows:
             self._run("INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?, ?)", rows, many=True)
+
+    # ------------------------------------------------------------------ spans of feed files
+
+    def spans(self, paths: list[str]) -> dict[str, tuple[tuple[int, ...], bytes]]:
+        """For each feed file (absolute path) the last build recorded, what the file was then
+        (its identity) and where each item is in it (see feedpub/feeds/_splice.py); a row
+        that is not such is left out (the file is then written whole)."""
+        found: dict[str, tuple[tuple[int, ...], bytes]] = {}
+        for start in range(0, len(paths), 500):
+            part = paths[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for path, identity, record in self._run(
+                f"SELECT path, identity, record FROM spans WHERE path IN ({marks})", part
+            ):
+                with contextlib.suppress(ValueError, TypeError):
+                    numbers = json.loads(identity)
+                    if (
+                        isinstance(record, bytes)
+                        and isinstance(numbers, list)
+                        and all(type(n) is int for n in numbers)
+                    ):
+                        found[path] = (tuple(numbers), record)
+        return found
+
+    def store_spans(self, rows: list[tuple[str, tuple[int, ...], bytes]]) -> None:
+        """Remember where each item is in the feed files just written (absolute path, the
+        file's identity, the record)."""
+        if rows:
+            self._run(
+                "INSERT OR REPLACE INTO spans VALUES (?, ?, ?)",
+                [(path, json.dumps(list(identity)), record) for path, identity, record in rows],
+                many=True,
+            )
+
+    def forget_spans(self, paths: list[str]) -> None:
+        """Forget the records of these feed files (written again without one)."""
+        if paths:
+            self._run("DELETE FROM spans WHERE path = ?", [(p,) for p in paths], many=True)
 
 
 def _connect(path: Path, site: Site) -> sqlite3.Connection:

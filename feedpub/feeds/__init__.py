@@ -6,6 +6,7 @@ around")."""
 
 from ._common import Feed, ItemMemo
 from ._lint import finding, from_problem, item_findings, summary_findings
+from ._splice import Previous, Written, item_key
 from .atom import lint_atom, write_atom
 from .jsonfeed import lint_json, write_json
 from .rss import lint_rss, write_rss
@@ -13,9 +14,12 @@ from .rss import lint_rss, write_rss
 __all__ = [
     "Feed",
     "ItemMemo",
+    "Previous",
+    "Written",
     "finding",
     "from_problem",
     "item_findings",
+    "item_key",
     "lint_atom",
     "lint_json",
     "lint_rss",

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, BinaryIO
+from typing import Any
 
 from feedgen.entry import FeedEntry
 from feedgen.ext.media import MediaEntryExtension, MediaExtension
@@ -28,6 +28,7 @@ from lxml import etree
 
 from .._version import __version__
 from ..model import Author, Rendered
+from ._splice import Recorder
 
 GENERATOR_URI = "https://pypi.org/project/feedpub/"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -74,6 +75,12 @@ class Feed:
     archive: bool = False
     #: Atom feed ``id``; ``None``: the file's own URL. Archive documents take the main feed's.
     feed_id: str | None = None
+    #: What each item is made from (see :func:`feedpub.feeds._splice.item_key`), in order:
+    #: recorded with the file, so that the next build can reuse the bytes of the items whose
+    #: key is the same. ``None``: nothing recorded, never spliced.
+    keys: Sequence[str | None] | None = None
+    #: The items at the positions given (in order), without reading the others.
+    pick: Callable[[Sequence[int]], Iterable[Rendered]] | None = None
 
 
 class ItemMemo:
@@ -122,7 +129,7 @@ def _size(item: Rendered) -> int:
 
 
 def stream_feed(
-    handle: BinaryIO,
+    handle: Recorder,
     head: etree._Element,
     parent: etree._Element,
     items: Iterable[tuple[etree._Element, bool]],
@@ -131,7 +138,8 @@ def stream_feed(
 ) -> None:
     """Write the document ``head`` with ``items`` appended to its ``parent`` element, one
     item at a time, indented as feedgen's pretty output; each item comes with whether its
-    plain text has a '&' or '<' (see :func:`marked_item`)."""
+    plain text has a '&' or '<' (see :func:`marked_item`). ``handle`` is told where each
+    item's bytes begin and end."""
     depth = len(list(parent.iterancestors())) + 1
     with etree.xmlfile(handle, encoding="UTF-8") as xf:
         xf.write_declaration()
@@ -140,7 +148,7 @@ def stream_feed(
                 "xml-stylesheet", f'type="text/xsl" href="{stylesheet}"'
             )
             xf.write(pi)
-        _replay(xf, head, parent, items, depth, namespace)
+        _replay(xf, head, parent, items, depth, namespace, handle)
 
 
 def _replay(
@@ -150,6 +158,7 @@ def _replay(
     items: Iterable[tuple[etree._Element, bool]] = (),
     depth: int = 0,
     namespace: str = "",
+    recorder: Recorder | None = None,
 ) -> None:
     """Write ``element`` (and, inside ``parent``, the ``items``) through the incremental
     writer, so namespaces are declared once, on the root."""
@@ -179,7 +188,13 @@ def _replay(
             for item, marked in items:
                 xf.write("\n" + "  " * depth)
                 etree.indent(item, space="  ", level=depth)
+                if recorder is not None:
+                    xf.flush()  # (everything before the item in the file: it begins here)
+                    recorder.start()
                 _write_item(xf, item, namespace, marked)
+                if recorder is not None:
+                    xf.flush()
+                    recorder.end()
             xf.write(closing or "\n" + "  " * (depth - 1))
 
 

@@ -4,6 +4,7 @@ applies to it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -35,11 +36,31 @@ from ._lint import (
     parse_xml,
     plain_text_findings,
 )
+from ._splice import Previous, Recorder, Written, write_feed
 
 
-def write_atom(feed: Feed, self_url: str, handle: BinaryIO, memo: ItemMemo | None = None) -> None:
+def write_atom(
+    feed: Feed,
+    self_url: str,
+    handle: BinaryIO,
+    memo: ItemMemo | None = None,
+    previous: Previous | None = None,
+) -> Written | None:
     """Write ``feed`` as Atom 1.0, published at ``self_url``, to ``handle``; items already
-    made for another feed are taken from ``memo``."""
+    made for another feed are taken from ``memo``; spliced from the earlier file that
+    ``previous`` describes where it can (see feedpub/feeds/_splice.py). Returns where each
+    item is in the file (when ``feed`` has item keys)."""
+    memo = memo or ItemMemo()
+
+    def serialise(feed: Feed, self_url: str, items: Iterable[Rendered], out: Recorder) -> None:
+        _serialise_atom(feed, self_url, items, out, memo)
+
+    return write_feed("atom", serialise, feed, self_url, handle, previous)
+
+
+def _serialise_atom(
+    feed: Feed, self_url: str, items: Iterable[Rendered], out: Recorder, memo: ItemMemo
+) -> None:
     fg = make_generator(feed, self_url)
     fg.id(feed.feed_id or self_url)
     fg.subtitle(feed.description)
@@ -47,9 +68,8 @@ def write_atom(feed: Feed, self_url: str, handle: BinaryIO, memo: ItemMemo | Non
         fg.author(person_dict(author))
     head = etree.fromstring(fg.atom_str(pretty=True))
     # feedgen builds Atom entries without a namespace and declares it on the root only.
-    memo = memo or ItemMemo()
-    items = ((memo.get("atom", i, _atom_entry), marked_item(i)) for i in feed.items())
-    stream_feed(handle, head, head, items, f"{{{ATOM_NS}}}", feed.stylesheet)
+    elements = ((memo.get("atom", i, _atom_entry), marked_item(i)) for i in items)
+    stream_feed(out, head, head, elements, f"{{{ATOM_NS}}}", feed.stylesheet)
 
 
 def _atom_entry(item: Rendered) -> etree._Element:

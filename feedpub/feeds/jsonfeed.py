@@ -4,21 +4,34 @@ applies to it.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterable, Iterator
+import secrets
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..model import Author, Finding, Media, Rendered
 from ._common import JSON_FEED_VERSION, Feed
 from ._lint import MIME, RFC3339, WEB_URL, finding, html_findings, is_absolute, title_findings
+from ._splice import Previous, Recorder, Written, write_feed
 
 
-def write_json(feed: Feed, self_url: str, handle: BinaryIO) -> None:
-    """Write ``feed`` as JSON Feed 1.1, published at ``self_url``, to ``handle``.
+def write_json(
+    feed: Feed, self_url: str, handle: BinaryIO, previous: Previous | None = None
+) -> Written | None:
+    """Write ``feed`` as JSON Feed 1.1, published at ``self_url``, to ``handle``; spliced
+    from the earlier file that ``previous`` describes where it can (see
+    feedpub/feeds/_splice.py). Returns where each item is in the file (when ``feed`` has item
+    keys)."""
+    return write_feed("json", _serialise_json, feed, self_url, handle, previous)
 
-    The stdlib encoder writes it item by item: with ``indent`` it iterates ``items`` lazily
-    (see :class:`_Items`), so a feed of every entry is never held in memory whole."""
+
+def _serialise_json(feed: Feed, self_url: str, items: Iterable[Rendered], out: Recorder) -> None:
+    """The stdlib encoder writes the document item by item, so a feed of every entry is
+    never held in memory whole: the document's head and tail, and the separator between
+    items, from the document encoded with two stand-in items; each item encoded where it
+    stands in the document (see :func:`_item_bytes`)."""
     document: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
         "title": feed.title,
@@ -31,37 +44,32 @@ def write_json(feed: Feed, self_url: str, handle: BinaryIO) -> None:
     document["authors"] = [_json_person(a) for a in feed.authors]
     if feed.hubs:
         document["hubs"] = [{"type": "WebSub", "url": hub} for hub in feed.hubs]
-    document["items"] = _Items(_json_item(item) for item in feed.items())
-    buffer: list[str] = []
-    size = 0
-    for chunk in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(document):
-        buffer.append(chunk)
-        size += len(chunk)
-        if size > 1 << 16:
-            handle.write("".join(buffer).encode("utf-8"))
-            buffer, size = [], 0
-    buffer.append("\n")
-    handle.write("".join(buffer).encode("utf-8"))
-
-
-class _Items(list[dict[str, Any]]):
-    """A list for the JSON encoder that yields its items only when iterated.
-
-    The encoder asks whether the list is empty before iterating it; a stream cannot know, so
-    it peeks at the first item."""
-
-    def __init__(self, items: Iterable[dict[str, Any]]) -> None:
-        super().__init__()
-        self._items = iter(items)
-        self._first = next(self._items, None)
-
-    def __len__(self) -> int:
-        return 0 if self._first is None else 1
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        if self._first is not None:
-            yield self._first
-            yield from self._items
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=1)
+    iterator = iter(items)
+    first = next(iterator, None)
+    if first is None:
+        document["items"] = []
+        out.write((encoder.encode(document) + "\n").encode("utf-8"))
+        return
+    # Two stand-ins no text can contain: what is around and between them is the frame.
+    stand_ins = [secrets.token_hex(16), secrets.token_hex(16)]
+    document["items"] = stand_ins
+    text = encoder.encode(document) + "\n"
+    one, two = (json.dumps(s) for s in stand_ins)
+    head, rest = text.split(one, 1)
+    separator, tail = rest.split(two, 1)
+    # An item stands in a document that holds only it at the same depth: cut out of it.
+    alone = encoder.encode({"items": stand_ins[:1]})
+    before, after = alone.split(one, 1)
+    out.write(head.encode("utf-8"))
+    for number, item in enumerate(itertools.chain([first], iterator)):
+        if number:
+            out.write(separator.encode("utf-8"))
+        text = encoder.encode({"items": [_json_item(item)]})
+        out.start()
+        out.write(text[len(before) : len(text) - len(after)].encode("utf-8"))
+        out.end()
+    out.write(tail.encode("utf-8"))
 
 
 def _json_item(item: Rendered) -> dict[str, Any]:

@@ -30,11 +30,31 @@ from ._lint import (
     parse_xml,
     plain_text_findings,
 )
+from ._splice import Previous, Recorder, Written, write_feed
 
 
-def write_rss(feed: Feed, self_url: str, handle: BinaryIO, memo: ItemMemo | None = None) -> None:
+def write_rss(
+    feed: Feed,
+    self_url: str,
+    handle: BinaryIO,
+    memo: ItemMemo | None = None,
+    previous: Previous | None = None,
+) -> Written | None:
     """Write ``feed`` as RSS 2.0, published at ``self_url``, to ``handle``; items already
-    made for another feed are taken from ``memo``."""
+    made for another feed are taken from ``memo``; spliced from the earlier file that
+    ``previous`` describes where it can (see feedpub/feeds/_splice.py). Returns where each
+    item is in the file (when ``feed`` has item keys)."""
+    memo = memo or ItemMemo()
+
+    def serialise(feed: Feed, self_url: str, items: Iterable[Rendered], out: Recorder) -> None:
+        _serialise_rss(feed, self_url, items, out, memo)
+
+    return write_feed("rss", serialise, feed, self_url, handle, previous)
+
+
+def _serialise_rss(
+    feed: Feed, self_url: str, items: Iterable[Rendered], out: Recorder, memo: ItemMemo
+) -> None:
     fg = make_generator(feed, self_url)
     # Readers take the channel's description as HTML, as an item's: escape it once more.
     fg.description(html.escape(feed.description, quote=False))
@@ -47,9 +67,8 @@ def write_rss(feed: Feed, self_url: str, handle: BinaryIO, memo: ItemMemo | None
     if feed.updated.year < 1000:  # only undated pages (0001-01-01): none, as Hugo writes it
         for date in head.iter("lastBuildDate"):
             date.getparent().remove(date)
-    memo = memo or ItemMemo()
-    items = ((memo.get("rss", i, _rss_item), marked_item(i)) for i in feed.items())
-    stream_feed(handle, head, head.find("channel"), items, "", feed.stylesheet)
+    elements = ((memo.get("rss", i, _rss_item), marked_item(i)) for i in items)
+    stream_feed(out, head, head.find("channel"), elements, "", feed.stylesheet)
 
 
 def _rss_item(item: Rendered) -> etree._Element:

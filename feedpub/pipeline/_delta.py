@@ -52,7 +52,14 @@ from ._record import (
     save_record,
     write_site,
 )
-from ._render import entry_links, feed_outputs, render_into, rendered_items, sharing
+from ._render import (
+    entry_links,
+    feed_outputs,
+    render_into,
+    rendered_items,
+    save_spans,
+    sharing,
+)
 
 #: More changed files than this and the full path is taken: it reads them in parallel.
 DELTA_MAX = 16
@@ -287,9 +294,15 @@ def _apply(
     checked = _feeds_again(site, store, work, [plan for _, plan in again], outputs)
     lap("render")
     _index_and_manifest(site, store, work, [plan for _, plan in again], outputs)
+    made: dict[str, Any] = {}
     written, unchanged = write_site(
-        site, outputs, work.last, sharing=sharing([plan for _, plan in again], store, None)
+        site,
+        outputs,
+        work.last,
+        sharing=sharing([plan for _, plan in again], store, None),
+        made=made,
     )
+    save_spans(site, store, made)
     lap("write")
     found = _entry_warnings(listing, work.read.warnings, work.old_warnings)
     warnings = found + flat(checked)

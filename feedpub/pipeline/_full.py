@@ -54,7 +54,14 @@ from ._record import (
     still_current,
     write_site,
 )
-from ._render import entry_links, feed_outputs, render_into, rendered_items, sharing
+from ._render import (
+    entry_links,
+    feed_outputs,
+    render_into,
+    rendered_items,
+    save_spans,
+    sharing,
+)
 
 if TYPE_CHECKING:
     from ..model import Rendered
@@ -231,9 +238,11 @@ def _write_and_record(
     )
     # Feeds no longer made go; an index.html not written now is someone else's: it stays.
     gone = [n for n in previous_outputs(site) if n not in outputs and n != INDEX_NAME]
+    made: dict[str, Any] = {}
     written, unchanged = write_site(
-        site, outputs, last, remove=gone, sharing=sharing(plans, store, asked.jobs)
+        site, outputs, last, remove=gone, sharing=sharing(plans, store, asked.jobs), made=made
     )
+    save_spans(site, store, made)
     clock.lap("write")
     note_unannounced(site, written, plans)
     hits = store.hits

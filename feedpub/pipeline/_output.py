@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import mmap
 import os
 import pickle
 import shutil
@@ -26,13 +27,17 @@ import tempfile
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, NamedTuple, NoReturn, cast
+from typing import Any, BinaryIO, NamedTuple, NoReturn, cast
 
 from .. import signals
 from ..errors import OutputError
 
-#: An output's content: its bytes, or a function that writes them to a binary file.
-Content = bytes | Callable[[BinaryIO], None]
+#: An output's content: its bytes, or a function that writes them to a binary file. The
+#: function may return what it made of the file (a feed writer: where each item is in it, see
+#: feedpub/feeds/_splice.py), handed back by :func:`write_outputs` in ``made``; a result
+#: whose ``kept`` is true says the file as it is already holds the output's bytes (nothing
+#: was written: the file is kept), one whose ``kept`` is false that it does not.
+Content = bytes | Callable[[BinaryIO], Any]
 
 _STAGE_MARK = ".feedpub-stage"
 _AT_FDCWD = -100
@@ -60,6 +65,10 @@ FORK_WRITERS = sys.platform.startswith("linux")
 #: Below this total weight (of all outputs) everything is written by one process: forking
 #: would cost more than it saves.
 SHARING_MIN = 400
+#: Whether byte ranges of an earlier output are copied inside the kernel
+#: (``os.copy_file_range``, Linux); elsewhere they are read and written (the same bytes;
+#: tests/test_portability.py).
+COPY_FILE_RANGE = hasattr(os, "copy_file_range")
 
 
 def write_outputs(
@@ -68,6 +77,7 @@ def write_outputs(
     remove: Iterable[str] = (),
     sharing: Sharing | None = None,
     owned: Container[str] | None = None,
+    made: dict[str, Any] | None = None,
 ) -> tuple[list[Path], list[Path]]:
     """Write ``outputs`` (relative name → content; ``None``: keep the file as it is) into
     ``folder`` and delete the files named in ``remove`` (outputs of an earlier build that this
@@ -80,10 +90,12 @@ def write_outputs(
     ``folder`` changes.
 
     Returns the paths written and the paths left alone because their bytes were already
-    there. Raises :class:`OutputError` when the folder cannot be written; then nothing changed.
+    there; ``made`` (when given) gets what each writing function returned, by name (see
+    :data:`Content`). Raises :class:`OutputError` when the folder cannot be written; then
+    nothing changed.
     """
     try:
-        return _write_outputs(folder, outputs, remove, sharing, owned)
+        return _write_outputs(folder, outputs, remove, sharing, owned, made)
     except OSError as e:
         where = Path(e.filename) if e.filename else folder
         if e.errno == errno.EXDEV:  # a mount point: its staging folder is on another disk
@@ -123,6 +135,7 @@ def _write_outputs(
     remove: Iterable[str],
     sharing: Sharing | None,
     owned: Container[str] | None = None,
+    made: dict[str, Any] | None = None,
 ) -> tuple[list[Path], list[Path]]:
     job = _targets(folder, asked, remove, owned)
     target = job.target
@@ -136,7 +149,7 @@ def _write_outputs(
         os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes it private; a site is public
         (stage / _STAGE_MARK).touch()
         mirrored = _mirror_all(stage, job, folder)
-        written, unchanged = _stage_outputs(stage, job, sharing)
+        written, unchanged = _stage_outputs(stage, job, sharing, made)
         (stage / _STAGE_MARK).unlink()
         if not written and not job.removed:
             return [], unchanged
@@ -193,7 +206,7 @@ def _mirror_all(stage: Path, job: _Targets, folder: Path) -> dict[Path, tuple[ob
 
 
 def _stage_outputs(
-    stage: Path, job: _Targets, sharing: Sharing | None
+    stage: Path, job: _Targets, sharing: Sharing | None, made: dict[str, Any] | None = None
 ) -> tuple[list[Path], list[Path]]:
     """Write the outputs into ``stage``; raise :class:`NotOurs` for files of someone else's
     they would replace with other bytes. Returns the paths (in the output folder) of those
@@ -204,17 +217,26 @@ def _stage_outputs(
     staged_files = {name: stage / job.names[name].relative_to(target) for name in job.outputs}
     for staged in staged_files.values():
         staged.parent.mkdir(parents=True, exist_ok=True)
-    _write_files({staged_files[n]: c for n, c in job.outputs.items()}, sharing, staged_files)
+    before = {staged: job.names[name] for name, staged in staged_files.items()}
+    results = _write_files(
+        {staged_files[n]: c for n, c in job.outputs.items()}, sharing, staged_files, before
+    )
+    kept = {path: getattr(result, "kept", None) for path, result in results.items()}
+    if made is not None:
+        made.update((name, results[staged]) for name, staged in staged_files.items())
     refused = [
         job.theirs[current]
         for current in job.theirs
-        if not _same_file_bytes(stage / current.relative_to(target), current)
+        if kept.get(stage / current.relative_to(target)) is not True
+        and not _same_file_bytes(stage / current.relative_to(target), current)
     ]
     if refused:
         raise NotOurs(sorted(refused))
     for staged in staged_files.values():
         current = target / staged.relative_to(stage)
-        if _same_file_bytes(staged, current):
+        # A writer that says whether its file is the current one spares reading both.
+        same = kept.get(staged)
+        if same if same is not None else _same_file_bytes(staged, current):
             staged.unlink()
             _link_or_copy(current, staged)
             unchanged.append(current)
@@ -473,12 +495,19 @@ def _link_or_copy(source: Path, destination: Path) -> None:
 
 
 def _write_files(
-    files: dict[Path, Content], sharing: Sharing | None, names: Mapping[str, Path]
-) -> None:
-    """Write ``files``; with ``sharing``, the heaviest in forked processes alongside."""
+    files: dict[Path, Content],
+    sharing: Sharing | None,
+    names: Mapping[str, Path],
+    before: Mapping[Path, Path] | None = None,
+) -> dict[Path, Any]:
+    """Write ``files``; with ``sharing``, the heaviest in forked processes alongside.
+    ``before``: where each file's earlier version is (its writer may copy from it). Returns
+    what each writing function returned, by path."""
     groups = _share(files, sharing, names) if sharing else [list(files)]
     children: list[tuple[int, int]] = []  # not reaped yet
     failures: list[BaseException | None] = []
+    results: dict[Path, Any] = {}
+    before = before or {}
     try:
         for number, group in enumerate(groups[1:], 1):
             read_end, write_end = os.pipe()
@@ -492,15 +521,18 @@ def _write_files(
                 if pid == 0:  # the child: write its group, report how it went, and leave
                     try:
                         os.close(read_end)
-                        _child(group, files, sharing, write_end, last=number == len(groups) - 1)
+                        last = number == len(groups) - 1
+                        _child(group, files, before, sharing, write_end, last=last)
                     finally:
                         os._exit(1)  # whatever happens, never back into the parent's code
                 os.close(write_end)
                 children.append((pid, read_end))
         for path in groups[0]:
-            _write_file(path, files[path])
+            results[path] = _write_file(path, files[path], before.get(path))
         while children:  # every one of them
-            failures.append(_wait(*children[0], children))
+            failure, done = _wait(*children[0], children)
+            failures.append(failure)
+            results.update(done)
     except BaseException:
         # Failed, or interrupted: the others' work is of no use now, and none is left running.
         with signals.deferred():
@@ -511,6 +543,7 @@ def _write_files(
     for failure in failures:
         if failure is not None:
             raise failure
+    return results
 
 
 def _share(
@@ -540,6 +573,7 @@ def _share(
 def _child(
     group: list[Path],
     files: dict[Path, Content],
+    before: Mapping[Path, Path],
     sharing: Sharing | None,
     report: int,
     last: bool = False,
@@ -548,11 +582,10 @@ def _child(
     try:
         if sharing and sharing.in_child:
             sharing.in_child()
-        for path in group:
-            _write_file(path, files[path])
+        results = {path: _write_file(path, files[path], before.get(path)) for path in group}
         if last and sharing and sharing.aside:
             sharing.aside()
-        message = b""
+        message = pickle.dumps(results)  # what the writers made of their files, for the parent
     except BaseException as e:  # every failure goes back to the parent
         status = 1
         message = _pickled(e)
@@ -577,49 +610,72 @@ def _pickled(error: BaseException) -> bytes:
         return pickle.dumps(RuntimeError(f"a process writing outputs failed: {text}"))
 
 
-def _wait(pid: int, read_end: int, children: list[tuple[int, int]]) -> BaseException | None:
+def _wait(
+    pid: int, read_end: int, children: list[tuple[int, int]]
+) -> tuple[BaseException | None, dict[Path, Any]]:
     """Wait for a writing child (and take it out of ``children`` once reaped); the exception
-    it failed with, if it did."""
+    it failed with, if it did, and what its writers returned."""
     with open(read_end, "rb", closefd=False) as pipe:
         message = pipe.read()  # until it ends
     with signals.deferred():
         _, status = os.waitpid(pid, 0)
         os.close(read_end)
         children.remove((pid, read_end))
-    if message:
-        try:
-            error = pickle.loads(message)
-        except Exception:  # _pickled() checked it; never lose the failure
-            error = None
-        if isinstance(error, BaseException):
-            return error
-        return RuntimeError("a process writing outputs failed")
     code = os.waitstatus_to_exitcode(status)
+    try:
+        found = pickle.loads(message) if message else None
+    except Exception:  # _pickled() checked it; never lose the failure
+        found = None
+    if isinstance(found, BaseException):
+        return found, {}
     if code != 0:  # killed, e.g. by the system when out of memory: an OSError, for the user
         how = f"was killed by signal {-code}" if code < 0 else f"ended with exit code {code}"
-        return OSError(f"a process writing outputs {how}")
-    return None
+        return OSError(f"a process writing outputs {how}"), {}
+    if not isinstance(found, dict):
+        return RuntimeError("a process writing outputs failed"), {}
+    return None, found
 
 
-def _write_file(path: Path, content: Content) -> None:
+def _write_file(path: Path, content: Content, before: Path | None = None) -> Any:
+    """Write ``content`` to ``path`` and sync it; what its writing function returned.
+    ``before``: where the output's earlier version is, which the writer may copy from."""
+    result = None
     with open(path, "wb") as handle:
         if isinstance(content, bytes):
             handle.write(content)
         else:
-            guarded = _Guarded(handle)
-            content(cast(BinaryIO, guarded))  # (it has the one method writers use)
+            guarded = _Guarded(handle, before)
+            try:
+                result = content(cast(BinaryIO, guarded))  # (it has the methods writers use)
+            finally:
+                guarded.close()
             if guarded.error is not None:  # a writer (lxml) may swallow a failed write
                 raise guarded.error
         handle.flush()
         os.fsync(handle.fileno())
     os.chmod(path, 0o644)
+    return result
+
+
+def file_identity(path: Path) -> tuple[int, int, int, int]:
+    """What tells a file apart from any other, or from itself changed (see
+    :meth:`_Guarded.previous`): its device, inode, size and modification time (ns)."""
+    status = os.stat(path)
+    return _identity_of(status)
+
+
+def _identity_of(status: os.stat_result) -> tuple[int, int, int, int]:
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
 
 
 class _Guarded:
-    """A file that remembers the first error of a write, so none goes unnoticed."""
+    """A file that remembers the first error of a write, so none goes unnoticed; and that
+    lets its writer copy byte ranges of the output's earlier version (see :meth:`previous`)."""
 
-    def __init__(self, handle: BinaryIO) -> None:
+    def __init__(self, handle: BinaryIO, before: Path | None = None) -> None:
         self._handle = handle
+        self._before = before
+        self._opened: list[Previous] = []
         self.error: OSError | None = None
 
     def write(self, data: bytes) -> int:
@@ -628,6 +684,97 @@ class _Guarded:
         except OSError as e:
             self.error = self.error or e
             raise
+
+    def previous(self, identity: tuple[int, ...]) -> Previous | None:
+        """The output's earlier version, opened for reading, if it is exactly the file
+        ``identity`` (see :func:`file_identity`) describes; else ``None``."""
+        if self._before is None:
+            return None
+        try:
+            fd = os.open(self._before, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None
+        try:
+            status = os.fstat(fd)
+            if not stat.S_ISREG(status.st_mode) or _identity_of(status) != tuple(identity):
+                os.close(fd)
+                return None
+            found = Previous(fd, status.st_size)
+        except (OSError, ValueError):
+            os.close(fd)
+            return None
+        self._opened.append(found)
+        return found
+
+    def copy(self, source: Previous, offset: int, length: int) -> None:
+        """Append ``length`` bytes of ``source`` from ``offset``: inside the kernel where it
+        can (:data:`COPY_FILE_RANGE`), else read and written."""
+        if offset < 0 or length < 0 or offset + length > source.size:
+            raise ValueError("a range outside the earlier file")
+        try:
+            self._handle.flush()
+            target = self._handle.fileno()
+            done = _copy_in_kernel(source.fd, target, offset, length) if COPY_FILE_RANGE else 0
+            if done:
+                os.lseek(target, 0, os.SEEK_END)  # (a buffered file asks the system where it is)
+            while done < length:
+                chunk = source.read(offset + done, min(_CHUNK, length - done))
+                if not chunk:
+                    raise OSError(errno.EIO, "the earlier output file is shorter than recorded")
+                self._handle.write(chunk)
+                done += len(chunk)
+        except OSError as e:
+            self.error = self.error or e
+            raise
+
+    def close(self) -> None:
+        for found in self._opened:
+            found.close()
+        self._opened = []
+
+
+def _copy_in_kernel(source: int, target: int, offset: int, length: int) -> int:
+    """Copy with ``os.copy_file_range``; how many bytes it copied (fewer than ``length`` when
+    the system cannot: the caller copies the rest itself)."""
+    done = 0
+    while done < length:
+        try:
+            copied = os.copy_file_range(source, target, length - done, offset + done)
+        except OSError as e:
+            if e.errno in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM):
+                return done  # not here (another file system, an old kernel): read and write
+            raise
+        if copied == 0:
+            return done
+        done += copied
+    return done
+
+
+class Previous:
+    """The earlier version of an output, open for reading while its new one is written."""
+
+    def __init__(self, fd: int, size: int) -> None:
+        self.fd = fd
+        #: Its size in bytes.
+        self.size = size
+        self._map: mmap.mmap | None = None
+        if size:
+            with contextlib.suppress(OSError, ValueError):
+                self._map = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+
+    def read(self, offset: int, length: int) -> bytes:
+        """``length`` bytes from ``offset`` (fewer at its end)."""
+        if self._map is not None:
+            return self._map[offset : offset + length]
+        os.lseek(self.fd, offset, os.SEEK_SET)
+        return os.read(self.fd, length)
+
+    def close(self) -> None:
+        if self._map is not None:
+            self._map.close()
+            self._map = None
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
 
 
 def _same_file_bytes(new: Path, old: Path) -> bool:

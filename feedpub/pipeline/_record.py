@@ -271,12 +271,18 @@ def write_site(
     last: BuildRecord | None,
     remove: Iterable[str] = (),
     sharing: Sharing | None = None,
+    made: dict[str, Any] | None = None,
 ) -> tuple[list[Path], list[Path]]:
     """:func:`write_outputs` into the output folder, refusing to replace a file feedpub did
     not write (:class:`BuildErrors`, one line per file; then nothing was written)."""
     try:
         return write_outputs(
-            site.output, outputs, remove=remove, sharing=sharing, owned=_Owned(site, last)
+            site.output,
+            outputs,
+            remove=remove,
+            sharing=sharing,
+            owned=_Owned(site, last),
+            made=made,
         )
     except NotOurs as e:
         found = owned_outputs(site, None)[1]

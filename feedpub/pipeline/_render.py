@@ -5,11 +5,11 @@ and the feed files made from them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import dialects
 from ..cache import Cache, RenderedRow
@@ -122,6 +122,10 @@ def feed_outputs(
     carried_by = Counter(id(e) for plan in plans for e in plan.entries)
     repeated = [key for key, count in carried_by.items() if count > 1]
     memo = feeds.ItemMemo(repeated if len(repeated) <= MEMO_MAX else ())
+    # Where each item is in each feed file as the last build wrote it: the items that did not
+    # change are copied from there (feedpub/feeds/_splice.py).
+    target = site.output.resolve()
+    recorded = cache.spans([str(target / path) for plan in plans for _, path in plan.files])
     for plan in plans:
         channel = feed_site(site, plan.folder)  # (another language's: its own)
         items = plan.terms if plan.terms is not None else plan.entries
@@ -146,6 +150,11 @@ def feed_outputs(
             archive=bool(plan.archive) and len(plan.entries) == site.archive_size,
             # One logical feed: archive documents have the main feed's Atom id.
             feed_id=channel.base_url + (site.atom_path or ATOM_NAME) if plan.archive else None,
+            # (A term-list feed's items are no entries: it is written whole, every time.)
+            keys=tuple(feeds.item_key(_rel(site, e), digests.get(e.path, "")) for e in plan.entries)
+            if plan.terms is None
+            else None,
+            pick=picked_items(site, plan.entries, digests, cache) if plan.terms is None else None,
         )
         for format, path in plan.files:
             # (JSON Feed has no RFC 5005 links: only the main feed's RSS and Atom use them.)
@@ -159,11 +168,13 @@ def feed_outputs(
                 # (browsers apply only stylesheets from the feed's own origin).
                 document = replace(document, stylesheet="../" * path.count("/") + XSL_NAME)
             url = site.feed_url(path)
+            found = recorded.get(str(target / path))
+            previous = feeds.Previous(*found) if found else None
             if format == "json":
-                outputs[path] = partial(feeds.write_json, document, url)
+                outputs[path] = partial(feeds.write_json, document, url, previous=previous)
             else:
                 write = feeds.write_rss if format == "rss" else feeds.write_atom
-                outputs[path] = partial(write, document, url, memo=memo)
+                outputs[path] = partial(write, document, url, memo=memo, previous=previous)
     return outputs
 
 
@@ -184,6 +195,43 @@ def term_items(
             yield Rendered(entry=term, title=term.title, summary=summary, content_html=None)
 
     return items
+
+
+def save_spans(site: Site, cache: Cache, made: Mapping[str, Any]) -> None:
+    """Keep, for the next build, where each item is in the feed files just written (what
+    their writers returned, ``made``, by name), with what each file is now; the records of
+    the other files written are forgotten."""
+    target = site.output.resolve()
+    rows: list[tuple[str, tuple[int, ...], bytes]] = []
+    gone: list[str] = []
+    for name, result in made.items():
+        path = target / name
+        record = getattr(result, "record", None)
+        if isinstance(record, bytes):
+            try:
+                rows.append((str(path), output.file_identity(path), record))
+                continue
+            except OSError:
+                pass
+        gone.append(str(path))
+    cache.forget_spans(gone)
+    cache.store_spans(rows)
+
+
+def picked_items(
+    site: Site,
+    chosen: list[Entry],
+    digests: Mapping[Path, str],
+    cache: Cache,
+    links: Mapping[str, str] | None = None,
+) -> Callable[[Sequence[int]], Iterator[Rendered]]:
+    """A function giving the entries of ``chosen`` at the positions asked, rendered (see
+    :func:`rendered_items`), without reading the others from ``cache``."""
+
+    def pick(positions: Sequence[int]) -> Iterator[Rendered]:
+        return rendered_items(site, [chosen[i] for i in positions], digests, cache, links)()
+
+    return pick
 
 
 def sharing(plans: list[FeedPlan], cache: Cache, jobs: int | None) -> Sharing | None:

@@ -53,7 +53,7 @@ def check_written(
                 continue
             feed, url = write.args[0], write.args[1]
             head = io.BytesIO()
-            write.func(dataclasses.replace(feed, items=tuple), url, head)
+            write.func(dataclasses.replace(feed, items=tuple, keys=None), url, head)
             lint = linters[format]
             found[f"feed:{name}"] = lint(head.getvalue(), site.output / name, url)
     unverified = [e for e in carried(written) if e.path not in verified]
