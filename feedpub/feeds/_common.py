@@ -179,7 +179,7 @@ def _replay(
             if element.tag in ("channel", f"{{{ATOM_NS}}}feed") and _marked_up(child, FEED_TEXT):
                 xf.write(_plain_text(child, tail=False))  # the feed's title or description
             else:
-                _replay(xf, child, parent, items, depth, namespace)
+                _replay(xf, child, parent, items, depth, namespace, recorder)
             if element is parent and index == len(children) - 1:
                 closing = child.tail  # the items come before the closing tag's indentation
             elif child.tail:

@@ -302,7 +302,7 @@ def _apply(
         sharing=sharing([plan for _, plan in again], store, None),
         made=made,
     )
-    save_spans(site, store, made)
+    save_spans(site, store, made, unchanged)
     lap("write")
     found = _entry_warnings(listing, work.read.warnings, work.old_warnings)
     warnings = found + flat(checked)

@@ -242,7 +242,7 @@ def _write_and_record(
     written, unchanged = write_site(
         site, outputs, last, remove=gone, sharing=sharing(plans, store, asked.jobs), made=made
     )
-    save_spans(site, store, made)
+    save_spans(site, store, made, unchanged)
     clock.lap("write")
     note_unannounced(site, written, plans)
     hits = store.hits

@@ -657,15 +657,23 @@ def _write_file(path: Path, content: Content, before: Path | None = None) -> Any
     return result
 
 
-def file_identity(path: Path) -> tuple[int, int, int, int]:
+def file_identity(path: Path) -> tuple[int, int, int, int, int]:
     """What tells a file apart from any other, or from itself changed (see
-    :meth:`_Guarded.previous`): its device, inode, size and modification time (ns)."""
-    status = os.stat(path)
-    return _identity_of(status)
+    :meth:`_Guarded.previous`): its device, inode, size, modification time and status change
+    time (ns). The last changes with any write, and cannot be set back as the modification
+    time can (``touch -d``); it also changes when a link to the file is made or removed, as
+    a build's staging folder does for the files it keeps (see :func:`same_file`)."""
+    return _identity_of(os.stat(path))
 
 
-def _identity_of(status: os.stat_result) -> tuple[int, int, int, int]:
-    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
+def same_file(identity: tuple[int, ...], now: tuple[int, ...]) -> bool:
+    """Whether ``now`` (a file's :func:`file_identity`) is the file ``identity`` describes,
+    but for its status change time: the file was not written to, replaced or resized."""
+    return len(identity) == len(now) and identity[:4] == now[:4]
+
+
+def _identity_of(status: os.stat_result) -> tuple[int, int, int, int, int]:
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
 
 
 class _Guarded:

@@ -5,7 +5,7 @@ and the feed files made from them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -197,10 +197,14 @@ def term_items(
     return items
 
 
-def save_spans(site: Site, cache: Cache, made: Mapping[str, Any]) -> None:
+def save_spans(
+    site: Site, cache: Cache, made: Mapping[str, Any], unchanged: Iterable[Path] = ()
+) -> None:
     """Keep, for the next build, where each item is in the feed files just written (what
     their writers returned, ``made``, by name), with what each file is now; the records of
-    the other files written are forgotten."""
+    the other files written are forgotten. The records of the files left as they were
+    (``unchanged``) get their new status change time (the build linked and unlinked them):
+    those of files written to, replaced or resized meanwhile are forgotten."""
     target = site.output.resolve()
     rows: list[tuple[str, tuple[int, ...], bytes]] = []
     gone: list[str] = []
@@ -214,6 +218,17 @@ def save_spans(site: Site, cache: Cache, made: Mapping[str, Any]) -> None:
             except OSError:
                 pass
         gone.append(str(path))
+    kept = [str(path) for path in unchanged if path.relative_to(target).as_posix() not in made]
+    for path, (identity, record) in cache.spans(kept).items():
+        try:
+            now = output.file_identity(Path(path))
+        except OSError:
+            now = ()
+        if now != identity:
+            if output.same_file(identity, now):
+                rows.append((path, now, record))
+            else:
+                gone.append(path)
     cache.forget_spans(gone)
     cache.store_spans(rows)
 
