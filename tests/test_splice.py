@@ -12,10 +12,13 @@ that did not change from the earlier file and serialises only the others.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import sqlite3
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -76,8 +79,6 @@ class Spy:
 
 
 def _with(feed: Any, **changes: Any) -> Any:
-    from dataclasses import replace
-
     return replace(feed, **changes)
 
 
@@ -246,3 +247,153 @@ def test_the_comparison_fails_on_a_broken_splice(
     build(site)
     assert len([url for url in spy.spliced if _main(url)]) == 3
     assert {"feed.xml", "atom.xml", "feed.json"} <= set(differences(site))
+
+
+# --------------------------------------------------------------------------- records not trusted
+
+
+def _rows(root: Path) -> dict[str, tuple[list[int], bytes]]:
+    with sqlite3.connect(root / ".feedpub-cache" / "cache.sqlite") as db:
+        return {
+            Path(path).name if "/categories/" not in path else path: (json.loads(i), record)
+            for path, i, record in db.execute("SELECT path, identity, record FROM spans")
+        }
+
+
+def _store(root: Path, name: str, identity: list[int], record: bytes) -> None:
+    path = str((root / "public" / name).resolve())
+    with sqlite3.connect(root / ".feedpub-cache" / "cache.sqlite") as db:
+        db.execute(
+            "INSERT OR REPLACE INTO spans VALUES (?, ?, ?)", (path, json.dumps(identity), record)
+        )
+
+
+def _altered(record: bytes, position: int, **changes: Any) -> bytes:
+    """``record`` with the item at ``position`` changed, and a valid hash of its own."""
+    spans = _splice.Spans.from_bytes(record)
+    assert spans is not None
+    items = list(spans.items)
+    items[position] = items[position]._replace(**changes)
+    return replace(spans, items=tuple(items)).to_bytes()
+
+
+def _damage_record(root: Path) -> None:
+    identity, record = _rows(root)["feed.xml"]
+    middle = len(record) // 2
+    _store(
+        root,
+        "feed.xml",
+        identity,
+        record[:middle] + bytes([record[middle] ^ 1]) + record[middle + 1 :],
+    )
+
+
+def _truncate_record(root: Path) -> None:
+    identity, record = _rows(root)["feed.xml"]
+    _store(root, "feed.xml", identity, record[: len(record) - 100])
+
+
+def _another_files_record(root: Path) -> None:
+    identity, record = _rows(root)["atom.xml"]
+    _store(root, "feed.xml", identity, record)
+
+
+def _another_files_record_with_this_identity(root: Path) -> None:
+    _store(root, "feed.xml", _rows(root)["feed.xml"][0], _rows(root)["atom.xml"][1])
+
+
+def _another_sites_record(root: Path) -> None:
+    """The record of the same feed of a site with another title, as if it were this file's."""
+    other = root.parent / "other"
+    shutil.copytree(root / "entries", other / "entries")
+    config = (root / "feedpub.toml").read_text(encoding="utf-8")
+    (other / "feedpub.toml").write_text(config.replace("Benchmark", "Other"), encoding="utf-8")
+    build(other)
+    _store(root, "feed.xml", _rows(root)["feed.xml"][0], _rows(other)["feed.xml"][1])
+
+
+def _replaced_by_someone(root: Path) -> None:
+    path = root / "public" / "feed.xml"
+    data = path.read_bytes()
+    path.unlink()
+    path.write_bytes(data.replace(b"<title>", b"<title>X", 3))
+
+
+def _changed_in_place_same_size_and_time(root: Path) -> None:
+    """Bytes inside an item changed, size and modification time as they were."""
+    path = root / "public" / "feed.xml"
+    before = path.stat()
+    data = bytearray(path.read_bytes())
+    middle = data.index(b"</item>", len(data) // 2) - 200
+    data[middle : middle + 5] = b"XXXXX"
+    with open(path, "r+b") as handle:
+        handle.write(data)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert path.stat().st_mtime_ns == before.st_mtime_ns
+
+
+def _touched_by_someone(root: Path) -> None:
+    os.utime(root / "public" / "feed.xml")
+
+
+#: Each damages what the last build left of feed.xml: it is written whole again.
+NOT_TRUSTED: dict[str, Callable[[Path], None]] = {
+    "record damaged": _damage_record,
+    "record truncated": _truncate_record,
+    "another file's record": _another_files_record,
+    "another file's record, this file's identity": _another_files_record_with_this_identity,
+    "another site's (settings') record": _another_sites_record,
+    "output replaced by someone": _replaced_by_someone,
+    "output changed in place, size and time kept": _changed_in_place_same_size_and_time,
+    "output touched by someone": _touched_by_someone,
+}
+
+
+@pytest.mark.parametrize("case", NOT_TRUSTED)
+def test_a_record_not_to_trust_means_the_whole_file(
+    site: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    build(site)
+    NOT_TRUSTED[case](site)
+    rewrite(entries(site)[-20], "\n\n", "\n\nAn edit.\n\n")
+    spy = Spy(monkeypatch)
+    build(site)
+    whole = [url.rsplit("/", 1)[-1] for url in spy.whole if _main(url)]
+    spliced = [url.rsplit("/", 1)[-1] for url in spy.spliced if _main(url)]
+    if case.startswith("output"):
+        # A feed file someone else changed: feedpub's own check of its outputs takes the full
+        # path, which writes feed.xml whole (the others are spliced).
+        assert "feed.xml" in whole
+    else:
+        assert whole == ["feed.xml"]
+    assert "feed.xml" not in spliced
+    assert sorted(spliced) == ["atom.xml", "feed.json"]
+    assert differences(site) == []
+
+
+@pytest.mark.parametrize("what", ["range", "fingerprint", "key"])
+def test_an_item_whose_record_does_not_match_is_serialised_again(
+    site: Path, monkeypatch: pytest.MonkeyPatch, what: str
+) -> None:
+    build(site)
+    identity, record = _rows(site)["feed.xml"]
+    spans = _splice.Spans.from_bytes(record)
+    assert spans is not None
+    position = 3  # an item that did not change
+    item = spans.items[position]
+    changes = {
+        "range": {"start": item.start + 1},
+        "fingerprint": {"print": bytes(8)},
+        "key": {"key": bytes(16)},
+    }[what]
+    _store(site, "feed.xml", identity, _altered(record, position, **changes))
+    edited = entries(site)[-20]
+    rewrite(edited, "\n\n", "\n\nAn edit.\n\n")
+    spy = Spy(monkeypatch)
+    build(site)
+    by_file = dict(zip((u.rsplit("/", 1)[-1] for u in spy.spliced), spy.serialised, strict=True))
+    assert position in by_file["feed.xml"]  # serialised again, not copied
+    assert position not in by_file["atom.xml"]  # (copied: its record is intact)
+    assert len(by_file["feed.xml"]) == 2  # and the edited one
+    assert differences(site) == []
