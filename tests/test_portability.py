@@ -3,16 +3,20 @@ here on Linux, as if on another system, and the outputs are compared with the fa
 
 - the atomic swap of the output folder (``renameat2(RENAME_EXCHANGE)``) → file by file;
 - large feeds written in forked processes → all in one process;
-- worker processes started by ``fork`` → started by ``spawn`` (macOS's and Windows' default).
+- worker processes started by ``fork`` → started by ``spawn`` (macOS's and Windows' default);
+- byte ranges of a feed's earlier file copied inside the kernel (``os.copy_file_range``, when
+  a warm build splices a feed file) → read and written.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -124,3 +128,55 @@ def test_all_portable_ways_at_once_write_the_same_bytes(
     for force in FALLBACKS.values():
         force(monkeypatch)
     assert _build(site, "portable-all") == fast
+
+
+def _spliced(site: Path, name: str, calls: Path) -> dict[str, bytes]:
+    """A cold build of a copy of ``site``, then a warm one after an entry was edited (which
+    splices the feeds that carry it); the outputs by name. Each call of
+    ``os.copy_file_range``, in this process or a forked writer, adds a line to ``calls``."""
+    copy = site.parent / name
+    shutil.copytree(site, copy)
+    loaded = feedpub.load_site(copy / "feedpub.toml")
+    feedpub.build(loaded, jobs=2)
+    edited = sorted((copy / "entries").glob("*.md"))[-3]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    calls.write_text("", encoding="utf-8")
+    assert feedpub.build(loaded, jobs=2).written
+    return {
+        p.relative_to(loaded.output).as_posix(): p.read_bytes()
+        for p in sorted(loaded.output.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_splice_reads_and_writes_the_same_bytes_without_copy_file_range(
+    site: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(_output, "SHARING_MIN", 0)  # in the forked writers too
+    calls = tmp_path / "calls"
+    copy_file_range = os.copy_file_range
+
+    def watched(*args: int) -> int:
+        with open(calls, "a", encoding="utf-8") as note:
+            note.write("called\n")
+        return copy_file_range(*args)
+
+    monkeypatch.setattr(os, "copy_file_range", watched)
+    copies = tmp_path / "copies"  # the ranges copied from earlier files, either way
+    copy = _output._Guarded.copy
+
+    def counted(self: _output._Guarded, *args: Any) -> None:
+        with open(copies, "a", encoding="utf-8") as note:
+            note.write("copied\n")
+        copy(self, *args)
+
+    monkeypatch.setattr(_output._Guarded, "copy", counted)
+    fast = _spliced(site, "splice-fast", calls)
+    assert calls.read_text(encoding="utf-8")  # the fast path is taken here
+    monkeypatch.setattr(_output, "COPY_FILE_RANGE", False)
+    copies.write_text("", encoding="utf-8")
+    portable = _spliced(site, "splice-portable", calls)
+    assert not calls.read_text(encoding="utf-8")  # ... and not there
+    assert copies.read_text(encoding="utf-8")  # (but the files were spliced)
+    assert portable.keys() == fast.keys()
+    assert [name for name in fast if portable[name] != fast[name]] == []
