@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 
 import feedpub
+import feedpub.cache
 from feedpub.feeds import _splice
 from feedpub.pipeline import _output
 
@@ -151,6 +152,8 @@ def _date_of(path: Path) -> str:
 
 
 SPLICED, WHOLE, NONE = "spliced", "whole", "none"
+#: The steps a warm build takes the short way for (pipeline/_delta.py).
+READ_FEW = {"body edited", "title edited", "two edited", "added in the middle", "added newest"}
 
 #: Each step changes the site; then the main feed's three files are spliced (their unchanged
 #: items copied from the earlier files), written whole, or not written at all.
@@ -202,11 +205,27 @@ def test_spliced_outputs_equal_a_build_from_scratch(
     build(site)
     assert spy.whole and not spy.spliced  # a cold build writes every feed whole
     assert differences(site) == []
+    read_from_cache: list[int] = []
+    entries_of = feedpub.cache.Cache.entries
+
+    def counted(self: Any, paths: Any, *args: Any) -> Any:
+        read_from_cache.append(len(paths))
+        return entries_of(self, paths, *args)
+
+    monkeypatch.setattr(feedpub.cache.Cache, "entries", counted)
+    for module in ("_delta", "_full"):  # index.html previews 5 entries (both ways), not 50
+        monkeypatch.setattr(f"feedpub.pipeline.{module}.PREVIEW_MAX", 5)
     spliced_steps = 0
     for name, change, expected in STEPS:
         change(site)
         spy.reset()
+        read_from_cache.clear()
         build(site)
+        if name in READ_FEW:
+            # A warm build after an edit or an addition reads a few entries of the feed from
+            # the cache (the edited one as it was, the preview's, where a new one goes), not
+            # every entry of it.
+            assert 0 < sum(read_from_cache) <= 20, (name, read_from_cache)
         main = [url for url in spy.spliced if _main(url)]
         whole = [url for url in spy.whole if _main(url)]
         assert differences(site) == [], name

@@ -34,8 +34,9 @@ from .._version import __version__
 from ..model import Rendered
 
 _MAGIC = b"feedpub-spans 1\n"
-#: One item: its key's hash, where its bytes begin, how many, their fingerprint.
-_ITEM = struct.Struct("<16sQQ8s")
+#: One item: its key's hash, where its bytes begin, how many, their fingerprint, whether it
+#: has an image (see :attr:`Spans.updated`).
+_ITEM = struct.Struct("<16sQQ8s?")
 _LENGTH = struct.Struct("<I")
 #: How many bytes at each end of an item its fingerprint covers.
 _EDGE = 64
@@ -77,6 +78,8 @@ class _Item(NamedTuple):
     start: int
     length: int
     print: bytes
+    #: Whether its entry has an image.
+    image: bool = False
 
 
 def item_key(name: str, digest: str) -> str | None:
@@ -128,10 +131,20 @@ class Spans:
     head: int
     tail: int
     items: tuple[_Item, ...]
+    #: The feed's date (:attr:`Feed.updated`, ISO 8601): with the items' image flags, what
+    #: a later build needs to know of the feed's entries it does not read (see
+    #: feedpub/pipeline/_delta.py).
+    updated: str = ""
 
     def to_bytes(self) -> bytes:
         header = json.dumps(
-            {"context": self.context, "size": self.size, "head": self.head, "tail": self.tail}
+            {
+                "context": self.context,
+                "size": self.size,
+                "head": self.head,
+                "tail": self.tail,
+                "updated": self.updated,
+            }
         ).encode()
         body = b"".join(_ITEM.pack(*item) for item in self.items)
         data = _MAGIC + _LENGTH.pack(len(header)) + header + body
@@ -159,6 +172,7 @@ class Spans:
                 _count(header["head"]),
                 _count(header["tail"]),
                 items,
+                _text(header["updated"]),
             )
         except (ValueError, KeyError, TypeError, struct.error):
             return None
@@ -192,9 +206,15 @@ class Recorder:
     """A binary file that notes where each item a writer writes begins and ends (the writer
     calls :meth:`start` and :meth:`end` around each, with everything before it written)."""
 
-    def __init__(self, handle: BinaryIO, keys: Iterable[str | None] = ()) -> None:
+    def __init__(
+        self,
+        handle: BinaryIO,
+        keys: Iterable[str | None] = (),
+        images: Sequence[bool] = (),
+    ) -> None:
         self._handle = handle
         self._keys = iter(keys)
+        self._images = images
         self.size = 0
         self._start: int | None = None
         self._first = b""
@@ -222,14 +242,15 @@ class Recorder:
         length = self.size - start
         hashed = _hashed(next(self._keys, None))
         print_ = _fingerprint(self._first, self._last, length)
-        self.items.append(_Item(hashed, start, length, print_))
+        image = self._images[len(self.items)] if len(self._images) > len(self.items) else False
+        self.items.append(_Item(hashed, start, length, print_, image))
 
-    def spans(self, context: str) -> Spans | None:
+    def spans(self, context: str, updated: str) -> Spans | None:
         if not self.items:
             return None
         first, last = self.items[0], self.items[-1]
         end = last.start + last.length
-        return Spans(context, self.size, first.start, end, tuple(self.items))
+        return Spans(context, self.size, first.start, end, tuple(self.items), updated)
 
 
 #: A format's serialiser: writes ``feed`` (published at the URL) with the items given, to a
@@ -256,10 +277,17 @@ def write_feed(
     if feed.keys is None:
         serialise(feed, self_url, feed.items(), Recorder(handle))
         return None
-    recorder = Recorder(handle, feed.keys)
-    serialise(feed, self_url, feed.items(), recorder)
-    spans = recorder.spans(where)
+    images: list[bool] = []
+    recorder = Recorder(handle, feed.keys, images)
+    serialise(feed, self_url, _noting_images(feed.items(), images), recorder)
+    spans = recorder.spans(where, feed.updated.isoformat())
     return Written(spans.to_bytes()) if spans is not None else None
+
+
+def _noting_images(items: Iterable[Rendered], images: list[bool]) -> Iterator[Rendered]:
+    for item in items:
+        images.append(item.entry.image is not None)
+        yield item
 
 
 def splice(
@@ -294,11 +322,18 @@ def splice(
     new = {i: made[n] for n, i in enumerate(changed)}
     if _unchanged(old, source, mapping, new, pieces):
         # The same bytes as the earlier file (an edit that changes no item): it is kept.
+        images = {i: picked[n].entry.image is not None for n, i in enumerate(changed)}
         items = tuple(
-            item._replace(key=_hashed(key)) for item, key in zip(old.items, keys, strict=True)
+            item._replace(key=_hashed(key), image=images.get(i, item.image))
+            for i, (item, key) in enumerate(zip(old.items, keys, strict=True))
         )
-        return Written(replace(old, context=where, items=items).to_bytes(), kept=True)
-    return _assemble(handle, source, old, mapping, new, keys, pieces, where)
+        updated = feed.updated.isoformat()
+        return Written(replace(old, items=items, updated=updated).to_bytes(), kept=True)
+    images = {i: picked[n].entry.image is not None for n, i in enumerate(changed)}
+    spans = _assemble(handle, source, old, mapping, new, keys, images, pieces)
+    return Written(
+        replace(spans, context=where, updated=feed.updated.isoformat()).to_bytes(), False
+    )
 
 
 def _unchanged(
@@ -336,21 +371,38 @@ def _mapping(old: Spans, keys: Sequence[str | None], source: _Source) -> list[in
         if item.key in where:
             return None
         where[item.key] = index
-    mapping: list[int | None] = []
-    for key in keys:
-        j = where.get(_hashed(key)) if key is not None else None
-        if j is not None and not _intact(old.items[j], source):
-            j = None
-        mapping.append(j)
-    return mapping
+    mapping = [where.get(_hashed(key)) if key is not None else None for key in keys]
+    damaged = _damaged(old, sorted(j for j in mapping if j is not None), source)
+    return [None if j in damaged else j for j in mapping]
 
 
-def _intact(item: _Item, source: _Source) -> bool:
-    """Whether the earlier file's bytes at ``item``'s place begin and end as recorded."""
-    edge = min(_EDGE, item.length)
-    first = source.read(item.start, edge)
-    last = source.read(item.start + item.length - edge, edge)
-    return _fingerprint(first, last, item.length) == item.print
+def _damaged(old: Spans, used: list[int], source: _Source) -> set[int]:
+    """The earlier items (of ``used``, in order) whose bytes at their recorded place do not
+    begin and end as recorded. Read with one read for the end of an item and the beginning
+    of the next (a few bytes apart), so about one small read per item."""
+    wanted: list[tuple[int, int, int, bool]] = []  # offset, length, item, its beginning?
+    for j in used:
+        item = old.items[j]
+        edge = min(_EDGE, item.length)
+        wanted.append((item.start, edge, j, True))
+        wanted.append((item.start + item.length - edge, edge, j, False))
+    edges: dict[tuple[int, bool], bytes] = {}
+    index = 0
+    while index < len(wanted):
+        offset, length, _, _ = wanted[index]
+        end = index + 1  # the pieces read together: each begins soon after the last ends
+        while end < len(wanted) and wanted[end][0] - (offset + length) < 4 * _EDGE:
+            length = max(length, wanted[end][0] + wanted[end][1] - offset)
+            end += 1
+        data = source.read(offset, length)
+        for piece, size, j, beginning in wanted[index:end]:
+            edges[j, beginning] = data[piece - offset : piece - offset + size]
+        index = end
+    return {
+        j
+        for j in used
+        if _fingerprint(edges[j, True], edges[j, False], old.items[j].length) != old.items[j].print
+    }
 
 
 def _serialised(
@@ -380,9 +432,9 @@ def _assemble(
     mapping: list[int | None],
     new: dict[int, bytes],
     keys: Sequence[str | None],
+    images: dict[int, bool],
     pieces: tuple[bytes, bytes, bytes],
-    where: str,
-) -> Written:
+) -> Spans:
     """Write the new file: the head, then each item (runs of consecutive earlier items
     copied at once, the others' new bytes) with the separator between, then the tail."""
     head, separator, tail = pieces
@@ -420,7 +472,7 @@ def _assemble(
             hashed = _hashed(keys[i])
             edge = min(_EDGE, len(data))
             print_ = _fingerprint(data[:edge], data[len(data) - edge :], len(data))
-            items.append(_Item(hashed, size, len(data), print_))
+            items.append(_Item(hashed, size, len(data), print_, images[i]))
             size += len(data)
     if run:
         last = old.items[run[-1]]
@@ -429,8 +481,7 @@ def _assemble(
     handle.write(tail)
     size += len(tail)
     end = items[-1].start + items[-1].length
-    spans = Spans(where, size, items[0].start, end, tuple(items))
-    return Written(spans.to_bytes(), kept=False)
+    return Spans(old.context, size, items[0].start, end, tuple(items))
 
 
 def pick_all(items: Callable[[], Iterator[Rendered]]) -> Callable[[Sequence[int]], list[Rendered]]:
@@ -441,3 +492,16 @@ def pick_all(items: Callable[[], Iterator[Rendered]]) -> Callable[[Sequence[int]
         return [item for i, item in enumerate(items()) if i in wanted]
 
     return pick
+
+
+def recorded_feed(record: bytes, keys: Sequence[str | None]) -> tuple[str, tuple[bool, ...]] | None:
+    """What the file ``record`` describes says of its feed's entries: the feed's date (ISO
+    8601) and whether each item's entry has an image; ``None`` unless the record is whole
+    and its items are those of ``keys``, in that order (a ``None`` key: any item)."""
+    spans = Spans.from_bytes(record)
+    if spans is None or not spans.updated or len(spans.items) != len(keys):
+        return None
+    for item, key in zip(spans.items, keys, strict=True):
+        if key is not None and item.key != _hashed(key):
+            return None
+    return spans.updated, tuple(item.image for item in spans.items)

@@ -10,6 +10,7 @@ manifest's.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -155,11 +156,17 @@ def place(
     ``entries``: every entry of the feeds joined, by file name."""
     placed = list(plans)
     redone = set(decision.redone)
+
+    def order(rel: str) -> tuple[float, str]:
+        return -entries[rel].date.timestamp(), str(entries[rel].path)
+
     for i, rels in decision.joining.items():
         had = plans[i].entries
-        newest = sorted(
-            had + rels, key=lambda r: (-entries[r].date.timestamp(), str(entries[r].path))
-        )
+        # Each recorded list is in this order already: a new entry goes to its place, found
+        # by looking at a few of them (``entries`` may read them only when asked).
+        newest = list(had)
+        for rel in sorted(rels, key=order):
+            bisect.insort(newest, rel, key=order)
         most = limit if i or main_limit is None else main_limit
         newest = newest[:most] if most else newest
         if tuple(newest) != had:

@@ -21,11 +21,11 @@ manifest) and then does what it decided.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast, overload
 
 from ..cache import Cache, EntryRow, content_hash, digest
 from ..errors import BuildWarning, FeedpubError
@@ -53,6 +53,7 @@ from ._record import (
     write_site,
 )
 from ._render import (
+    FeedFacts,
     entry_links,
     feed_outputs,
     render_into,
@@ -101,12 +102,89 @@ class _Work(NamedTuple):
     plans: tuple[RecordedFeed, ...]
     redone: frozenset[int]
     #: The entries of the feeds written again or joined, by file name; their digests by path.
-    entries: dict[str, Entry]
+    entries: Mapping[str, Entry]
     digests: dict[Path, str]
     #: The manifest as read (changed and written again), or ``None`` when it stays as it is.
     manifest: dict[str, Any] | None
     #: The last build's warnings about each entry file, by the listing's path string.
     old_warnings: dict[str, list[BuildWarning]]
+    #: What is known of each feed written again without reading its entries (by folder),
+    #: when ``entries`` reads them only as they are asked for (see :class:`_Entries`).
+    facts: dict[str, FeedFacts] | None = None
+    #: Each entry's digest, by file name (with ``facts``).
+    digest_of: Mapping[str, str] | None = None
+
+
+class _CacheMiss(Exception):
+    """An entry the cache was to hold could not be read from it: the full path reads it."""
+
+
+class _Entries(Mapping[str, Entry]):
+    """Entries by file name: those read now, and the others read from the cache only when
+    asked for (a feed of every entry, spliced, needs a few of them, not all)."""
+
+    def __init__(self, store: Cache, paths: Mapping[str, Path], known: Mapping[str, Entry]):
+        self._store = store
+        self._paths = paths
+        self.loaded = dict(known)
+        #: Each entry's digest by name, and by path those of the entries read (filled in as
+        #: they are read: what rendering and making their items look them up by).
+        self.digest_of: Mapping[str, str] = {}
+        self.digests: dict[Path, str] = {}
+
+    def know_digests(self, digest_of: Mapping[str, str], digests: dict[Path, str]) -> None:
+        self.digest_of, self.digests = digest_of, digests
+        for rel, entry in self.loaded.items():
+            if rel in digest_of:
+                digests.setdefault(entry.path, digest_of[rel])
+
+    def load(self, rels: Sequence[str]) -> list[Entry]:
+        missing = [rel for rel in dict.fromkeys(rels) if rel not in self.loaded]
+        for start in range(0, len(missing), 500):
+            part = {rel: self._paths[rel] for rel in missing[start : start + 500]}
+            found = self._store.entries(part)
+            if len(found) != len(part):
+                raise _CacheMiss(sorted(part.keys() - found.keys())[0])
+            self.loaded.update((rel, cached.entry) for rel, cached in found.items())
+            for rel, cached in found.items():
+                if rel in self.digest_of:
+                    self.digests[cached.entry.path] = self.digest_of[rel]
+        return [self.loaded[rel] for rel in rels]
+
+    def __getitem__(self, rel: str) -> Entry:
+        if rel not in self.loaded and rel not in self._paths:
+            raise KeyError(rel)
+        return self.load([rel])[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths.keys() | self.loaded.keys())
+
+    def __len__(self) -> int:
+        return len(self._paths.keys() | self.loaded.keys())
+
+
+class _Feed(Sequence[Entry]):
+    """A feed's entries, newest first, read only as they are asked for."""
+
+    def __init__(self, rels: Sequence[str], entries: _Entries) -> None:
+        self._rels = rels
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._rels)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        if isinstance(index, slice):
+            return self._entries.load(self._rels[index])
+        return self._entries.load([self._rels[index]])[0]
+
+    def __iter__(self) -> Iterator[Entry]:
+        for start in range(0, len(self._rels), 500):
+            yield from self._entries.load(self._rels[start : start + 500])
 
 
 def delta_build(
@@ -139,7 +217,10 @@ def delta_build(
     if work is None:
         return None
     lap("scan")
-    return _apply(site, store, listing, work, key, now, drafts, future, lap)
+    try:
+        return _apply(site, store, listing, work, key, now, drafts, future, lap)
+    except _CacheMiss:
+        return None  # (nothing was written: the full path reads every entry)
 
 
 def _worth_trying(
@@ -237,21 +318,107 @@ def _with_entries(
     for text in listing.paths:
         if listing.names[text] in wanted:
             paths[listing.names[text]] = Path(text)
-    from_cache = store.entries(paths)
-    if len(from_cache) != len(wanted):
+    if len(paths) != len(wanted):
         return None
-    entries = {rel: c.entry for rel, c in from_cache.items()} | {**changes.edited, **changes.added}
-    digests = dict(read.digests)
-    digests.update((c.entry.path, entry_digest(c.digest, c.entry)) for c in from_cache.values())
-    plans, redone = place(last.plans, decision, entries, site.limit, site.main_limit)
+    known = {**changes.edited, **changes.added}
+    lazy = _Entries(store, paths, known)
+    try:
+        plans, redone = place(last.plans, decision, lazy, site.limit, site.main_limit)
+        facts = _facts(site, store, last, read, plans, redone)
+    except _CacheMiss:
+        return None
+    digest_of: dict[str, str] | None = None
+    if facts is not None:
+        entries: Mapping[str, Entry] = lazy
+        digests, digest_of = dict(read.digests), facts[1]
+        lazy.know_digests(digest_of, digests)
+    else:  # every entry of those feeds read from the cache
+        from_cache = store.entries(paths)
+        if len(from_cache) != len(wanted):
+            return None
+        entries = {rel: c.entry for rel, c in from_cache.items()} | known
+        digests = dict(read.digests)
+        digests.update((c.entry.path, entry_digest(c.digest, c.entry)) for c in from_cache.values())
     manifest = None
     if changes.added or 0 in redone:
         manifest = _manifest_to_change(site, found, changes.added, 0 in redone)
         if manifest is None:
             return None
     return _Work(
-        last, found, read, decision, plans, redone, entries, digests, manifest, old_warnings
+        last,
+        found,
+        read,
+        decision,
+        plans,
+        redone,
+        entries,
+        digests,
+        manifest,
+        old_warnings,
+        facts[0] if facts else None,
+        digest_of,
     )
+
+
+def _facts(
+    site: Site,
+    store: Cache,
+    last: BuildRecord,
+    read: _Read,
+    plans: tuple[RecordedFeed, ...],
+    redone: frozenset[int],
+) -> tuple[dict[str, FeedFacts], dict[str, str]] | None:
+    """What each feed written again needs of its entries, from the last build's record of
+    one of its files (see :func:`feedpub.feeds.recorded_feed`), without reading the entries
+    that did not change; with every entry's digest, by name. ``None`` when a
+    record cannot tell (none, or not of these entries), or a new entry makes a feed's date
+    ambiguous or pushes an older entry out: then every entry is read."""
+    from ..feeds import item_key, recorded_feed
+
+    changes = read.changes
+    changed = {**changes.edited, **changes.added}
+    rendered = store.rendered_digests()  # (what an unchanged entry was rendered from)
+    digest_of: dict[str, str] = {}
+    for rel, entry in changed.items():
+        digest_of[rel] = read.digests[entry.path]
+    target = site.output.resolve()
+    files = [f for i in redone for _, name in feed_files(site, plans[i].folder) for f in [name]]
+    records = store.spans([str(target / name) for name in files])
+    facts: dict[str, FeedFacts] = {}
+    for i in redone:
+        before, after = last.plans[i], plans[i]
+        for rel in (*before.entries, *after.entries):
+            if rel not in digest_of:
+                if rel not in rendered:
+                    return None
+                digest_of[rel] = rendered[rel]
+        keys = tuple(item_key(rel, digest_of[rel]) for rel in after.entries)
+        old_keys = [
+            None if rel in changed else item_key(rel, digest_of[rel]) for rel in before.entries
+        ]
+        found = None
+        for _, name in feed_files(site, before.folder):
+            record = records.get(str(target / name))
+            found = recorded_feed(record[1], old_keys) if record else None
+            if found is not None:
+                break
+        if found is None:
+            return None
+        updated, images = found
+        image = dict(zip(before.entries, images, strict=True))
+        for rel, entry in changed.items():
+            image[rel] = entry.image is not None
+        date = datetime.fromisoformat(updated)
+        joined = [changes.added[rel] for rel in after.entries if rel in changes.added]
+        if len(after.entries) != len(before.entries) + len(joined):
+            return None  # an older entry went out (the feed's limit): its date may count
+        for entry in joined:
+            if entry.modified >= date:
+                if entry.modified == date:
+                    return None  # which of the two the feed's date is written as: the full way
+                date = entry.modified
+        facts[after.folder] = FeedFacts(date, any(image[rel] for rel in after.entries), keys)
+    return facts, digest_of
 
 
 def _manifest_to_change(
@@ -287,9 +454,7 @@ def _apply(
     store.store_entries(work.read.rows)
     for rel, size, mtime_ns in work.found.touched:
         store.restat(rel, size, mtime_ns)
-    again = [
-        (work.plans[i], _feed_plan(site, work.plans[i], work.entries)) for i in sorted(work.redone)
-    ]
+    again = [(work.plans[i], _feed_plan(site, work.plans[i], work)) for i in sorted(work.redone)]
     outputs: dict[str, Content | None] = dict.fromkeys(work.last.outputs)
     checked = _feeds_again(site, store, work, [plan for _, plan in again], outputs)
     lap("render")
@@ -343,15 +508,23 @@ def _feed_keys(
     """The keys of the files of the feeds written ``again`` (see :func:`feed_keys`)."""
     keys: dict[str, str] = {}
     for recorded, plan in again:
-        carried_entries = [
-            (rel, work.digests[e.path])
-            for rel, e in zip(recorded.entries, plan.entries, strict=True)
-        ]
+        if work.digest_of is not None:
+            digest_of = work.digest_of
+            carried_entries = [(rel, digest_of[rel]) for rel in recorded.entries]
+        else:
+            carried_entries = [
+                (rel, work.digests[e.path])
+                for rel, e in zip(recorded.entries, plan.entries, strict=True)
+            ]
         keys.update(feed_keys(site, plan, carried_entries))
     return keys
 
 
-def _feed_plan(site: Site, recorded: RecordedFeed, entries: Mapping[str, Entry]) -> FeedPlan:
+def _feed_plan(site: Site, recorded: RecordedFeed, work: _Work) -> FeedPlan:
+    entries = work.entries
+    if isinstance(entries, _Entries):  # read as they are asked for
+        lazily = cast(list[Entry], _Feed(recorded.entries, entries))
+        return feed_plan(site, recorded.folder, recorded.title, lazily)
     return feed_plan(
         site, recorded.folder, recorded.title, [entries[rel] for rel in recorded.entries]
     )
@@ -369,20 +542,24 @@ def _feeds_again(
     the others (see :func:`checked_warnings`)."""
     fresh: dict[str, list[BuildWarning]] = {}
     if again:  # (rendering and feedgen are not even loaded for an entry in no feed)
-        known = entry_links(site, lambda: _links(site, work.manifest, work.entries))
-        render_into(site, carried(again), work.digests, store, jobs=1, links=known)
-        outputs.update(feed_outputs(site, (), again, work.digests, store))
+        changes = work.read.changes
+        changed = {**changes.edited, **changes.added}
+        loaded = work.entries.loaded if isinstance(work.entries, _Entries) else work.entries
+        known = entry_links(site, lambda: _links(site, work.manifest, loaded))
+        # (the others were rendered by the last build; one the cache lost is rendered when
+        # its item is made)
+        chosen = list(changed.values()) if work.facts is not None else carried(again)
+        render_into(site, chosen, work.digests, store, jobs=1, links=known)
+        outputs.update(feed_outputs(site, (), again, work.digests, store, work.facts))
         from ._verify import check_written  # what check says of the feeds, before writing
 
         # The last build checked every entry its feeds carried: only what changed is new.
-        changes = work.read.changes
-        verified = {
-            e.path
-            for rel, e in work.entries.items()
-            if rel not in changes.edited and rel not in changes.added
-        }
-        rel_of = {e.path: rel for rel, e in work.entries.items()}
-        fresh = check_written(site, again, outputs, work.digests, store, rel_of, verified)
+        carried_now = {rel for plan in work.plans for rel in plan.entries}
+        unverified = [e for rel, e in changed.items() if rel in carried_now]
+        rel_of = {e.path: rel for rel, e in changed.items()}
+        fresh = check_written(
+            site, again, outputs, work.digests, store, rel_of, unverified=unverified
+        )
     return checked_warnings(
         [name for p in work.plans for _, name in feed_files(site, p.folder)],
         list(dict.fromkeys(rel for p in work.plans for rel in p.entries)),

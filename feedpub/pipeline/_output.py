@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
-import mmap
 import os
 import pickle
 import shutil
@@ -765,24 +764,21 @@ class Previous:
         self.fd = fd
         #: Its size in bytes.
         self.size = size
-        self._map: mmap.mmap | None = None
-        if size:
-            with contextlib.suppress(OSError, ValueError):
-                self._map = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
 
     def read(self, offset: int, length: int) -> bytes:
-        """``length`` bytes from ``offset`` (fewer at its end)."""
-        if self._map is not None:
-            return self._map[offset : offset + length]
-        os.lseek(self.fd, offset, os.SEEK_SET)
+        """``length`` bytes from ``offset`` (fewer at its end). (Not through a memory map:
+        the pages of a large file it touched would count as the build's memory.)"""
+        if _PREAD is not None:
+            return _PREAD(self.fd, length, offset)
+        os.lseek(self.fd, offset, os.SEEK_SET)  # (Windows has no pread)
         return os.read(self.fd, length)
 
     def close(self) -> None:
-        if self._map is not None:
-            self._map.close()
-            self._map = None
         with contextlib.suppress(OSError):
             os.close(self.fd)
+
+
+_PREAD = getattr(os, "pread", None)
 
 
 def _same_file_bytes(new: Path, old: Path) -> bool:

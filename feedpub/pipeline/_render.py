@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import dialects
 from ..cache import Cache, RenderedRow
@@ -103,32 +104,48 @@ def _rel(site: Site, entry: Entry) -> str:
     return relative_name(site.entries, entry.path)
 
 
+class FeedFacts(NamedTuple):
+    """What a feed's head and its file records need of all its entries, when the caller
+    knows it without reading them (a warm build, from the last build's record of the feed:
+    see feedpub/pipeline/_delta.py)."""
+
+    #: The newest entry's date (:attr:`feedpub.feeds.Feed.updated`).
+    updated: datetime
+    #: Whether some entry has an image.
+    media: bool
+    #: What each item is made from (:attr:`feedpub.feeds.Feed.keys`).
+    keys: tuple[str | None, ...]
+
+
 def feed_outputs(
     site: Site,
     entries: tuple[Entry, ...],
     plans: list[FeedPlan],
     digests: Mapping[Path, str],
     cache: Cache,
+    facts: Mapping[str, FeedFacts] | None = None,
 ) -> dict[str, Content]:
-    """Every feed file, by name in the output folder, streamed from the rendered entries."""
+    """Every feed file, by name in the output folder, streamed from the rendered entries.
+    ``facts``: by a feed's folder, what is known of it without going through its entries
+    (given for every feed of ``plans`` or for none)."""
     from .. import feeds  # feedgen and lxml: loaded only when feeds are written
 
-    # An empty feed (an archive document just begun) is as new as the newest entry readers
-    # can see: a draft's or a future entry's date must not show, nor its edits rewrite it.
-    shown = max((e.modified for plan in plans for e in plan.entries), default=None)
     outputs: dict[str, Content] = {}
-    # The items of an entry that several feeds carry are made once for all of them; unless
-    # there are so many such entries that they could not be kept until their next feed.
-    carried_by = Counter(id(e) for plan in plans for e in plan.entries)
-    repeated = [key for key, count in carried_by.items() if count > 1]
-    memo = feeds.ItemMemo(repeated if len(repeated) <= MEMO_MAX else ())
+    memo = feeds.ItemMemo()
+    if facts is None:
+        # The items of an entry that several feeds carry are made once for all of them;
+        # unless there are so many such entries that they could not be kept until their
+        # next feed.
+        carried_by = Counter(id(e) for plan in plans for e in plan.entries)
+        repeated = [key for key, count in carried_by.items() if count > 1]
+        memo = feeds.ItemMemo(repeated if len(repeated) <= MEMO_MAX else ())
     # Where each item is in each feed file as the last build wrote it: the items that did not
     # change are copied from there (feedpub/feeds/_splice.py).
     target = site.output.resolve()
     recorded = cache.spans([str(target / path) for plan in plans for _, path in plan.files])
     for plan in plans:
         channel = feed_site(site, plan.folder)  # (another language's: its own)
-        items = plan.terms if plan.terms is not None else plan.entries
+        known = facts[plan.folder] if facts is not None else None
         feed = feeds.Feed(
             title=plan.title,
             description=plan.description or channel.description,
@@ -139,11 +156,9 @@ def feed_outputs(
             if plan.terms is None
             else term_items(site, plan.terms, digests, cache),
             # Feed-level dates come from the entries, never the clock: builds are reproducible.
-            updated=max(i.modified for i in items)
-            if items
-            else shown or max(e.modified for e in entries),
+            updated=known.updated if known else _updated(plan, plans, entries),
             stylesheet=None,
-            media=any(e.image for e in plan.entries),
+            media=known.media if known else any(e.image for e in plan.entries),
             # Nobody subscribes to an archive document, which never changes once full.
             hubs=() if plan.archive else site.hubs,
             # An archive only once full: until then its entries still change.
@@ -151,7 +166,9 @@ def feed_outputs(
             # One logical feed: archive documents have the main feed's Atom id.
             feed_id=channel.base_url + (site.atom_path or ATOM_NAME) if plan.archive else None,
             # (A term-list feed's items are no entries: it is written whole, every time.)
-            keys=tuple(feeds.item_key(_rel(site, e), digests.get(e.path, "")) for e in plan.entries)
+            keys=known.keys
+            if known
+            else tuple(feeds.item_key(_rel(site, e), digests.get(e.path, "")) for e in plan.entries)
             if plan.terms is None
             else None,
             pick=picked_items(site, plan.entries, digests, cache) if plan.terms is None else None,
@@ -197,6 +214,17 @@ def term_items(
     return items
 
 
+def _updated(plan: FeedPlan, plans: list[FeedPlan], entries: tuple[Entry, ...]) -> datetime:
+    """A feed's date: its newest entry's. An empty feed (an archive document just begun) is
+    as new as the newest entry readers can see: a draft's or a future entry's date must not
+    show, nor its edits rewrite it."""
+    items = plan.terms if plan.terms is not None else plan.entries
+    if items:
+        return max(i.modified for i in items)
+    shown = max((e.modified for p in plans for e in p.entries), default=None)
+    return shown or max(e.modified for e in entries)
+
+
 def save_spans(
     site: Site, cache: Cache, made: Mapping[str, Any], unchanged: Iterable[Path] = ()
 ) -> None:
@@ -209,26 +237,25 @@ def save_spans(
     rows: list[tuple[str, tuple[int, ...], bytes]] = []
     gone: list[str] = []
     for name, result in made.items():
-        path = target / name
         record = getattr(result, "record", None)
         if isinstance(record, bytes):
             try:
-                rows.append((str(path), output.file_identity(path), record))
+                rows.append((str(target / name), output.file_identity(target / name), record))
                 continue
             except OSError:
                 pass
-        gone.append(str(path))
-    kept = [str(path) for path in unchanged if path.relative_to(target).as_posix() not in made]
-    for path, (identity, record) in cache.spans(kept).items():
+        gone.append(str(target / name))
+    kept = [str(p) for p in unchanged if p.relative_to(target).as_posix() not in made]
+    for text, (identity, record) in cache.spans(kept).items():
         try:
-            now = output.file_identity(Path(path))
+            now: tuple[int, ...] = output.file_identity(Path(text))
         except OSError:
             now = ()
         if now != identity:
             if output.same_file(identity, now):
-                rows.append((path, now, record))
+                rows.append((text, now, record))
             else:
-                gone.append(path)
+                gone.append(text)
     cache.forget_spans(gone)
     cache.store_spans(rows)
 

@@ -15,7 +15,7 @@ from ..feeds import item_findings
 from ..feeds.atom import lint_atom
 from ..feeds.jsonfeed import lint_json
 from ..feeds.rss import lint_rss
-from ..model import FeedPlan, Finding, Site
+from ..model import Entry, FeedPlan, Finding, Site
 from ..plan import carried
 from ._output import Content
 from ._render import rendered_items
@@ -31,16 +31,17 @@ def check_written(
     cache: Cache,
     names: Mapping[Path, str],
     verified: Container[Path] = (),
+    unverified: list[Entry] | None = None,
 ) -> dict[str, list[BuildWarning]]:
     """What ``check`` says of the feeds a build is about to write (the ``outputs`` that are
     not ``None``), from the same rules: each feed's document without its items, by
     :func:`lint_rss`, :func:`lint_atom` or :func:`lint_json`, and each item it carries once,
     on the values written into it (:func:`item_findings`), which costs far less than reading
     every item of every feed back; but not the items of the entries ``verified`` (by path)
-    as they are, which the last build checked. Raises :class:`BuildErrors` with the errors
-    (the build then writes nothing); returns the warnings by ``feed:`` and the feed file's
-    name, and by ``entry:`` and the entry file's name in ``names``, with an empty list for
-    each one checked that has none."""
+    as they are, which the last build checked (or: only those ``unverified``). Raises
+    :class:`BuildErrors` with the errors (the build then writes nothing); returns the
+    warnings by ``feed:`` and the feed file's name, and by ``entry:`` and the entry file's
+    name in ``names``, with an empty list for each one checked that has none."""
     import dataclasses
 
     linters = {"rss": lint_rss, "atom": lint_atom, "json": lint_json}
@@ -56,7 +57,8 @@ def check_written(
             write.func(dataclasses.replace(feed, items=tuple, keys=None), url, head)
             lint = linters[format]
             found[f"feed:{name}"] = lint(head.getvalue(), site.output / name, url)
-    unverified = [e for e in carried(written) if e.path not in verified]
+    if unverified is None:  # (a caller that knows them need not go through every entry)
+        unverified = [e for e in carried(written) if e.path not in verified]
     items = rendered_items(site, unverified, digests, cache)()
     for entry, item in zip(unverified, items, strict=True):
         found[f"entry:{names[entry.path]}"] = item_findings(item)
