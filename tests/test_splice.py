@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -391,15 +392,48 @@ def test_a_record_not_to_trust_means_the_whole_file(
     assert differences(site) == []
 
 
+def _position(site: Path, entry: Path) -> int:
+    """Where ``entry`` is in the main feed (newest first)."""
+    links = re.findall(rb"<item>\s*<title>.*?</title>\s*<link>(.*?)</link>", _feed(site), re.S)
+    slug = entry.stem.split("-", 3)[3].encode()
+    (found,) = [i for i, link in enumerate(links) if slug in link]
+    return found
+
+
+def _feed(site: Path) -> bytes:
+    return (site / "public" / "feed.xml").read_bytes()
+
+
+def _serialised_by_file(spy: Spy) -> dict[str, list[int]]:
+    """The items each main feed file serialised again, by its name."""
+    return {
+        url.rsplit("/", 1)[-1]: asked
+        for url, asked in zip(spy.spliced, spy.serialised, strict=True)
+        if _main(url)
+    }
+
+
+def _edit_and_build(site: Path, monkeypatch: pytest.MonkeyPatch, edited: int) -> list[int]:
+    """Edit the entry at position ``edited`` of the main feed and build; the items feed.xml
+    serialised again."""
+    entry = next(e for e in entries(site) if _position(site, e) == edited)
+    rewrite(entry, "\n\n", "\n\nAn edit.\n\n")
+    spy = Spy(monkeypatch)
+    build(site)
+    by_file = _serialised_by_file(spy)
+    assert by_file["atom.xml"] == [edited]  # (its record is intact: only the edited item)
+    return sorted(by_file["feed.xml"])
+
+
 @pytest.mark.parametrize("what", ["range", "fingerprint", "key"])
+@pytest.mark.parametrize("position", [18, 20])  # where the copied runs end and begin
 def test_an_item_whose_record_does_not_match_is_serialised_again(
-    site: Path, monkeypatch: pytest.MonkeyPatch, what: str
+    site: Path, monkeypatch: pytest.MonkeyPatch, what: str, position: int
 ) -> None:
     build(site)
     identity, record = _rows(site)["feed.xml"]
     spans = _splice.Spans.from_bytes(record)
     assert spans is not None
-    position = 3  # an item that did not change
     item = spans.items[position]
     changes = {
         "range": {"start": item.start + 1},
@@ -407,12 +441,22 @@ def test_an_item_whose_record_does_not_match_is_serialised_again(
         "key": {"key": bytes(16)},
     }[what]
     _store(site, "feed.xml", identity, _altered(record, position, **changes))
-    edited = entries(site)[-20]
-    rewrite(edited, "\n\n", "\n\nAn edit.\n\n")
-    spy = Spy(monkeypatch)
+    # The item at 19 edited: the earlier items 0-18 and 20-59 are copied in two runs.
+    assert _edit_and_build(site, monkeypatch, 19) == sorted([19, position])  # not copied
+    assert differences(site) == []
+
+
+def test_an_item_inside_a_copied_run_is_copied_with_it(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Bytes are cut only at the ends of the runs copied: an item inside one is copied with
+    # its neighbours, whatever its own recorded place, which is then checked when it is at
+    # the end of a run. The file's bytes are right either way.
     build(site)
-    by_file = dict(zip((u.rsplit("/", 1)[-1] for u in spy.spliced), spy.serialised, strict=True))
-    assert position in by_file["feed.xml"]  # serialised again, not copied
-    assert position not in by_file["atom.xml"]  # (copied: its record is intact)
-    assert len(by_file["feed.xml"]) == 2  # and the edited one
+    identity, record = _rows(site)["feed.xml"]
+    _store(site, "feed.xml", identity, _altered(record, 5, print=bytes(8)))
+    assert _edit_and_build(site, monkeypatch, 19) == [19]
+    assert differences(site) == []
+    # Its neighbour edited now: the item is at the end of a run, its record is checked.
+    assert _edit_and_build(site, monkeypatch, 4) == [4, 5]
     assert differences(site) == []

@@ -372,37 +372,47 @@ def _mapping(old: Spans, keys: Sequence[str | None], source: _Source) -> list[in
             return None
         where[item.key] = index
     mapping = [where.get(_hashed(key)) if key is not None else None for key in keys]
-    damaged = _damaged(old, sorted(j for j in mapping if j is not None), source)
-    return [None if j in damaged else j for j in mapping]
+    # Cut only where the bytes are cut: at both ends of each run of earlier items copied at
+    # once. (The items inside a run are copied with it, whatever their own recorded place:
+    # what they are is the file's identity's and the record's own hash's to vouch for.)
+    while True:
+        ends = _run_ends(mapping)
+        damaged = _damaged(old, sorted(ends), source)
+        if not damaged:
+            return mapping
+        mapping = [None if j in damaged else j for j in mapping]
+
+
+def _run_ends(mapping: list[int | None]) -> set[int]:
+    """The earlier items at the beginning or the end of a run (consecutive earlier items
+    that follow each other in the new file)."""
+    ends: set[int] = set()
+    previous: int | None = None
+    for j in mapping:
+        if j is not None and (previous is None or j != previous + 1):
+            ends.add(j)  # a run begins
+            if previous is not None:
+                ends.add(previous)  # (and the one before ends)
+        elif j is None and previous is not None:
+            ends.add(previous)
+        previous = j
+    if previous is not None:
+        ends.add(previous)
+    return ends
 
 
 def _damaged(old: Spans, used: list[int], source: _Source) -> set[int]:
     """The earlier items (of ``used``, in order) whose bytes at their recorded place do not
-    begin and end as recorded. Read with one read for the end of an item and the beginning
-    of the next (a few bytes apart), so about one small read per item."""
-    wanted: list[tuple[int, int, int, bool]] = []  # offset, length, item, its beginning?
+    begin and end as recorded."""
+    found = set()
     for j in used:
         item = old.items[j]
         edge = min(_EDGE, item.length)
-        wanted.append((item.start, edge, j, True))
-        wanted.append((item.start + item.length - edge, edge, j, False))
-    edges: dict[tuple[int, bool], bytes] = {}
-    index = 0
-    while index < len(wanted):
-        offset, length, _, _ = wanted[index]
-        end = index + 1  # the pieces read together: each begins soon after the last ends
-        while end < len(wanted) and wanted[end][0] - (offset + length) < 4 * _EDGE:
-            length = max(length, wanted[end][0] + wanted[end][1] - offset)
-            end += 1
-        data = source.read(offset, length)
-        for piece, size, j, beginning in wanted[index:end]:
-            edges[j, beginning] = data[piece - offset : piece - offset + size]
-        index = end
-    return {
-        j
-        for j in used
-        if _fingerprint(edges[j, True], edges[j, False], old.items[j].length) != old.items[j].print
-    }
+        first = source.read(item.start, edge)
+        last = source.read(item.start + item.length - edge, edge)
+        if _fingerprint(first, last, item.length) != item.print:
+            found.add(j)
+    return found
 
 
 def _serialised(
@@ -453,7 +463,8 @@ def _assemble(
         if j is not None and run and j == run[-1] + 1:
             run.append(j)  # the separator before it is copied with it
             item = old.items[j]
-            items.append(item._replace(start=run_start + item.start - old.items[run[0]].start))
+            start = run_start + item.start - old.items[run[0]].start
+            items.append(_Item(item.key, start, item.length, item.print, item.image))
             continue
         if run:
             last = old.items[run[-1]]
