@@ -123,9 +123,9 @@ class _Entries(Mapping[str, Entry]):
     """Entries by file name: those read now, and the others read from the cache only when
     asked for (a feed of every entry, spliced, needs a few of them, not all)."""
 
-    def __init__(self, store: Cache, paths: Mapping[str, Path], known: Mapping[str, Entry]):
+    def __init__(self, store: Cache, paths: Mapping[str, str], known: Mapping[str, Entry]):
         self._store = store
-        self._paths = paths
+        self._paths = paths  # (the listing's strings: a Path only for those read)
         self.loaded = dict(known)
         #: Each entry's digest by name, and by path those of the entries read (filled in as
         #: they are read: what rendering and making their items look them up by).
@@ -141,7 +141,7 @@ class _Entries(Mapping[str, Entry]):
     def load(self, rels: Sequence[str]) -> list[Entry]:
         missing = [rel for rel in dict.fromkeys(rels) if rel not in self.loaded]
         for start in range(0, len(missing), 500):
-            part = {rel: self._paths[rel] for rel in missing[start : start + 500]}
+            part = {rel: Path(self._paths[rel]) for rel in missing[start : start + 500]}
             found = self._store.entries(part)
             if len(found) != len(part):
                 raise _CacheMiss(sorted(part.keys() - found.keys())[0])
@@ -314,10 +314,8 @@ def _with_entries(
     ones, and read the manifest if it changes; ``None`` when one of them cannot be had."""
     changes = read.changes
     wanted = decision.wanted(last.plans, changes.edited)
-    paths = {}
-    for text in listing.paths:
-        if listing.names[text] in wanted:
-            paths[listing.names[text]] = Path(text)
+    names = listing.names
+    paths = {names[text]: text for text in listing.paths if names[text] in wanted}
     if len(paths) != len(wanted):
         return None
     known = {**changes.edited, **changes.added}
@@ -333,7 +331,7 @@ def _with_entries(
         digests, digest_of = dict(read.digests), facts[1]
         lazy.know_digests(digest_of, digests)
     else:  # every entry of those feeds read from the cache
-        from_cache = store.entries(paths)
+        from_cache = store.entries({rel: Path(text) for rel, text in paths.items()})
         if len(from_cache) != len(wanted):
             return None
         entries = {rel: c.entry for rel, c in from_cache.items()} | known
