@@ -311,8 +311,8 @@ def test_feeds_whose_entries_did_not_change_are_not_made_again(tmp_path, monkeyp
         feedpub.feeds,
         "write_rss",
         # (a feed's document without its items, linted before writing, is not counted)
-        lambda feed, url, handle, memo=None: (
-            (memo is not None and made.append(url)) or real(feed, url, handle, memo)
+        lambda feed, url, handle, memo=None, **rest: (
+            (memo is not None and made.append(url)) or real(feed, url, handle, memo, **rest)
         ),
     )
     edit(sitedir.entries / "a.md")
