@@ -12,6 +12,7 @@ that did not change from the earlier file and serialises only the others.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -459,4 +460,33 @@ def test_an_item_inside_a_copied_run_is_copied_with_it(
     assert differences(site) == []
     # Its neighbour edited now: the item is at the end of a run, its record is checked.
     assert _edit_and_build(site, monkeypatch, 4) == [4, 5]
+    assert differences(site) == []
+
+
+def test_a_splice_that_fails_leaves_the_last_good_feeds(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The splice writes a new file (staged, synced, swapped in), copying from the earlier one
+    # and never writing into it: a failure half way through changes no output.
+    build(site)
+    before = outputs(site / "public")
+    copy = _output._Guarded.copy
+    copies: list[int] = []
+
+    def failing(self: Any, source: Any, offset: int, length: int) -> None:
+        copies.append(length)
+        if len(copies) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        copy(self, source, offset, length)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_output._Guarded, "copy", failing)
+        rewrite(entries(site)[-20], "\n\n", "\n\nAn edit.\n\n")
+        with pytest.raises(feedpub.FeedpubError, match="No space left on device"):
+            build(site)
+    assert len(copies) == 2
+    assert outputs(site / "public") == before
+    spy = Spy(monkeypatch)
+    build(site)  # the next build splices from the files the failed one left as they were
+    assert len([url for url in spy.spliced if _main(url)]) == 3
     assert differences(site) == []
