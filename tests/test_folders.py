@@ -316,9 +316,10 @@ def _during_write(monkeypatch: pytest.MonkeyPatch, act: Callable[[], None]) -> I
     (so after the output folder was mirrored, before the swap)."""
     real = feedpub.pipeline._output._write_files
 
-    def write_then_act(*args: object, **kwargs: object) -> None:
-        real(*args, **kwargs)  # type: ignore[arg-type]
+    def write_then_act(*args: object, **kwargs: object) -> object:
+        written = real(*args, **kwargs)  # type: ignore[arg-type]
         act()
+        return written
 
     monkeypatch.setattr(feedpub.pipeline._output, "_write_files", write_then_act)
     yield

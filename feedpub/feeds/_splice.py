@@ -66,7 +66,7 @@ class Written(NamedTuple):
 
 
 class _Source(Protocol):
-    """The earlier version of a file (see ``feedpub.pipeline._output.Previous``)."""
+    """The earlier version of a file (see ``feedpub.pipeline._output.Earlier``)."""
 
     size: int
 

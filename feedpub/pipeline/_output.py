@@ -682,7 +682,7 @@ class _Guarded:
     def __init__(self, handle: BinaryIO, before: Path | None = None) -> None:
         self._handle = handle
         self._before = before
-        self._opened: list[Previous] = []
+        self._opened: list[Earlier] = []
         self.error: OSError | None = None
 
     def write(self, data: bytes) -> int:
@@ -692,7 +692,7 @@ class _Guarded:
             self.error = self.error or e
             raise
 
-    def previous(self, identity: tuple[int, ...]) -> Previous | None:
+    def previous(self, identity: tuple[int, ...]) -> Earlier | None:
         """The output's earlier version, opened for reading, if it is exactly the file
         ``identity`` (see :func:`file_identity`) describes; else ``None``."""
         if self._before is None:
@@ -706,14 +706,14 @@ class _Guarded:
             if not stat.S_ISREG(status.st_mode) or _identity_of(status) != tuple(identity):
                 os.close(fd)
                 return None
-            found = Previous(fd, status.st_size)
+            found = Earlier(fd, status.st_size)
         except (OSError, ValueError):
             os.close(fd)
             return None
         self._opened.append(found)
         return found
 
-    def copy(self, source: Previous, offset: int, length: int) -> None:
+    def copy(self, source: Earlier, offset: int, length: int) -> None:
         """Append ``length`` bytes of ``source`` from ``offset``: inside the kernel where it
         can (:data:`COPY_FILE_RANGE`), else read and written."""
         if offset < 0 or length < 0 or offset + length > source.size:
@@ -757,7 +757,7 @@ def _copy_in_kernel(source: int, target: int, offset: int, length: int) -> int:
     return done
 
 
-class Previous:
+class Earlier:
     """The earlier version of an output, open for reading while its new one is written."""
 
     def __init__(self, fd: int, size: int) -> None:

@@ -408,10 +408,10 @@ def test_ctrl_c_while_writing_leaves_the_outputs_and_says_so(
     small.entry("e9.md", make_entry(title="New", date="2025-02-01"))
     write = output._write_file
 
-    def interrupted(path: Path, content: object) -> None:
+    def interrupted(path: Path, content: object, *rest: object) -> object:
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(0.01)
-        write(path, content)
+        return write(path, content, *rest)
 
     monkeypatch.setattr(output, "_write_file", interrupted)
     result = CliRunner().invoke(main, ["build"])
