@@ -416,9 +416,18 @@ class Cache:
 
     # ------------------------------------------------------------------ rendered HTML
 
-    def rendered_digests(self) -> dict[str, str]:
-        """The content hash each rendered row was made from, by path."""
-        return dict(self._run("SELECT path, digest FROM rendered").fetchall())
+    def rendered_digests(self, paths: list[str] | None = None) -> dict[str, str]:
+        """The content hash each rendered row was made from, by path (of ``paths`` only,
+        when given: a warm build that renders a few entries need not read them all)."""
+        if paths is None:
+            return dict(self._run("SELECT path, digest FROM rendered").fetchall())
+        found: dict[str, str] = {}
+        for start in range(0, len(paths), 500):
+            part = paths[start : start + 500]
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT path, digest FROM rendered WHERE path IN ({marks})"
+            found.update(self._run(sql, part).fetchall())
+        return found
 
     def rendered_many(
         self, wanted: list[tuple[str, str]], batch: int = 200

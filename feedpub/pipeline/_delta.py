@@ -322,7 +322,7 @@ def _with_entries(
     lazy = _Entries(store, paths, known)
     try:
         plans, redone = place(last.plans, decision, lazy, site.limit, site.main_limit)
-        facts = _facts(site, store, last, read, plans, redone)
+        facts = _facts(site, store, last, found, read, plans, redone)
     except _CacheMiss:
         return None
     digest_of: dict[str, str] | None = None
@@ -362,6 +362,7 @@ def _facts(
     site: Site,
     store: Cache,
     last: BuildRecord,
+    found: _Found,
     read: _Read,
     plans: tuple[RecordedFeed, ...],
     redone: frozenset[int],
@@ -375,7 +376,14 @@ def _facts(
 
     changes = read.changes
     changed = {**changes.edited, **changes.added}
-    rendered = store.rendered_digests()  # (what an unchanged entry was rendered from)
+    # What an unchanged entry's items depend on: its file's content hash, when no entry
+    # names a local image or enclosure (see feedpub.scan.entry_digest); else what it was
+    # rendered from, by the last build.
+    rendered = (
+        {rel: row[2] for rel, row in found.rows.items()}
+        if not last.media
+        else store.rendered_digests()
+    )
     digest_of: dict[str, str] = {}
     for rel, entry in changed.items():
         digest_of[rel] = read.digests[entry.path]
@@ -394,15 +402,15 @@ def _facts(
         old_keys = [
             None if rel in changed else item_key(rel, digest_of[rel]) for rel in before.entries
         ]
-        found = None
+        known = None
         for _, name in feed_files(site, before.folder):
             record = records.get(str(target / name))
-            found = recorded_feed(record[1], old_keys) if record else None
-            if found is not None:
+            known = recorded_feed(record[1], old_keys) if record else None
+            if known is not None:
                 break
-        if found is None:
+        if known is None:
             return None
-        updated, images = found
+        updated, images = known
         image = dict(zip(before.entries, images, strict=True))
         for rel, entry in changed.items():
             image[rel] = entry.image is not None

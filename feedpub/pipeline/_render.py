@@ -60,7 +60,8 @@ def render_into(
     parallel when there are many, in ``workers`` if they were started (by the scan).
     ``links``: every entry's link by its file name, for bodies that link to other entries
     (see :func:`entry_links`)."""
-    done = cache.rendered_digests()
+    few = len(chosen) <= 100  # (then only theirs are looked up)
+    done = cache.rendered_digests([_rel(site, e) for e in chosen] if few else None)
     missing = [e for e in chosen if done.get(_rel(site, e)) != digests.get(e.path, "")]
     advance = progress("Rendering", len(missing))
     rows: list[RenderedRow] = []
