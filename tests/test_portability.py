@@ -5,7 +5,7 @@ here on Linux, as if on another system, and the outputs are compared with the fa
 - large feeds written in forked processes → all in one process;
 - worker processes started by ``fork`` → started by ``spawn`` (macOS's and Windows' default);
 - byte ranges of a feed's earlier file copied inside the kernel (``os.copy_file_range``, when
-  a warm build splices a feed file) → read and written.
+  a warm build splices a feed file) → read and written (and read without ``os.pread``).
 """
 
 from __future__ import annotations
@@ -174,6 +174,7 @@ def test_a_splice_reads_and_writes_the_same_bytes_without_copy_file_range(
     fast = _spliced(site, "splice-fast", calls)
     assert calls.read_text(encoding="utf-8")  # the fast path is taken here
     monkeypatch.setattr(_output, "COPY_FILE_RANGE", False)
+    monkeypatch.setattr(_output, "_PREAD", None)  # (Windows has no os.pread either)
     copies.write_text("", encoding="utf-8")
     portable = _spliced(site, "splice-portable", calls)
     assert not calls.read_text(encoding="utf-8")  # ... and not there
