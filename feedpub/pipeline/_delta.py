@@ -214,6 +214,7 @@ def delta_build(
     if decision is None:
         return None
     work = _with_entries(site, store, listing, last, found, read, decision, old_warnings)
+    del found  # (every entry row: what it held is in ``work`` now, and the rest not needed)
     if work is None:
         return None
     lap("scan")
@@ -344,7 +345,7 @@ def _with_entries(
             return None
     return _Work(
         last,
-        found,
+        found._replace(rows={}),  # (a row for every entry: no longer needed)
         read,
         decision,
         plans,
@@ -596,6 +597,9 @@ def _index_and_manifest(
         records = {rel: {"id": e.id, "link": e.link} for rel, e in added.items()}
         manifest["entries"] = dict(sorted({**manifest["entries"], **records}.items()))
         outputs[MANIFEST_NAME] = manifest_bytes(manifest)
+        # Its bytes are made: a record for every entry need not stay in memory while the
+        # feeds are written (in processes forked from this one, which would hold it too).
+        manifest.clear()
     else:
         outputs[MANIFEST_NAME] = None
 
