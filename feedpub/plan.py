@@ -163,8 +163,14 @@ def section_of(site: Site, entry: Entry) -> str:
     """The section an entry is in: its top folder in the entries folder (Hugo's section), ""
     for one at the top; with the ``jekyll`` dialect its collection (``_posts/``: "posts";
     drafts are posts)."""
+    return _sections(site)(entry)
+
+
+def _sections(site: Site) -> Callable[[Entry], str]:
+    """:func:`section_of` for many entries of ``site``: its dialect looked up once."""
     dialect = dialects.of(site)
-    return dialect.section(dialect.folders(entry.path, site))
+    section, folders = dialect.section, dialect.folders
+    return lambda entry: section(folders(entry.path, site))
 
 
 def plan_feeds(
@@ -255,23 +261,25 @@ def _language_plans(
 ) -> list[FeedPlan]:
     """The feeds of one language's ``entries``, ``site`` as that language sees it."""
     visible = select(entries, limit=0, drafts=drafts, future=future, now=now)
-    branch = dialects.of(site).branch  # (a Hugo section's _index.md: in term feeds only)
+    dialect = dialects.of(site)  # (once: asked for each entry, it took a tenth of planning)
+    branch = dialect.branch  # (a Hugo section's _index.md: in term feeds only)
+    section_of = _sections(site)
     undated: set[Path] = set()  # (sections' own pages dated by their pages, below)
     own_pages: dict[tuple[str, str], Entry] = {}  # taxonomies' and terms': in no feed
-    if dialects.of(site).branches:
+    if dialect.branches:
         visible = _without_taxonomy_pages(site, visible, own_pages)
         undated = {e.path for e in visible if e.date == UNDATED and branch(e.path)}
         visible = dated_branches(site, visible)
     pages = [e for e in visible if not branch(e.path)]
     main = pages
     if site.main_sections:
-        main = [e for e in pages if section_of(site, e) in site.main_sections]
+        main = [e for e in pages if section_of(e) in site.main_sections]
     limit = site.limit if site.main_limit is None else site.main_limit
     plans = [feed_plan(site, "", site.title, main[:limit] if limit else main)]
     if site.section_feeds:
         sections: dict[str, list[Entry]] = {}
         for entry in visible:
-            if section := section_of(site, entry):
+            if section := section_of(entry):
                 listed = sections.setdefault(section, [])  # (a section of no page has one)
                 if not branch(entry.path):
                     listed.append(entry)
@@ -280,7 +288,8 @@ def _language_plans(
             title = f"{site.title} \u2014 {section}"
             plans.append(feed_plan(site, f"{SECTIONS_FOLDER}/{section}/", title, chosen))
     problems: list[FeedpubError] = []
-    same_term = dialects.of(site).same_term
+    same_term = dialect.same_term
+    slug_of_term = term_slugs(site)
     for (_, folder, kind, names_of), only in taxonomies_of(site):
         groups: dict[str, list[Entry]] = {}
         spelled: dict[str, tuple[str, Entry]] = {}
@@ -288,7 +297,7 @@ def _language_plans(
             for name in names_of(entry):
                 if only is not True and not is_listed(name, only):
                     continue
-                slug = term_slug(site, name)
+                slug = slug_of_term(name)
                 first = spelled.setdefault(slug, (name, entry))
                 if not slug or (first[0] != name and not same_term(first[0], name)):
                     problems.append(_slug_problem(kind, name, slug, first, entry))
@@ -326,13 +335,14 @@ def term_list_plan(
     taxonomy's own page and its terms' (by taxonomy and term, see
     :meth:`~feedpub.dialects.Dialect.taxonomy_page`), whose titles and dates win."""
     dialect = dialects.of(site)
+    slug_of_term = term_slugs(site)
     pages = pages or {}
     terms = []
     for slug in dict.fromkeys([*groups, *(t for (x, t), _ in pages.items() if x == taxonomy)]):
         if not slug:
             continue  # (the taxonomy's own page)
         group = groups.get(slug, [])
-        names = [(n, e) for e in group for n in names_of(e) if term_slug(site, n) == slug]
+        names = [(n, e) for e in group for n in names_of(e) if slug_of_term(n) == slug]
         found = dialect.term_page(site, taxonomy, slug)
         if found is None:  # no page of its own: its feed (the first of its files)
             link = site.feed_url(feed_files(site, f"{taxonomy}/{slug}/")[0][1])
@@ -361,8 +371,9 @@ def _without_taxonomy_pages(
     """``visible`` without the taxonomies' and terms' own pages, which go into ``pages`` (by
     taxonomy and term: see :meth:`~feedpub.dialects.Dialect.taxonomy_page`)."""
     kept = []
+    taxonomy_page = dialects.of(site).taxonomy_page
     for entry in visible:
-        where = dialects.of(site).taxonomy_page(site, entry.path)
+        where = taxonomy_page(site, entry.path)
         if where is None:
             kept.append(entry)
         else:
@@ -397,6 +408,21 @@ def term_slug(site: Site, name: str) -> str:
     """The folder of the feed of the category (tag, author) ``name``: its slug as the site's
     dialect makes it (python-slugify's; Hugo's urlize keeps ``robots.txt``)."""
     return dialects.of(site).term_slug(name)
+
+
+def term_slugs(site: Site) -> Callable[[str], str]:
+    """:func:`term_slug` for the many names of one plan: each name's slug made once (10,000
+    entries name a few dozen categories and tags, 20,000 times)."""
+    made: dict[str, str] = {}
+    slug = dialects.of(site).term_slug
+
+    def slug_of(name: str) -> str:
+        found = made.get(name)
+        if found is None:
+            found = made[name] = slug(name)
+        return found
+
+    return slug_of
 
 
 def is_listed(name: str, listed: tuple[str, ...]) -> bool:

@@ -177,3 +177,29 @@ def test_the_item_memo_keeps_at_most_its_budget_and_never_a_stale_item() -> None
         memo.get("rss", alone, lambda i: made.append(i.title) or etree.Element("alone"))
     assert made.count("alone") == 2
     assert memo._made == kept
+
+
+def test_each_name_slugged_once_when_planning(site: SiteDir, monkeypatch) -> None:
+    """Planning makes a name's slug once, however many entries name it (10,000 entries name
+    a few dozen categories 20,000 times), and the feeds are still those of each slug."""
+    from feedpub import dialects
+    from feedpub.config import load_site
+    from feedpub.plan import plan_feeds
+    from feedpub.scan import scan
+
+    for day in range(1, 10):
+        site.entry(
+            f"e{day}.md",
+            f"---\ntitle: E{day}\ndate: 2025-01-0{day}\n"
+            "categories: [Business & Economy, Économie, Sport]\n---\nE.\n",
+        )
+    loaded = load_site(folder=site.root)
+    dialect = dialects.of(loaded)
+    asked: list[str] = []
+    slug = dialect.term_slug
+    monkeypatch.setattr(dialect, "term_slug", lambda name: asked.append(name) or slug(name))
+    plans = plan_feeds(loaded, scan(loaded).entries)
+    assert sorted(asked) == ["Business & Economy", "Sport", "Économie"]
+    folders = [p.folder for p in plans if p.folder.startswith("categories/")]
+    assert folders == ["categories/business-economy/", "categories/economie/", "categories/sport/"]
+    assert all(len(p.entries) == 9 for p in plans if p.folder in folders)
