@@ -29,7 +29,7 @@ from ..model import (
     no_progress,
 )
 from ..plan import carried, current_time, plan_feeds, published_entries, upcoming_moments
-from ..scan import check_entries_folder, list_entries, scan_all
+from ..scan import PARALLEL_MIN, check_entries_folder, list_entries, scan_all
 from ..workers import Heap, Workers
 from ._lock import build_lock
 from ._output import Content
@@ -94,16 +94,23 @@ def build(
     clock = _Clock()
     check_folders(site)  # before anything is read or written
     check_entries_folder(site)  # (no entries: no site here; nothing made, not even the lock)
+    # Workers for the scan, and then for rendering: what both need is loaded before they are
+    # forked, once, not in each of them. A cold build starts them as soon as it knows there
+    # are enough files for them, while it asks each file its size and time.
+    preload = ("feedpub.scan._entry", "feedpub.render")
     with (
         build_lock(site, "build", waiting),
         signals.finishing(),
         Cache.open(site, enabled=cache) as store,
         Heap() as heap,
+        Workers(jobs, preload=preload) as workers,
     ):
         now = now or current_time()  # (after waiting for another build)
-        listing = list_entries(site)
-        key = digest(json.dumps([str(site), drafts, future, listing.fingerprint()]).encode())
         last = read_record(store)
+        # No last build (a cold one, or no cache): the full path, whose scan reads every file.
+        found = (lambda files: workers.start_early(files, PARALLEL_MIN)) if last is None else None
+        listing = list_entries(site, found)
+        key = digest(json.dumps([str(site), drafts, future, listing.fingerprint()]).encode())
         if last and still_current(site, last, key, now):
             # Nothing that a feed depends on changed since the last build: done.
             clock.lap("scan")
@@ -116,15 +123,12 @@ def build(
             result = delta_build(site, store, listing, last, key, now, drafts, future, clock.lap)
             if result is not None:
                 return replace(result, timings=clock.timings)
-        # Workers for the scan, and then for rendering: what both need is loaded before they
-        # are forked, once, not in each of them.
-        preload = ("feedpub.scan._entry", "feedpub.render")
-        with Workers(jobs, preload=preload) as workers:
-            heap.pause()
-            scanned = scan_all(site, store, jobs, listing, progress, workers)
-            del listing  # what it holds for each file is not needed any more
-            heap.settle()
-            planned = _plan_and_render(asked, store, scanned, workers, clock)
+        heap.pause()
+        scanned = scan_all(site, store, jobs, listing, progress, workers)
+        del listing  # what it holds for each file is not needed any more
+        heap.settle()
+        planned = _plan_and_render(asked, store, scanned, workers, clock)
+        workers.close()  # (their work is done)
         clock.lap("render")
         result = _write_and_record(asked, store, planned, last, key, clock)
     if store.problem:  # (the cache may also fail after the scan: the build went on without it)

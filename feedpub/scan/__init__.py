@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -70,14 +71,18 @@ def check_entries_folder(site: Site) -> None:
         )
 
 
-def list_entries(site: Site) -> Listing:
-    """Find the entry files and their sizes and modification times (no file is read).
+def list_entries(site: Site, found: Callable[[int], None] | None = None) -> Listing:
+    """Find the entry files and their sizes and modification times (no file is read);
+    ``found`` is told how many files there are once they are found, before their sizes
+    and times are asked for.
 
     Raises :class:`ConfigError` when there is no entries folder or no entry in it.
     """
     folder = site.entries
     check_entries_folder(site)
     paths, link_problems = dialects.of(site).entry_files(site)
+    if found is not None:
+        found(len(paths))
     if not paths and not link_problems:
         patterns = ", ".join(f"*{s}" for s in site.extensions)
         raise ConfigError(
@@ -305,6 +310,7 @@ def _duplicates(entries: list[Entry]) -> list[FeedpubError]:
 
 
 __all__ = [
+    "PARALLEL_MIN",
     "Listing",
     "Parsed",
     "check_entries_folder",
