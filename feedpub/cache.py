@@ -333,6 +333,11 @@ class Cache:
         self.hits += 1
         return cached
 
+    @property
+    def empty(self) -> bool:
+        """Whether the cache holds no entry at all."""
+        return not self._all_rows()
+
     def has(self, rel: str) -> bool:
         """Whether the cache holds an entry for this path at all."""
         return rel in self._all_rows()

@@ -72,3 +72,49 @@ def test_workers_start_early_only_where_they_would_be_used(
 
 def _double(site: object, chunk: list[int]) -> list[int]:
     return [2 * i for i in chunk]
+
+
+def _listings(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The listings the builds work from."""
+    seen: list[object] = []
+    full = importlib.import_module("feedpub.pipeline._full")
+    listed = full.list_entries
+    monkeypatch.setattr(
+        full, "list_entries", lambda *a, **k: seen.append(listed(*a, **k)) or seen[-1]
+    )
+    return seen
+
+
+@pytest.mark.parametrize("entries", [3, PARALLEL_MIN + 20])
+def test_a_cold_build_asks_no_file_its_size_before_reading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entries: int
+) -> None:
+    """With nothing cached, the scan reads every file: the listing asks none its size and
+    time, the scan records those it read, and the next build knows nothing changed."""
+    site = feedpub.load_site(generate(tmp_path / "site", entries) / "feedpub.toml")
+    listings = _listings(monkeypatch)
+    first = feedpub.build(site, jobs=2)
+    assert first.written and not first.cache_hits
+    assert listings[-1].unstated and listings[-1].stats  # type: ignore[attr-defined]
+    again = feedpub.build(site, jobs=2)
+    assert not listings[-1].unstated  # type: ignore[attr-defined]
+    # Nothing to do (not the delta path, which finds no change but costs more): one stage.
+    assert not again.written and [stage for stage, _ in again.timings] == ["scan"]
+
+
+def test_a_build_after_a_failed_one_takes_what_that_one_read_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failed build records no build, but keeps the entries it read: the next one (no last
+    build either) lists the files as usual and takes those from the cache."""
+    site = feedpub.load_site(generate(tmp_path / "site", 12) / "feedpub.toml")
+    broken = sorted(site.entries.rglob("*.md"))[0]
+    text = broken.read_text(encoding="utf-8")
+    broken.write_text("---\ntitle: [unclosed\n---\nBody.\n", encoding="utf-8")
+    with pytest.raises(feedpub.FeedpubError):
+        feedpub.build(site, jobs=1)
+    broken.write_text(text, encoding="utf-8")
+    listings = _listings(monkeypatch)
+    result = feedpub.build(site, jobs=1)
+    assert not listings[-1].unstated  # type: ignore[attr-defined]
+    assert result.cache_hits == 11

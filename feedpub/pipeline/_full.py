@@ -29,7 +29,7 @@ from ..model import (
     no_progress,
 )
 from ..plan import carried, current_time, plan_feeds, published_entries, upcoming_moments
-from ..scan import PARALLEL_MIN, check_entries_folder, list_entries, scan_all
+from ..scan import PARALLEL_MIN, Listing, check_entries_folder, list_entries, scan_all
 from ..workers import Heap, Workers
 from ._lock import build_lock
 from ._output import Content
@@ -106,16 +106,17 @@ def build(
         Workers(jobs, preload=preload) as workers,
     ):
         now = now or current_time()  # (after waiting for another build)
+        asked = _Asked(site, drafts, future, now, jobs, progress)
         last = read_record(store)
-        # No last build (a cold one, or no cache): the full path, whose scan reads every file.
+        # No last build (a cold one, or no cache): the full path, whose scan reads every file;
+        # with nothing cached, without asking each its size and time first (it reads them).
         found = (lambda files: workers.start_early(files, PARALLEL_MIN)) if last is None else None
-        listing = list_entries(site, found)
-        key = digest(json.dumps([str(site), drafts, future, listing.fingerprint()]).encode())
+        listing = list_entries(site, found, stat=last is not None or not store.empty)
+        key = _key(asked, listing)
         if last and still_current(site, last, key, now):
             # Nothing that a feed depends on changed since the last build: done.
             clock.lap("scan")
             return _as_last_time(site, last, len(listing.paths), clock)
-        asked = _Asked(site, drafts, future, now, jobs, progress)
         if last and last.settings == asked.settings:
             from ._delta import delta_build
 
@@ -125,6 +126,8 @@ def build(
                 return replace(result, timings=clock.timings)
         heap.pause()
         scanned = scan_all(site, store, jobs, listing, progress, workers)
+        if listing.unstated:  # (the scan filled in the sizes and times)
+            key = _key(asked, listing)
         del listing  # what it holds for each file is not needed any more
         heap.settle()
         planned = _plan_and_render(asked, store, scanned, workers, clock)
@@ -151,6 +154,13 @@ class _Clock:
     @property
     def timings(self) -> tuple[tuple[str, float], ...]:
         return tuple(self._timings)
+
+
+def _key(asked: _Asked, listing: Listing) -> str:
+    """What a build is known by: its settings and flags, and every file's name, size and
+    modification time."""
+    site, drafts, future = asked.site, asked.drafts, asked.future
+    return digest(json.dumps([str(site), drafts, future, listing.fingerprint()]).encode())
 
 
 class _Asked(NamedTuple):

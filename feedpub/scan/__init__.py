@@ -53,6 +53,9 @@ class Listing:
     names: dict[str, str]
     #: Each file's size and modification time (ns).
     stats: dict[str, tuple[int, int]]
+    #: Whether ``stats`` are yet to be filled in by the scan, as it reads every file (a cold
+    #: build: see :func:`list_entries`).
+    unstated: bool = False
 
     def fingerprint(self) -> str:
         """Changes whenever a file is added, removed, or written to."""
@@ -71,10 +74,14 @@ def check_entries_folder(site: Site) -> None:
         )
 
 
-def list_entries(site: Site, found: Callable[[int], None] | None = None) -> Listing:
+def list_entries(
+    site: Site, found: Callable[[int], None] | None = None, *, stat: bool = True
+) -> Listing:
     """Find the entry files and their sizes and modification times (no file is read);
     ``found`` is told how many files there are once they are found, before their sizes
-    and times are asked for.
+    and times are asked for. Without ``stat`` they are not asked for here: :func:`scan_all`
+    reads every file of such a listing (none is taken from the cache) and fills in the size
+    and time each had when it was read (a cold build: 10,000 stat calls fewer).
 
     Raises :class:`ConfigError` when there is no entries folder or no entry in it.
     """
@@ -93,14 +100,16 @@ def list_entries(site: Site, found: Callable[[int], None] | None = None) -> List
         )
     problems: list[FeedpubError] = list(link_problems)
     stats: dict[str, tuple[int, int]] = {}
+    names = relative_names(folder, paths)
+    if not stat:
+        return Listing(paths=paths, problems=problems, names=names, stats=stats, unstated=True)
     for path in paths:
         try:
-            stat = os.stat(path)
+            found_stat = os.stat(path)
         except OSError as e:
             problems.append(EntryError(f"cannot read the file ({e.strerror})", Path(path)))
             continue
-        stats[path] = (stat.st_size, stat.st_mtime_ns)
-    names = relative_names(folder, paths)
+        stats[path] = (found_stat.st_size, found_stat.st_mtime_ns)
     return Listing(paths=paths, problems=problems, names=names, stats=stats)
 
 
@@ -128,6 +137,8 @@ def scan_all(
         results = (workers or own).map(_parse_named, site, stale, PARALLEL_MIN)
         for text, parsed in zip(stale, results, strict=True):  # results come in order
             advance(1)
+            if listing.unstated and parsed.file_digest:  # (read, or it has no digest)
+                listing.stats[text] = (parsed.size, parsed.mtime_ns)
             if parsed.warnings:
                 found.warnings[text] = tuple(parsed.warnings)
             entry = parsed.entry
@@ -170,6 +181,8 @@ def _take_cached(site: Site, cache: Cache, listing: Listing, found: _Found) -> l
     """Take the entries of unchanged files from ``cache`` into ``found``; return the files
     to parse (new, edited, or an image or enclosure file of theirs changed)."""
     entries, digests, warnings = found.entries, found.digests, found.warnings
+    if listing.unstated:  # every file is read
+        return list(listing.paths)
     stale: list[str] = []
     for text in listing.paths:
         if text not in listing.stats:
