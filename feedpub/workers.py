@@ -61,8 +61,8 @@ class Workers:
 
     def start_early(self, items: int, least: int) -> None:
         """Start the workers now, for ``items`` items of which :meth:`map` uses them from
-        ``least`` on: while this process has more to do before it needs them (ask every file
-        its size and time), they start. (Loading :attr:`preload` in each of them instead, in
+        ``least`` on: while this process has more to do before it needs them (finish the
+        listing of the files), they start. (Loading :attr:`preload` in each of them instead, in
         parallel with that, cost more CPU time than it saved, measured on 2 cores.)"""
         if self._pool is None and self.jobs > 1 and items >= least:
             self._start()

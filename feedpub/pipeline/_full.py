@@ -95,8 +95,8 @@ def build(
     check_folders(site)  # before anything is read or written
     check_entries_folder(site)  # (no entries: no site here; nothing made, not even the lock)
     # Workers for the scan, and then for rendering: what both need is loaded before they are
-    # forked, once, not in each of them. A cold build starts them as soon as it knows there
-    # are enough files for them, while it asks each file its size and time.
+    # forked, once, not in each of them. A cold build starts them as soon as the listing has
+    # found enough files for them (they come up while it goes on), not after it.
     preload = ("feedpub.scan._entry", "feedpub.render")
     with (
         build_lock(site, "build", waiting),
