@@ -653,8 +653,8 @@ def test_an_entry_replaced_by_a_named_pipe_after_listing_is_named(
     bad = site.entry("bad.md", post("title: Bad", "date: 2025-05-01"))
     list_entries = sys.modules["feedpub.scan"].list_entries
 
-    def listing_then_swap(*args: Any) -> Any:
-        listing = list_entries(*args)
+    def listing_then_swap(*args: Any, **keywords: Any) -> Any:
+        listing = list_entries(*args, **keywords)
         bad.unlink()
         os.mkfifo(bad)
         return listing
