@@ -165,7 +165,7 @@ class Spans:
             packed = body[start + length :]
             if len(packed) % _ITEM.size:
                 return None
-            items = tuple(_Item(*fields) for fields in _ITEM.iter_unpack(packed))
+            items = tuple(map(_Item._make, _ITEM.iter_unpack(packed)))
             spans = cls(
                 _text(header["context"]),
                 _count(header["size"]),
@@ -354,6 +354,28 @@ def _unchanged(
     return head == source.read(0, old.head) and tail == source.read(old.tail, old.size - old.tail)
 
 
+def _hashes(keys: Iterable[str | None]) -> list[bytes]:
+    """Each key's hash (see :func:`_hashed`), in one pass."""
+    blake2b = hashlib.blake2b
+    return [
+        blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        if key is not None
+        else _NO_KEY
+        for key in keys
+    ]
+
+
+def _twice(old: Spans) -> bool:
+    """Whether an item's key (other than :data:`_NO_KEY`) is in the record twice."""
+    seen: set[bytes] = set()
+    for item in old.items:
+        if item.key != _NO_KEY:
+            if item.key in seen:
+                return True
+            seen.add(item.key)
+    return False
+
+
 def _hashed(key: str | None) -> bytes:
     """A key's hash; an item without one (its entry's hash unknown) gets one no item has."""
     return _key_hash(key) if key is not None else _NO_KEY
@@ -364,14 +386,11 @@ def _mapping(old: Spans, keys: Sequence[str | None], source: _Source) -> list[in
     ``None`` to serialise it again: no earlier item of that key, or one whose bytes at its
     recorded place do not begin and end as recorded. ``None`` for a record with an item
     twice."""
-    where: dict[bytes, int] = {}
-    for index, item in enumerate(old.items):
-        if item.key == _NO_KEY:
-            continue
-        if item.key in where:
-            return None
-        where[item.key] = index
-    mapping = [where.get(_hashed(key)) if key is not None else None for key in keys]
+    where = {item.key: index for index, item in enumerate(old.items)}
+    unknown = where.pop(_NO_KEY, None) is not None
+    if len(where) + unknown < len(old.items) and _twice(old):
+        return None
+    mapping = [where.get(hashed) for hashed in _hashes(keys)]
     # Cut only where the bytes are cut: at both ends of each run of earlier items copied at
     # once. (The items inside a run are copied with it, whatever their own recorded place:
     # what they are is the file's identity's and the record's own hash's to vouch for.)
@@ -512,7 +531,7 @@ def recorded_feed(record: bytes, keys: Sequence[str | None]) -> tuple[str, tuple
     spans = Spans.from_bytes(record)
     if spans is None or not spans.updated or len(spans.items) != len(keys):
         return None
-    for item, key in zip(spans.items, keys, strict=True):
-        if key is not None and item.key != _hashed(key):
+    for item, key, hashed in zip(spans.items, keys, _hashes(keys), strict=True):
+        if key is not None and item.key != hashed:
             return None
     return spans.updated, tuple(item.image for item in spans.items)
