@@ -2,7 +2,9 @@
 the posts collection's own ``permalink`` (jekyll/jekyll's docs), front matter ``defaults`` by
 scope (emacsredux, metaredux: ``categories: posts``), ``name`` without ``title`` (jekyll/jekyll),
 a ``permalink`` without its first ``/`` (emacsredux), jekyll-feed's smartified titles
-(benbalter, emacsredux) and a protocol-relative ``image`` (benbalter).
+(benbalter, emacsredux), a protocol-relative ``image`` (benbalter), and brew.sh's: posts
+dated by their file names only, the posts' permalink from ``defaults`` without its first ``/``,
+jekyll-feed's ``feed: path`` (no ``/``) and ``posts_limit``, ``{% post_url %}``.
 
 Each site is built by feedpub after ``init --from jekyll`` (no file edited) and checked by
 hand; where Jekyll is installed, also built by Jekyll + jekyll-feed and compared item by item
@@ -137,6 +139,54 @@ plugins:
 }
 
 
+#: Homebrew/brew.sh's conventions: no `date:` (each post is dated by its file name, midnight in
+#: the site's zone), the posts' permalink from `defaults` by type without its first '/', the
+#: site's own `permalink: :title` (for pages), jekyll-feed's `feed: path` without a '/' and its
+#: `posts_limit`, titles YAML could read as numbers, a key written twice, `{% post_url %}`.
+#: (brew.sh writes `:title` unquoted; Debian's Jekyll reads that as a Ruby Symbol and stops,
+#: upstream's safe_yaml as the text ":title": quoted here, see test_brew_site_settings.)
+BREW = {
+    "_config.yml": """\
+title: Brewery
+description: The package manager of the pier.
+url: https://brewery.example.org
+timezone: America/New_York
+permalink: ":title"
+feed:
+  path: atom.xml
+  posts_limit: 3
+defaults:
+  - scope:
+      type: posts
+    values:
+      layout: post
+      permalink: ":year/:month/:day/:title/"
+  - scope:
+      path: ""
+    values:
+      image: /assets/img/card.png
+plugins:
+  - jekyll-feed
+""",
+    "about.md": "---\ntitle: About\n---\nA page: not in the feed.\n",
+    **{
+        f"_posts/2024-0{n}-1{n}-brewery-{n}.0.0.md": (
+            f"---\ntitle: {n}.0.0\nauthor: Mike\n"
+            f"redirect_from: /blog/{n}.0.0/\nredirect_from: /{n}/\n---\nRelease {n}.\n"
+        )
+        for n in (1, 2, 3)
+    },
+    "_posts/2024-04-14-security-notice.md": "---\ntitle: 4.0\nauthor: Ana\n---\nPatched.\n",
+    "_posts/2024-05-15-projects.md": """\
+---
+title: Maintainer Projects
+author: Ana
+---
+Since version [3.0.0]({% post_url 2024-03-13-brewery-3.0.0 %}), more.
+""",
+}
+
+
 def _feedpub(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
     """``init --from jekyll`` then ``build`` in ``folder``; their outputs."""
     monkeypatch.chdir(folder)
@@ -267,10 +317,13 @@ def test_defaults_setting_is_checked(site: SiteDir) -> None:
 
 
 def _jekyll_compare(
-    files: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    files: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    address: str = "feed.xml",
 ) -> dict[str, object]:
     """Build ``files`` with Jekyll and, in a copy, with feedpub; ``feedpub compare``'s report
-    of jekyll-feed's feed.xml against feedpub's (Atom, at the same address)."""
+    of jekyll-feed's feed (at ``address``) against feedpub's (Atom, at the same address)."""
     jekyll = required_tool("jekyll", "jekyll ruby-jekyll-feed", "the jekyll-feed comparison")
     source = write_files(tmp_path / "jekyll", files)
     subprocess.run(
@@ -280,8 +333,9 @@ def _jekyll_compare(
         env={**os.environ, "JEKYLL_ENV": "production"},
     )
     _feedpub(write_files(tmp_path / "feedpub", files), monkeypatch)
-    old = str(tmp_path / "built" / "feed.xml")
-    arguments = ["compare", old, "--address", "feed.xml", "--format", "json"]
+    assert sorted(p.name for p in (tmp_path / "built").glob("*.xml")) == [address]
+    old = str(tmp_path / "built" / address)
+    arguments = ["compare", old, "--address", address, "--format", "json"]
     done = CliRunner().invoke(main, arguments, catch_exceptions=False)
     return json.loads(done.stdout)
 
@@ -297,6 +351,53 @@ def test_jekyll_feed_and_feedpub_give_the_same_items(
     assert {p["matched_by"] for p in report["items"]} == {"id"}
     codes = {f["code"] for f in report["findings"]}
     assert not codes & {"FP412", "FP430", "FP431", "FP432"}, report["findings"]  # titles too
+
+
+def test_brew_site_feed_at_its_path_with_its_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = _jekyll_compare(BREW, tmp_path, monkeypatch, address="atom.xml")
+    assert report["summary"]["same"] == 3, report["findings"]  # posts_limit: the 3 newest
+    assert report["summary"]["changes"] == 0, report["findings"]
+    assert {p["matched_by"] for p in report["items"]} == {"id"}
+    codes = {f["code"] for f in report["findings"]}
+    assert not codes & {"FP412", "FP413", "FP430", "FP431", "FP432"}, report["findings"]
+    base = "https://brewery.example.org"
+    assert [p["old"]["link"] for p in report["items"]] == [
+        f"{base}/2024/05/15/projects/",
+        f"{base}/2024/04/14/security-notice/",
+        f"{base}/2024/03/13/brewery-3.0.0/",
+    ]
+    # midnight in the site's zone, from the file name
+    assert report["items"][0]["new"]["published"] == "2024-05-15T04:00:00+00:00"
+    feed = json.loads((tmp_path / "feedpub" / "_feeds" / "feed.json").read_text("utf-8"))
+    projects = feed["items"][0]
+    assert projects["url"] == f"{base}/2024/05/15/projects/"
+    assert f'href="{base}/2024/03/13/brewery-3.0.0/"' in projects["content_html"]  # post_url
+
+
+def test_brew_site_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """brew.sh's own `_config.yml` writes the permalinks unquoted: init reads them as text."""
+    files = dict(BREW)
+    files["_config.yml"] = (
+        files["_config.yml"]
+        .replace('permalink: ":title"', "permalink: :title")
+        .replace('permalink: ":year/:month/:day/:title/"', "permalink: :year/:month/:day/:title/")
+    )
+    assert ":title\n" in files["_config.yml"] and '":' not in files["_config.yml"]
+    folder = write_files(tmp_path / "brew", files)
+    _feedpub(folder, monkeypatch)
+    settings = tomllib.loads((folder / "feedpub.toml").read_text(encoding="utf-8"))
+    assert settings["permalink"] == ":title"
+    assert settings["defaults"][0]["values"]["permalink"] == ":year/:month/:day/:title/"
+    assert settings["atom_path"] == "atom.xml" and settings["rss_path"] is False
+    assert settings["limit"] == 3
+    base = "https://brewery.example.org"
+    assert sorted(_items(folder)) == [
+        f"{base}/2024/03/13/brewery-3.0.0/",
+        f"{base}/2024/04/14/security-notice/",
+        f"{base}/2024/05/15/projects/",
+    ]
 
 
 #: Titles kramdown's SmartyPants must read as feedpub does: real ones' forms and edge cases.
