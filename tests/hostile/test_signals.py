@@ -113,6 +113,15 @@ def _no_process_outlives_a_test() -> Iterator[None]:
     _started.clear()
 
 
+def _signals_as_at_a_terminal() -> None:
+    """In the child, before it runs: Ctrl-C and SIGTERM at their defaults, as a command typed
+    at a terminal has them, even when the tests run in the background (a shell without job
+    control ignores SIGINT for what it starts with '&', and its children inherit that; feedpub
+    then leaves it ignored, as it should)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 class Build:
     """A feedpub command in a session of its own, its output on a terminal (so that a build
     shows how far it has come); the processes it starts are watched."""
@@ -129,6 +138,7 @@ class Build:
             stdout=terminal,
             stderr=terminal,
             start_new_session=True,
+            preexec_fn=_signals_as_at_a_terminal,
         )
         # The terminal stays open here until the command's output is read: a terminal that
         # every process closed hangs up, and output not read by then may be dropped.
@@ -414,7 +424,13 @@ def test_ctrl_c_while_writing_leaves_the_outputs_and_says_so(
         return write(path, content, *rest)
 
     monkeypatch.setattr(output, "_write_file", interrupted)
-    result = CliRunner().invoke(main, ["build"])
+    # Ctrl-C as at a terminal, even when the tests run in the background with SIGINT ignored
+    # (which feedpub leaves ignored, as it should).
+    ignored = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        result = CliRunner().invoke(main, ["build"])
+    finally:
+        signal.signal(signal.SIGINT, ignored)
     assert result.exit_code == 130
     assert result.output.splitlines()[-1] == "feedpub: stopped by Ctrl-C; public/ is as it was."
     assert small.snapshot() == before
@@ -518,6 +534,7 @@ def test_ctrl_c_stops_a_shell_loop_around_the_build(sites: Sites) -> None:
         stdin=subprocess.DEVNULL,
         text=True,
         start_new_session=True,
+        preexec_fn=_signals_as_at_a_terminal,
     )
     _started.append(shell.pid)
     deadline = time.monotonic() + 60
