@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -118,6 +119,24 @@ HUGO_LAYOUTS = {
     "layouts/_default/single.html": "{{ .Content }}\n",
     "layouts/_default/list.html": "{{ .Title }}\n",
 }
+
+
+def hugo_then_feedpub(source: Path, public: Path, monkeypatch: pytest.MonkeyPatch, why: str) -> str:
+    """Build the site in ``source`` with the real Hugo into ``public``, then with feedpub in
+    ``source`` after ``feedpub init --from hugo .`` (``why``: as for :func:`required_tool`);
+    returns what init printed."""
+    hugo = required_tool("hugo", "hugo", why)
+    subprocess.run(
+        [hugo, "--quiet", "-s", str(source), "-d", str(public)], check=True, capture_output=True
+    )
+    monkeypatch.chdir(source)
+    runner = CliRunner()
+    done = runner.invoke(main, ["init", "--from", "hugo", "."], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    init_output = done.output
+    done = runner.invoke(main, ["build"], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    return init_output
 
 
 def write_files(folder: Path, files: dict[str, str]) -> Path:

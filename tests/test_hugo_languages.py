@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import textwrap
 import tomllib
 from pathlib import Path
@@ -21,7 +20,7 @@ from lxml import etree
 
 from feedpub.cli import main
 
-from .conftest import HUGO_LAYOUTS, SiteDir, required_tool, write_files
+from .conftest import HUGO_LAYOUTS, SiteDir, hugo_then_feedpub, write_files
 
 #: The taxonomies of the fixtures (Hugo's default ones).
 TAXONOMIES = ("categories", "tags")
@@ -134,19 +133,9 @@ BY_FOLDER = {
 def _built(files: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The site ``files`` built by Hugo (into ``tmp_path/public``) and by feedpub after
     ``init --from hugo``; returns the site's folder."""
-    hugo = required_tool("hugo", "hugo", "the Hugo language comparisons of issue #17")
     source = write_files(tmp_path / "site", files)
-    subprocess.run(
-        [hugo, "--quiet", "-s", str(source), "-d", str(tmp_path / "public")],
-        check=True,
-        capture_output=True,
-    )
-    monkeypatch.chdir(source)
-    runner = CliRunner()
-    done = runner.invoke(main, ["init", "--from", "hugo", "."], catch_exceptions=False)
-    assert done.exit_code == 0, done.output
-    done = runner.invoke(main, ["build"], catch_exceptions=False)
-    assert done.exit_code == 0, done.output
+    why = "the Hugo language comparisons of issue #17"
+    hugo_then_feedpub(source, tmp_path / "public", monkeypatch, why)
     return source
 
 

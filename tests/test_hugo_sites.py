@@ -8,7 +8,6 @@ compare`` must find every item with the same link and id."""
 from __future__ import annotations
 
 import json
-import subprocess
 import textwrap
 import tomllib
 from pathlib import Path
@@ -19,7 +18,7 @@ from lxml import etree
 
 from feedpub.cli import main
 
-from .conftest import HUGO_LAYOUTS, SiteDir, required_tool, write_files
+from .conftest import HUGO_LAYOUTS, SiteDir, hugo_then_feedpub, write_files
 
 #: Words enough for Hugo's summary to be cut (70 by default) with a sentence after them.
 LONG = " ".join(f"w{i}" for i in range(75)) + " end of it. Next sentence here.\n"
@@ -96,20 +95,10 @@ def _hugo_then_feedpub(
 ) -> tuple[dict[str, object], Path]:
     """Hugo's feed ``feed`` of the site ``files``, compared with feedpub's build of the same
     site after ``init --from hugo``: the report, and the site's folder."""
-    hugo = required_tool("hugo", "hugo", "the Hugo site comparisons of issue #17")
     source = write_files(tmp_path / "site", files)
-    subprocess.run(
-        [hugo, "--quiet", "-s", str(source), "-d", str(tmp_path / "public")],
-        check=True,
-        capture_output=True,
-    )
-    monkeypatch.chdir(source)
-    runner = CliRunner()
-    done = runner.invoke(main, ["init", "--from", "hugo", "."], catch_exceptions=False)
-    assert done.exit_code == 0, done.output
-    done = runner.invoke(main, ["build"], catch_exceptions=False)
-    assert done.exit_code == 0, done.output
-    done = runner.invoke(
+    why = "the Hugo site comparisons of issue #17"
+    hugo_then_feedpub(source, tmp_path / "public", monkeypatch, why)
+    done = CliRunner().invoke(
         main,
         ["compare", str(tmp_path / "public" / feed), "--address", "index.xml", "--format", "json"],
         catch_exceptions=False,

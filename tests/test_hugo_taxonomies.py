@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import json
 import re
-import subprocess
 import textwrap
 import tomllib
 from pathlib import Path
@@ -19,7 +18,13 @@ from click.testing import CliRunner
 
 from feedpub.cli import main
 
-from .conftest import BASIC_CONFIG, HUGO_LAYOUTS, SiteDir, required_tool, write_files
+from .conftest import (
+    BASIC_CONFIG,
+    HUGO_LAYOUTS,
+    SiteDir,
+    hugo_then_feedpub,
+    write_files,
+)
 
 #: guiesbcn's layout: a taxonomy of its own, read from the front matter key of its plural
 #: (a string is one term, a number a term too), and one whose plural is written in capitals.
@@ -67,20 +72,10 @@ def _hugo_then_feedpub(
 ) -> tuple[Path, Path, str]:
     """The folder Hugo built the site ``files`` into, the site's folder (after ``init --from
     hugo`` and ``build``), and what init printed."""
-    hugo = required_tool("hugo", "hugo", "the Hugo taxonomy comparisons of issue #17")
     source = write_files(tmp_path / "site", files)
     built = tmp_path / "public"
-    subprocess.run(
-        [hugo, "--quiet", "-s", str(source), "-d", str(built)], check=True, capture_output=True
-    )
-    monkeypatch.chdir(source)
-    runner = CliRunner()
-    done = runner.invoke(main, ["init", "--from", "hugo", "."], catch_exceptions=False)
-    assert done.exit_code == 0, done.output
-    init_output = done.output
-    done = runner.invoke(main, ["build"], catch_exceptions=False)
-    assert done.exit_code == 0, done.output
-    return built, source, init_output
+    why = "the Hugo taxonomy comparisons of issue #17"
+    return built, source, hugo_then_feedpub(source, built, monkeypatch, why)
 
 
 def _compare(built: Path, address: str) -> dict[str, object]:

@@ -8,7 +8,6 @@ spelling, a term's own page), and the delta path, which must never leave a list 
 from __future__ import annotations
 
 import json
-import subprocess
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +21,13 @@ from feedpub.config import load_site
 from feedpub.plan import plan_feeds
 from feedpub.scan import scan
 
-from .conftest import BASIC_CONFIG, HUGO_LAYOUTS, SiteDir, required_tool, write_files
+from .conftest import (
+    BASIC_CONFIG,
+    HUGO_LAYOUTS,
+    SiteDir,
+    hugo_then_feedpub,
+    write_files,
+)
 from .test_delta import Site as GeneratedSite
 from .test_delta import append, new_entry, replace_line
 
@@ -70,15 +75,9 @@ def _rss(path: Path) -> tuple[list[str | None], list[tuple[str | None, ...]]]:
 def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     """The fixture built by Hugo (its output folder), and by feedpub after ``init --from
     hugo`` (the site's folder)."""
-    hugo = required_tool("hugo", "hugo", "the Hugo term-list comparisons of issue #17")
     source = write_files(tmp_path / "site", HUGO_SITE)
     public = tmp_path / "public"
-    subprocess.run([hugo, "--quiet", "-s", str(source), "-d", str(public)], check=True)
-    monkeypatch.chdir(source)
-    runner = CliRunner()
-    for args in (["init", "--from", "hugo", "."], ["build"]):
-        done = runner.invoke(main, args, catch_exceptions=False)
-        assert done.exit_code == 0, done.output
+    hugo_then_feedpub(source, public, monkeypatch, "the Hugo term-list comparisons of issue #17")
     return public, source
 
 
@@ -356,7 +355,6 @@ def test_ugly_urls_and_a_language_in_its_folder(
 ) -> None:
     """With ``uglyURLs`` a term's page is ``/en/categories/news.html``; with
     ``defaultContentLanguageInSubdir`` the lists are in the language's folder."""
-    hugo = required_tool("hugo", "hugo", "the Hugo term-list comparisons of issue #17")
     source = write_files(
         tmp_path / "site",
         {
@@ -370,10 +368,7 @@ def test_ugly_urls_and_a_language_in_its_folder(
         },
     )
     public = tmp_path / "public"
-    subprocess.run([hugo, "--quiet", "-s", str(source), "-d", str(public)], check=True)
-    monkeypatch.chdir(source)
-    for args in (["init", "--from", "hugo", "."], ["build"]):
-        assert CliRunner().invoke(main, args, catch_exceptions=False).exit_code == 0
+    hugo_then_feedpub(source, public, monkeypatch, "the Hugo term-list comparisons of issue #17")
     old = public / "en" / "categories" / "index.xml"
     assert _rss(source / "feeds" / "categories" / "index.xml") == _rss(old)
     assert _rss(old)[1][0][1] == "https://example.org/en/categories/news.html"
