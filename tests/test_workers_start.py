@@ -118,3 +118,19 @@ def test_a_build_after_a_failed_one_takes_what_that_one_read_from_the_cache(
     result = feedpub.build(site, jobs=1)
     assert not listings[-1].unstated  # type: ignore[attr-defined]
     assert result.cache_hits == 11
+
+
+def test_entries_read_by_workers_share_equal_values(tmp_path: Path) -> None:
+    """Each entry comes back from a worker with its own copies of what many entries hold
+    (front matter keys and lines, authors, categories, tags): the scan keeps one of each, so
+    a large site's entries take memory for what is their own only."""
+    site = feedpub.load_site(generate(tmp_path / "site", PARALLEL_MIN + 50) / "feedpub.toml")
+    entries = scan_package.scan_all(site, feedpub.cache.Cache.open(site), jobs=2).entries
+    for field in ("authors", "key_lines", "categories"):
+        values = [getattr(e, field) for e in entries]
+        distinct = {id(v) for v in values}
+        assert len(distinct) == len(set(values)) < len(entries), field
+    assert all(e.id is e.link for e in entries if e.id == e.link)
+    # The values are the entries' own: the same as a scan in one process.
+    alone = scan_package.scan_all(site, feedpub.cache.Cache.open(site, enabled=False), jobs=1)
+    assert alone.entries == entries

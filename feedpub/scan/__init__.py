@@ -130,6 +130,7 @@ def scan_all(
     listing = listing or list_entries(site)
     found = _Found()
     stale = _take_cached(site, cache, listing, found)
+    shared = _Shared()
     problems: list[FeedpubError] = list(listing.problems)
     advance = progress("Reading", len(stale))
     rows: list[EntryRow] = []
@@ -145,7 +146,7 @@ def scan_all(
             if entry is None:
                 problems.extend(parsed.errors)
                 continue
-            found.entries[text] = entry
+            found.entries[text] = shared.values_of(entry)
             found.digests[text] = entry_digest(parsed.file_digest, entry)
             rows.append(
                 EntryRow(
@@ -175,6 +176,36 @@ class _Found:
     digests: dict[str, str] = field(default_factory=dict)
     #: The warnings of each file (of entries, and of files that are none).
     warnings: dict[str, tuple[BuildWarning, ...]] = field(default_factory=dict)
+
+
+class _Shared:
+    """One object for equal values that many entries hold (the same keys on the same front
+    matter lines, authors, categories, tags): each entry comes back from a worker process with
+    copies of its own, ~1.2 KB an entry that a site of 100,000 would keep 120 MB of."""
+
+    def __init__(self) -> None:
+        self._values: dict[object, object] = {}
+
+    def values_of(self, entry: Entry) -> Entry:
+        """``entry``, its shared fields made the objects seen first (it is new: nothing else
+        holds it yet, so setting its frozen fields changes nothing anyone has seen)."""
+        values = self._values
+        for name in _SHARED_FIELDS:
+            value = getattr(entry, name)
+            if not value:
+                continue
+            if name == "key_lines":
+                value = tuple(values.setdefault(pair, pair) for pair in value)
+            same = values.setdefault(value, value)
+            if same is not getattr(entry, name):
+                object.__setattr__(entry, name, same)
+        if entry.id is not entry.link and entry.id == entry.link:
+            object.__setattr__(entry, "id", entry.link)
+        return entry
+
+
+#: The fields of :class:`Entry` that :class:`_Shared` shares.
+_SHARED_FIELDS = ("key_lines", "authors", "categories", "tags", "terms")
 
 
 def _take_cached(site: Site, cache: Cache, listing: Listing, found: _Found) -> list[str]:
