@@ -137,18 +137,8 @@ class Spans:
     updated: str = ""
 
     def to_bytes(self) -> bytes:
-        header = json.dumps(
-            {
-                "context": self.context,
-                "size": self.size,
-                "head": self.head,
-                "tail": self.tail,
-                "updated": self.updated,
-            }
-        ).encode()
         body = b"".join(_ITEM.pack(*item) for item in self.items)
-        data = _MAGIC + _LENGTH.pack(len(header)) + header + body
-        return data + hashlib.blake2b(data, digest_size=16).digest()
+        return _record_bytes(self.context, self.size, self.head, self.tail, self.updated, body)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Spans | None:
@@ -190,6 +180,17 @@ class Spans:
         return self.items[0].start == self.head and end == self.tail <= self.size
 
 
+def _record_bytes(
+    context: str, size: int, head: int, tail: int, updated: str, body: bytes | bytearray
+) -> bytes:
+    """A :class:`Spans` record as bytes, its items packed in ``body``."""
+    header = json.dumps(
+        {"context": context, "size": size, "head": head, "tail": tail, "updated": updated}
+    ).encode()
+    data = _MAGIC + _LENGTH.pack(len(header)) + header + body
+    return data + hashlib.blake2b(data, digest_size=16).digest()
+
+
 def _text(value: object) -> str:
     if type(value) is not str:
         raise TypeError(value)
@@ -219,8 +220,16 @@ class Recorder:
         self._start: int | None = None
         self._first = b""
         self._last = b""
-        #: Where each item began and how long it was, with its key's hash and fingerprint.
-        self.items: list[_Item] = []
+        #: Where each item began and how long it was, with its key's hash and fingerprint,
+        #: packed as in the record: as tuples, 100,000 items took 15 MB while written.
+        self._packed = bytearray()
+        self.count = 0
+        self._head = self._tail = 0
+
+    @property
+    def items(self) -> list[_Item]:
+        """The items written so far."""
+        return list(map(_Item._make, _ITEM.iter_unpack(self._packed)))
 
     def write(self, data: bytes) -> int:
         self._handle.write(data)
@@ -242,15 +251,18 @@ class Recorder:
         length = self.size - start
         hashed = _hashed(next(self._keys, None))
         print_ = _fingerprint(self._first, self._last, length)
-        image = self._images[len(self.items)] if len(self._images) > len(self.items) else False
-        self.items.append(_Item(hashed, start, length, print_, image))
+        image = self._images[self.count] if len(self._images) > self.count else False
+        self._packed += _ITEM.pack(hashed, start, length, print_, image)
+        if not self.count:
+            self._head = start
+        self._tail = start + length
+        self.count += 1
 
-    def spans(self, context: str, updated: str) -> Spans | None:
-        if not self.items:
+    def record(self, context: str, updated: str) -> bytes | None:
+        """The :class:`Spans` record of the file written, as bytes (``None``: no item)."""
+        if not self.count:
             return None
-        first, last = self.items[0], self.items[-1]
-        end = last.start + last.length
-        return Spans(context, self.size, first.start, end, tuple(self.items), updated)
+        return _record_bytes(context, self.size, self._head, self._tail, updated, self._packed)
 
 
 #: A format's serialiser: writes ``feed`` (published at the URL) with the items given, to a
@@ -280,8 +292,8 @@ def write_feed(
     images: list[bool] = []
     recorder = Recorder(handle, feed.keys, images)
     serialise(feed, self_url, _noting_images(feed.items(), images), recorder)
-    spans = recorder.spans(where, feed.updated.isoformat())
-    return Written(spans.to_bytes()) if spans is not None else None
+    record = recorder.record(where, feed.updated.isoformat())
+    return Written(record) if record is not None else None
 
 
 def _noting_images(items: Iterable[Rendered], images: list[bool]) -> Iterator[Rendered]:

@@ -547,7 +547,7 @@ def _feeds_again(
     """Render the entries of the feeds ``again`` and add those feeds to ``outputs``; what
     :func:`feedpub.pipeline._verify.check_written` says of them, and the last build's for
     the others (see :func:`checked_warnings`)."""
-    fresh: dict[str, list[BuildWarning]] = {}
+    fresh: dict[str, Sequence[BuildWarning]] = {}
     if again:  # (rendering and feedgen are not even loaded for an entry in no feed)
         changes = work.read.changes
         changed = {**changes.edited, **changes.added}

@@ -6,7 +6,7 @@ and whether the last build's outputs are still current.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -508,7 +508,7 @@ def _mapping(value: object) -> dict[Any, Any]:
 def checked_warnings(
     names: list[str],
     carried: list[str],
-    fresh: Mapping[str, list[BuildWarning]],
+    fresh: Mapping[str, Sequence[BuildWarning]],
     recorded: Mapping[str, tuple[BuildWarning, ...]],
 ) -> dict[str, tuple[BuildWarning, ...]]:
     """The warnings of :func:`._verify.check_written` for every feed file ``names`` and
