@@ -130,3 +130,27 @@ def test_lint_json_finds_broken_feeds(sample: Path, change, code: str) -> None:
     found = lint_json(data, Path("feed.json"), "https://news.example.com/feed.json")
     assert code in {f.code for f in found}
     assert lint_json(b"{not json", Path("feed.json"), "x")[0].code == "FP301"
+
+
+def _stdlib_item(item: dict[str, object]) -> bytes:
+    """``item`` as the stdlib encoder writes it two levels down in the document."""
+    text = json.dumps({"items": [item]}, ensure_ascii=False, indent=1)
+    return text[len('{\n "items": [\n  ') : len(text) - len("\n ]\n}")].encode("utf-8")
+
+
+def test_items_are_the_stdlib_encoders_bytes() -> None:
+    """Items are encoded by orjson and indented as the stdlib's ``indent=1`` (see
+    jsonfeed._item_bytes): the same bytes, character for character, at every depth, and
+    through the stdlib where orjson refuses a value."""
+    from feedpub.feeds.jsonfeed import _item_bytes
+
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=1)
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    items: list[dict[str, object]] = [
+        {"id": "x", "content_html": every, "title": '"\\ \n\t\r\b\f\x00\x1f\x7f\u2028 é 𝄞'},
+        {"id": "x", "tags": [], "authors": [{"name": "A", "url": "u"}], "a": {"b": [[{}]]}},
+        {"id": "x", "attachments": [{"url": "u", "size_in_bytes": 0}, {"size_in_bytes": 7}]},
+        {"id": "x", "size_in_bytes": 2**70},  # beyond 64 bits: orjson refuses it
+    ]
+    for item in items:
+        assert _item_bytes(item, encoder) == _stdlib_item(item)
