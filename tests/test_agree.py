@@ -197,3 +197,45 @@ def test_build_warns_about_an_entry_with_no_summary_to_show(site: SiteDir) -> No
         "entries/a.md:1: warning FP202: no summary, and the body has no text to make one "
         "from; add 'summary: ...'"
     ]
+
+
+def test_a_cold_build_checks_each_item_where_it_is_rendered(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold build checks each item where it renders the entry (in its worker processes, for
+    a large site), not by reading every item back from the cache afterwards; it says the
+    same as check. A build that renders only some entries reads the others back."""
+    from feedpub.pipeline import _verify
+
+    site.config(CONFIG + "limit = 0\n")  # (every entry in the feeds)
+    for number in range(300):  # enough for the worker processes
+        title = f"A {number} &lt;/b&gt; title" if number % 100 == 0 else f"E {number}"
+        site.entry(f"e{number:03}.md", f"---\ntitle: {title}\ndate: 2025-01-02\n---\nA.\n")
+    said = {line.split(": ", 1)[1] for line in lines_with(site.run("check").output, "FP307")}
+    assert len(said) == 3
+    expected = sorted(
+        f"entries/e{n:03}.md:2: warning FP307: title 'A {n} </b> title' looks like HTML to feed "
+        "validators; reword it"
+        for n in (0, 100, 200)
+    )
+    assert {line.split(": ", 1)[1] for line in expected} == said
+    real = _verify.rendered_items
+    read: list[int] = []
+
+    def reading(site, chosen, *args):  # type: ignore[no-untyped-def]
+        read.append(len(chosen))
+        return real(site, chosen, *args)
+
+    monkeypatch.setattr(_verify, "rendered_items", reading)
+    built = site.run("build")
+    assert built.exit_code == 0, built.output
+    assert lines_with(built.output, "FP307") == expected
+    assert read == []
+    # Other settings (the full path), one entry edited: only it is rendered, and the items
+    # of the others are read back for the check.
+    site.config(CONFIG.replace('"Entries for tests"', '"Other entries"') + "limit = 0\n")
+    site.entry("e001.md", "---\ntitle: E 1\ndate: 2025-01-02\n---\nA, edited.\n")
+    built = site.run("build")
+    assert built.exit_code == 0, built.output
+    assert lines_with(built.output, "FP307") == expected
+    assert read == [300]

@@ -82,11 +82,11 @@ def test_cold_warm_parallel_serial_and_uncached_builds_are_byte_identical(
 RENDERED_BY = ""  # set by the test; forked workers see it too
 
 
-def recording_render(site_settings, entries):
+def recording_render(site_settings, entries, **options):
     """_render_entries, noting which process rendered (the workers are forked: a file)."""
     with open(RENDERED_BY, "a", encoding="utf-8") as note:
         note.write(f"{os.getpid()} {len(entries)}\n")
-    return real_render_entries(site_settings, entries)
+    return real_render_entries(site_settings, entries, **options)
 
 
 real_render_entries = sys.modules["feedpub.pipeline._render"]._render_entries

@@ -55,6 +55,7 @@ from ._record import (
     write_site,
 )
 from ._render import (
+    ItemChecks,
     entry_links,
     feed_outputs,
     render_into,
@@ -97,7 +98,7 @@ def build(
     # Workers for the scan, and then for rendering: what both need is loaded before they are
     # forked, once, not in each of them. A cold build starts them as soon as the listing has
     # found enough files for them (they come up while it goes on), not after it.
-    preload = ("feedpub.scan._entry", "feedpub.render")
+    preload = ("feedpub.scan._entry", "feedpub.render", "feedpub.feeds")
     with (
         build_lock(site, "build", waiting),
         signals.finishing(),
@@ -188,6 +189,8 @@ class _Planned(NamedTuple):
     warnings: list[BuildWarning]
     #: Entries published.
     published: int
+    #: What check says of the items of the entries rendered (see :class:`ItemChecks`).
+    checked: ItemChecks
 
 
 def _as_last_time(site: Site, last: BuildRecord, files: int, clock: _Clock) -> BuildResult:
@@ -219,10 +222,19 @@ def _plan_and_render(
         scanned.entries, drafts=asked.drafts, future=asked.future, now=now
     )
     links = entry_links(site, lambda: {scanned.names[e.path]: e.link for e in scanned.entries})
+    checked = ItemChecks()
     render_into(
-        site, carried(plans), scanned.digests, store, asked.jobs, asked.progress, workers, links
+        site,
+        carried(plans),
+        scanned.digests,
+        store,
+        asked.jobs,
+        asked.progress,
+        workers,
+        links,
+        checked,
     )
-    return _Planned(scanned, plans, warnings, len(published))
+    return _Planned(scanned, plans, warnings, len(published), checked)
 
 
 def _write_and_record(
@@ -311,7 +323,9 @@ def _checked(
         if made_before.get(plan.names[0]) == keys[plan.names[0]]
         for e in plan.entries
     }
-    fresh = check_written(site, plans, outputs, scanned.digests, store, scanned.names, verified)
+    fresh = check_written(
+        site, plans, outputs, scanned.digests, store, scanned.names, verified, known=planned.checked
+    )
     return checked_warnings(
         [name for plan in plans for name in plan.names],
         [scanned.names[e.path] for e in carried(plans)],

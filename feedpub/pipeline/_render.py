@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -21,6 +21,7 @@ from ..model import (
     Author,
     Entry,
     FeedPlan,
+    Finding,
     Progress,
     Site,
     Term,
@@ -55,30 +56,51 @@ def render_into(
     progress: Progress = no_progress,
     workers: Workers | None = None,
     links: Mapping[str, str] | None = None,
+    checked: ItemChecks | None = None,
 ) -> int:
     """Render every chosen entry not rendered yet into ``cache``; returns how many. In
     parallel when there are many, in ``workers`` if they were started (by the scan).
     ``links``: every entry's link by its file name, for bodies that link to other entries
-    (see :func:`entry_links`)."""
+    (see :func:`entry_links`). ``checked``: told what check says of the item of each entry
+    rendered (see :class:`ItemChecks`)."""
     few = len(chosen) <= 100  # (then only theirs are looked up)
     done = cache.rendered_digests([_rel(site, e) for e in chosen] if few else None)
     missing = [e for e in chosen if done.get(_rel(site, e)) != digests.get(e.path, "")]
     advance = progress("Rendering", len(missing))
     rows: list[RenderedRow] = []
-    work = partial(_render_entries, links=links) if links else _render_entries
-    with Workers(jobs, preload=("feedpub.render",)) as own:
+    work = partial(_render_entries, links=links, check=checked is not None)
+    with Workers(jobs, preload=("feedpub.render", "feedpub.feeds")) as own:
         if workers is not None and workers.started:
             results = workers.map(work, site, missing, RENDER_WORKERS_MIN)
         else:
             results = own.map(work, site, missing, RENDER_PARALLEL_MIN)
-        for rel, title, summary, html in results:
+        for entry, (rel, title, summary, html, findings) in zip(missing, results, strict=True):
             advance(1)
             rows.append(RenderedRow(rel, digests.get(site.entries / rel, ""), title, summary, html))
+            if findings:
+                assert checked is not None
+                checked.findings[entry.path] = findings
             if len(rows) >= 200:  # in batches, and never many pages of HTML held at once
                 cache.store_rendered_many(rows)
                 rows = []
     cache.store_rendered_many(rows)
+    if checked is not None:
+        checked.every = len(missing) == len(chosen)
     return len(missing)
+
+
+@dataclass
+class ItemChecks:
+    """What check says of the items of the entries :func:`render_into` rendered, found in the
+    processes that render them, alongside (by :func:`feedpub.feeds.item_findings`, on the
+    values the feeds then carry), rather than afterwards in the build's own process alone,
+    which read every item back from the cache for it (a tenth of a cold build of every entry
+    with full content). Only the findings, of the few entries that have some, are kept."""
+
+    #: The findings of each entry that has some, by its file.
+    findings: dict[Path, list[Finding]] = field(default_factory=dict)
+    #: Whether every entry asked for was rendered (and so checked).
+    every: bool = False
 
 
 def entry_links(site: Site, links: Callable[[], Mapping[str, str]]) -> Mapping[str, str] | None:
@@ -89,15 +111,20 @@ def entry_links(site: Site, links: Callable[[], Mapping[str, str]]) -> Mapping[s
 
 
 def _render_entries(
-    site: Site, entries: list[Entry], links: Mapping[str, str] | None = None
-) -> list[tuple[str, str, str, str | None]]:
-    """Render entries (runs in worker processes when there are many)."""
+    site: Site, entries: list[Entry], links: Mapping[str, str] | None = None, check: bool = False
+) -> list[tuple[str, str, str, str | None, list[Finding] | None]]:
+    """Render entries (runs in worker processes when there are many); with ``check``, with
+    what check says of each one's item."""
     from ..render import render  # cmark and nh3: loaded only when something is rendered
+
+    if check:
+        from ..feeds import item_findings
 
     results = []
     for entry in entries:
         item = render(entry, site, links)
-        results.append((_rel(site, entry), item.title, item.summary, item.content_html))
+        findings = item_findings(item) if check else None
+        results.append((_rel(site, entry), item.title, item.summary, item.content_html, findings))
     return results
 
 

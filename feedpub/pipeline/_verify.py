@@ -19,7 +19,7 @@ from ..feeds.rss import lint_rss
 from ..model import Entry, FeedPlan, Finding, Site
 from ..plan import carried
 from ._output import Content
-from ._render import rendered_items
+from ._render import ItemChecks, rendered_items
 
 # --------------------------------------------------------------------------- build
 
@@ -33,6 +33,7 @@ def check_written(
     names: Mapping[Path, str],
     verified: Container[Path] = (),
     unverified: list[Entry] | None = None,
+    known: ItemChecks | None = None,
 ) -> dict[str, Sequence[BuildWarning]]:
     """What ``check`` says of the feeds a build is about to write (the ``outputs`` that are
     not ``None``), from the same rules: each feed's document without its items, by
@@ -42,7 +43,9 @@ def check_written(
     as they are, which the last build checked (or: only those ``unverified``). Raises
     :class:`BuildErrors` with the errors (the build then writes nothing); returns the
     warnings by ``feed:`` and the feed file's name, and by ``entry:`` and the entry file's
-    name in ``names``, with an empty list for each one checked that has none."""
+    name in ``names``, with an empty list for each one checked that has none. ``known``:
+    what check said of the items as they were rendered, when every one was (then no item is
+    read back from the cache for it)."""
     import dataclasses
 
     linters = {"rss": lint_rss, "atom": lint_atom, "json": lint_json}
@@ -60,10 +63,14 @@ def check_written(
             found[f"feed:{name}"] = lint(head.getvalue(), site.output / name, url)
     if unverified is None:  # (a caller that knows them need not go through every entry)
         unverified = [e for e in carried(written) if e.path not in verified]
-    items = rendered_items(site, unverified, digests, cache)()
-    for entry, item in zip(unverified, items, strict=True):
-        # (most have none: one empty list for all of them, not one each: 100,000 entries)
-        found[f"entry:{names[entry.path]}"] = item_findings(item) or ()
+    if known is not None and known.every:
+        for entry in unverified:
+            found[f"entry:{names[entry.path]}"] = known.findings.get(entry.path, ())
+    else:
+        items = rendered_items(site, unverified, digests, cache)()
+        for entry, item in zip(unverified, items, strict=True):
+            # (most have none: one empty list for all of them, not one each: 100,000 entries)
+            found[f"entry:{names[entry.path]}"] = item_findings(item) or ()
     errors = [f for findings in found.values() for f in findings if f.severity == "error"]
     if errors:
         raise BuildErrors(FeedpubError(f.message, f.path, f.line, f.code) for f in errors)
