@@ -166,6 +166,18 @@ def test_data_urls_survive_only_as_images(site: SiteDir) -> None:
         assert gone not in html
 
 
+def test_text_that_begins_like_a_data_url_is_no_url(site: SiteDir) -> None:
+    """Only URL attributes hold URLs: an alt text or a title that begins with "Data:" stays."""
+    site.entry(
+        "a.md",
+        "---\ntitle: A\ndate: 2025-01-01\n---\n"
+        '<img src="chart.png" alt="Data: the numbers"> <a href="x/" title="data: sources">x</a>\n',
+    )
+    assert site.run("build").exit_code == 0
+    html = _content(site)
+    assert 'alt="Data: the numbers"' in html and 'title="data: sources"' in html
+
+
 def test_sanitize_false_keeps_trusted_markup_but_never_event_handlers(site: SiteDir) -> None:
     site.config(
         """\

@@ -72,9 +72,9 @@ def _absolute(tag: str, attribute: str, value: str) -> str | None:
     try:
         if attribute == "srcset":
             return _absolute_srcset(tag, value)
-        if value.lstrip().lower().startswith("data:"):
-            return value if (tag, attribute) in _IMAGE_SOURCES else None
-        if attribute in _URL_ATTRIBUTES:
+        if attribute in _URL_ATTRIBUTES:  # (an alt text beginning "Data:" is no URL)
+            if value.lstrip().lower().startswith("data:"):
+                return value if (tag, attribute) in _IMAGE_SOURCES else None
             joined = _base.joined.get(value)
             if joined is None:
                 joined = _base.joined[value] = join_url(_base.url, value.strip())
