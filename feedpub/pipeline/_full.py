@@ -32,7 +32,7 @@ from ..plan import carried, current_time, plan_feeds, published_entries, upcomin
 from ..scan import PARALLEL_MIN, Listing, check_entries_folder, list_entries, scan_all
 from ..workers import Heap, Workers
 from ._lock import build_lock
-from ._output import Content
+from ._output import Content, discarding
 from ._record import (
     BuildRecord,
     RecordedFeed,
@@ -102,6 +102,7 @@ def build(
     with (
         build_lock(site, "build", waiting),
         signals.finishing(),
+        discarding(),  # (the feed files a build replaced are deleted while it records them)
         Cache.open(site, enabled=cache) as store,
         Heap() as heap,
         Workers(jobs, preload=preload) as workers,

@@ -23,10 +23,11 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Container, Iterable, Mapping
+import threading
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple, NoReturn, cast
+from typing import Any, BinaryIO, ClassVar, NamedTuple, NoReturn, cast
 
 from .. import signals
 from ..errors import OutputError
@@ -64,6 +65,10 @@ FORK_WRITERS = sys.platform.startswith("linux")
 #: Below this total weight (of all outputs) everything is written by one process: forking
 #: would cost more than it saves.
 SHARING_MIN = 400
+#: An earlier output of at least this size that a build replaced is deleted in a thread of its
+#: own (see :func:`discarding`): the system frees a large file's blocks and cached pages as it
+#: is deleted, tens of milliseconds for a file of 100 MB.
+DISCARD_ALONE = 4 << 20
 #: Whether byte ranges of an earlier output are copied inside the kernel
 #: (``os.copy_file_range``, Linux); elsewhere they are read and written (the same bytes;
 #: tests/test_portability.py).
@@ -139,6 +144,7 @@ def _write_outputs(
     job = _targets(folder, asked, remove, owned)
     target = job.target
     target.parent.mkdir(parents=True, exist_ok=True)
+    _Discards.finish()  # (an earlier write's old tree, still being deleted, is no stale stage)
     clean_stale_stages(target)
     if not job.outputs and not job.removed and target.is_dir():
         return [], job.kept  # nothing to write: no staging folder to mirror the outputs into
@@ -157,11 +163,101 @@ def _write_outputs(
         if problem is not None:
             remove_stage = False  # never deleted: the old tree is kept, and the user told where
             raise problem
+        remove_stage = False
+        _Discards.start(stage, [stage / p.relative_to(target) for p in (*written, *job.removed)])
         return written, unchanged
     finally:
         if remove_stage:
             with signals.deferred():  # (a second Ctrl-C: the folder goes all the same)
                 shutil.rmtree(stage, ignore_errors=True)
+
+
+class _Discards:
+    """The old output trees that :func:`write_outputs` swapped out, being deleted in threads
+    (see :func:`discarding`)."""
+
+    #: :func:`discarding` blocks open.
+    held = 0
+    #: The threads deleting, not joined yet.
+    threads: ClassVar[list[threading.Thread]] = []
+
+    @classmethod
+    def start(cls, tree: Path, replaced: list[Path]) -> None:
+        """Delete ``tree`` (an old output folder, swapped out): the earlier versions of the
+        ``replaced`` files that are large each in a thread of its own, side by side, in a
+        :func:`discarding` block alongside what follows it, else now; the rest now. (The
+        rest holds links to the files the build kept: they are unlinked before the build
+        records those files' status change time.)"""
+        large = set()
+        for path in replaced:
+            with contextlib.suppress(OSError):
+                status = os.lstat(path)
+                if stat.S_ISREG(status.st_mode) and status.st_size >= DISCARD_ALONE:
+                    large.add(path)
+        _remove_tree(tree, but=large)
+        if not large:
+            return
+        # Only the build's own files are left in it now: should the build be killed before
+        # they are deleted, the next one deletes them (see clean_stale_stages).
+        with contextlib.suppress(OSError):
+            (tree / _STAGE_MARK).touch()
+        alone = [threading.Thread(target=_unlink_quietly, args=(p,)) for p in sorted(large)]
+        last = threading.Thread(target=_remove_tree, args=(tree, set(), alone))
+        for thread in (*alone, last):
+            thread.start()
+        cls.threads += [*alone, last]
+        if not cls.held:
+            with signals.deferred():
+                cls.finish()
+
+    @classmethod
+    def finish(cls) -> None:
+        """Wait until every old tree is deleted."""
+        while cls.threads:
+            cls.threads.pop(0).join()
+
+
+@contextlib.contextmanager
+def discarding() -> Iterator[None]:
+    """A block in which the old output folder a :func:`write_outputs` swaps out is deleted
+    in threads while the block goes on (a build records what it wrote meanwhile), and by
+    its end. Outside one, :func:`write_outputs` deletes it before it returns. Deleting a
+    large file costs the system time to free its blocks: the earlier versions of the feed
+    files a build replaced are deleted side by side."""
+    _Discards.held += 1
+    try:
+        yield
+    finally:
+        _Discards.held -= 1
+        if not _Discards.held:
+            with signals.deferred():
+                _Discards.finish()
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def _remove_tree(tree: Path, but: set[Path], after: Iterable[threading.Thread] = ()) -> None:
+    """Delete ``tree`` but the files ``but`` (and the folders that hold them), once the
+    threads ``after`` are done."""
+    for thread in after:
+        thread.join()
+    if not but:
+        shutil.rmtree(tree, ignore_errors=True)
+        return
+    for top, dirs, files in os.walk(tree, topdown=False):
+        here = Path(top)
+        for name in files:
+            if here / name not in but:
+                _unlink_quietly(here / name)
+        for name in dirs:
+            with contextlib.suppress(OSError):
+                if (here / name).is_symlink():
+                    (here / name).unlink()
+                else:
+                    (here / name).rmdir()  # (fails, as it should, while it holds a file)
 
 
 def _targets(
@@ -331,7 +427,9 @@ def stale_stages(target: Path) -> list[Path]:
 
 def clean_stale_stages(target: Path) -> None:
     """Remove staging folders a killed build left beside ``target``. One that still has its
-    mark was never swapped in: only the build's own files and links are in it. One without
+    mark was never swapped in, or was swapped out and holds only the earlier versions of
+    files the build replaced (see :func:`discarding`): only the build's own files and links
+    are in it. One without
     was swapped out: the old output folder, killed before what was written into it during
     the build was put back; it is kept, as ``.NAME.feedpub-kept-*``, never deleted.
 
