@@ -295,7 +295,7 @@ def _altered(record: bytes, position: int, **changes: Any) -> bytes:
     assert spans is not None
     items = list(spans.items)
     items[position] = items[position]._replace(**changes)
-    return replace(spans, items=tuple(items)).to_bytes()
+    return spans.with_items(items).to_bytes()
 
 
 def _damage_record(root: Path) -> None:
@@ -513,6 +513,6 @@ def test_the_recorder_keeps_items_packed_as_it_writes(tmp_path: Path) -> None:
     assert held < 100 * count, held  # packed: ~67 bytes an item here; as tuples, ~240
     items = recorder.items
     assert len(items) == count and items[0].start == 6 and items[-1].length == 19
-    spans = _splice.Spans("c", recorder.size, items[0].start, 6 + 19 * count, tuple(items), "u")
+    spans = _splice.Spans.of_items("c", recorder.size, items[0].start, 6 + 19 * count, items, "u")
     assert recorder.record("c", "u") == spans.to_bytes()
     assert _splice.Spans.from_bytes(spans.to_bytes()) == spans

@@ -4,6 +4,8 @@ whose entry's hash was unknown are never reused, however many there are."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from feedpub.feeds import _splice
 
 
@@ -28,7 +30,7 @@ def _spans(keys: list[str | None]) -> tuple[_splice.Spans, _Source]:
     tail = len(data)
     data += b"</tail>"
     head = items[0].start
-    spans = _splice.Spans("c", len(data), head, tail, tuple(items))
+    spans = _splice.Spans.of_items("c", len(data), head, tail, items)
     return spans, _Source(data)
 
 
@@ -53,7 +55,59 @@ def test_the_recorded_feed_matches_keys_by_their_hash() -> None:
     spans, _ = _spans(["a\x001", "b\x002"])
     record = spans.to_bytes()
     assert _splice.Spans.from_bytes(record) is not None
-    spans = _splice.Spans(spans.context, spans.size, spans.head, spans.tail, spans.items, "u")
+    spans = replace(spans, updated="u")
     record = spans.to_bytes()
     assert _splice.recorded_feed(record, ["a\x001", None]) == ("u", (False, False))
     assert _splice.recorded_feed(record, ["a\x001", "b\x003"]) is None
+
+
+def test_a_record_keeps_its_items_through_its_bytes_and_refuses_what_does_not_add_up() -> None:
+    spans, _ = _spans(["a\x001", None, "c\x003"])
+    again = _splice.Spans.from_bytes(spans.to_bytes())
+    assert again == spans and again.items == spans.items
+    assert [item.start for item in spans.items] == [
+        6,
+        6 + 25,
+        6 + 2 * 25,
+    ]  # (items of 24 bytes, and a comma)
+    # The columns say where items are only as lengths and gaps: a gap or a length that does
+    # not add up to the recorded end of the last item makes the record untrusted.
+    longer = replace(spans, lengths=(*spans.lengths[:-1], spans.lengths[-1] + 1))
+    assert _splice.Spans.from_bytes(longer.to_bytes()) is None
+    moved = replace(spans, gaps=(1, *spans.gaps[1:]))
+    assert _splice.Spans.from_bytes(moved.to_bytes()) is None
+    flagged = replace(spans, images=b"\0\2\0")
+    assert _splice.Spans.from_bytes(flagged.to_bytes()) is None
+
+
+def test_a_splice_copies_runs_and_records_them_as_the_earlier_record_had_them() -> None:
+    spans, source = _spans(["a\x001", "b\x002", "c\x003", "d\x004"])
+    written: list[tuple[str, int, int] | bytes] = []
+
+    class Handle:
+        def write(self, data: bytes) -> None:
+            written.append(data)
+
+        def copy(self, earlier: object, offset: int, length: int) -> None:
+            written.append(("copy", offset, length))
+
+    new = b"<new item>"
+    hashes = [spans.key(0), _splice._hashed("x\x009"), spans.key(2), spans.key(3)]
+    made = _splice._assemble(
+        Handle(), source, spans, [0, None, 2, 3], {1: new}, hashes, {1: True}, (b"H", b",", b"T")
+    )
+    item = spans.items
+    assert written == [
+        b"H",
+        ("copy", item[0].start, item[0].length),
+        b",",
+        new,
+        b",",
+        ("copy", item[2].start, item[3].start + item[3].length - item[2].start),
+        b"T",
+    ]
+    assert made.keys == b"".join(hashes)
+    assert made.lengths == (item[0].length, len(new), item[2].length, item[3].length)
+    assert made.gaps == (0, 1, 1, 1)
+    assert made.images == b"\0\1\0\0"
+    assert made.head == 1 and made.tail == made.size - 1

@@ -26,22 +26,26 @@ import hashlib
 import io
 import json
 import struct
+import sys
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import accumulate
+from operator import add
 from typing import Any, BinaryIO, NamedTuple, Protocol
 
 from .._version import __version__
 from ..model import Rendered
 
-_MAGIC = b"feedpub-spans 1\n"
-#: One item: its key's hash, where its bytes begin, how many, their fingerprint, whether it
-#: has an image (see :attr:`Spans.updated`).
-_ITEM = struct.Struct("<16sQQ8s?")
+_MAGIC = b"feedpub-spans 2\n"
+#: An item's key hash, and its fingerprint, in bytes (see :class:`Spans`).
+_KEY = 16
+_PRINT = 8
 _LENGTH = struct.Struct("<I")
 #: How many bytes at each end of an item its fingerprint covers.
 _EDGE = 64
 #: The key hash of an item whose entry's hash was not known: it matches none.
-_NO_KEY = b"\0" * 16
+_NO_KEY = b"\0" * _KEY
 #: More items to serialise again than this share of the feed: the full path costs no more.
 _SPLICE_SHARE = 0.25
 
@@ -74,6 +78,8 @@ class _Source(Protocol):
 
 
 class _Item(NamedTuple):
+    """One item of a :class:`Spans` record, as a row (the record keeps columns)."""
+
     key: bytes
     start: int
     length: int
@@ -122,7 +128,13 @@ def context(kind: str, feed: Any, self_url: str) -> str:
 
 @dataclass(frozen=True)
 class Spans:
-    """Where each item of a feed file is (see the module's docstring)."""
+    """Where each item of a feed file is (see the module's docstring).
+
+    Kept as columns, each item's values at its index, and in terms that do not change when a
+    run of items moves: its length and the bytes between it and the item before (its
+    ``gap``), not where it begins. A run of items copied from the earlier file keeps its
+    record's values as they were (slices of the earlier record's columns): a splice of a
+    feed of many items handles its runs, not each item."""
 
     #: See :func:`context`.
     context: str
@@ -130,15 +142,87 @@ class Spans:
     size: int
     head: int
     tail: int
-    items: tuple[_Item, ...]
-    #: The feed's date (:attr:`Feed.updated`, ISO 8601): with the items' image flags, what
-    #: a later build needs to know of the feed's entries it does not read (see
-    #: feedpub/pipeline/_delta.py).
+    #: Each item's key hash (:data:`_KEY` bytes each, one after the other).
+    keys: bytes
+    #: Each item's length in bytes.
+    lengths: tuple[int, ...]
+    #: The bytes between each item and the one before (the first: 0, it begins at ``head``).
+    gaps: tuple[int, ...]
+    #: Each item's fingerprint (:data:`_PRINT` bytes each).
+    prints: bytes
+    #: Whether each item's entry has an image (a byte each, 0 or 1): with the feed's date
+    #: (:attr:`updated`), what a later build needs to know of the feed's entries it does
+    #: not read (see feedpub/pipeline/_delta.py).
+    images: bytes
+    #: The feed's date (:attr:`Feed.updated`, ISO 8601).
     updated: str = ""
 
+    @classmethod
+    def of_items(
+        cls,
+        context: str,
+        size: int,
+        head: int,
+        tail: int,
+        items: Sequence[_Item],
+        updated: str = "",
+    ) -> Spans:
+        """The record of ``items`` (rows, in order; see :attr:`items`)."""
+        ends = [head, *(item.start + item.length for item in items[:-1])]
+        return cls(
+            context,
+            size,
+            head,
+            tail,
+            b"".join(item.key for item in items),
+            tuple(item.length for item in items),
+            tuple(item.start - end for item, end in zip(items, ends, strict=True)),
+            b"".join(item.print for item in items),
+            bytes(bool(item.image) for item in items),
+            updated,
+        )
+
+    @property
+    def count(self) -> int:
+        return len(self.lengths)
+
+    @property
+    def items(self) -> tuple[_Item, ...]:
+        """The items as rows, with where each begins."""
+        return tuple(
+            _Item(self.key(i), start, length, self.fingerprint(i), bool(self.images[i]))
+            for i, (start, length) in enumerate(zip(self.starts(), self.lengths, strict=True))
+        )
+
+    def with_items(self, items: Sequence[_Item]) -> Spans:
+        """This record with other ``items`` (rows)."""
+        return Spans.of_items(self.context, self.size, self.head, self.tail, items, self.updated)
+
+    def key(self, index: int) -> bytes:
+        return self.keys[index * _KEY : (index + 1) * _KEY]
+
+    def fingerprint(self, index: int) -> bytes:
+        return self.prints[index * _PRINT : (index + 1) * _PRINT]
+
+    def key_list(self) -> list[bytes]:
+        keys = self.keys
+        return [keys[i : i + _KEY] for i in range(0, len(keys), _KEY)]
+
+    def starts(self) -> list[int]:
+        """Where each item begins."""
+        ends = accumulate(map(add, self.gaps, self.lengths), initial=self.head)
+        return list(map(add, ends, self.gaps))
+
     def to_bytes(self) -> bytes:
-        body = b"".join(_ITEM.pack(*item) for item in self.items)
-        return _record_bytes(self.context, self.size, self.head, self.tail, self.updated, body)
+        return _record_bytes(
+            self.context,
+            self.size,
+            self.head,
+            self.tail,
+            self.updated,
+            (self.keys, struct.pack(f"<{2 * self.count}Q", *self.lengths, *self.gaps)),
+            (self.prints, self.images),
+        )
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Spans | None:
@@ -152,16 +236,27 @@ class Spans:
             (length,) = _LENGTH.unpack_from(body, len(_MAGIC))
             start = len(_MAGIC) + 4
             header = json.loads(body[start : start + length])
-            packed = body[start + length :]
-            if len(packed) % _ITEM.size:
+            count = _count(header["count"])
+            at = start + length
+            sizes = (_KEY * count, 16 * count, _PRINT * count, count)
+            if len(body) != at + sum(sizes):
                 return None
-            items = tuple(map(_Item._make, _ITEM.iter_unpack(packed)))
+            columns = []
+            for size in sizes:
+                columns.append(body[at : at + size])
+                at += size
+            keys, numbers, prints, images = columns
+            unpacked = struct.unpack(f"<{2 * count}Q", numbers)
             spans = cls(
                 _text(header["context"]),
                 _count(header["size"]),
                 _count(header["head"]),
                 _count(header["tail"]),
-                items,
+                keys,
+                unpacked[:count],
+                unpacked[count:],
+                prints,
+                images,
                 _text(header["updated"]),
             )
         except (ValueError, KeyError, TypeError, struct.error):
@@ -170,24 +265,45 @@ class Spans:
 
     def _consistent(self) -> bool:
         """Whether the items are in order, apart, and inside the file."""
-        if not self.items:
-            return False
-        end = self.head
-        for item in self.items:
-            if item.start < end or item.length <= 0:
-                return False
-            end = item.start + item.length
-        return self.items[0].start == self.head and end == self.tail <= self.size
+        count = self.count
+        return (
+            count > 0
+            and len(self.gaps) == count
+            and len(self.keys) == _KEY * count
+            and len(self.prints) == _PRINT * count
+            and len(self.images) == count
+            and not self.images.translate(None, b"\0\1")
+            and self.gaps[0] == 0
+            and min(self.lengths) > 0
+            and self.head + sum(self.lengths) + sum(self.gaps) == self.tail <= self.size
+        )
 
 
 def _record_bytes(
-    context: str, size: int, head: int, tail: int, updated: str, body: bytes | bytearray
+    context: str,
+    size: int,
+    head: int,
+    tail: int,
+    updated: str,
+    keys_and_numbers: tuple[bytes | bytearray, bytes],
+    prints_and_images: tuple[bytes | bytearray, bytes | bytearray],
 ) -> bytes:
-    """A :class:`Spans` record as bytes, its items packed in ``body``."""
+    """A :class:`Spans` record as bytes: its columns (keys, lengths and gaps packed, prints,
+    image flags) after its header."""
+    keys, numbers = keys_and_numbers
+    count = len(keys) // _KEY
     header = json.dumps(
-        {"context": context, "size": size, "head": head, "tail": tail, "updated": updated}
+        {
+            "context": context,
+            "size": size,
+            "head": head,
+            "tail": tail,
+            "updated": updated,
+            "count": count,
+        }
     ).encode()
-    data = _MAGIC + _LENGTH.pack(len(header)) + header + body
+    parts = (_MAGIC, _LENGTH.pack(len(header)), header, keys, numbers, *prints_and_images)
+    data = b"".join(parts)
     return data + hashlib.blake2b(data, digest_size=16).digest()
 
 
@@ -220,16 +336,28 @@ class Recorder:
         self._start: int | None = None
         self._first = b""
         self._last = b""
-        #: Where each item began and how long it was, with its key's hash and fingerprint,
-        #: packed as in the record: as tuples, 100,000 items took 15 MB while written.
-        self._packed = bytearray()
+        #: Each item's key hash, length, gap to the one before, fingerprint and image flag,
+        #: packed as the record's columns: as tuples, 100,000 items took 15 MB while written.
+        self._keys_made = bytearray()
+        self._lengths = array("Q")
+        self._gaps = array("Q")
+        self._prints = bytearray()
+        self._flags = bytearray()
         self.count = 0
         self._head = self._tail = 0
 
     @property
     def items(self) -> list[_Item]:
         """The items written so far."""
-        return list(map(_Item._make, _ITEM.iter_unpack(self._packed)))
+        keys, prints = self._keys_made, self._prints
+        items = []
+        end = self._head
+        for i, (length, gap) in enumerate(zip(self._lengths, self._gaps, strict=True)):
+            start = end + gap
+            key, print_ = keys[i * _KEY : (i + 1) * _KEY], prints[i * _PRINT : (i + 1) * _PRINT]
+            items.append(_Item(bytes(key), start, length, bytes(print_), bool(self._flags[i])))
+            end = start + length
+        return items
 
     def write(self, data: bytes) -> int:
         self._handle.write(data)
@@ -252,9 +380,13 @@ class Recorder:
         hashed = _hashed(next(self._keys, None))
         print_ = _fingerprint(self._first, self._last, length)
         image = self._images[self.count] if len(self._images) > self.count else False
-        self._packed += _ITEM.pack(hashed, start, length, print_, image)
         if not self.count:
-            self._head = start
+            self._head = self._tail = start
+        self._keys_made += hashed
+        self._lengths.append(length)
+        self._gaps.append(start - self._tail)
+        self._prints += print_
+        self._flags.append(bool(image))
         self._tail = start + length
         self.count += 1
 
@@ -262,7 +394,19 @@ class Recorder:
         """The :class:`Spans` record of the file written, as bytes (``None``: no item)."""
         if not self.count:
             return None
-        return _record_bytes(context, self.size, self._head, self._tail, updated, self._packed)
+        numbers = array("Q", self._lengths)
+        numbers.extend(self._gaps)
+        if sys.byteorder != "little":
+            numbers.byteswap()
+        return _record_bytes(
+            context,
+            self.size,
+            self._head,
+            self._tail,
+            updated,
+            (self._keys_made, numbers.tobytes()),
+            (self._prints, self._flags),
+        )
 
 
 #: A format's serialiser: writes ``feed`` (published at the URL) with the items given, to a
@@ -319,7 +463,8 @@ def splice(
     source = handle.previous(previous.identity)
     if source is None or source.size != old.size:
         return None
-    mapping = _mapping(old, keys, source)
+    hashes = _hashes(keys)
+    mapping = _mapping(old, keys, source, hashes)
     if mapping is None:
         return None
     changed = [i for i, j in enumerate(mapping) if j is None]
@@ -332,20 +477,17 @@ def splice(
         return None
     made, pieces = _serialised(serialise, feed, self_url, picked, len(keys) > 1)
     new = {i: made[n] for n, i in enumerate(changed)}
+    images = {i: picked[n].entry.image is not None for n, i in enumerate(changed)}
+    updated = feed.updated.isoformat()
     if _unchanged(old, source, mapping, new, pieces):
         # The same bytes as the earlier file (an edit that changes no item): it is kept.
-        images = {i: picked[n].entry.image is not None for n, i in enumerate(changed)}
-        items = tuple(
-            item._replace(key=_hashed(key), image=images.get(i, item.image))
-            for i, (item, key) in enumerate(zip(old.items, keys, strict=True))
-        )
-        updated = feed.updated.isoformat()
-        return Written(replace(old, items=items, updated=updated).to_bytes(), kept=True)
-    images = {i: picked[n].entry.image is not None for n, i in enumerate(changed)}
-    spans = _assemble(handle, source, old, mapping, new, keys, images, pieces)
-    return Written(
-        replace(spans, context=where, updated=feed.updated.isoformat()).to_bytes(), False
-    )
+        flags = bytearray(old.images)
+        for i, image in images.items():
+            flags[i] = image
+        kept = replace(old, keys=b"".join(hashes), images=bytes(flags), updated=updated)
+        return Written(kept.to_bytes(), kept=True)
+    spans = _assemble(handle, source, old, mapping, new, hashes, images, pieces)
+    return Written(replace(spans, context=where, updated=updated).to_bytes(), False)
 
 
 def _unchanged(
@@ -357,11 +499,11 @@ def _unchanged(
 ) -> bool:
     """Whether the new file would be the earlier one, byte for byte."""
     head, _, tail = pieces
-    if len(mapping) != len(old.items) or any(j not in (i, None) for i, j in enumerate(mapping)):
+    if len(mapping) != old.count or any(j not in (i, None) for i, j in enumerate(mapping)):
         return False
+    starts = old.starts()
     for i, data in new.items():
-        item = old.items[i]
-        if len(data) != item.length or source.read(item.start, item.length) != data:
+        if len(data) != old.lengths[i] or source.read(starts[i], old.lengths[i]) != data:
             return False
     return head == source.read(0, old.head) and tail == source.read(old.tail, old.size - old.tail)
 
@@ -377,14 +519,14 @@ def _hashes(keys: Iterable[str | None]) -> list[bytes]:
     ]
 
 
-def _twice(old: Spans) -> bool:
-    """Whether an item's key (other than :data:`_NO_KEY`) is in the record twice."""
+def _twice(keys: list[bytes]) -> bool:
+    """Whether a key (other than :data:`_NO_KEY`) is in ``keys`` twice."""
     seen: set[bytes] = set()
-    for item in old.items:
-        if item.key != _NO_KEY:
-            if item.key in seen:
+    for key in keys:
+        if key != _NO_KEY:
+            if key in seen:
                 return True
-            seen.add(item.key)
+            seen.add(key)
     return False
 
 
@@ -393,22 +535,29 @@ def _hashed(key: str | None) -> bytes:
     return _key_hash(key) if key is not None else _NO_KEY
 
 
-def _mapping(old: Spans, keys: Sequence[str | None], source: _Source) -> list[int | None] | None:
+def _mapping(
+    old: Spans,
+    keys: Sequence[str | None],
+    source: _Source,
+    hashes: list[bytes] | None = None,
+) -> list[int | None] | None:
     """For each item of the new file, the earlier item (index) whose bytes it reuses, or
     ``None`` to serialise it again: no earlier item of that key, or one whose bytes at its
     recorded place do not begin and end as recorded. ``None`` for a record with an item
-    twice."""
-    where = {item.key: index for index, item in enumerate(old.items)}
+    twice. ``hashes``: the keys' hashes, when made already."""
+    old_keys = old.key_list()
+    where = dict(zip(old_keys, range(len(old_keys)), strict=True))
     unknown = where.pop(_NO_KEY, None) is not None
-    if len(where) + unknown < len(old.items) and _twice(old):
+    if len(where) + unknown < len(old_keys) and _twice(old_keys):
         return None
-    mapping = [where.get(hashed) for hashed in _hashes(keys)]
+    mapping = list(map(where.get, _hashes(keys) if hashes is None else hashes))
     # Cut only where the bytes are cut: at both ends of each run of earlier items copied at
     # once. (The items inside a run are copied with it, whatever their own recorded place:
     # what they are is the file's identity's and the record's own hash's to vouch for.)
+    starts = old.starts()
     while True:
         ends = _run_ends(mapping)
-        damaged = _damaged(old, sorted(ends), source)
+        damaged = _damaged(old, starts, sorted(ends), source)
         if not damaged:
             return mapping
         mapping = [None if j in damaged else j for j in mapping]
@@ -432,16 +581,16 @@ def _run_ends(mapping: list[int | None]) -> set[int]:
     return ends
 
 
-def _damaged(old: Spans, used: list[int], source: _Source) -> set[int]:
-    """The earlier items (of ``used``, in order) whose bytes at their recorded place do not
-    begin and end as recorded."""
+def _damaged(old: Spans, starts: list[int], used: list[int], source: _Source) -> set[int]:
+    """The earlier items (of ``used``, in order; ``starts``: where each item of ``old``
+    begins) whose bytes at their recorded place do not begin and end as recorded."""
     found = set()
     for j in used:
-        item = old.items[j]
-        edge = min(_EDGE, item.length)
-        first = source.read(item.start, edge)
-        last = source.read(item.start + item.length - edge, edge)
-        if _fingerprint(first, last, item.length) != item.print:
+        start, length = starts[j], old.lengths[j]
+        edge = min(_EDGE, length)
+        first = source.read(start, edge)
+        last = source.read(start + length - edge, edge)
+        if _fingerprint(first, last, length) != old.fingerprint(j):
             found.add(j)
     return found
 
@@ -466,64 +615,83 @@ def _serialised(
     return made, (data[: first.start], separator, data[last.start + last.length :])
 
 
+def _runs(mapping: list[int | None]) -> Iterator[tuple[int, int, int | None]]:
+    """The new file's items in runs: ``(i, n, j)``, the ``n`` items from ``i`` on, the
+    earlier items from ``j`` on (consecutive there too), or one new item (``j`` None)."""
+    i = 0
+    count = len(mapping)
+    while i < count:
+        j = mapping[i]
+        n = 1
+        if j is not None:
+            while i + n < count and mapping[i + n] == j + n:
+                n += 1
+        yield i, n, j
+        i += n
+
+
 def _assemble(
     handle: Any,
     source: Any,
     old: Spans,
     mapping: list[int | None],
     new: dict[int, bytes],
-    keys: Sequence[str | None],
+    hashes: list[bytes],
     images: dict[int, bool],
     pieces: tuple[bytes, bytes, bytes],
 ) -> Spans:
     """Write the new file: the head, then each item (runs of consecutive earlier items
-    copied at once, the others' new bytes) with the separator between, then the tail."""
+    copied at once, the others' new bytes) with the separator between, then the tail.
+    Its record: a run's items as the earlier record has them (but the first one's gap),
+    the new items' made."""
     head, separator, tail = pieces
-    items: list[_Item] = []
+    keys: list[bytes] = []
+    lengths: list[int] = []
+    gaps: list[int] = []
+    prints: list[bytes] = []
+    flags: list[bytes] = []
+    starts = old.starts()
     handle.write(head)
     size = len(head)
-    run: list[int] = []  # earlier items being copied, consecutive, not written yet
-    run_start = 0  # where the run begins in the new file
-
-    def copy_run() -> None:
-        if run:
-            first, last = old.items[run[0]], old.items[run[-1]]
-            handle.copy(source, first.start, last.start + last.length - first.start)
-
-    for i, j in enumerate(mapping):
-        if j is not None and run and j == run[-1] + 1:
-            run.append(j)  # the separator before it is copied with it
-            item = old.items[j]
-            start = run_start + item.start - old.items[run[0]].start
-            items.append(_Item(item.key, start, item.length, item.print, item.image))
-            continue
-        if run:
-            last = old.items[run[-1]]
-            size = run_start + last.start + last.length - old.items[run[0]].start
-            copy_run()
-            run = []
+    for i, n, j in _runs(mapping):
+        gap = 0
         if i:
             handle.write(separator)
-            size += len(separator)
+            gap = len(separator)
         if j is not None:
-            run, run_start = [j], size
-            items.append(old.items[j]._replace(start=size))
+            first, last = j, j + n - 1
+            length = starts[last] + old.lengths[last] - starts[first]
+            handle.copy(source, starts[first], length)
+            keys.append(old.keys[first * _KEY : (last + 1) * _KEY])
+            lengths += old.lengths[first : last + 1]
+            gaps += (gap, *old.gaps[first + 1 : last + 1])
+            prints.append(old.prints[first * _PRINT : (last + 1) * _PRINT])
+            flags.append(old.images[first : last + 1])
         else:
             data = new[i]
             handle.write(data)
-            hashed = _hashed(keys[i])
-            edge = min(_EDGE, len(data))
-            print_ = _fingerprint(data[:edge], data[len(data) - edge :], len(data))
-            items.append(_Item(hashed, size, len(data), print_, images[i]))
-            size += len(data)
-    if run:
-        last = old.items[run[-1]]
-        size = run_start + last.start + last.length - old.items[run[0]].start
-        copy_run()
+            length = len(data)
+            edge = min(_EDGE, length)
+            keys.append(hashes[i])
+            lengths.append(length)
+            gaps.append(gap)
+            prints.append(_fingerprint(data[:edge], data[length - edge :], length))
+            flags.append(b"\1" if images[i] else b"\0")
+        size += gap + length
+    end = size
     handle.write(tail)
     size += len(tail)
-    end = items[-1].start + items[-1].length
-    return Spans(old.context, size, items[0].start, end, tuple(items))
+    return Spans(
+        old.context,
+        size,
+        len(head),
+        end,
+        b"".join(keys),
+        tuple(lengths),
+        tuple(gaps),
+        b"".join(prints),
+        b"".join(flags),
+    )
 
 
 def pick_all(items: Callable[[], Iterator[Rendered]]) -> Callable[[Sequence[int]], list[Rendered]]:
@@ -541,9 +709,13 @@ def recorded_feed(record: bytes, keys: Sequence[str | None]) -> tuple[str, tuple
     8601) and whether each item's entry has an image; ``None`` unless the record is whole
     and its items are those of ``keys``, in that order (a ``None`` key: any item)."""
     spans = Spans.from_bytes(record)
-    if spans is None or not spans.updated or len(spans.items) != len(keys):
+    if spans is None or not spans.updated or spans.count != len(keys):
         return None
-    for item, key, hashed in zip(spans.items, keys, _hashes(keys), strict=True):
-        if key is not None and item.key != hashed:
-            return None
-    return spans.updated, tuple(item.image for item in spans.items)
+    recorded = spans.key_list()
+    expected = [
+        hashed if key is not None else found
+        for key, hashed, found in zip(keys, _hashes(keys), recorded, strict=True)
+    ]
+    if expected != recorded:
+        return None
+    return spans.updated, tuple(map(bool, spans.images))
