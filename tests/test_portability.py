@@ -5,7 +5,9 @@ here on Linux, as if on another system, and the outputs are compared with the fa
 - large feeds written in forked processes → all in one process;
 - worker processes started by ``fork`` → started by ``spawn`` (macOS's and Windows' default);
 - byte ranges of a feed's earlier file copied inside the kernel (``os.copy_file_range``, when
-  a warm build splices a feed file) → read and written (and read without ``os.pread``).
+  a warm build splices a feed file) → read and written (and read without ``os.pread``);
+- a large file's writing to disk started while it is written (``sync_file_range``) → left to
+  the sync at its end.
 """
 
 from __future__ import annotations
@@ -179,5 +181,30 @@ def test_a_splice_reads_and_writes_the_same_bytes_without_copy_file_range(
     portable = _spliced(site, "splice-portable", calls)
     assert not calls.read_text(encoding="utf-8")  # ... and not there
     assert copies.read_text(encoding="utf-8")  # (but the files were spliced)
+    assert portable.keys() == fast.keys()
+    assert [name for name in fast if portable[name] != fast[name]] == []
+
+
+def test_early_writeback_is_taken_here_and_its_absence_writes_the_same_bytes(
+    site: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(_output, "SHARING_MIN", 0)  # in the forked writers too
+    monkeypatch.setattr(_output, "WRITEBACK_EVERY", 1 << 16)  # (the feeds here are small)
+    calls = tmp_path / "writeback"
+    system = _output._writeback()
+    assert system is not None
+
+    def watched(fd: int, offset: int, length: int, flags: int) -> int:
+        with open(calls, "a", encoding="utf-8") as note:
+            note.write(f"{offset} {length}\n")
+        return system(fd, offset, length, flags)
+
+    monkeypatch.setattr(_output, "_writeback", lambda: watched)
+    fast = _spliced(site, "writeback-fast", calls)  # (calls: the warm build's only)
+    assert calls.read_text(encoding="utf-8")  # the fast path is taken here, in the splice too
+    monkeypatch.setattr(_output, "EARLY_WRITEBACK", False)
+    calls.write_text("", encoding="utf-8")
+    portable = _spliced(site, "writeback-portable", calls)
+    assert not calls.read_text(encoding="utf-8")  # ... and not there
     assert portable.keys() == fast.keys()
     assert [name for name in fast if portable[name] != fast[name]] == []
