@@ -37,6 +37,7 @@ from ._decide import Changes, Decision, decide, new_ids_unique, place, recorded_
 from ._output import Content
 from ._record import (
     BuildRecord,
+    RawManifest,
     RecordedFeed,
     checked_warnings,
     come_due,
@@ -48,6 +49,10 @@ from ._record import (
     media_untouched,
     note_unannounced,
     outputs_untouched,
+    raw_ids_unique,
+    raw_manifest,
+    raw_manifest_bytes,
+    raw_with_entries,
     read_manifest,
     save_record,
     write_site,
@@ -104,8 +109,9 @@ class _Work(NamedTuple):
     #: The entries of the feeds written again or joined, by file name; their digests by path.
     entries: Mapping[str, Entry]
     digests: dict[Path, str]
-    #: The manifest as read (changed and written again), or ``None`` when it stays as it is.
-    manifest: dict[str, Any] | None
+    #: The manifest as read (changed and written again; its entries left as text where it
+    #: can be), or ``None`` when it stays as it is.
+    manifest: dict[str, Any] | RawManifest | None
     #: The last build's warnings about each entry file, by the listing's path string.
     old_warnings: dict[str, list[BuildWarning]]
     #: What is known of each feed written again without reading its entries (by folder),
@@ -430,10 +436,24 @@ def _facts(
 
 def _manifest_to_change(
     site: Site, found: _Found, added: Mapping[str, Entry], index: bool
-) -> dict[str, Any] | None:
+) -> dict[str, Any] | RawManifest | None:
     """The manifest, which changes with a new entry (its id and link must be unlike every
     other's) and with index.html (``index``: written again, as it previews the main feed);
-    ``None`` when it is not the last build's, or index.html is not ours."""
+    ``None`` when it is not the last build's, or index.html is not ours. Its entries are
+    left as text (with the new ones' records in their places) when it is as this version
+    writes it: the build's record vouches that it is the last build's, as that left it."""
+    raw = raw_manifest(site)
+    if raw is not None and raw.held == len(found.rows):
+        if index and not is_ours(site.output / INDEX_NAME, raw.rest.get("index_html")):
+            return None
+        new = {rel: (e.id, e.link) for rel, e in added.items()}
+        if not raw_ids_unique(raw, new):
+            return None
+        if not new:
+            return raw
+        spliced = raw_with_entries(raw, sorted(found.rows), new)
+        if spliced is not None:
+            return spliced
     manifest = read_manifest(site)
     records = manifest.get("entries")
     if not isinstance(records, dict) or records.keys() != found.rows.keys():
@@ -591,8 +611,13 @@ def _index_and_manifest(
         preview = rendered_items(site, again[0].entries[:PREVIEW_MAX], work.digests, store)
         announced = feed_links(site, [(feed_files(site, p.folder), p.title) for p in work.plans])
         page = outputs[INDEX_NAME] = index_html(site, announced, preview())
-        manifest["index_html"] = digest(page)
-    if manifest is not None:
+        if isinstance(manifest, RawManifest):
+            manifest.rest["index_html"] = digest(page)
+        else:
+            manifest["index_html"] = digest(page)
+    if isinstance(manifest, RawManifest):  # (the new entries' records are in it already)
+        outputs[MANIFEST_NAME] = raw_manifest_bytes(manifest)
+    elif manifest is not None:
         added = work.read.changes.added
         records = {rel: {"id": e.id, "link": e.link} for rel, e in added.items()}
         manifest["entries"] = dict(sorted({**manifest["entries"], **records}.items()))
@@ -621,11 +646,13 @@ def _entry_warnings(
 
 
 def _links(
-    site: Site, manifest: dict[str, Any] | None, entries: Mapping[str, Entry]
+    site: Site, manifest: dict[str, Any] | RawManifest | None, entries: Mapping[str, Entry]
 ) -> dict[str, str]:
     """Each entry's link by its file name: the last build's (its manifest), and those of the
     entries read now."""
-    records = (manifest or read_manifest(site)).get("entries")
+    if not isinstance(manifest, dict):
+        manifest = read_manifest(site)
+    records = manifest.get("entries")
     links = {}
     if isinstance(records, dict):
         links = {
