@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from email.utils import format_datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -91,6 +90,8 @@ def _rss_item(item: Rendered) -> etree._Element:
         fe.enclosure(first.url, str(first.length or 0), first.type)
     element = fe.rss_entry()
     if entry.date.year < 1000:  # an undated page's 0001-01-01: strftime writes the year as "1"
+        from email.utils import format_datetime  # (here only: it loads the socket module)
+
         for date in element.iter("pubDate"):
             date.text = format_datetime(entry.date)
     return element
