@@ -205,3 +205,14 @@ def test_a_build_on_a_damaged_record_is_a_full_build(built: SiteDir, key: str, v
     assert built.snapshot() == before
     assert json.loads(stored(built)) == data
     assert all(isinstance(w, BuildWarning) for w in result.warnings)
+
+
+def test_a_feed_key_is_made_of_values_orjson_refuses_too() -> None:
+    from types import SimpleNamespace
+
+    from feedpub.pipeline._record import feed_keys
+
+    plan = SimpleNamespace(title="T \udcff", names=("feed.xml",), history=(), terms=None)
+    keys = feed_keys("site", plan, [("a.md", "1")])  # type: ignore[arg-type]
+    other = feed_keys("site", plan, [("a.md", "2")])  # type: ignore[arg-type]
+    assert keys.keys() == {"feed.xml"} and keys != other

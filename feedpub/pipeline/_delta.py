@@ -637,6 +637,8 @@ def _entry_warnings(
     """The warnings about entry files, in the listing's order: what reading said of the
     changed ones, the last build's of the others."""
     noted = new.keys() | old.keys()
+    if not noted:
+        return []  # (no need to go through every file)
     return [
         w
         for text in listing.paths
