@@ -216,3 +216,13 @@ def test_a_feed_key_is_made_of_values_orjson_refuses_too() -> None:
     keys = feed_keys("site", plan, [("a.md", "1")])  # type: ignore[arg-type]
     other = feed_keys("site", plan, [("a.md", "2")])  # type: ignore[arg-type]
     assert keys.keys() == {"feed.xml"} and keys != other
+
+
+def test_a_listing_with_a_name_that_is_no_utf8_has_a_fingerprint() -> None:
+    from feedpub.scan import Listing
+
+    # (the listing reports such a file as a problem; the fingerprint must not fail first)
+    names = {"x": "a\udcff.md"}
+    listing = Listing(paths=["x"], problems=[], names=names, stats={"x": (1, 2)})
+    other = Listing(paths=["x"], problems=[], names=names, stats={"x": (1, 3)})
+    assert listing.fingerprint() != other.fingerprint()

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+import orjson
+
 from .. import dialects
 from ..cache import Cache, EntryRow, cache_record, content_hash, digest
 from ..errors import (
@@ -60,7 +62,12 @@ class Listing:
     def fingerprint(self) -> str:
         """Changes whenever a file is added, removed, or written to."""
         data = [(self.names[p], *self.stats[p]) for p in self.paths if p in self.stats]
-        return digest(json.dumps([data, [str(e) for e in self.problems]]).encode())
+        parts = [data, [str(e) for e in self.problems]]
+        try:
+            encoded = orjson.dumps(parts)  # (10,000 files: json took 10 ms of every build)
+        except TypeError:  # (a value orjson refuses: a text that is no valid UTF-8)
+            encoded = json.dumps(parts).encode()
+        return digest(encoded)
 
 
 def check_entries_folder(site: Site) -> None:
