@@ -516,3 +516,27 @@ def test_the_recorder_keeps_items_packed_as_it_writes(tmp_path: Path) -> None:
     spans = _splice.Spans.of_items("c", recorder.size, items[0].start, 6 + 19 * count, items, "u")
     assert recorder.record("c", "u") == spans.to_bytes()
     assert _splice.Spans.from_bytes(spans.to_bytes()) == spans
+
+
+def test_the_keys_hashes_are_made_once_for_the_files_of_every_format(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(site)
+    made: list[int] = []
+    hashes = _splice._hashes
+
+    def counted(keys: Any) -> list[bytes]:
+        keys = list(keys)
+        made.append(len(keys))
+        return hashes(keys)
+
+    monkeypatch.setattr(_splice, "_hashes", counted)
+    spy = Spy(monkeypatch)
+    rewrite(entries(site)[20], "\n\n", "\n\nAn edit.\n\n")
+    build(site)
+    assert len([url for url in spy.spliced if _main(url)]) == 3
+    # By the delta build, once for each feed written again (the main one and the edited
+    # entry's categories'), not once for each of its files (RSS, Atom, JSON Feed).
+    assert made[0] == ENTRIES and len(made) > 1
+    assert len(made) * 3 == len(spy.spliced)
+    assert differences(site) == []

@@ -111,3 +111,51 @@ def test_a_splice_copies_runs_and_records_them_as_the_earlier_record_had_them() 
     assert made.gaps == (0, 1, 1, 1)
     assert made.images == b"\0\1\0\0"
     assert made.head == 1 and made.tail == made.size - 1
+
+
+def _naive(spans: _splice.Spans, keys: list[str | None]) -> list[int | None]:
+    """The mapping item by item: each key looked up among the earlier items'."""
+    where = {key: j for j, key in enumerate(spans.key_list()) if key != _splice._NO_KEY}
+    return [where.get(_splice._hashed(key)) if key is not None else None for key in keys]
+
+
+def test_the_mapping_of_the_items_both_files_begin_and_end_with_is_the_lookup_s() -> None:
+    import random
+
+    chance = random.Random(18)
+    earlier = [f"e{n}\x00{n}" for n in range(30)]
+    cases: list[list[str | None]] = [
+        list(earlier),  # nothing changed
+        [*earlier[:10], "new\x000", *earlier[10:]],  # one added
+        [*earlier[:10], "e10\x00edited", *earlier[11:]],  # one edited
+        ["new\x000", *earlier],  # added first
+        [*earlier, "new\x000"],  # added last
+        earlier[1:],  # the oldest went out
+        earlier[:5] + earlier[6:] + earlier[5:6],  # one moved
+        [None, *earlier[1:-1], None],  # unknown keys at both ends
+        earlier[:3] + earlier[3:27][::-1] + earlier[27:],  # reordered between
+    ]
+    for _ in range(20):
+        keys: list[str | None] = list(earlier)
+        for _ in range(chance.randint(1, 4)):
+            spot = chance.randrange(len(keys))
+            keys[spot] = chance.choice([None, f"x{spot}\x00{chance.random()}", earlier[spot]])
+        cases.append(keys)
+    for with_unknown in (False, True):
+        recorded: list[str | None] = list(earlier)
+        if with_unknown:
+            recorded[0] = recorded[-1] = recorded[12] = None
+        spans, source = _spans(recorded)
+        for keys in cases:
+            expected = _naive(spans, keys)
+            assert _splice._mapping(spans, keys, source) == expected, keys
+            hashes = _splice._hashes(keys)
+            assert _splice._mapping(spans, keys, source, hashes) == expected
+
+
+def test_the_common_prefix_is_found_in_halves() -> None:
+    assert _splice._common_prefix(b"abcdef", b"abcxef") == 3
+    assert _splice._common_prefix(b"abc", b"abc") == 3
+    assert _splice._common_prefix(b"", b"abc") == 0
+    assert _splice._common_prefix(b"xbc", b"abc") == 0
+    assert _splice._common_prefix(b"a" * 1000 + b"b", b"a" * 1001) == 1000

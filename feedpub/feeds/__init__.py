@@ -6,7 +6,7 @@ around")."""
 
 from ._common import Feed, ItemMemo
 from ._lint import finding, from_problem, item_findings, summary_findings
-from ._splice import Previous, Written, item_key, recorded_feed
+from ._splice import Previous, Written, item_key, key_hashes, recorded_feed
 from .atom import lint_atom, write_atom
 from .jsonfeed import lint_json, write_json
 from .rss import lint_rss, write_rss
@@ -20,6 +20,7 @@ __all__ = [
     "from_problem",
     "item_findings",
     "item_key",
+    "key_hashes",
     "lint_atom",
     "lint_json",
     "lint_rss",

@@ -81,6 +81,9 @@ class Feed:
     keys: Sequence[str | None] | None = None
     #: The items at the positions given (in order), without reading the others.
     pick: Callable[[Sequence[int]], Iterable[Rendered]] | None = None
+    #: The hashes of :attr:`keys` (see :func:`feedpub.feeds.key_hashes`), when the caller
+    #: made them already (once for the files of every format).
+    hashes: bytes | None = None
 
 
 class ItemMemo:

@@ -463,7 +463,11 @@ def splice(
     source = handle.previous(previous.identity)
     if source is None or source.size != old.size:
         return None
-    hashes = _hashes(keys)
+    given = getattr(feed, "hashes", None)
+    if given is not None and len(given) == _KEY * len(keys):
+        hashes = [given[i : i + _KEY] for i in range(0, len(given), _KEY)]
+    else:
+        hashes = _hashes(keys)
     mapping = _mapping(old, keys, source, hashes)
     if mapping is None:
         return None
@@ -508,6 +512,12 @@ def _unchanged(
     return head == source.read(0, old.head) and tail == source.read(old.tail, old.size - old.tail)
 
 
+def key_hashes(keys: Iterable[str | None]) -> bytes:
+    """The hashes of a feed's item keys (see :func:`item_key`), one after the other: what
+    its file's record holds of each item's key (:attr:`Spans.keys`)."""
+    return b"".join(_hashes(keys))
+
+
 def _hashes(keys: Iterable[str | None]) -> list[bytes]:
     """Each key's hash (see :func:`_hashed`), in one pass."""
     blake2b = hashlib.blake2b
@@ -550,7 +560,23 @@ def _mapping(
     unknown = where.pop(_NO_KEY, None) is not None
     if len(where) + unknown < len(old_keys) and _twice(old_keys):
         return None
-    mapping = list(map(where.get, _hashes(keys) if hashes is None else hashes))
+    hashes = _hashes(keys) if hashes is None else hashes
+    # The items the two files begin and end with alike (a feed with an entry edited or added:
+    # all but it) are found at once, the others by their key.
+    joined = b"".join(hashes)
+    before = _common_prefix(old.keys, joined) // _KEY
+    after = _common_prefix(old.keys[::-1], joined[::-1]) // _KEY
+    after = min(after, len(old_keys) - before, len(hashes) - before)
+    middle = hashes[before : len(hashes) - after]
+    mapping: list[int | None] = [
+        *range(before),
+        *map(where.get, middle),
+        *range(len(old_keys) - after, len(old_keys)),
+    ]
+    if unknown:  # (an item whose key is unknown is never reused)
+        mapping = [
+            None if hashed == _NO_KEY else j for hashed, j in zip(hashes, mapping, strict=True)
+        ]
     # Cut only where the bytes are cut: at both ends of each run of earlier items copied at
     # once. (The items inside a run are copied with it, whatever their own recorded place:
     # what they are is the file's identity's and the record's own hash's to vouch for.)
@@ -561,6 +587,19 @@ def _mapping(
         if not damaged:
             return mapping
         mapping = [None if j in damaged else j for j in mapping]
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """How many bytes ``a`` and ``b`` begin with alike (compared in halves: a few
+    comparisons of long runs of memory, not one per byte)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _run_ends(mapping: list[int | None]) -> set[int]:
@@ -704,17 +743,21 @@ def pick_all(items: Callable[[], Iterator[Rendered]]) -> Callable[[Sequence[int]
     return pick
 
 
-def recorded_feed(record: bytes, keys: Sequence[str | None]) -> tuple[str, tuple[bool, ...]] | None:
+def recorded_feed(
+    record: bytes, keys: Sequence[str | None], hashes: Sequence[bytes] | None = None
+) -> tuple[str, tuple[bool, ...]] | None:
     """What the file ``record`` describes says of its feed's entries: the feed's date (ISO
     8601) and whether each item's entry has an image; ``None`` unless the record is whole
-    and its items are those of ``keys``, in that order (a ``None`` key: any item)."""
+    and its items are those of ``keys``, in that order (a ``None`` key: any item).
+    ``hashes``: the keys' hashes, when made already."""
     spans = Spans.from_bytes(record)
     if spans is None or not spans.updated or spans.count != len(keys):
         return None
     recorded = spans.key_list()
+    hashes = _hashes(keys) if hashes is None else hashes
     expected = [
         hashed if key is not None else found
-        for key, hashed, found in zip(keys, _hashes(keys), recorded, strict=True)
+        for key, hashed, found in zip(keys, hashes, recorded, strict=True)
     ]
     if expected != recorded:
         return None

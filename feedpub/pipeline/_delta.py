@@ -379,7 +379,7 @@ def _facts(
     that did not change; with every entry's digest, by name. ``None`` when a
     record cannot tell (none, or not of these entries), or a new entry makes a feed's date
     ambiguous or pushes an older entry out: then every entry is read."""
-    from ..feeds import item_key, recorded_feed
+    from ..feeds import item_key, key_hashes, recorded_feed
 
     changes = read.changes
     changed = {**changes.edited, **changes.added}
@@ -409,10 +409,15 @@ def _facts(
         old_keys = [
             None if rel in changed else item_key(rel, digest_of[rel]) for rel in before.entries
         ]
+        # The keys' hashes, made once here for the files of every format (in the processes
+        # that write them); those of the earlier items are the same but the changed ones'.
+        hashes = key_hashes(keys)
+        hashed = dict(zip(after.entries, _split(hashes), strict=True))
+        old_hashes = [hashed.get(rel, b"") if rel not in changed else b"" for rel in before.entries]
         known = None
         for _, name in feed_files(site, before.folder):
             record = records.get(str(target / name))
-            known = recorded_feed(record[1], old_keys) if record else None
+            known = recorded_feed(record[1], old_keys, old_hashes) if record else None
             if known is not None:
                 break
         if known is None:
@@ -430,8 +435,15 @@ def _facts(
                 if entry.modified == date:
                     return None  # which of the two the feed's date is written as: the full way
                 date = entry.modified
-        facts[after.folder] = FeedFacts(date, any(image[rel] for rel in after.entries), keys)
+        facts[after.folder] = FeedFacts(
+            date, any(image[rel] for rel in after.entries), keys, hashes
+        )
     return facts, digest_of
+
+
+def _split(hashes: bytes) -> list[bytes]:
+    """The key hashes one after the other in ``hashes`` (16 bytes each), one by one."""
+    return [hashes[i : i + 16] for i in range(0, len(hashes), 16)]
 
 
 def _manifest_to_change(

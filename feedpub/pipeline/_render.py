@@ -172,8 +172,9 @@ class FeedFacts(NamedTuple):
     updated: datetime
     #: Whether some entry has an image.
     media: bool
-    #: What each item is made from (:attr:`feedpub.feeds.Feed.keys`).
+    #: What each item is made from (:attr:`feedpub.feeds.Feed.keys`), and their hashes.
     keys: tuple[str | None, ...]
+    hashes: bytes | None = None
 
 
 def feed_outputs(
@@ -231,6 +232,7 @@ def feed_outputs(
             if plan.terms is None
             else None,
             pick=picked_items(site, plan.entries, digests, cache) if plan.terms is None else None,
+            hashes=known.hashes if known else None,
         )
         for format, path in plan.files:
             # (JSON Feed has no RFC 5005 links: only the main feed's RSS and Atom use them.)
