@@ -210,11 +210,11 @@ class _Discards:
         # they are deleted, the next one deletes them (see clean_stale_stages).
         with contextlib.suppress(OSError):
             (tree / _STAGE_MARK).touch()
-        alone = [threading.Thread(target=_unlink_quietly, args=(p,)) for p in sorted(large)]
-        last = threading.Thread(target=_remove_tree, args=(tree, set(), alone))
-        for thread in (*alone, last):
-            thread.start()
-        cls.threads += [*alone, last]
+        # (one thread started here, which starts the others: starting a thread while the
+        # system frees a large file took milliseconds each time)
+        thread = threading.Thread(target=_discard, args=(tree, sorted(large)))
+        thread.start()
+        cls.threads.append(thread)
         if not cls.held:
             with signals.deferred():
                 cls.finish()
@@ -248,11 +248,18 @@ def _unlink_quietly(path: Path) -> None:
         path.unlink()
 
 
-def _remove_tree(tree: Path, but: set[Path], after: Iterable[threading.Thread] = ()) -> None:
-    """Delete ``tree`` but the files ``but`` (and the folders that hold them), once the
-    threads ``after`` are done."""
-    for thread in after:
+def _discard(tree: Path, large: list[Path]) -> None:
+    """Delete the ``large`` files, each in a thread of its own, then ``tree``."""
+    alone = [threading.Thread(target=_unlink_quietly, args=(path,)) for path in large]
+    for thread in alone:
+        thread.start()
+    for thread in alone:
         thread.join()
+    _remove_tree(tree, set())
+
+
+def _remove_tree(tree: Path, but: set[Path]) -> None:
+    """Delete ``tree`` but the files ``but`` (and the folders that hold them)."""
     if not but:
         shutil.rmtree(tree, ignore_errors=True)
         return
