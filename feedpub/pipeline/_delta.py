@@ -412,8 +412,13 @@ def _facts(
         # The keys' hashes, made once here for the files of every format (in the processes
         # that write them); those of the earlier items are the same but the changed ones'.
         hashes = key_hashes(keys)
-        hashed = dict(zip(after.entries, _split(hashes), strict=True))
-        old_hashes = [hashed.get(rel, b"") if rel not in changed else b"" for rel in before.entries]
+        if before.entries == after.entries:  # (an edit: no dictionary of every entry)
+            pairs = zip(before.entries, _split(hashes), strict=True)
+            old_hashes = [b"" if rel in changed else found for rel, found in pairs]
+        else:
+            hashed = dict(zip(after.entries, _split(hashes), strict=True))
+            old_hashes = [b"" if rel in changed else hashed.get(rel, b"") for rel in before.entries]
+            del hashed
         known = None
         for _, name in feed_files(site, before.folder):
             record = records.get(str(target / name))
