@@ -10,6 +10,9 @@ removes what a killed one left. A file whose bytes are unchanged keeps its inode
 modification time, so HTTP caches stay valid. After the swap, whatever appeared or was
 replaced in the output folder since it was mirrored (someone else's file, written while the
 build ran) is moved back from the old tree: only the build's own files are ever replaced.
+The old tree is then deleted, the earlier versions of large files in threads while the build
+goes on (see :func:`discarding`). Large files are written to disk as they are written
+(:data:`EARLY_WRITEBACK`) and synced before the swap.
 """
 
 from __future__ import annotations
