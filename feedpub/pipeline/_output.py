@@ -28,13 +28,17 @@ import stat
 import sys
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar, NamedTuple, NoReturn, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, NamedTuple, NoReturn, cast
 
 from .. import signals
 from ..errors import OutputError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 #: An output's content: its bytes, or a function that writes them to a binary file. The
 #: function may return what it made of the file (a feed writer: where each item is in it, see
@@ -47,6 +51,10 @@ _STAGE_MARK = ".feedpub-stage"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _CHUNK = 1 << 20
+#: Threads of each writing process that sync its files to disk (see :class:`_Syncs`), and how
+#: many written files may wait for theirs (each holds a file descriptor open meanwhile).
+SYNC_THREADS = 8
+SYNCS_PENDING = 64
 
 
 @dataclass(frozen=True)
@@ -643,8 +651,10 @@ def _write_files(
                         os._exit(1)  # whatever happens, never back into the parent's code
                 os.close(write_end)
                 children.append((pid, read_end))
-        for path in groups[0]:
-            results[path] = _write_file(path, files[path], before.get(path))
+        with _Syncs() as syncs:  # (threads only now: never in a process that forks)
+            for path in groups[0]:
+                results[path] = _write_file(path, files[path], before.get(path), syncs.add)
+            syncs.wait()
         while children:  # every one of them
             failure, done = _wait(*children[0], children)
             failures.append(failure)
@@ -698,9 +708,13 @@ def _child(
     try:
         if sharing and sharing.in_child:
             sharing.in_child()
-        results = {path: _write_file(path, files[path], before.get(path)) for path in group}
-        if last and sharing and sharing.aside:
-            sharing.aside()
+        with _Syncs() as syncs:
+            results = {
+                path: _write_file(path, files[path], before.get(path), syncs.add) for path in group
+            }
+            if last and sharing and sharing.aside:
+                sharing.aside()
+            syncs.wait()
         message = pickle.dumps(results)  # what the writers made of their files, for the parent
     except BaseException as e:  # every failure goes back to the parent
         status = 1
@@ -752,9 +766,17 @@ def _wait(
     return None, found
 
 
-def _write_file(path: Path, content: Content, before: Path | None = None) -> Any:
+def _write_file(
+    path: Path,
+    content: Content,
+    before: Path | None = None,
+    sync: Callable[[int], None] | None = None,
+) -> Any:
     """Write ``content`` to ``path`` and sync it; what its writing function returned.
-    ``before``: where the output's earlier version is, which the writer may copy from."""
+    ``before``: where the output's earlier version is, which the writer may copy from.
+    ``sync``: given the file's descriptor once it is written, syncs the file to disk
+    (:meth:`_Syncs.add`: in a thread, while the next file is written); without it the file
+    is synced here."""
     result = None
     with open(path, "wb") as handle:
         if isinstance(content, bytes):
@@ -768,9 +790,64 @@ def _write_file(path: Path, content: Content, before: Path | None = None) -> Any
             if guarded.error is not None:  # a writer (lxml) may swallow a failed write
                 raise guarded.error
         handle.flush()
-        os.fsync(handle.fileno())
+        if sync is None:
+            os.fsync(handle.fileno())
+        else:
+            sync(handle.fileno())
     os.chmod(path, 0o644)
     return result
+
+
+class _Syncs:
+    """The files one process writes, each synced to disk by a thread while the next is
+    written: the file system then commits them to its journal together, where syncing them
+    one after another waits for one commit per file (43 small feed files on ext4: 0.1 s one
+    after another, 0.01-0.02 s side by side). :meth:`wait` returns once every file is on
+    disk, or raises the first error: the outputs are swapped in only after that, as
+    before. Threads are started only once the files are written, never in a process that
+    then forks."""
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: deque[Future[None]] = deque()
+
+    def add(self, fd: int) -> None:
+        """Sync the file open at ``fd`` (through a descriptor of its own: the caller may
+        close ``fd`` at once)."""
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="feedpub-sync")
+        while len(self._pending) >= SYNCS_PENDING:  # (each holds a descriptor open)
+            self._pending.popleft().result()
+        own = os.dup(fd)
+        try:
+            self._pending.append(self._pool.submit(_sync_and_close, own))
+        except BaseException:
+            os.close(own)
+            raise
+
+    def wait(self) -> None:
+        """Wait until every file added is synced; raise the first error."""
+        while self._pending:
+            self._pending.popleft().result()
+
+    def __enter__(self) -> _Syncs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Wait for every sync still running (when something failed: its errors go), so that
+        no thread outlives the files it syncs, nor keeps their descriptors open."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pending.clear()
+
+
+def _sync_and_close(fd: int) -> None:
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def file_identity(path: Path) -> tuple[int, int, int, int, int]:
