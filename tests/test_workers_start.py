@@ -134,3 +134,46 @@ def test_entries_read_by_workers_share_equal_values(tmp_path: Path) -> None:
     # The values are the entries' own: the same as a scan in one process.
     alone = scan_package.scan_all(site, feedpub.cache.Cache.open(site, enabled=False), jobs=1)
     assert alone.entries == entries
+
+
+_LOADED_BY_THEN = """
+import importlib, json, sys, threading
+from pathlib import Path
+import feedpub
+full = importlib.import_module("feedpub.pipeline._full")
+seen = {}
+plan_and_render = full._plan_and_render
+
+def after_the_scan(*args, **kwargs):
+    seen["loaded"] = [m for m in ("feedpub.feeds", "lxml.etree", "slugify") if m in sys.modules]
+    seen["loading"] = [t.name for t in threading.enumerate() if "load" in t.name]
+    return plan_and_render(*args, **kwargs)
+
+full._plan_and_render = after_the_scan
+feedpub.build(feedpub.load_site(Path(sys.argv[1])), jobs=2)
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.parametrize(("entries", "ahead"), [(PARALLEL_MIN + 20, True), (30, False)])
+def test_what_the_feeds_need_is_loaded_while_the_workers_read(
+    tmp_path: Path, entries: int, ahead: bool
+) -> None:
+    """feedgen, lxml and python-slugify, which the stages after the scan load, are loaded by a
+    thread while the workers read the entries (they held up those stages, 60-70 ms of a
+    cold build of 10,000 entries), and that thread is done when the scan is; a site too
+    small for workers loads them where they are used."""
+    import json
+    import subprocess
+
+    config = generate(tmp_path / "site", entries) / "feedpub.toml"
+    run = subprocess.run(
+        [sys.executable, "-c", _LOADED_BY_THEN, str(config)],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout.splitlines()[-1])
+    expected = ["feedpub.feeds", "lxml.etree", "slugify"] if ahead else []
+    assert seen["loaded"] == expected
+    assert seen["loading"] == []  # (done: the build goes on with every module whole)

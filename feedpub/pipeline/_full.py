@@ -4,14 +4,17 @@ path: scan, plan, render, make the outputs, check them, write them, and record t
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .. import signals
+from .. import dialects, signals
 from ..cache import Cache, digest
 from ..config import check_folders
 from ..errors import BuildErrors, BuildWarning
@@ -28,7 +31,14 @@ from ..model import (
     Site,
     no_progress,
 )
-from ..plan import carried, current_time, plan_feeds, published_entries, upcoming_moments
+from ..plan import (
+    carried,
+    current_time,
+    plan_feeds,
+    published_entries,
+    taxonomies_of,
+    upcoming_moments,
+)
 from ..scan import PARALLEL_MIN, Listing, check_entries_folder, list_entries, scan_all
 from ..workers import Heap, Workers
 from ._lock import build_lock
@@ -127,7 +137,8 @@ def build(
             if result is not None:
                 return replace(result, timings=clock.timings)
         heap.pause()
-        scanned = scan_all(site, store, jobs, listing, progress, workers)
+        with _loading_ahead(site, workers):
+            scanned = scan_all(site, store, jobs, listing, progress, workers)
         if listing.unstated:  # (the scan filled in the sizes and times)
             key = _key(asked, listing)
         del listing  # what it holds for each file is not needed any more
@@ -139,6 +150,39 @@ def build(
     if store.problem:  # (the cache may also fail after the scan: the build went on without it)
         result = replace(result, warnings=(*result.warnings, BuildWarning("FP210", store.problem)))
     return replace(result, timings=clock.timings)
+
+
+#: What the rest of a full build loads (feedgen and lxml, the feed list page, the checks
+#: of the feeds before they are written): see :func:`_loading_ahead`.
+_LATER = ("feedpub.feeds", "feedpub.feeds.discovery", "feedpub.pipeline._verify")
+
+
+@contextlib.contextmanager
+def _loading_ahead(site: Site, workers: Workers) -> Iterator[None]:
+    """While the ``workers`` read the entries, a thread of this process (which mostly waits
+    for them then) loads what the rest of the build needs: the modules of :data:`_LATER`,
+    and what the site's dialect makes category slugs with (python-slugify). Loaded after
+    the scan, they held up every stage after it, with the cores idle: 60-70 ms of a cold
+    build of 10,000 entries (on two busy cores, now, about half of that). Only when the
+    workers run: otherwise nothing runs beside it. Its end is waited for before anything
+    else goes on (a module is then never half loaded)."""
+    if not workers.started:
+        yield
+        return
+    thread = threading.Thread(target=_load_later, args=(site,), name="feedpub-load", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+def _load_later(site: Site) -> None:
+    with contextlib.suppress(Exception):  # (a module that fails to load fails where it is used)
+        for module in _LATER:
+            importlib.import_module(module)
+        if taxonomies_of(site):
+            dialects.of(site).term_slug(site.title)
 
 
 class _Clock:
