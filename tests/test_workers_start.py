@@ -177,3 +177,24 @@ def test_what_the_feeds_need_is_loaded_while_the_workers_read(
     expected = ["feedpub.feeds", "lxml.etree", "slugify"] if ahead else []
     assert seen["loaded"] == expected
     assert seen["loading"] == []  # (done: the build goes on with every module whole)
+
+
+def _sizes(site: object, chunk: list[int]) -> list[tuple[int, int]]:
+    return [(i, len(chunk)) for i in chunk]
+
+
+@pytest.mark.parametrize("items", [10_100, 1_000, 150])
+def test_the_last_chunks_are_small_so_that_the_workers_end_together(items: int) -> None:
+    """With chunks of one size, one worker ran the last (up to 256 entries) alone while the
+    other core was idle: the chunks get smaller towards the end, down to 16 items, in order."""
+    with Workers(1) as workers:  # (the chunks are the same in this process)
+        seen = list(workers.map(_sizes, None, list(range(items)), PARALLEL_MIN))  # type: ignore[arg-type]
+    assert [i for i, _ in seen] == list(range(items))
+    chunks: list[int] = []
+    position = 0
+    while position < items:
+        chunks.append(seen[position][1])
+        position += seen[position][1]
+    assert max(chunks[-2:]) <= 16, chunks
+    assert chunks == sorted(chunks, reverse=True)  # never larger than one before it
+    assert len(chunks) <= items // 256 + 16, chunks  # (but no more than that)
