@@ -201,9 +201,11 @@ class _Shared:
             value = getattr(entry, name)
             if not value:
                 continue
-            if name == "key_lines":
-                value = tuple(values.setdefault(pair, pair) for pair in value)
-            same = values.setdefault(value, value)
+            same = values.get(value)  # (most entries: a value seen before, shared as it is)
+            if same is None:
+                if name == "key_lines":
+                    value = tuple([values.setdefault(pair, pair) for pair in value])
+                same = values.setdefault(value, value)
             if same is not getattr(entry, name):
                 object.__setattr__(entry, name, same)
         if entry.id is not entry.link and entry.id == entry.link:
