@@ -159,10 +159,10 @@ print(json.dumps(seen))
 def test_what_the_feeds_need_is_loaded_while_the_workers_read(
     tmp_path: Path, entries: int, ahead: bool
 ) -> None:
-    """feedgen, lxml and python-slugify, which the stages after the scan load, are loaded by a
-    thread while the workers read the entries (they held up those stages, 60-70 ms of a
-    cold build of 10,000 entries), and that thread is done when the scan is; a site too
-    small for workers loads them where they are used."""
+    """feedgen, lxml and python-slugify, which the stages after the scan load, are loaded
+    before the scan ends (by the workers' preload, or by a thread while the workers read the
+    entries: loaded after it, they held up those stages), and that thread is done when the
+    scan is; a site too small for workers loads them where they are used."""
     import json
     import subprocess
 

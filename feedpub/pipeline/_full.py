@@ -152,8 +152,9 @@ def build(
     return replace(result, timings=clock.timings)
 
 
-#: What the rest of a full build loads (feedgen and lxml, the feed list page, the checks
-#: of the feeds before they are written): see :func:`_loading_ahead`.
+#: What the rest of a full build loads (feedgen and lxml, unless the workers' preload has
+#: already brought them; the feed list page; the checks of the feeds before they are
+#: written): see :func:`_loading_ahead`.
 _LATER = ("feedpub.feeds", "feedpub.feeds.discovery", "feedpub.pipeline._verify")
 
 
@@ -162,8 +163,9 @@ def _loading_ahead(site: Site, workers: Workers) -> Iterator[None]:
     """While the ``workers`` read the entries, a thread of this process (which mostly waits
     for them then) loads what the rest of the build needs: the modules of :data:`_LATER`,
     and what the site's dialect makes category slugs with (python-slugify). Loaded after
-    the scan, they held up every stage after it, with the cores idle: 60-70 ms of a cold
-    build of 10,000 entries (on two busy cores, now, about half of that). Only when the
+    the scan, they held up every stage after it, with a core idle: 60-70 ms of a cold
+    build of 10,000 entries with feedgen and lxml among them, ~15 ms without (on two busy
+    cores, now, about half of that). Only when the
     workers run: otherwise nothing runs beside it. Its end is waited for before anything
     else goes on (a module is then never half loaded)."""
     if not workers.started:
