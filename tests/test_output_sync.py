@@ -160,3 +160,57 @@ def test_the_descriptors_of_files_waiting_for_their_sync_stay_few(
     assert slow_sync.most > 1
     assert slow_sync.most_open == 4, f"{slow_sync.most_open} descriptors open at once"
     assert not slow_sync.duplicates, "descriptors left open"
+
+
+def test_a_failed_flush_before_early_writeback_is_kept_for_the_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer such as lxml may swallow a failed write: the guard between it and the file
+    keeps the error, for the file is then never swapped in. The flush that comes before
+    telling the system to start writing to disk is such a write."""
+    monkeypatch.setattr(output, "EARLY_WRITEBACK", True)
+    monkeypatch.setattr(output, "WRITEBACK_EVERY", 16)
+
+    class Full:
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def write(self, data: bytes) -> int:
+            return self.handle.write(data)
+
+        def flush(self) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def fileno(self) -> int:
+            return self.handle.fileno()
+
+    with open(tmp_path / "feed.xml", "wb") as handle:
+        guarded = output._Guarded(Full(handle))  # type: ignore[arg-type]
+        with pytest.raises(OSError):
+            guarded.write(b"x" * 32)
+        assert guarded.error is not None and guarded.error.errno == errno.ENOSPC
+        guarded.close()
+
+
+def test_the_old_tree_is_deleted_even_without_a_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the swap the new outputs are in: when no thread can be started to delete the
+    replaced files, they are deleted here and the build goes on."""
+    monkeypatch.setattr(output, "DISCARD_ALONE", 1)
+    folder = tmp_path / "public"
+    write_outputs(folder, {f"{i}.xml": b"old" * 10 for i in range(3)})
+
+    start = threading.Thread.start
+
+    def no_thread(self: threading.Thread) -> None:
+        if getattr(self, "_target", None) in (output._discard, output._unlink_quietly):
+            raise RuntimeError("can't start new thread")
+        start(self)
+
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    write_outputs(folder, {f"{i}.xml": b"new" * 10 for i in range(3)})
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == {
+        f"{i}.xml": b"new" * 10 for i in range(3)
+    }
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]

@@ -224,7 +224,11 @@ class _Discards:
         # (one thread started here, which starts the others: starting a thread while the
         # system frees a large file took milliseconds each time)
         thread = threading.Thread(target=_discard, args=(tree, sorted(large)))
-        thread.start()
+        try:
+            thread.start()
+        except RuntimeError:  # (no thread to be had: the new outputs are in, delete them now)
+            _discard(tree, sorted(large))
+            return
         cls.threads.append(thread)
         if not cls.held:
             with signals.deferred():
@@ -261,9 +265,15 @@ def _unlink_quietly(path: Path) -> None:
 
 def _discard(tree: Path, large: list[Path]) -> None:
     """Delete the ``large`` files, each in a thread of its own, then ``tree``."""
-    alone = [threading.Thread(target=_unlink_quietly, args=(path,)) for path in large]
-    for thread in alone:
-        thread.start()
+    alone = []
+    for path in large:
+        thread = threading.Thread(target=_unlink_quietly, args=(path,))
+        try:
+            thread.start()
+        except RuntimeError:  # (no more threads: this one deletes it)
+            _unlink_quietly(path)
+            continue
+        alone.append(thread)
     for thread in alone:
         thread.join()
     _remove_tree(tree, set())
@@ -632,6 +642,8 @@ def _write_files(
     failures: list[BaseException | None] = []
     results: dict[Path, Any] = {}
     before = before or {}
+    if EARLY_WRITEBACK and len(groups) > 1:
+        _writeback()  # (looked up before forking: dlopen() in a child of a threaded process)
     try:
         for number, group in enumerate(groups[1:], 1):
             read_end, write_end = os.pipe()
@@ -899,7 +911,11 @@ class _Guarded:
         does so while more is written; the sync at the end waits for the rest)."""
         if self._writeback is None:
             return
-        self._handle.flush()
+        try:
+            self._handle.flush()
+        except OSError as e:  # (as in write(): a writer such as lxml may swallow it)
+            self.error = self.error or e
+            raise
         fd = self._handle.fileno()
         if self._writeback(fd, self._started, self._size - self._started, _SYNC_FILE_RANGE_WRITE):
             self._writeback = None  # (not on this file system: the sync alone writes it)
