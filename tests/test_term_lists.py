@@ -372,3 +372,41 @@ def test_ugly_urls_and_a_language_in_its_folder(
     old = public / "en" / "categories" / "index.xml"
     assert _rss(source / "feeds" / "categories" / "index.xml") == _rss(old)
     assert _rss(old)[1][0][1] == "https://example.org/en/categories/news.html"
+
+
+#: Term folders whose names Hugo cleans into their addresses (as on guiesbarcelona's site:
+#: 'a&eb/', 'oab-(carlos-ferrater)/', 'sv60-cordón-&-liñán-arquitectos/').
+HUGO_TERM_FOLDERS = {
+    "hugo.toml": (
+        'baseURL = "https://example.org/"\ntitle = "Play"\nlanguageCode = "en"\n'
+        '[taxonomies]\ncategory = "categories"\n'
+    ),
+    "content/posts/a.md": "---\ntitle: A\ndate: 2020-01-01\n"
+    'categories: ["A&EB", "OAB (Carlos Ferrater)"]\n---\nA.\n',
+    "content/posts/b.md": "---\ntitle: B\ndate: 2021-01-01\n"
+    'categories: ["SV60 Cordón & Liñán Arquitectos"]\n---\nB.\n',
+    "content/categories/a&eb/_index.md": '---\ntitle: "A&EB"\n---\nA studio.\n',
+    "content/categories/oab-(carlos-ferrater)/_index.md": "---\ntitle: OAB\n---\nAnother.\n",
+    "content/categories/sv60-cordón-&-liñán-arquitectos/_index.md": "---\ntitle: SV60\n---\n",
+    **HUGO_LAYOUTS,
+}
+
+
+def test_term_folders_are_at_the_addresses_hugo_makes_of_their_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write_files(tmp_path / "site", HUGO_TERM_FOLDERS)
+    public = tmp_path / "public"
+    hugo_then_feedpub(source, public, monkeypatch, "the Hugo term folder comparison of issue #17")
+    address = "categories/index.xml"
+    done = CliRunner().invoke(
+        main,
+        ["compare", str(public / address), "--address", address, "--format", "json"],
+        catch_exceptions=False,
+    )
+    report = json.loads(done.stdout)
+    assert report["summary"]["changes"] == 0, report
+    links = [item[1] for item in _rss(public / address)[1]]
+    assert "https://example.org/categories/aeb/" in links
+    assert "https://example.org/categories/oab-carlos-ferrater/" in links
+    assert _rss(source / "feeds" / address) == _rss(public / address)

@@ -575,7 +575,10 @@ class Hugo(Dialect):
         return min(names, key=lambda named: content_key(named[1].path, site))[0]
 
     def term_page(self, site: Site, taxonomy: str, slug: str) -> tuple[str, str] | None:
-        link = site.feed_url(_list_page(site, f"{taxonomy}/{slug}"))
+        # A term's own folder is at the address Hugo makes of its name, as a term's name is
+        # (guiesbarcelona's 'a&eb/' at /arquitectes/aeb/, 'oab-(carlos-ferrater)/' at
+        # /arquitectes/oab-carlos-ferrater/), while Hugo keeps it a term of its own.
+        link = site.feed_url(_list_page(site, f"{taxonomy}/{hugo_term_path(slug)}"))
         # The id as Hugo writes it: a '#' (tags/c#/) as it is, so readers do not show the item
         # again; the link escaped, where Hugo's would end at the '#'.
         return link, link.replace("%23", "#")
