@@ -309,6 +309,13 @@ def _language_plans(
             chosen = groups[slug][: site.limit] if site.limit else groups[slug]
             title = f"{site.title} \u2014 {spelled[slug][0]}"
             plans.append(feed_plan(site, f"{folder}/{slug}/", title, chosen))
+        # A term's own page that no page lists the term of (Hugo's content/tags/x/_index.md):
+        # Hugo writes the term's feed all the same, empty, at the address of its folder.
+        for (taxonomy, term), page in sorted(own_pages.items()):
+            slug = slug_of_term(term) if taxonomy == folder and term else ""
+            if slug and slug not in groups and (only is True or is_listed(term, only)):
+                title = f"{site.title} \u2014 {page.title or term}"
+                plans.append(feed_plan(site, f"{folder}/{slug}/", title, []))
         if site.term_list_feeds:
             plans.append(term_list_plan(site, folder, names_of, groups, undated, own_pages))
     if problems:

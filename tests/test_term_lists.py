@@ -410,3 +410,12 @@ def test_term_folders_are_at_the_addresses_hugo_makes_of_their_names(
     assert "https://example.org/categories/aeb/" in links
     assert "https://example.org/categories/oab-carlos-ferrater/" in links
     assert _rss(source / "feeds" / address) == _rss(public / address)
+    # A term folder no page lists the term of: Hugo writes its feed, empty; so does feedpub.
+    empty = "categories/sv60-cordón--liñán-arquitectos/index.xml"
+    assert (public / empty).is_file() and not _rss(public / empty)[1]
+    done = CliRunner().invoke(
+        main,
+        ["compare", str(public / empty), "--address", empty, "--format", "json"],
+        catch_exceptions=False,
+    )
+    assert json.loads(done.stdout)["summary"]["changes"] == 0, done.stdout
