@@ -578,7 +578,7 @@ class Hugo(Dialect):
         # A term's own folder is at the address Hugo makes of its name, as a term's name is
         # (guiesbarcelona's 'a&eb/' at /arquitectes/aeb/, 'oab-(carlos-ferrater)/' at
         # /arquitectes/oab-carlos-ferrater/), while Hugo keeps it a term of its own.
-        link = site.feed_url(_list_page(site, f"{taxonomy}/{hugo_term_path(slug)}"))
+        link = site.feed_url(_list_page(site, f"{taxonomy}/{self.term_slug(slug)}"))
         # The id as Hugo writes it: a '#' (tags/c#/) as it is, so readers do not show the item
         # again; the link escaped, where Hugo's would end at the '#'.
         return link, link.replace("%23", "#")

@@ -347,17 +347,19 @@ class Recorder:
         self._head = self._tail = 0
 
     @property
-    def items(self) -> list[_Item]:
-        """The items written so far."""
-        keys, prints = self._keys_made, self._prints
-        items = []
-        end = self._head
-        for i, (length, gap) in enumerate(zip(self._lengths, self._gaps, strict=True)):
-            start = end + gap
-            key, print_ = keys[i * _KEY : (i + 1) * _KEY], prints[i * _PRINT : (i + 1) * _PRINT]
-            items.append(_Item(bytes(key), start, length, bytes(print_), bool(self._flags[i])))
-            end = start + length
-        return items
+    def items(self) -> tuple[_Item, ...]:
+        """The items written so far (see :attr:`Spans.items`)."""
+        return Spans(
+            "",
+            self.size,
+            self._head,
+            self._tail,
+            bytes(self._keys_made),
+            tuple(self._lengths),
+            tuple(self._gaps),
+            bytes(self._prints),
+            bytes(self._flags),
+        ).items
 
     def write(self, data: bytes) -> int:
         self._handle.write(data)
