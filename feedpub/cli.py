@@ -768,13 +768,14 @@ def init(folder: Path, title: str, base_url: str, tool: str | None) -> None:
     from .plan import current_time
 
     notes: list[str] = []
+    old_feed = ""
     with _user_errors("nothing was written"):
         if tool is None:
             created = init_site(folder, title=title, base_url=base_url, now=current_time())
         else:
             from .importing import import_site
 
-            config, notes = import_site(folder, tool)
+            config, notes, old_feed = import_site(folder, tool)
             created = [config]
     for path in created:
         click.echo(f"created {display_path(path)}")
@@ -783,11 +784,8 @@ def init(folder: Path, title: str, base_url: str, tool: str | None) -> None:
     where = "" if folder.resolve() == Path.cwd().resolve() else f"cd {display_path(folder)} && "
     click.echo(f"next: {where}feedpub build")
     if tool is not None:
-        from .importing import IMPORTERS
-
-        feed = IMPORTERS[tool].old_feed
         click.echo(
-            f"then: feedpub compare {feed} (or the feed's URL) shows what subscribers of the "
+            f"then: feedpub compare {old_feed} (or the feed's URL) shows what subscribers of the "
             f"feed {tool.capitalize()} publishes would see change"
         )
 

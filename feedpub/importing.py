@@ -35,9 +35,11 @@ HUGO_CONFIGS = tuple(
 OUTPUT = {"jekyll": "_feeds", "hugo": "feeds"}
 
 
-def import_site(folder: Path, tool: str) -> tuple[Path, list[str]]:
+def import_site(folder: Path, tool: str) -> tuple[Path, list[str], str]:
     """Write ``folder/feedpub.toml`` from the ``tool`` (one of :data:`IMPORTERS`) site in
-    ``folder``; returns it and a note for each setting of the site that could not be mapped.
+    ``folder``; returns it, a note for each setting of the site that could not be mapped, and
+    where the generator writes the site's main feed (relative to ``folder``: what to give
+    ``feedpub compare``).
 
     Raises :class:`FeedpubError` when there is no such site or feedpub.toml already exists."""
     if not folder.is_dir():
@@ -46,18 +48,21 @@ def import_site(folder: Path, tool: str) -> tuple[Path, list[str]]:
     target = folder / CONFIG_NAME
     if target.exists():
         raise FeedpubError(f"{display_path(target)} already exists; init never overwrites a file")
-    settings, notes = IMPORTERS[tool].read(folder)
+    settings, notes, old_feed = IMPORTERS[tool].read(folder)
     create_file(target, config_text(settings))
-    return target, notes
+    return target, notes, old_feed
 
 
-def _import_jekyll(folder: Path) -> tuple[dict[str, Any], list[str]]:
+def _import_jekyll(folder: Path) -> tuple[dict[str, Any], list[str], str]:
     """The settings of the Jekyll site in ``folder`` (its first configuration file)."""
     config = next((folder / n for n in JEKYLL_CONFIGS if (folder / n).is_file()), None)
     if config is None:
         raise _no_configuration(folder, "jekyll", ", ".join(JEKYLL_CONFIGS))
-    settings, notes = _from_jekyll(folder, _read(config))
-    return settings, [f"{config.name}: {note}" for note in notes]
+    data = _read(config)
+    settings, notes = _from_jekyll(folder, data)
+    # jekyll-feed's Atom feed, in the folder Jekyll writes the site to (``destination``)
+    old_feed = _written_in(data.get("destination"), "_site", settings.get("atom_path"))
+    return settings, [f"{config.name}: {note}" for note in notes], old_feed
 
 
 def _import_hugo(folder: Path) -> tuple[dict[str, Any], list[str]]:
@@ -68,7 +73,21 @@ def _import_hugo(folder: Path) -> tuple[dict[str, Any], list[str]]:
         names = f"{', '.join(HUGO_CONFIGS)}, {HUGO_CONFIG_DIR}/_default/"
         raise _no_configuration(folder, "hugo", names)
     settings, notes = _from_hugo(folder, data)
-    return settings, [f"{read[0]}: {note}" for note in notes]
+    # Hugo's home RSS feed, in the folder it writes the site to (``publishDir``), and in the
+    # default language's folder with defaultContentLanguageInSubdir
+    hugo = {k.lower(): v for k, v in data.items()}
+    name = settings.get("rss_path")
+    if hugo.get("defaultcontentlanguageinsubdir") is True and isinstance(name, str):
+        name = f"{_hugo_language(hugo)[0]}/{name}"
+    old_feed = _written_in(hugo.get("publishdir"), "public", name)
+    return settings, [f"{read[0]}: {note}" for note in notes], old_feed
+
+
+def _written_in(folder: object, default: str, name: object) -> str:
+    """Where a generator writes the file ``name`` of the site (a feed's path in its site) when
+    it writes the site to ``folder`` (its setting, if text; else ``default``)."""
+    where = folder.strip() if isinstance(folder, str) and folder.strip() else default
+    return (PurePosixPath(where) / (name if isinstance(name, str) else "feed.xml")).as_posix()
 
 
 def _no_configuration(folder: Path, tool: str, names: str) -> FeedpubError:
@@ -84,15 +103,15 @@ class Importer:
     """What ``feedpub init --from`` knows of a generator."""
 
     #: Reads the settings of the site in a folder, with a note for each one not mapped.
-    read: Callable[[Path], tuple[dict[str, Any], list[str]]]
-    #: Where the generator writes its main feed, in the site's folder (for 'feedpub compare').
-    old_feed: str
+    #: Also where the generator writes the site's main feed, in the site's folder (for
+    #: 'feedpub compare').
+    read: Callable[[Path], tuple[dict[str, Any], list[str], str]]
 
 
 #: The generators ``feedpub init --from`` reads, by name.
 IMPORTERS = {
-    "jekyll": Importer(_import_jekyll, "_site/feed.xml"),
-    "hugo": Importer(_import_hugo, "public/index.xml"),
+    "jekyll": Importer(_import_jekyll),
+    "hugo": Importer(_import_hugo),
 }
 
 

@@ -549,6 +549,44 @@ def test_init_from_suggests_compare(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert "then: feedpub compare public/index.xml (or the feed's URL)" in done.stdout
 
 
+def test_init_from_names_the_feed_where_the_generator_wrote_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compare hint names the file the real generator wrote: jekyll-feed's ``feed: path``
+    in Jekyll's ``destination``; Hugo's home feed in its ``publishDir``, in the default
+    language's folder with defaultContentLanguageInSubdir (of a site of several languages).
+    Each site is built (without -d) by the real generator, and the file the hint names must be
+    its feed."""
+    jekyll = required_tool("jekyll", "jekyll ruby-jekyll-feed", "the jekyll-feed addresses")
+    hugo = required_tool("hugo", "hugo", "Hugo's feed addresses")
+    folder = _copy("jekyll-blog", tmp_path)
+    with (folder / "_config.yml").open("a", encoding="utf-8") as config:
+        config.write("destination: built\nfeed:\n  path: atom.xml\n")
+    subprocess.run(
+        [jekyll, "build", "--quiet", "-s", str(folder)],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "JEKYLL_ENV": "production"},
+    )
+    monkeypatch.chdir(folder)
+    done = CliRunner().invoke(main, ["init", "--from", "jekyll", "."], catch_exceptions=False)
+    assert "then: feedpub compare built/atom.xml (or the feed's URL)" in done.stdout
+    assert "<feed" in (folder / "built" / "atom.xml").read_text(encoding="utf-8")
+    folder = _copy("hugo-site", tmp_path)
+    with (folder / "hugo.toml").open("r+", encoding="utf-8") as config:
+        text = config.read()
+        config.seek(0)
+        config.write('publishDir = "docs"\ndefaultContentLanguageInSubdir = true\n' + text)
+        # (two languages: Hugo 0.111 keeps a site of one language at its root even so)
+        config.write("\n[languages.en]\nweight = 1\n[languages.fr]\nweight = 2\n")
+    subprocess.run([hugo, "--quiet", "-s", str(folder)], check=True, capture_output=True)
+    monkeypatch.chdir(folder)
+    done = CliRunner().invoke(main, ["init", "--from", "hugo", "."], catch_exceptions=False)
+    assert "then: feedpub compare docs/en/index.xml (or the feed's URL)" in done.stdout
+    assert "<rss" in (folder / "docs" / "en" / "index.xml").read_text(encoding="utf-8")
+
+
 # --------------------------------------------------------------------------- real generators
 
 
