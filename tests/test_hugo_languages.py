@@ -359,3 +359,26 @@ def test_a_language_folder_taken_by_a_section_is_refused(site: SiteDir) -> None:
         "language_feeds puts the rss file of 'the main feed' of 'es' at 'es/feed.xml', where "
         "the rss file of 'sections/es/' is: two feeds cannot share an address"
     ) in done.output
+
+
+def test_feeds_of_one_title_are_told_apart_on_the_feed_list(site: SiteDir) -> None:
+    """A language without a title of its own has its feeds titled as the site's (as Hugo
+    writes them); index.html, feeds.opml and ``feedpub links --all`` tell them apart by their
+    folder, and keep the first one's title as it is. The feeds keep Hugo's title."""
+    site.config(
+        'title = "Tide Log"\nbase_url = "https://example.org/"\ndialect = "hugo"\n'
+        'languages = ["en", "es"]\nlanguage_feeds = { es = {} }\ncategory_feeds = false\n'
+    )
+    for name, title in (("a.md", "A"), ("a.es.md", "A es")):
+        site.entry(f"posts/{name}", f"---\ntitle: {title}\ndate: 2024-01-02\n---\nText.\n")
+    assert site.run("build").exit_code == 0
+    es = etree.parse(str(site.public / "es" / "feed.xml"))
+    assert es.findtext("channel/title") == "Tide Log"
+    page = etree.parse(str(site.public / "index.html"), etree.HTMLParser())
+    titles = page.xpath("//link[@rel='alternate']/@title")
+    assert titles[:3] == ["Tide Log (RSS)", "Tide Log (Atom)", "Tide Log (JSON Feed)"]
+    assert titles[3:6] == [f"Tide Log (/es/) ({f})" for f in ("RSS", "Atom", "JSON Feed")]
+    outlines = etree.parse(str(site.public / "feeds.opml")).xpath("//outline/@text")
+    assert len(outlines) == len(set(outlines)), outlines
+    listed = site.run("links", "--all").output
+    assert 'title="Tide Log (/es/) (RSS)"' in listed, listed

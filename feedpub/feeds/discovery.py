@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,12 +57,22 @@ def feed_links(
     site: Site, feeds: Sequence[tuple[Iterable[tuple[str, str]], str]]
 ) -> list[FeedLink]:
     """Every file of ``feeds`` ((files, title) pairs, the main feed first; files as in
-    :attr:`feedpub.model.FeedPlan.files`)."""
-    return [
-        FeedLink(title, site.feed_url(name), *FORMATS[format])
-        for files, title in feeds
-        for format, name in files
-    ]
+    :attr:`feedpub.model.FeedPlan.files`). Feeds that share a title (a language's own feeds
+    when it has no title of its own: Hugo writes the site's) are told apart on the page by
+    their folder, ``Site (/es/)``, but the first of them, whose title is kept as it is."""
+    listed = [(tuple(files), title) for files, title in feeds]
+    counts = Counter(title for _, title in listed)
+    links: list[FeedLink] = []
+    told: set[str] = set()
+    for files, title in listed:
+        shown = title
+        if counts[title] > 1 and files:
+            folder = files[0][1].rpartition("/")[0]
+            if title in told and folder:
+                shown = f"{title} (/{folder}/)"
+            told.add(title)
+        links += [FeedLink(shown, site.feed_url(name), *FORMATS[format]) for format, name in files]
+    return links
 
 
 def _alternate(link: FeedLink) -> etree._Element:
