@@ -65,7 +65,7 @@ def _import_jekyll(folder: Path) -> tuple[dict[str, Any], list[str], str]:
     return settings, [f"{config.name}: {note}" for note in notes], old_feed
 
 
-def _import_hugo(folder: Path) -> tuple[dict[str, Any], list[str]]:
+def _import_hugo(folder: Path) -> tuple[dict[str, Any], list[str], str]:
     """The settings of the Hugo site in ``folder``: its configuration file and directory."""
     config = next((folder / n for n in HUGO_CONFIGS if (folder / n).is_file()), None)
     data, read = hugo_config(folder, config)
