@@ -62,7 +62,10 @@ CODES: dict[str, tuple[str, str]] = {
     "FP108": ("error", "two entries have the same id"),
     "FP109": ("error", "two entries have the same link"),
     "FP110": ("error", "an entry is over a limit (max_entry_size, max_front_matter_size, ...)"),
-    "FP111": ("error", "two categories, tags or authors make the same URL slug, or none"),
+    "FP111": (
+        "error",
+        "two categories, tags or authors make the same URL slug, or none, or one too long",
+    ),
     "FP112": ("error", "an image or enclosure cannot be used (its form, URL or media type)"),
     "FP113": ("error", "an image or enclosure names a file of the site that does not exist"),
     "FP114": ("error", "a WebSub hub could not be notified"),

@@ -299,7 +299,11 @@ def _language_plans(
                     continue
                 slug = slug_of_term(name)
                 first = spelled.setdefault(slug, (name, entry))
-                if not slug or (first[0] != name and not same_term(first[0], name)):
+                if (
+                    not slug
+                    or len(slug.encode()) > MAX_SLUG_BYTES
+                    or (first[0] != name and not same_term(first[0], name))
+                ):
                     problems.append(_slug_problem(kind, name, slug, first, entry))
                     continue
                 group = groups.setdefault(slug, [])
@@ -520,6 +524,11 @@ def archive_plans(
     return replace(main, history=(("prev-archive", folder(count - 1)),)), plans
 
 
+#: The longest slug of a category, tag or author, in UTF-8 bytes: it names a folder or a file
+#: of its feeds (``feed/{slug}.xml``), and file systems take names of at most 255 bytes.
+MAX_SLUG_BYTES = 200
+
+
 @lru_cache(maxsize=4096)
 def slug_of(name: str) -> str:
     """The URL slug of a category, tag or author name (names repeat across many entries)."""
@@ -534,6 +543,12 @@ def _slug_problem(
     )
     if not slug:
         message = f"{kind} '{name}' makes no URL slug for its feed; add a letter or digit to it"
+    elif len(slug.encode()) > MAX_SLUG_BYTES:
+        shown = name if len(name) <= 60 else name[:59] + "…"
+        message = (
+            f"{kind} '{shown}' makes a URL slug of {len(slug.encode())} bytes, too long to name "
+            f"its feed's file (at most {MAX_SLUG_BYTES}); shorten it"
+        )
     else:
         message = (
             f"{kind} '{name}' makes the same URL slug '{slug}' as '{first[0]}' (in "

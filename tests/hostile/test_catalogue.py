@@ -310,6 +310,10 @@ CASES = [
          words=("200",)),
     Case("categories-and-tags-200", "feeds", {"many.md": categories(150, tags=50)},
          titles=("Many",)),
+    # a category of 300 letters: its feed's folder name would be too long for the file system
+    Case("category-slug-too-long", "error",
+         {"bad.md": post("title: Long", "date: 2025-05-01", f"categories: [{'x' * 300}]")},
+         line=4, words=("300 bytes", "shorten it"), code="FP111"),
     # ---- identity and paths
     Case("duplicate-id", "error",
          {"a.md": post("title: A", "date: 2025-05-01", "slug: a", "id: same-story"),
