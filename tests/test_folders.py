@@ -692,3 +692,12 @@ def test_a_file_written_during_a_build_where_the_build_writes_is_kept(
     assert (kept / "feed.xml").read_text() == "their feed\n"
     assert (kept / "categories" / "sport" / "feed.json").read_text() == "{}\n"
     assert str(kept) in result.output and "during the build" in result.output
+
+
+@pytest.mark.parametrize("option", ["entries", "output"])
+def test_a_folder_given_to_the_library_with_nul_is_named(site: SiteDir, option: str) -> None:
+    """No file name holds U+0000: os.stat raised ValueError (a traceback) before it was named."""
+    with pytest.raises(feedpub.FeedpubError) as caught:
+        feedpub.load_site(**{option: site.root / "a\x00b"})
+    assert "U+0000" in str(caught.value)
+    assert caught.value.code == ("FP005" if option == "entries" else "FP006")

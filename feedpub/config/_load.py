@@ -297,16 +297,23 @@ def _check_folders(
     """Report an entries or output folder that is a loop of links (FP005, FP006), and an
     output folder a build may not replace (FP006, see :func:`folder_overlap`)."""
     options = report.options
+    named = True
     for key, where, option, given in (
         ("entries", entries, "--entries", options.entries),
         ("output", output, "--out", options.output),
     ):
+        if "\x00" in str(where):  # no file name holds it (the settings' check names it)
+            if given is not None:
+                message = f"the {key} folder's name has the character U+0000; remove it"
+                report.given(option, given, key, message, "FP005" if key == "entries" else "FP006")
+            named = False
+            continue
         if is_link_loop(where):  # every later look at the folder would fail
             message = (
                 f"the {key} folder '{display_path(where)}' is a link that leads back to itself "
                 "(a loop of links); remove the link, or choose another folder"
             )
             report.given(option, given, key, message, "FP005" if key == "entries" else "FP006")
-    overlap = folder_overlap(output, entries, folder, report.source.path, dialect)
-    if overlap is not None:
+    overlap = named and folder_overlap(output, entries, folder, report.source.path, dialect)
+    if overlap:
         report.given("--out", options.output, "output", overlap, "FP006")

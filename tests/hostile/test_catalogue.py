@@ -376,6 +376,11 @@ CASES = [
     Case("authors-file-named-pipe", "error", config=('authors_file = "a.yml"',),
          setup=lambda site: os.mkfifo(site.root / "a.yml"), path=r"feedpub\.toml", line=5,
          words=("a.yml", "not a file"), subprocess=True),
+    # a folder setting with U+0000, which no file name can hold: named, not a traceback
+    Case("entries-setting-nul", "error", config=(r'entries = "ent\u0000ries"',),
+         path=r"feedpub\.toml", line=5, words=("entries", "U+0000"), code="FP003"),
+    Case("output-setting-nul", "error", config=(r'output = "pub\u0000lic"',),
+         path=r"feedpub\.toml", line=5, words=("output", "U+0000"), code="FP003"),
     Case("base-url-not-utf8", "error", args=("--base-url", "https://" + os.fsdecode(b"\xff") + "/"),
          path="--base-url", words=("base_url",)),
     # ---- output folder
