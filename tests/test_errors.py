@@ -307,3 +307,19 @@ def test_out_option_equal_to_entries_is_refused(site, built):
     assert "output" in output
     assert not output.startswith("feedpub.toml")  # the option is at fault, not the file
     assert sorted(p.name for p in site.entries.iterdir()) == ["good.md"]
+
+
+@pytest.mark.parametrize("setting", ["title", "description"])
+def test_a_title_or_description_of_spaces_is_the_default(site: SiteDir, setting: str) -> None:
+    """As with "": the default applies. (Was: a feed without a title or description, which
+    the build's own check refused naming public/feed.xml, not the settings file.)"""
+    lines = [line for line in CONFIG if not line.startswith(setting)]
+    site.config("\n".join([*lines, f'{setting} = "  \\n "']) + "\n")
+    site.entry("good.md", GOOD)
+    result = site.run("build")
+    assert result.exit_code == 0, result.output
+    channel = etree.parse(str(site.public / "feed.xml")).find("channel")
+    title = "example.org" if setting == "title" else "Test Site"
+    assert channel.findtext("title") == title
+    description = title if setting == "description" else "Entries for tests"
+    assert channel.findtext("description") == description

@@ -60,17 +60,23 @@ def load_site(
     _check_folders(entries_dir, output_dir, site_folder, meant["dialect"], report)
     report.raise_any()
     url = meant["base_url"]
-    title = dialects.of(meant["dialect"]).title(values["title"] or url.split("/")[2])
+    title = dialects.of(meant["dialect"]).title(_given(values["title"]) or url.split("/")[2])
     return Site(
         **{name: values[name] for name in _AS_CHECKED},
         **meant,
         title=title,
-        description=values["description"] or title,
+        description=_given(values["description"]) or title,
         entries=entries_dir,
         output=output_dir,
         folder=site_folder,
         config_path=config,
     )
+
+
+def _given(text: str | None) -> str | None:
+    """A text setting, or ``None`` when it is empty or only spaces: its default applies
+    (a title of spaces made a feed without a title, which the build's own check refused)."""
+    return text if text and text.strip() else None
 
 
 @dataclass(frozen=True)
