@@ -8,6 +8,7 @@ is a bug in feedpub and may show a traceback.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +23,15 @@ def display_path(path: str | os.PathLike[str]) -> str:
         shown = str((p.parent.resolve() / p.name).relative_to(Path.cwd().resolve()))
     except (ValueError, OSError, RuntimeError):  # RuntimeError: a loop of links (Python < 3.13)
         shown = str(p)
-    if shown.isascii():
+    if shown.isascii() and shown.isprintable():
         return shown
     # A name that is not UTF-8 (bytes kept as surrogates): its bytes shown as \xff, as text
-    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    shown = shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    # A line break or other control character in a name, shown as \n: a message stays one line
+    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], shown)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def located(message: str, path: Path | None, line: int | None) -> str:

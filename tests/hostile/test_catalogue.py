@@ -356,6 +356,9 @@ CASES = [
          words=("not a regular file",), code="FP101", subprocess=True),
     Case("entry-name-not-utf8", "error", setup=_not_utf8_name, path=r"entries/bad.*\.md",
          words=("UTF-8",), code="FP101"),
+    # a line break in a file name is shown as \n: the message stays one line
+    Case("entry-name-with-line-break", "error", {"bad\nname.md": "---\ntitle: B\n"},
+         path=r"entries/bad\\nname\.md", line=1, words=("not closed",), code="FP102"),
     Case("entry-folder-name-not-utf8", "error", setup=_not_utf8_folder,
          path=r"entries/.*/bad\.md", words=("UTF-8",), code="FP101"),
     # ---- front matter nested past what a parser's recursion can take, or not text
