@@ -268,6 +268,27 @@ def _is_web_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
+_URL_SPACE = re.compile("[\\s\x00-\x1f\x7f]")
+
+
+def web_url(text: str) -> str | None:
+    """``text`` as an absolute http(s) URL that RSS readers and validators take, or ``None``
+    when it is none (no such scheme or host, a space or control character in it). A URL
+    written with other scripts (an IRI, ``https://exämple.org/café``) is written in ASCII:
+    the host in IDNA (``xn--exmple-cua.org``), the rest percent-encoded as UTF-8."""
+    if _URL_SPACE.search(text) or not _is_web_url(text):
+        return None
+    if text.isascii():
+        return text
+    parts = urlsplit(text)
+    try:
+        netloc = parts.netloc.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    rest = quote(text[len(parts.scheme) + 3 + len(parts.netloc) :], safe="/%:@!$&'()*+,;=?#[]~")
+    return f"{parts.scheme}://{netloc}{rest}"
+
+
 def term_list(meta: dict[str, Any], keys: Iterable[str], problems: Problems) -> tuple[str, ...]:
     """Categories or tags: lists or comma-separated strings, merged over ``keys``."""
     found: dict[str, None] = {}
@@ -406,8 +427,12 @@ def given_link(value: Any, key: str, site: Site, problems: Problems) -> str | No
         problems.identity(f"{key} must be a URL or a path like /2025/my-story/", key)
         return None
     value = value.strip()
-    if _is_web_url(value):
-        return value
+    url = web_url(value)
+    if url is not None:
+        return url
+    if _is_web_url(value) and _URL_SPACE.search(value):
+        problems.identity(f"{key} {value!r} may not contain spaces; write a space as %20", key)
+        return None
     if _URI_SCHEME.match(value) or value.startswith("//"):
         problems.identity(f"{key} {value!r} must be an http(s) URL or a path on the site", key)
         return None

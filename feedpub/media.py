@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit
 
 from . import dialects
 from .errors import display_path
+from .fields import web_url
 from .model import LocalFile, Media
 
 if TYPE_CHECKING:
@@ -179,12 +180,13 @@ def _locate(text: str, key: str, site: Site) -> tuple[str, LocalFile | None]:
     text = text.strip()
     parts = urlsplit(text) if _SCHEME.match(text) else None
     if parts is not None:
-        if parts.scheme in ("http", "https") and parts.netloc and " " not in text:
-            return text, None
+        url = web_url(text)
+        if url is not None:
+            return url, None
         raise MediaError(f"{key} {text!r} must be an http(s) URL or the path of a file of the site")
     if text.startswith("//"):  # a network-path reference: the site's scheme, as a browser's
-        url = urlsplit(site.base_url).scheme + ":" + text
-        if urlsplit(url).hostname and " " not in text:
+        url = web_url(urlsplit(site.base_url).scheme + ":" + text)
+        if url is not None and urlsplit(url).hostname:
             return url, None
         raise MediaError(f"{key} {text!r} must be an http(s) URL or the path of a file of the site")
     name = text.lstrip("/")

@@ -274,3 +274,22 @@ def test_a_url_without_its_scheme_takes_the_sites(site: SiteDir) -> None:
     done = site.run("build")
     assert done.exit_code == 1
     assert "entries/a.md:4: image '///a.png' must be an http(s) URL" in done.stderr
+
+
+def test_urls_in_other_scripts_are_written_in_ascii(site: SiteDir) -> None:
+    """RSS wants URLs, not IRIs (the W3C validator: "IRI found where URL expected"): the host
+    in IDNA, the rest percent-encoded as UTF-8; a URL with a space is an error."""
+    site.entry(
+        "a.md",
+        "---\ntitle: A\ndate: 2025-01-02\nimage: https://x.org/ä.png?q=ü#f\n"
+        "enclosure: {url: 'https://bücher.example/é.mp3', length: 5}\n---\nA.\n",
+    )
+    assert site.run("build").exit_code == 0
+    item = etree.parse(str(site.public / "feed.xml")).find("channel/item")
+    assert item.find(f"{MEDIA}content").get("url") == "https://x.org/%C3%A4.png?q=%C3%BC#f"
+    assert item.find("enclosure").get("url") == "https://xn--bcher-kva.example/%C3%A9.mp3"
+    assert "https://x.org/%C3%A4.png?q=%C3%BC#f" in (site.public / "feed.json").read_text()
+    site.entry("b.md", "---\ntitle: B\ndate: 2025-01-02\nimage: https://x.org/a b.png\n---\nB.\n")
+    result = site.run("build")
+    assert result.exit_code == 1
+    assert "entries/b.md:4: image 'https://x.org/a b.png' must be an http(s) URL" in result.output

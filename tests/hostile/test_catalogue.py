@@ -329,6 +329,13 @@ CASES = [
     Case("permalink-traversal", "error",
          {"bad.md": post("title: P", "date: 2025-05-01", "permalink: ../../../etc/passwd")},
          line=4, words=("permalink",), code="FP107"),
+    Case("permalink-url-with-space", "error",
+         {"bad.md": post("title: P", "date: 2025-05-01", "permalink: https://example.org/a b/")},
+         line=4, words=("spaces", "%20"), code="FP107"),
+    # an IRI is written as a URL: RSS readers and validators take no other
+    Case("permalink-url-in-other-scripts", "feeds",
+         {"iri.md": post("title: Iri", "date: 2025-05-01", "permalink: https://exämple.org/café/")},
+         titles=("Iri",), links=("https://xn--exmple-cua.org/caf%C3%A9/",)),
     Case("permalink-absolute-path", "feeds",
          {"passwd.md": post("title: Passwd", "date: 2025-05-01", "permalink: /etc/passwd")},
          titles=("Passwd",), links=("https://example.org/etc/passwd",)),
