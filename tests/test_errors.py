@@ -270,10 +270,26 @@ def test_unknown_config_key(site, built):
         ('timezone = "Mars/Base"', 4, ["Mars/Base", "time zone"]),
         ("limit = -1", 5, ["limit", "-1"]),
         ('base_url = "example.com"', 2, ["example.com", "https://"]),
+        ('base_url = "https://example.org/blog/?utm=1"', 2, ["query", "https://example.org/blog/"]),
+        ('base_url = "https://example.org/#top"', 2, ["fragment", "alone: https://example.org/"]),
+        ('base_url = "https://example.org:99999/"', 2, [":99999", "not an absolute web address"]),
+        ('base_url = "https://example.org:http/"', 2, [":http", "not an absolute web address"]),
+        ('base_url = "https://[::1/"', 2, ["[::1", "not an absolute web address"]),
         ('language = "english!"', 5, ["english!", "language"]),
         ('permalink = "/{year}/{month}/"', 5, ["{slug}"]),
     ],
-    ids=["timezone", "limit", "base-url", "language", "permalink"],
+    ids=[
+        "timezone",
+        "limit",
+        "base-url",
+        "base-url-query",
+        "base-url-fragment",
+        "base-url-port-out-of-range",
+        "base-url-port-not-a-number",
+        "base-url-ipv6-unclosed",
+        "language",
+        "permalink",
+    ],
 )
 def test_bad_config_value(site, built, setting, line, words):
     key = setting.split(" =")[0]

@@ -57,19 +57,34 @@ def base_url(value: Any, problem: Callable[[str, str], None], config: Path | Non
         return None
     value = value.strip()
     if not is_base_url(value):
-        value = value.encode("utf-8", "backslashreplace").decode("utf-8")
-        problem(
-            f"base_url '{value}' is not an absolute web address; write e.g. https://example.com/",
-            "FP003",
-        )
+        site = value.split("#")[0].split("?")[0]
+        shown = value.encode("utf-8", "backslashreplace").decode("utf-8")
+        if site != value and is_base_url(site):
+            problem(
+                f"base_url '{shown}' has a query or fragment ('?…', '#…'), which the addresses "
+                f"of feeds and entries cannot follow; write the site's address alone: {site}",
+                "FP003",
+            )
+        else:
+            problem(
+                f"base_url '{shown}' is not an absolute web address; "
+                "write e.g. https://example.com/",
+                "FP003",
+            )
         return None
     return value if value.endswith("/") else value + "/"
 
 
 def is_base_url(text: str) -> bool:
     """Whether ``text`` can be a site's ``base_url``: an absolute http(s) address with a host,
-    without spaces, control characters, a query or a fragment."""
-    return _BASE_URL.match(text) is not None
+    without spaces, control characters, a query or a fragment, whose port is a number."""
+    if _BASE_URL.match(text) is None:
+        return False
+    try:
+        _ = urlsplit(text).port
+    except ValueError:  # a port out of range or not a number, an unclosed '[' of an IPv6 host
+        return False
+    return True
 
 
 def hubs(value: Any, problem: Problem) -> tuple[str, ...]:
