@@ -154,7 +154,8 @@ def date_value(value: Any, key: str, zone: tzinfo, problems: Problems) -> dateti
 
 
 #: The date of a page without one (Go's zero time, as Hugo dates it; setting
-#: ``undated_pages``): the one date before the year 1000 feedpub takes.
+#: ``undated_pages``): the one date before the year 1000 feedpub takes, as this very object
+#: (a dialect that reads a date as Go's zero time gives this object).
 UNDATED = datetime(1, 1, 1, tzinfo=UTC)
 
 
@@ -164,7 +165,9 @@ def parse_date(value: Any, zone: tzinfo) -> datetime:
     Takes YAML dates and timestamps, ISO 8601 strings, Jekyll's ``2013-05-06 02:12:52 +0200``
     and RFC 822 dates. Raises :class:`ValueError` with a message for writers.
     """
-    if isinstance(value, (bool, int, float)):
+    if isinstance(value, bool):
+        raise ValueError(f"is {_kind(value)}, not a date; {DATE_HINT}")
+    if isinstance(value, (int, float)):
         raise ValueError(f"{value!r} is a number, not a date; {DATE_HINT}")
     if isinstance(value, datetime):
         result = value
@@ -176,7 +179,9 @@ def parse_date(value: Any, zone: tzinfo) -> datetime:
         raise ValueError(f"is {_kind(value)}, not a date; {DATE_HINT}")
     if result.tzinfo is None:
         result = result.replace(tzinfo=zone)
-    if not 1000 <= result.year <= 9998 and result != UNDATED:
+    # UNDATED itself (the object: a dialect's date of a page without one), never a date
+    # written as 0001-01-01, which is out of range as 0999-12-31 is.
+    if not 1000 <= result.year <= 9998 and result is not UNDATED:
         raise ValueError(f"{value!s} is out of range; feedpub takes years 1000 to 9998")
     return result
 

@@ -297,7 +297,7 @@ def _dates(path: Path, meta: dict[str, Any], site: Site, problems: Problems) -> 
     from ._dates import hugo_value  # (its parsers load in ~30 ms: only for Hugo sites)
 
     key, value = _hugo_date(path, meta, site, problems)
-    meta["date"] = value
+    meta["date"] = UNDATED if value == UNDATED else value  # (Go's zero time: the one object)
     problems.key_lines.setdefault("date", problems.key_lines.get(key, 1))
     extra: dict[str, Any] = {}
     for field, keys in (("publish_date", _HUGO_PUBLISH), ("expiry_date", _HUGO_EXPIRY)):

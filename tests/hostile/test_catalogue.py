@@ -284,6 +284,11 @@ CASES = [
          line=2, words=("title",), code="FP104"),
     Case("date-year-0", "error", {"bad.md": post("title: Zero", "date: 0000-01-01")},
          line=3, words=("date", "'0000-01-01' is not a real date"), code="FP105"),
+    # 0001-01-01 is Hugo's date of an undated page, not a date feedpub's own dialect takes
+    Case("date-year-1", "error", {"bad.md": post("title: One", "date: 0001-01-01")},
+         line=3, words=("out of range", "1000 to 9998"), code="FP105"),
+    Case("date-boolean", "error", {"bad.md": post("title: Yes", "date: yes")},
+         line=3, words=("date is true (yes/no), not a date",), code="FP105"),
     Case("date-month-13", "error", {"bad.md": post("title: M", "date: 2025-13-45")},
          line=3, words=("date '2025-13-45' is not a real date", "month"), code="FP105"),
     Case("date-year-99999", "error", {"bad.md": post("title: Far", "date: 99999-01-01")},
