@@ -339,3 +339,17 @@ def test_a_title_or_description_of_spaces_is_the_default(site: SiteDir, setting:
     assert channel.findtext("title") == title
     description = title if setting == "description" else "Entries for tests"
     assert channel.findtext("description") == description
+
+
+@pytest.mark.parametrize("tool", ["5", '"feedpub"', '["feedpub"]'])
+def test_a_pyproject_whose_tool_is_no_table_is_not_the_sites(site: SiteDir, tool: str) -> None:
+    """`tool = 5` in some other project's pyproject.toml: passed over (was: TypeError or
+    AttributeError, a traceback); named with --config, FP001."""
+    (site.root / "feedpub.toml").unlink()
+    site.config(f"tool = {tool}\n", name="pyproject.toml")
+    site.entry("good.md", GOOD)
+    result = site.run("build", "--base-url", "https://example.org/")
+    assert result.exit_code == 0, result.output
+    result = site.run("build", "--config", "pyproject.toml")
+    assert result.exit_code == 1
+    assert result.output.startswith("pyproject.toml: has no [tool.feedpub] table;")

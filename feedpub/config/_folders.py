@@ -39,7 +39,8 @@ def find_config(folder: Path) -> Path | None:
         except OSError:
             return candidate  # let load_site report what is wrong with it
         try:
-            if "feedpub" in tomllib.loads(data.decode("utf-8-sig")).get("tool", {}):
+            tool = tomllib.loads(data.decode("utf-8-sig")).get("tool")
+            if isinstance(tool, dict) and "feedpub" in tool:  # (``tool = 5``: not ours)
                 return candidate
         except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
             # Some other project's broken file is none of ours; one naming feedpub may be

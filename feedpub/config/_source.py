@@ -48,7 +48,8 @@ def read_source(config: Path) -> Source:
     data = _toml(text, config)
     if config.name != PYPROJECT_NAME:
         return Source(config, data, text)
-    settings = data.get("tool", {}).get("feedpub")
+    tool = data.get("tool")
+    settings = tool.get("feedpub") if isinstance(tool, dict) else None
     if settings is None:
         raise ConfigError(
             "has no [tool.feedpub] table; add one, or use feedpub.toml", config, code="FP001"
