@@ -310,6 +310,14 @@ def split_front_matter(path: Path, text: str, after_space: bool = True) -> Front
                 boundary = _boundary(handler)
                 opening = boundary.match(text)
                 break
+    if opening is None and re.match(r"(---|\+\+\+)[ \t]*\r(?!\n)", text):
+        raise EntryError(  # classic Mac OS line ends: not "no front matter", which it has
+            "lines end in a carriage return alone (CR, no line feed), so the front matter "
+            "cannot be found; save the file with LF (or CRLF) line ends",
+            path,
+            1,
+            "FP102",
+        )
     if opening is None:
         raise EntryError(
             "no front matter; start the file with a line '---', then 'title:' and 'date:', "

@@ -250,6 +250,9 @@ CASES = [
          {"bad.md": post("title: Hello", "date: 2025-05-01").encode("utf-16-be")},
          words=("UTF-8",), code="FP101"),
     Case("binary-garbage", "error", {"bad.md": bytes(range(256)) * 4}, code="FP101"),
+    Case("cr-line-ends", "error",
+         {"bad.md": post("title: Mac", "date: 2025-03-01").replace("\n", "\r")},
+         line=1, words=("carriage return alone", "LF"), code="FP102"),
     Case("bom-crlf", "feeds",
          {"win.md": b"\xef\xbb\xbf"
           + post("title: Windows", "date: 2025-03-01").replace("\n", "\r\n").encode()},
