@@ -13,7 +13,7 @@ from slugify import slugify
 
 from . import dialects
 from .config import CONFIG_NAME, DEFAULTS, is_base_url
-from .errors import ConfigError, FeedpubError, display_path
+from .errors import BuildErrors, ConfigError, FeedpubError
 from .fields import DATE_PREFIX, XML_ILLEGAL, parse_authors
 from .model import PLACEHOLDER, Author, Site
 
@@ -171,10 +171,9 @@ def init_site(folder: Path, *, title: str, base_url: str, now: datetime) -> list
     config = folder / CONFIG_NAME
     example = folder / str(DEFAULTS["entries"]) / "hello-feeds.md"
     existing = [path for path in (config, example) if path.exists()]
-    if existing:
-        names = " and ".join(display_path(path) for path in existing)
-        verb = "exists" if len(existing) == 1 else "exist"
-        raise FeedpubError(f"{names} already {verb}; init never overwrites a file")
+    if existing:  # one 'path: message' line for each
+        found = [FeedpubError("already exists; init never overwrites a file", p) for p in existing]
+        raise found[0] if len(found) == 1 else BuildErrors(found)
     _make_folder(example.parent)
     create_file(config, config_template(title, base_url))
     try:

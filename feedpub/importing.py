@@ -21,7 +21,7 @@ from frontmatter.default_handlers import JSONHandler, YAMLHandler
 from .authoring import config_template, create_file
 from .config import CONFIG_NAME, path_problem
 from .dialects import check_hugo_permalink, check_jekyll_permalink
-from .errors import FeedpubError, display_path
+from .errors import FeedpubError
 
 T = TypeVar("T")
 
@@ -47,7 +47,7 @@ def import_site(folder: Path, tool: str) -> tuple[Path, list[str], str]:
         raise FeedpubError(f"{what}; give the folder of the {tool.capitalize()} site", folder)
     target = folder / CONFIG_NAME
     if target.exists():
-        raise FeedpubError(f"{display_path(target)} already exists; init never overwrites a file")
+        raise FeedpubError("already exists; init never overwrites a file", target)
     settings, notes, old_feed = IMPORTERS[tool].read(folder)
     create_file(target, config_text(settings))
     return target, notes, old_feed

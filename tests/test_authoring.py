@@ -49,7 +49,7 @@ def test_init_never_overwrites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     (tmp_path / "feedpub.toml").write_text('title = "mine"\n', encoding="utf-8")
     result = run("init")
     assert result.exit_code == 1
-    assert result.stderr.startswith("feedpub.toml already exists; init never overwrites a file\n")
+    assert result.stderr.startswith("feedpub.toml: already exists; init never overwrites a file\n")
     assert (tmp_path / "feedpub.toml").read_text(encoding="utf-8") == 'title = "mine"\n'
     assert not (tmp_path / "entries").exists()  # nothing written at all
 
@@ -388,3 +388,19 @@ def test_new_writes_the_authors_given_instead_of_the_sites(site: SiteDir) -> Non
     text = (site.root / result.stdout.strip()).read_text(encoding="utf-8")
     assert "author:\n- Ann <ann@example.org>\n- Bob\ncategories:" in text
     assert "Newsroom" not in text
+
+
+def test_init_names_each_file_in_the_way_on_a_line_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "feedpub.toml").write_text('title = "mine"\n', encoding="utf-8")
+    (tmp_path / "entries").mkdir()
+    (tmp_path / "entries" / "hello-feeds.md").write_text("mine\n", encoding="utf-8")
+    result = run("init")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "feedpub.toml: already exists; init never overwrites a file",
+        "entries/hello-feeds.md: already exists; init never overwrites a file",
+        "feedpub: 2 problems; nothing was written.",
+    ]
