@@ -227,7 +227,8 @@ def new_entry(
     Never overwrites, and never takes a slug an entry file already has (its name without the
     date in front): two entries with one slug in one month would have one link. A second entry
     of the same title gets ``-2`` (then ``-3``, …)."""
-    slug = slugify(title) or "entry"
+    # At most 80 characters, cut at a word: a long title made a name no file system takes.
+    slug = slugify(title, max_length=80, word_boundary=True) or "entry"
     meta: dict[str, Any] = {"title": title, "date": date.strftime("%Y-%m-%d %H:%M:%S")}
     written: list[Any] = [_checked_author(text) for text in authors]
     written = written or [_author_value(author) for author in site.authors] or [""]

@@ -404,3 +404,13 @@ def test_init_names_each_file_in_the_way_on_a_line_of_its_own(
         "entries/hello-feeds.md: already exists; init never overwrites a file",
         "feedpub: 2 problems; nothing was written.",
     ]
+
+
+def test_new_with_a_long_title_makes_a_short_file_name(site: SiteDir) -> None:
+    """A title of 5,000 characters made a name over the file system's 255 bytes (FP010)."""
+    title = "Harbour " * 625
+    result = site.run("new", title.strip(), "--date", "2025-05-01")
+    assert result.exit_code == 0, result.output
+    (path,) = site.entries.iterdir()
+    assert path.name == "2025-05-01-" + "-".join(["harbour"] * 10) + ".md"
+    assert read_entry(path, feedpub.load_site())[0].title == title.strip()
