@@ -163,6 +163,11 @@ def scrub(value: Any, depth: int = 0) -> tuple[Any, bool]:
 def _yaml_hint(error: yaml.MarkedYAMLError, source: str) -> str:
     """PyYAML's complaint about the front matter line ``source``, in a writer's words."""
     problem, context = error.problem or "", error.context or ""
+    if "escape" in problem or "hexdecimal" in problem:  # "C:\Users", "\ud800": quote closed
+        return (
+            "a backslash in double quotes on this line starts an escape YAML cannot read "
+            "(as '\\U' in \"C:\\Users\"); write '\\\\' for a backslash, or use single quotes"
+        )
     if "quoted scalar" in context:
         return "a quote opened on this line is not closed"
     if "tab" in problem or "\t" in source[: len(source) - len(source.lstrip())]:

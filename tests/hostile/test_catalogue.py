@@ -203,6 +203,10 @@ CASES = [
     # ---- malformed YAML
     Case("yaml-unclosed-quote", "error", {"bad.md": post('title: "Hello', "date: 2025-05-01")},
          line=2, code="FP103"),
+    # a Windows path in double quotes: YAML reads '\U' as an escape (the quote is closed)
+    Case("yaml-backslash-in-double-quotes", "error",
+         {"bad.md": post('title: "Notes from C:\\Users\\me"', "date: 2025-05-01")},
+         line=2, words=("backslash", "single quotes"), code="FP103"),
     Case("yaml-bad-indent", "error",
          {"bad.md": post("title: Hello", "tags:", "  - a", " - b", "date: 2025-05-01")},
          code="FP103"),
