@@ -153,6 +153,25 @@ def test_srcset_with_a_data_url_first_is_made_absolute(site: SiteDir) -> None:
     assert "https://example.org/2025/01/a/big.png 2x" in rss
 
 
+def test_srcset_with_a_javascript_url_loses_that_candidate(site: SiteDir) -> None:
+    """nh3 checks the schemes of href and src, not srcset's: a javascript: candidate went
+    into every feed (and the build's own check warned FP308 about it)."""
+    site.config(CONFIG)
+    site.entry(
+        "a.md",
+        "---\ntitle: A\ndate: 2025-01-02\n---\nText.\n\n"
+        '<img srcset="a.png 1x, javascript:alert(1) 2x" alt="">\n'
+        '<picture><source srcset="JavaScript:alert(2) 1x"></picture>\n',
+    )
+    result = site.run("build")
+    assert result.exit_code == 0
+    assert "FP308" not in result.output
+    for name in ("feed.xml", "atom.xml", "feed.json"):
+        text = (site.public / name).read_text().lower()
+        assert "javascript" not in text, name
+        assert "https://example.org/2025/01/a/a.png 1x" in text, name
+
+
 def test_build_never_writes_a_feed_check_calls_invalid(
     site: SiteDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:

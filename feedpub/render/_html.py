@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from copy import deepcopy
 from functools import lru_cache
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import nh3
 
@@ -172,6 +172,9 @@ def _absolute_srcset(tag: str, value: str) -> str | None:
                 continue
         else:
             url = join_url(_base.url, url)
+            # nh3 checks the schemes of href and src, not of srcset's URLs: javascript: here
+            if urlsplit(url).scheme.lower() not in _URL_SCHEMES:
+                continue
         parts.append(f"{url} {descriptor}" if descriptor else url)
     return ", ".join(parts) or None
 
