@@ -10,6 +10,7 @@ import functools
 import json
 import os
 import re
+import sys
 import tomllib
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
@@ -341,6 +342,18 @@ def split_front_matter(path: Path, text: str, after_space: bool = True) -> Front
 TOO_DEEP = "front matter is not valid {}: lists or tables nested too deeply"
 
 
+def long_number(error: ValueError, text: str) -> tuple[str, int | None] | None:
+    """When ``error`` is Python's refusal to read an integer of more digits than
+    ``sys.get_int_max_str_digits()`` (4,300) in ``text``: what to tell the writer, and the
+    line of ``text`` (from 1) the number is on, if found; else ``None``."""
+    limit = sys.get_int_max_str_digits()
+    if not limit or "integer string conversion" not in str(error):
+        return None
+    found = re.search(rf"\d{{{limit + 1}}}", text)
+    line = text.count("\n", 0, found.start()) + 1 if found else None
+    return f"a number of more than {limit:,} digits, too long to read; put it in quotes", line
+
+
 _JSON_DECODER = json.JSONDecoder()
 #: How a JSON object starts: '{', then a key or '}' (a Liquid '{%' or '{{' is no JSON).
 _JSON_START = re.compile(r'\{\s*["}]')
@@ -360,6 +373,13 @@ def _json_object(path: Path, text: str) -> FrontMatter | None:
             return None
         raise EntryError(
             f"front matter is not valid JSON: {e.msg}", path, e.lineno, "FP120"
+        ) from None
+    except ValueError as e:
+        told = long_number(e, text)
+        if told is None:
+            raise
+        raise EntryError(
+            f"front matter is not valid JSON: {told[0]}", path, told[1], "FP120"
         ) from None
     # As for '---' lines: the body starts after the closing brace, on the line it ends.
     return FrontMatter(text[1 : end - 1], end, 1, text.count("\n", 0, end) + 1, handlers().json)

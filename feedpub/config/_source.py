@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..files import long_number
 from ._folders import PYPROJECT_NAME
 
 
@@ -87,3 +88,8 @@ def _toml(text: str, config: Path) -> dict[str, Any]:
             int(match.group(1)) if match else None,
             "FP001",
         ) from None
+    except ValueError as e:  # an integer of more than 4,300 digits, which Python refuses
+        told = long_number(e, text)
+        if told is None:
+            raise
+        raise ConfigError(f"not valid TOML: {told[0]}", config, told[1], "FP001") from None

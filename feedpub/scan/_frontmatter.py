@@ -15,7 +15,7 @@ from frontmatter.default_handlers import BaseHandler
 
 from ..errors import EntryError
 from ..fields import DATE_HINT, TEXT_KEYS, XML_ILLEGAL
-from ..files import TOO_DEEP, handlers
+from ..files import TOO_DEEP, handlers, long_number
 from . import _yaml as yamlevents
 
 #: The handlers of YAML and JSON front matter (this module is loaded only to read entries).
@@ -46,6 +46,9 @@ def load_other(path: Path, fm: str, first_line: int, handler: BaseHandler) -> An
             raise EntryError(
                 f"front matter is not valid JSON: {e.msg}", path, line, "FP120"
             ) from None
+        except ValueError as e:
+            _long_number(e, path, fm, first_line, "JSON")
+            raise
     try:
         return handler.load(fm)
     except RecursionError:
@@ -60,6 +63,19 @@ def load_other(path: Path, fm: str, first_line: int, handler: BaseHandler) -> An
             at,
             "FP120",
         ) from None
+    except ValueError as e:
+        _long_number(e, path, fm, first_line, "TOML")
+        raise
+
+
+def _long_number(error: ValueError, path: Path, fm: str, first_line: int, form: str) -> None:
+    """Raise :class:`EntryError` (FP120) when ``error`` is Python's refusal of an integer
+    of more than 4,300 digits in the ``form`` (TOML, JSON) front matter ``fm``."""
+    told = long_number(error, fm)
+    if told is not None:
+        message, line = told
+        at = first_line + line - 1 if line is not None else first_line
+        raise EntryError(f"front matter is not valid {form}: {message}", path, at, "FP120")
 
 
 def load_yaml(path: Path, fm: str, first_line: int) -> Any:
@@ -97,6 +113,8 @@ def load_yaml(path: Path, fm: str, first_line: int) -> Any:
         # the YAML timestamp that failed, or else the words Python's message has for one.
         dated = tag == "tag:yaml.org,2002:timestamp" or bool(_DATE_PARTS.search(str(e)))
         why = "its time zone offset is 24 hours or more" if "offset" in str(e) else str(e)
+        told = long_number(e, fm) if isinstance(e, ValueError) else None
+        why = told[0] if told is not None else why
         if key and text is not None and dated:
             message = f"{key} {text!r} is not a real date ({why}); {DATE_HINT}"
         else:

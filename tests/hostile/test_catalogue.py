@@ -387,6 +387,18 @@ CASES = [
     Case("toml-nested-deep", "error",
          {"bad.md": "+++\ntitle = 'T'\ndate = 2025-05-01\nx = " + "[" * 5000 + "]" * 5000
           + "\n+++\nBody.\n"}, line=1, words=("nested",), code="FP120"),
+    # a number of 5,000 digits: more than Python reads (a traceback in JSON, TOML, settings)
+    Case("json-number-too-long", "error",
+         {"bad.md": '{\n"title": "J", "date": "2025-05-01",\n"x": ' + "9" * 5000 + "\n}\nB.\n"},
+         line=3, words=("4,300 digits", "quotes"), code="FP120"),
+    Case("toml-number-too-long", "error",
+         {"bad.md": "+++\ntitle = 'T'\ndate = 2025-05-01\nx = " + "9" * 5000 + "\n+++\nB.\n"},
+         line=4, words=("4,300 digits", "quotes"), code="FP120"),
+    Case("yaml-number-too-long", "error",
+         {"bad.md": post("title: Y", "date: 2025-05-01", "x: " + "9" * 5000)},
+         line=4, words=("x: a number of more than 4,300 digits",), code="FP106"),
+    Case("settings-number-too-long", "error", config=("limit = " + "9" * 5000,),
+         path=r"feedpub\.toml", line=5, words=("4,300 digits",), code="FP001"),
     Case("json-lone-surrogate", "error",
          {"bad.md": '{\n"title": "\\ud800 half", "date": "2025-05-01"\n}\nBody.\n'}, line=1,
          words=("\\ud800",), code="FP120"),
