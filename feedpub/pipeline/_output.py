@@ -128,7 +128,14 @@ def write_outputs(
                 "beside it and swapped in on one file system; use a folder inside it",
                 folder,
             ) from None
-        raise OutputError(f"cannot write the output ({e.strerror or e})", where) from None
+        parts = where.parts  # a file of the staging folder is shown where it was going
+        stage = next((i for i, part in enumerate(parts) if ".feedpub-stage-" in part), None)
+        if stage is not None:
+            where = folder.joinpath(*parts[stage + 1 :])
+        hint = ""
+        if e.errno in (errno.EACCES, errno.EPERM):  # a build mirrors the folders' modes
+            hint = "; make the output folder and the folders in it writable (chmod -R u+w)"
+        raise OutputError(f"cannot write the output ({e.strerror or e}){hint}", where) from None
 
 
 class _Targets(NamedTuple):
@@ -189,7 +196,7 @@ def _write_outputs(
     finally:
         if remove_stage:
             with signals.deferred():  # (a second Ctrl-C: the folder goes all the same)
-                shutil.rmtree(stage, ignore_errors=True)
+                _rmtree(stage)
 
 
 class _Discards:
@@ -282,7 +289,7 @@ def _discard(tree: Path, large: list[Path]) -> None:
 def _remove_tree(tree: Path, but: set[Path]) -> None:
     """Delete ``tree`` but the files ``but`` (and the folders that hold them)."""
     if not but:
-        shutil.rmtree(tree, ignore_errors=True)
+        _rmtree(tree)
         return
     for top, dirs, files in os.walk(tree, topdown=False):
         here = Path(top)
@@ -474,11 +481,28 @@ def clean_stale_stages(target: Path) -> None:
     they may be a running build's."""
     for path in stale_stages(target):
         if (path / _STAGE_MARK).exists():
-            shutil.rmtree(path, ignore_errors=True)
+            _rmtree(path)
         else:
             kept = path.with_name(path.name.replace(".feedpub-stage-", ".feedpub-kept-", 1))
             with contextlib.suppress(OSError):
                 os.replace(path, kept)
+
+
+def _rmtree(tree: Path) -> None:
+    """``shutil.rmtree(tree)``, quietly, also through folders without write permission: a
+    staging folder mirrors the output folder's modes (a read-only ``public/`` was left
+    behind as a stage no later build could remove)."""
+
+    def writable_and_again(function: Any, name: str, _: object) -> None:
+        if function in (os.unlink, os.rmdir):  # (what else failed is passed over, quietly)
+            with contextlib.suppress(OSError):
+                os.chmod(os.path.dirname(name), stat.S_IRWXU)
+                function(name)
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(tree, onexc=writable_and_again)
+    else:
+        shutil.rmtree(tree, onerror=writable_and_again)
 
 
 def _inside(root: Path, name: str, folder: Path) -> Path:
