@@ -176,7 +176,9 @@ class Cache:
             try:
                 return cls._open_file(site, folder)
             except (OSError, sqlite3.Error) as e:
-                problem = f"cannot use the cache in {folder} ({e}); building without it"
+                # An OSError's own words ("Permission denied"), not Python's "[Errno 13] …: '…'"
+                why = e.strerror if isinstance(e, OSError) and e.strerror else e
+                problem = f"cannot use the cache in {folder} ({why}); building without it"
         cache = cls._throw_away(site)
         cache.problem = problem
         return cache

@@ -444,3 +444,16 @@ def test_a_new_cache_has_large_pages_and_one_made_with_small_pages_is_still_used
     assert result.cache_hits == COUNT - 1
     with sqlite3.connect(cache_file(site)) as db:
         assert db.execute(page_size).fetchone()[0] == 4096
+
+
+def test_a_cache_that_cannot_be_opened_is_told_in_plain_words(site, monkeypatch):
+    """The FP210 warning gives the system's words, not Python's '[Errno 13] …: '/path''."""
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(site / ".feedpub-cache"))
+
+    monkeypatch.setattr(feedpub.cache.Cache, "_open_file", classmethod(denied))
+    result = build(site)
+    (warning,) = [w for w in result.warnings if w.code == "FP210"]
+    assert "(Permission denied); building without it" in str(warning)
+    assert "Errno" not in str(warning)
