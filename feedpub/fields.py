@@ -286,10 +286,13 @@ def web_url(text: str) -> str | None:
     if text.isascii():
         return text
     parts = urlsplit(text)
+    user, at, host = parts.netloc.rpartition("@")
+    host, colon, port = host.partition(":") if not host.startswith("[") else (host, "", "")
     try:
-        netloc = parts.netloc.encode("idna").decode("ascii")
+        host = host.encode("idna").decode("ascii")
     except UnicodeError:
         return None
+    netloc = quote(user, safe="%:!$&'()*+,;=~") + at + host + colon + port
     rest = quote(text[len(parts.scheme) + 3 + len(parts.netloc) :], safe="/%:@!$&'()*+,;=?#[]~")
     return f"{parts.scheme}://{netloc}{rest}"
 

@@ -293,3 +293,26 @@ def test_urls_in_other_scripts_are_written_in_ascii(site: SiteDir) -> None:
     result = site.run("build")
     assert result.exit_code == 1
     assert "entries/b.md:4: image 'https://x.org/a b.png' must be an http(s) URL" in result.output
+
+
+@pytest.mark.parametrize(
+    ("given", "written"),
+    [
+        ("https://example.org/a.mp3", "https://example.org/a.mp3"),
+        ("https://exämple.org/ä", "https://xn--exmple-cua.org/%C3%A4"),
+        (
+            "https://üser:pw@exämple.org:8080/ä?q=ü#é",
+            "https://%C3%BCser:pw@xn--exmple-cua.org:8080/%C3%A4?q=%C3%BC#%C3%A9",
+        ),
+        ("https://[::1]:80/ä", "https://[::1]:80/%C3%A4"),
+        ("https://example.org/%C3%A4ü", "https://example.org/%C3%A4%C3%BC"),
+        ("https://example.org/a b", None),
+        ("https://example.org/a\tb", None),
+        ("https://a..ü/", None),
+        ("javascript:alert(1)", None),
+    ],
+)
+def test_web_url(given: str, written: str | None) -> None:
+    from feedpub.fields import web_url
+
+    assert web_url(given) == written
