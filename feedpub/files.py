@@ -16,7 +16,7 @@ from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .errors import BuildWarning, EntryError, FeedpubError
+from .errors import BuildWarning, EntryError, FeedpubError, display_path
 from .fields import XML_ILLEGAL
 from .model import Entry
 
@@ -111,6 +111,15 @@ def entry_files(
                         found.append(item.path)
                     elif is_entry and target.exists() and not target.is_dir():
                         problems.append(not_a_file(item.path))
+                    elif is_entry and not target.exists():  # (a file moved or deleted)
+                        problems.append(
+                            EntryError(
+                                f"is a link to {display_path(target)}, which does not exist; "
+                                "remove the link, or make it point at the entry's file",
+                                Path(item.path),
+                                code="FP101",
+                            )
+                        )
                 elif item.is_dir():
                     pending.append(item.path)
                 elif is_entry and item.is_file():

@@ -359,6 +359,10 @@ CASES = [
     # ---- links that lead nowhere, and entries that are not files
     Case("symlink-loop", "error", setup=_link_loop, path=r"entries/[ab]\.md",
          words=("loop",), code="FP101"),
+    # a link to an entry that was moved or deleted: named, not passed over in silence
+    Case("symlink-to-nothing", "error",
+         setup=lambda site: (site.entries / "bad.md").symlink_to("moved-away.md"),
+         words=("does not exist",), code="FP101"),
     Case("symlink-to-itself", "error", setup=_link_to_itself, path=r"entries/self\.md",
          words=("loop",), code="FP101"),
     Case("symlink-folder-loop", "error", setup=_folder_link_loop, path=r"entries/d[12]",
