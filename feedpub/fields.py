@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -142,6 +142,10 @@ def _kind(value: Any) -> str:
         return f"{str(value).lower()} (yes/no)"
     if isinstance(value, (date, datetime)):
         return "a date"
+    if isinstance(value, time):  # (TOML: date = 07:32:00)
+        return f"a time of day ({value.isoformat()})"
+    if isinstance(value, (set, tuple)):  # (YAML: !!set, !!omap's pairs)
+        return "a set" if isinstance(value, set) else "a pair"
     return repr(value)
 
 
