@@ -313,7 +313,11 @@ def _targets(
     """Where each output goes, and what is there now (see :func:`write_outputs`)."""
     target = folder.resolve()  # a link to the output folder: swap the folder it leads to
     if target.exists() and not target.is_dir():
-        raise OutputError("the output folder is a file; remove it or choose another --out", folder)
+        raise OutputError(
+            "the output folder is a file; remove it, or choose another output folder "
+            "(--out, or 'output' in the settings)",
+            folder,
+        )
     kept = [_inside(target, n, folder) for n, content in asked.items() if content is None]
     outputs = {name: content for name, content in asked.items() if content is not None}
     names = {name: _inside(target, name, folder) for name in outputs}
