@@ -268,6 +268,7 @@ def test_unknown_config_key(site, built):
     ("setting", "line", "words"),
     [
         ('timezone = "Mars/Base"', 4, ["Mars/Base", "time zone"]),
+        ('timezone = "Europe"', 4, ["'Europe' is not an IANA time zone name"]),
         ("limit = -1", 5, ["limit", "-1"]),
         ('base_url = "example.com"', 2, ["example.com", "https://"]),
         ('base_url = "https://example.org/blog/?utm=1"', 2, ["query", "https://example.org/blog/"]),
@@ -280,6 +281,7 @@ def test_unknown_config_key(site, built):
     ],
     ids=[
         "timezone",
+        "timezone-a-folder-of-zones",
         "limit",
         "base-url",
         "base-url-query",

@@ -119,7 +119,7 @@ def timezone(value: str, problem: Problem) -> ZoneInfo:
     """The ``timezone`` setting (UTC when it names no time zone)."""
     try:
         return ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder ("Europe")
         problem(
             f"timezone '{value}' is not an IANA time zone name; "
             "write e.g. 'Europe/Paris', 'America/New_York' or 'UTC'"
