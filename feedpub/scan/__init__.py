@@ -169,6 +169,17 @@ def scan_all(
                 rows = []
     cache.store_entries(rows)
     cache.forget_others(set(listing.names.values()))
+    if listing.paths and not found.entries and not problems:
+        # Every file is a page, not a post (FP221, Jekyll's and Hugo's rules): no feed could
+        # be dated (a feed's date is its newest entry's, never the clock's).
+        problems.append(
+            ConfigError(
+                f"no posts: each of the {len(listing.paths)} entry files is left out of the "
+                "feeds (its warning FP221 says why); make one a post to publish it",
+                site.entries,
+                code="FP005",
+            )
+        )
     return _scan_of(listing, found, problems)
 
 

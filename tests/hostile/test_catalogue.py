@@ -445,6 +445,10 @@ CASES = [
          args=("--out", "blocker/public"), setup=_blocker, path=None, words=("blocker",)),
     Case("out-is-a-file", "error", {"new.md": post("title: New", "date: 2025-05-01")},
          args=("--out", "blocker"), setup=_blocker, path=None, words=("blocker",)),
+    # ---- Hugo: every page undated, so none is a post and no feed can be dated (was a traceback)
+    Case("hugo-no-posts", "error", config=('dialect = "hugo"',),
+         setup=lambda site: (site.entries / "good.md").write_text("---\ntitle: Page\n---\nP.\n"),
+         path="entries", words=("no posts", "FP221"), code="FP005"),
     # ---- a cache that cannot be written does not stop a build
     Case("cache-is-a-file", "feeds", {"new.md": post("title: Cached", "date: 2025-05-01")},
          titles=("Cached",), setup=_cache_is_a_file),
