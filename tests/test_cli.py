@@ -57,6 +57,21 @@ def test_top_level_help_lists_commands() -> None:
     assert "--version" in result.output
 
 
+def test_the_library_check_can_be_called_again(site: SiteDir) -> None:
+    """``feedpub.check`` is loaded on first use; importing its module made the module the
+    package's attribute, so that a second ``feedpub.check(site)`` called the module (a fresh
+    interpreter: this one may hold the module already)."""
+    site.config(BASIC_CONFIG)
+    site.entry("a.md", "---\ntitle: A\ndate: 2024-01-02\n---\nText.\n")
+    code = (
+        "import feedpub\nsite = feedpub.load_site()\nfeedpub.build(site)\n"
+        "first = feedpub.check(site)\nsecond = feedpub.check(site)\n"
+        "assert callable(feedpub.check) and first == second, (first, second)\nprint('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "ok", done.stderr
+
+
 def test_build_prints_a_summary_and_quiet_silences_it(site: SiteDir) -> None:
     site.entry("a.md", "---\ntitle: A\ndate: 2025-01-01\n---\nHello.\n")
     site.entry("b.md", "---\ntitle: B\ndate: 2025-01-02\n---\nHello.\n")
