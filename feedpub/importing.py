@@ -444,7 +444,7 @@ def _from_hugo(folder: Path, data: dict[str, Any]) -> tuple[dict[str, Any], list
     description = lang.get("description", params.get("description"))
     if isinstance(description, str) and description.strip():
         settings["description"] = description.strip()
-    code = lang.get("languagecode", data.get("languagecode"))
+    code = _locale(lang, _locale(data, None))
     if isinstance(code, str) and code:
         settings["language"] = code
     if data.get("uglyurls") is True:
@@ -636,6 +636,13 @@ def _biggest_section(content: Path) -> str | None:
     return max(counts, key=lambda name: counts[name]) if counts else None
 
 
+def _locale(table: dict[str, Any], fallback: Any) -> Any:
+    """The language code of a Hugo language's (or the site's) settings ``table``: ``locale``
+    (Hugo 0.158 and newer, which write it in the feeds before ``languageCode``), else
+    ``languageCode``, else ``fallback``."""
+    return table.get("locale", table.get("languagecode", fallback))
+
+
 def _hugo_language(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The code of the site's default language (``defaultContentLanguage``, "en") and its
     settings in ``[languages]`` (title, params, contentDir…)."""
@@ -689,7 +696,7 @@ def _hugo_languages(
         )
         return settings
     feeds: dict[str, dict[str, Any]] = {}
-    title, code = data.get("title"), data.get("languagecode")
+    title, code = data.get("title"), _locale(data, None)
     default = _of(languages, language, dict, {})
     for other in others:
         table = _of(languages, other, dict, {})
@@ -697,7 +704,7 @@ def _hugo_languages(
         found = {
             "title": table.get("title", title),
             "description": table.get("description", params.get("description")),
-            "language": table.get("languagecode", code) or "",  # ("": none)
+            "language": _locale(table, code) or "",  # ("": none)
         }
         mine = {
             "title": default.get("title", title),
@@ -707,7 +714,7 @@ def _hugo_languages(
                     "description"
                 ),
             ),
-            "language": default.get("languagecode", code) or "",
+            "language": _locale(default, code) or "",
         }
         feeds[other] = {
             k: v.strip() for k, v in found.items() if isinstance(v, str) and v != mine[k]

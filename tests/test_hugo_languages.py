@@ -249,6 +249,44 @@ def test_content_folders_per_language_get_their_own_feeds(
     assert es.findtext("channel/description") == "Descripción"
 
 
+#: Hugo 0.158's name for a language's code, ``locale``, beside the older ``languageCode``:
+#: Hugo 0.168 writes ``<language>en-gb</language>`` in the English feeds (``locale`` before
+#: ``languageCode``) and ``es-es`` in the Spanish ones; Hugo 0.111 does not know the key (it
+#: writes ``en-us``, the ``languageCode``, in both).
+LOCALE = {
+    "hugo.toml": textwrap.dedent(
+        """\
+        baseURL = "https://example.org/"
+        title = "Site"
+        languageCode = "en-us"
+        locale = "en-gb"
+        [languages.en]
+        weight = 1
+        [languages.es]
+        weight = 2
+        locale = "es-es"
+        """
+    ),
+    "content/posts/a.md": _page("One", "2024-01-02"),
+    "content/posts/a.es.md": _page("Uno", "2024-01-02"),
+    **HUGO_LAYOUTS,
+}
+
+
+def test_a_language_code_given_as_locale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``locale`` is the language code of the feeds, as newer Hugo writes it, and the items
+    are those of the Hugo on PATH all the same."""
+    source = _built(LOCALE, tmp_path, monkeypatch)
+    summaries = _check_every_feed(tmp_path / "public")
+    assert summaries["index.xml"]["same"] == summaries["es/index.xml"]["same"] == 1
+    settings = tomllib.loads((source / "feedpub.toml").read_text(encoding="utf-8"))
+    assert settings["language"] == "en-gb"
+    assert settings["language_feeds"] == {"es": {"language": "es-es"}}
+    for folder, code in (("", "en-gb"), ("es/", "es-es")):
+        feed = etree.parse(str(source / "feeds" / folder / "index.xml"))
+        assert feed.findtext("channel/language") == code
+
+
 def test_an_edited_translation_takes_the_delta_path_into_its_feeds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
