@@ -106,6 +106,30 @@ def _hugo_then_feedpub(
     return json.loads(done.stdout), source
 
 
+#: Pages Hugo lists in no feed: ``_build`` with ``list: never`` or ``list: false`` (the older
+#: spelling, read by Hugo 0.111 and 0.168 alike), and a headless bundle. (``build``, Hugo 0.145's
+#: name for ``_build``, is a page parameter to Hugo 0.111, which lists such a page.)
+UNLISTED = {
+    "hugo.toml": 'baseURL = "https://example.org/"\ntitle = "Unlisted"\n',
+    "content/posts/shown.md": '---\ntitle: "Shown"\ndate: 2024-01-01\n---\nA.\n',
+    "content/posts/never.md": '---\ntitle: "Never"\ndate: 2024-01-02\n'
+    "_build:\n  list: never\n---\nB.\n",
+    "content/posts/false.md": '---\ntitle: "False"\ndate: 2024-01-03\n'
+    "_build:\n  list: false\n---\nC.\n",
+    "content/posts/gone/index.md": '---\ntitle: "Headless"\ndate: 2024-01-05\n'
+    "headless: true\n---\nE.\n",
+    **HUGO_LAYOUTS,
+}
+
+
+def test_pages_hugo_lists_in_no_feed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report, source = _hugo_then_feedpub(UNLISTED, "index.xml", tmp_path, monkeypatch)
+    summary = report["summary"]
+    assert (summary["same"], summary["added"], summary["changes"]) == (1, 0, 0), report["findings"]
+    titles = etree.parse(str(source / "feeds" / "posts" / "index.xml")).xpath("//item/title/text()")
+    assert titles == ["Shown"]
+
+
 def test_multilingual_site_with_a_config_directory_keeps_every_link_and_id(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -129,9 +129,9 @@ def prepare_hugo(
     for written, line in list(problems.key_lines.items()):
         problems.key_lines.setdefault(written.lower(), line)
     build = meta.get("_build") or meta.get("build")
-    if meta.get("headless") is True or (
-        isinstance(build, dict) and str(build.get("list", "")).lower() == "never"
-    ):
+    # list: never, or false (Hugo's older spelling of never, which 0.111 and 0.168 still read)
+    listed = build.get("list", "") if isinstance(build, dict) else ""
+    if meta.get("headless") is True or listed is False or str(listed).lower() == "never":
         raise NotAnEntry()
     # a section's page without a date: Hugo dates it by its newest page (the plan does)
     extra = _dates(path, meta, site if not branch else replace(site, undated_pages=True), problems)
