@@ -44,6 +44,8 @@ _HUGO_LASTMOD = ("lastmod", "modified")
 HUGO_TOKENS = frozenset(
     {"year", "month", "monthname", "day", "weekday", "weekdayname", "yearday", "section"}
     | {"sections", "title", "slug", "slugorfilename", "filename"}
+    # Hugo 0.144's names for :filename and :slugorfilename (the same for a regular page)
+    | {"contentbasename", "slugorcontentbasename"}
 )
 
 
@@ -500,6 +502,8 @@ class _Link:
             "slug": self.slug_text or hugo_urlize(title),
             "slugorfilename": self.slug_text or self.filename,
             "filename": self.filename,
+            "slugorcontentbasename": self.slug_text or self.filename,
+            "contentbasename": self.filename,
         }
 
 
