@@ -92,6 +92,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FP213": ("warning", "an entry still has the placeholder text 'feedpub new' wrote"),
     "FP214": ("warning", "a date was read leniently, as Jekyll or Hugo reads it"),
     "FP215": ("warning", "an image names a file of the site that does not exist (Jekyll)"),
+    "FP216": ("warning", "a front matter key is written twice; the last value is used"),
     "FP220": ("warning", "template syntax feedpub cannot render was left out"),
     "FP221": ("warning", "a file is not a post by Jekyll's or Hugo's rules"),
     "FP301": ("error", "a built feed is not well-formed XML"),

@@ -739,3 +739,41 @@ def test_editing_an_entry_keeps_its_id(site, extra, later, expected_id):
     assert "FP208" not in built.output
     assert "id changed" not in built.output
     assert feed_ids(site) == ({"New title": expected_id}, {"New title": expected_id})
+
+
+@pytest.mark.parametrize(
+    ("front", "first", "where"),
+    [
+        # the quick YAML path (a flat mapping), the full loader's (an anchor), and JSON
+        (("title: First", "date: 2025-05-01", "title: Second"), 2, 4),
+        (("title: &t First", "date: 2025-05-01", "title: Second", "summary: *t"), 2, 4),
+        (('{"title": "First", "date": "2025-05-01",', '"title": "Second"}'), 1, 2),
+    ],
+    ids=["yaml", "yaml-full-loader", "json"],
+)
+def test_a_key_written_twice_is_a_warning_at_its_second_line(
+    site: SiteDir, front: tuple[str, ...], first: int, where: int
+) -> None:
+    """A front matter key written twice: the last value is used (as YAML and JSON loaders
+    give it), with FP216 at the line it is written again on, naming the first."""
+    site.config(AUTHORED)
+    if front[0].startswith("{"):
+        site.entry("twice.md", "\n".join([*front, "", "Body.", ""]))
+    else:
+        site.entry("twice.md", post(*front))
+    found = only_warning(site, "FP216", f"entries/twice.md:{where}")
+    assert f"title is written twice (first on line {first})" in found["message"], found
+    assert site.run("build").exit_code == 0
+    feed = json.loads((site.public / "feed.json").read_text(encoding="utf-8"))
+    assert [item["title"] for item in feed["items"]] == ["Second"]
+
+
+def test_keys_written_once_each_are_no_warning(site: SiteDir) -> None:
+    """Keys alike but for case, or nested keys of the same name, are not written twice."""
+    site.config(AUTHORED)
+    site.entry(
+        "once.md",
+        post("title: A", "Title: B", "date: 2025-05-01", "author:", "  name: N", "  title: T"),
+    )
+    _, found = json_findings(site)  # (FP203 for Title, FP106 for the author's title)
+    assert [f["code"] for f in found if f["code"] == "FP216"] == [], found

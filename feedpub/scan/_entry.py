@@ -65,8 +65,17 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
     text = file_text(path, data, warnings)
     conventions = dialects.of(site)
     front = split_front_matter(path, text, conventions.front_matter_after_space)
-    meta, key_lines = _load_front_matter(path, front, site)
+    meta, key_lines, repeated = _load_front_matter(path, front, site)
     warnings += _scrub_escapes(path, meta, front.text, key_lines)
+    warnings += [
+        BuildWarning(
+            "FP216",
+            f"{key} is written twice (first on line {key_lines[key]}); the last value is used",
+            path,
+            line,
+        )
+        for key, line in repeated
+    ]
     problems = Problems(path, key_lines)
     try:
         meta, link, extra = conventions.prepare(path, meta, site, problems)
@@ -88,8 +97,9 @@ def parse_entry(path: Path, data: bytes, site: Site) -> tuple[Entry, list[BuildW
 
 def _load_front_matter(
     path: Path, front: FrontMatter, site: Site
-) -> tuple[dict[str, Any], dict[str, int]]:
-    """The front matter's keys and values, and the file line of each key.
+) -> tuple[dict[str, Any], dict[str, int], list[tuple[str, int]]]:
+    """The front matter's keys and values, the file line of each key, and each key written
+    again, with the file line it is written again on.
 
     Raises :class:`EntryError` when it is too large, not valid, or not 'key: value' lines."""
     fm, first_line, handler = front.text, front.first_line, front.handler
@@ -102,11 +112,13 @@ def _load_front_matter(
             "FP110",
         )
     key_lines = None
-    quick = yamlevents.load_with_lines(fm, TEXT_KEYS) if handler is YAML_HANDLER else None
+    repeated: list[tuple[str, int]] = []
+    quick = yamlevents.load_with_lines(fm, TEXT_KEYS, repeated) if handler is YAML_HANDLER else None
     if quick is not None:  # the usual flat front matter, built faster
         meta, lines = quick
         if not OTHER_BREAKS.search(fm):  # YAML counts those as line breaks too
             key_lines = {key: first_line + line for key, line in lines.items()}
+            repeated = [(key, first_line + line) for key, line in repeated]
     elif handler is YAML_HANDLER:
         meta = load_yaml(path, fm, first_line)
     else:
@@ -122,8 +134,9 @@ def _load_front_matter(
             "FP102",
         )
     if key_lines is None:
-        key_lines = front_matter_lines(fm, first_line, handler)
-    return meta, key_lines
+        repeated = []
+        key_lines = front_matter_lines(fm, first_line, handler, repeated)
+    return meta, key_lines, repeated
 
 
 def _scrub_escapes(

@@ -215,11 +215,15 @@ _TOML_KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
 
 
 def front_matter_lines(
-    fm: str, first_line: int, handler: BaseHandler = YAML_HANDLER
+    fm: str,
+    first_line: int,
+    handler: BaseHandler = YAML_HANDLER,
+    repeated: list[tuple[str, int]] | None = None,
 ) -> dict[str, int]:
-    """The file line of each top-level front matter key (first occurrence)."""
+    """The file line of each top-level front matter key (first occurrence); each key written
+    again is added to ``repeated``, with the file line it is written again on."""
     if handler is JSON_HANDLER:
-        return _json_key_lines(fm, first_line)
+        return _json_key_lines(fm, first_line, repeated)
     lines: dict[str, int] = {}
     pattern = _TOP_KEY
     if handler is not YAML_HANDLER:
@@ -232,14 +236,23 @@ def front_matter_lines(
         match = pattern.match(text)
         if match:
             key = match.group(1) or match.group(2) or match.group(3)
-            lines.setdefault(key, first_line + number)
+            _note_key(lines, repeated, key, first_line + number)
     return lines
+
+
+def _note_key(
+    lines: dict[str, int], repeated: list[tuple[str, int]] | None, key: str, line: int
+) -> None:
+    if lines.setdefault(key, line) != line and repeated is not None:
+        repeated.append((key, line))
 
 
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:]')
 
 
-def _json_key_lines(fm: str, first_line: int) -> dict[str, int]:
+def _json_key_lines(
+    fm: str, first_line: int, repeated: list[tuple[str, int]] | None = None
+) -> dict[str, int]:
     """The file line of each top-level key of JSON front matter (the object's text without
     its braces), on one line or many."""
     lines: dict[str, int] = {}
@@ -253,5 +266,5 @@ def _json_key_lines(fm: str, first_line: int) -> dict[str, int]:
             depth -= 1
         elif depth == 0 and kind != ":" and after is not None and after.group() == ":":
             key = json.loads(kind)
-            lines.setdefault(key, first_line + fm.count("\n", 0, token.start()))
+            _note_key(lines, repeated, key, first_line + fm.count("\n", 0, token.start()))
     return lines

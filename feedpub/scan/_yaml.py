@@ -77,10 +77,11 @@ def load(text: str, text_keys: frozenset[str] = _NO_KEYS) -> dict[Any, Any] | No
 
 
 def load_with_lines(
-    text: str, text_keys: frozenset[str] = _NO_KEYS
+    text: str, text_keys: frozenset[str] = _NO_KEYS, repeated: list[tuple[str, int]] | None = None
 ) -> tuple[dict[Any, Any], dict[str, int]] | None:
     """:func:`load`, and the line (0-based) of each top-level key as written (first
-    occurrence; ``yes:`` is "yes", though its key is ``True``)."""
+    occurrence; ``yes:`` is "yes", though its key is ``True``); each top-level key written
+    again is added to ``repeated``, with the line (0-based) it is written again on."""
     parser = CParser(text)
     lines: dict[str, int] = {}
     try:
@@ -90,7 +91,7 @@ def load_with_lines(
         start = get()
         if type(start) is not DocumentStartEvent or start.explicit or start.tags:
             return None
-        result = _mapping(get, get(), 0, lines, text_keys)
+        result = _mapping(get, get(), 0, lines, text_keys, repeated=repeated)
         if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
             return None  # e.g. a second document: the full loader says what is wrong
         return result, lines
@@ -107,9 +108,10 @@ def _mapping(
     lines: dict[str, int] | None = None,
     text_keys: frozenset[str] = _NO_KEYS,
     as_text: bool = False,
+    repeated: list[tuple[str, int]] | None = None,
 ) -> dict[Any, Any]:
     """A mapping; ``text_keys`` (top level) or ``as_text`` (below a text key) say which
-    values are read as text."""
+    values are read as text; ``lines`` and ``repeated``: see :func:`load_with_lines`."""
     if type(start) is not MappingStartEvent or start.anchor or start.tag is not None:
         raise _Declined
     result: dict[Any, Any] = {}
@@ -122,7 +124,9 @@ def _mapping(
             raise _Declined  # a list or a mapping as a key, or an alias
         key = _scalar(event)
         if lines is not None:
-            lines.setdefault(event.value, event.start_mark.line)
+            line = event.start_mark.line
+            if lines.setdefault(event.value, line) != line and repeated is not None:
+                repeated.append((event.value, line))
         text = as_text or (type(key) is str and key.lower() in text_keys)
         event = get()
         if type(event) is ScalarEvent:
