@@ -66,3 +66,20 @@ def test_a_read_only_output_folder_is_named_and_leaves_nothing_behind(folder: Pa
     done = build(folder)
     assert done.returncode == 0, done.stderr
     assert b"<title>B</title>" in (folder / "public" / "feed.xml").read_bytes()
+
+
+def test_a_stale_stage_in_a_read_only_site_folder_leaves_the_folders_mode(folder: Path) -> None:
+    """Removing a staging folder made writable only the folders inside it: when the folder
+    that holds it (the user's site folder) was read-only, its mode was set to 0700 to remove
+    the stage, a user's folder changed (and its group and others lost their access)."""
+    assert build(folder).returncode == 0
+    stale = folder / ".public.feedpub-stage-killed"
+    (stale / "sub").mkdir(parents=True)
+    (stale / ".feedpub-stage").write_text("")
+    (stale / "sub" / "feed.xml").write_text("old")
+    (folder / "entries" / "b.md").write_text(GOOD.format("B", 2))  # (a build that writes)
+    if os.geteuid() == 0:
+        subprocess.run(["chown", "-R", f"{NOBODY}:{NOBODY}", str(stale)], check=True)
+    os.chmod(folder, 0o555)
+    build(folder)  # (it may fail: it cannot write its own staging folder beside public/)
+    assert oct(os.stat(folder).st_mode & 0o7777) == oct(0o555)

@@ -497,10 +497,17 @@ def _rmtree(tree: Path) -> None:
     staging folder mirrors the output folder's modes (a read-only ``public/`` was left
     behind as a stage no later build could remove)."""
 
+    top = os.path.abspath(tree)
+
     def writable_and_again(function: Any, name: str, _: object) -> None:
-        if function in (os.unlink, os.rmdir):  # (what else failed is passed over, quietly)
+        # Only a folder inside ``tree`` is made writable: never the folder that holds it
+        # (the user's, when ``tree`` itself cannot be removed). What else failed is passed
+        # over, quietly.
+        parent = os.path.dirname(os.path.abspath(name))
+        inside = parent == top or parent.startswith(top + os.sep)
+        if function in (os.unlink, os.rmdir) and inside:
             with contextlib.suppress(OSError):
-                os.chmod(os.path.dirname(name), stat.S_IRWXU)
+                os.chmod(parent, stat.S_IRWXU)
                 function(name)
 
     if sys.version_info >= (3, 12):
