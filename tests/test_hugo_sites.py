@@ -326,3 +326,20 @@ def test_html_body_summary_is_its_text() -> None:
     from feedpub.render._text import hugo_summary
 
     assert hugo_summary("<p>An <b>HTML</b> body.</p>\n", True, 70) == "An HTML body."
+
+
+@pytest.mark.parametrize(
+    "line", ["lastmod: 0001-01-01T00:00:00Z", "lastmod: 0001-01-01", 'modified: "0001-01-01"']
+)
+def test_a_lastmod_of_gos_zero_time_is_none(site: SiteDir, line: str) -> None:
+    """Hugo reads a lastmod of 0001-01-01 (Go's zero time) as none given, the page's date
+    taking its place: it built, until f959d4a made every date of the year 1 but the undated
+    page's date out of range (FP105)."""
+    site.config('base_url = "https://example.org/"\ndialect = "hugo"\n')
+    site.entry("a.md", f"---\ntitle: T\ndate: 2024-01-02\n{line}\n---\nBody.\n")
+    done = site.run("build")
+    assert done.exit_code == 0, done.output
+    feed = (site.root / "public" / "feed.xml").read_text(encoding="utf-8")
+    assert "<pubDate>Tue, 02 Jan 2024 00:00:00 +0000</pubDate>" in feed
+    atom = (site.root / "public" / "atom.xml").read_text(encoding="utf-8")
+    assert "<published>2024-01-02T00:00:00+00:00</published>" in atom and "0001" not in atom

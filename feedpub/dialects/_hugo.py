@@ -325,6 +325,9 @@ def _lastmod(meta: dict[str, Any], key: str, value: Any, site: Site, problems: P
     from ._dates import hugo_value
 
     dialect_date(meta, "lastmod", hugo_value, site, problems)
+    if meta["lastmod"] == UNDATED:  # Go's zero time: Hugo takes the page's date instead
+        meta.pop("lastmod")
+        return
     if not isinstance(meta["lastmod"], datetime):
         lenient = _lenient(meta["lastmod"], site)
         if lenient is None:  # Hugo ignores a lastmod it cannot read: so does feedpub
