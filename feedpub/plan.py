@@ -293,18 +293,22 @@ def _language_plans(
     for (_, folder, kind, names_of), only in taxonomies_of(site):
         groups: dict[str, list[Entry]] = {}
         spelled: dict[str, tuple[str, Entry]] = {}
+        longest_names: dict[str, str] = {}
         for entry in visible:
             for name in names_of(entry):
                 if only is not True and not is_listed(name, only):
                     continue
                 slug = slug_of_term(name)
                 first = spelled.setdefault(slug, (name, entry))
+                longest = longest_names.get(slug)
+                if longest is None:  # (once a slug: names repeat across many entries)
+                    longest = longest_names[slug] = _longest_name(site, f"{folder}/{slug}/")
                 if (
                     not slug
-                    or len(slug.encode()) > MAX_SLUG_BYTES
+                    or len(longest.encode()) > NAME_MAX
                     or (first[0] != name and not same_term(first[0], name))
                 ):
-                    problems.append(_slug_problem(kind, name, slug, first, entry))
+                    problems.append(_slug_problem(kind, name, slug, first, entry, longest))
                     continue
                 group = groups.setdefault(slug, [])
                 if not group or group[-1] is not entry:  # ('Python' and 'python' in one)
@@ -524,9 +528,17 @@ def archive_plans(
     return replace(main, history=(("prev-archive", folder(count - 1)),)), plans
 
 
-#: The longest slug of a category, tag or author, in UTF-8 bytes: it names a folder or a file
-#: of its feeds (``feed/{slug}.xml``), and file systems take names of at most 255 bytes.
-MAX_SLUG_BYTES = 200
+#: The longest name of a file or folder, in UTF-8 bytes, that file systems take (ext4, XFS,
+#: Btrfs, APFS; NTFS counts 255 UTF-16 units): a slug names a folder of its feeds
+#: (``categories/{slug}/feed.xml``) or a file (jekyll-feed's ``feed/{slug}.xml``).
+NAME_MAX = 255
+
+
+def _longest_name(site: Site, folder: str) -> str:
+    """The longest name, in UTF-8 bytes, of a file or folder of the feed ``folder``'s files
+    (a slug too long to name them fails the write, naming no entry)."""
+    parts = [part for _, name in feed_files(site, folder) for part in name.split("/")]
+    return max(parts, key=lambda part: len(part.encode()), default="")
 
 
 @lru_cache(maxsize=4096)
@@ -536,18 +548,19 @@ def slug_of(name: str) -> str:
 
 
 def _slug_problem(
-    kind: str, name: str, slug: str, first: tuple[str, Entry], entry: Entry
+    kind: str, name: str, slug: str, first: tuple[str, Entry], entry: Entry, longest: str
 ) -> FeedpubError:
     key = {"category": ("categories", "category"), "tag": ("tags",)}.get(
         kind, ("authors", "author")
     )
     if not slug:
         message = f"{kind} '{name}' makes no URL slug for its feed; add a letter or digit to it"
-    elif len(slug.encode()) > MAX_SLUG_BYTES:
+    elif len(longest.encode()) > NAME_MAX:
         shown = name if len(name) <= 60 else name[:59] + "…"
         message = (
             f"{kind} '{shown}' makes a URL slug of {len(slug.encode())} bytes, too long to name "
-            f"its feed's file (at most {MAX_SLUG_BYTES}); shorten it"
+            f"its feed's file (a name of {len(longest.encode())} bytes; file systems take at "
+            f"most {NAME_MAX}); shorten it"
         )
     else:
         message = (

@@ -203,3 +203,24 @@ def test_each_name_slugged_once_when_planning(site: SiteDir, monkeypatch) -> Non
     folders = [p.folder for p in plans if p.folder.startswith("categories/")]
     assert folders == ["categories/business-economy/", "categories/economie/", "categories/sport/"]
     assert all(len(p.entries) == 9 for p in plans if p.folder in folders)
+
+
+def test_a_long_slug_is_refused_by_the_length_of_its_feeds_file_names(site: SiteDir) -> None:
+    """A category's slug names a folder (``categories/{slug}/feed.xml``) or a file
+    (``feed/{slug}.xml``): what is too long is a name over the 255 bytes a file system takes,
+    not a slug over 200 bytes, which refused sites with a slug of 201 to 255 bytes that built
+    (ee08f1c), while 'feed/{slug}.xml' with a slug of 252 bytes passed, then failed the write."""
+    site.entry("a.md", f"---\ntitle: A\ndate: 2025-01-01\ncategories: [{'a' * 230}]\n---\nA.\n")
+    done = site.run("build")
+    assert done.exit_code == 0, done.output
+    assert (site.public / "categories" / ("a" * 230) / "feed.xml").is_file()
+
+    site.config(
+        BASIC_CONFIG + 'taxonomy_path = "feed/{slug}.xml"\natom_path = false\njson_path = false\n'
+    )
+    site.entry("a.md", f"---\ntitle: A\ndate: 2025-01-01\ncategories: [{'a' * 252}]\n---\nA.\n")
+    done = site.run("build")
+    assert done.exit_code == 1, done.output
+    assert "entries/a.md:4: category 'aaa" in done.stderr
+    assert "slug of 252 bytes" in done.stderr and "256 bytes" in done.stderr, done.stderr
+    assert "Traceback" not in done.output and "File name too long" not in done.output
