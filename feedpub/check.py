@@ -8,8 +8,11 @@ finding in the FP3xx range on a site without ``sanitize = false`` is a feedpub b
 from __future__ import annotations
 
 import io
+import sys
+import types
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 from . import dialects
 from .cache import Cache
@@ -121,3 +124,15 @@ def _entry_findings(
             summary = derive_summary(body, None, site.summary_length, separator)
             found += summary_findings(e, summary)
     return found
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as :func:`check`. Once imported (``from feedpub.check import
+    check``, the CLI's ``check``) it is the package's attribute ``check``, which the library's
+    ``feedpub.check(site)`` calls: the import system sets it, after any code here runs."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> list[Finding]:
+        return check(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

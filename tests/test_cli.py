@@ -72,6 +72,28 @@ def test_the_library_check_can_be_called_again(site: SiteDir) -> None:
     assert done.stdout.strip() == "ok", done.stderr
 
 
+@pytest.mark.parametrize(
+    "first",
+    ["import feedpub.check", "from feedpub.check import check", "from feedpub import check"],
+)
+def test_the_library_check_is_callable_however_its_module_was_imported(
+    site: SiteDir, first: str
+) -> None:
+    """When the module ``feedpub.check`` is imported before ``feedpub.check`` is looked up
+    (``from feedpub.check import check``, or the CLI's ``check`` run in the same process),
+    the import system makes the module the package's attribute: ``feedpub.check(site)`` was
+    "'module' object is not callable" (47a6607 fixed only the lookup that imports it)."""
+    site.config(BASIC_CONFIG)
+    site.entry("a.md", "---\ntitle: A\ndate: 2024-01-02\n---\nText.\n")
+    code = (
+        f"{first}\nimport feedpub\nsite = feedpub.load_site()\nfeedpub.build(site)\n"
+        "first = feedpub.check(site)\nsecond = feedpub.check(site)\n"
+        "assert first == second, (first, second)\nprint('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "ok", done.stderr
+
+
 def test_build_prints_a_summary_and_quiet_silences_it(site: SiteDir) -> None:
     site.entry("a.md", "---\ntitle: A\ndate: 2025-01-01\n---\nHello.\n")
     site.entry("b.md", "---\ntitle: B\ndate: 2025-01-02\n---\nHello.\n")
