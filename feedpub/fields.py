@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, time, tzinfo
 from functools import lru_cache
@@ -293,12 +294,42 @@ def web_url(text: str) -> str | None:
     user, at, host = parts.netloc.rpartition("@")
     host, colon, port = host.partition(":") if not host.startswith("[") else (host, "", "")
     try:
-        host = host.encode("idna").decode("ascii")
+        host = _idna(host)
     except UnicodeError:
         return None
     netloc = quote(user, safe="%:!$&'()*+,;=~") + at + host + colon + port
     rest = quote(text[len(parts.scheme) + 3 + len(parts.netloc) :], safe="/%:@!$&'()*+,;=?#[]~")
     return f"{parts.scheme}://{netloc}{rest}"
+
+
+#: The characters IDNA 2003 (Python's codec) maps away, which IDNA 2008 and browsers (UTS #46
+#: nontransitional) keep: ß, final ς, zero-width non-joiner and joiner.
+_IDNA_DEVIATIONS = frozenset("\u00df\u03c2\u200c\u200d")
+_IDNA_DOTS = re.compile("[.\u3002\uff0e\uff61]")
+
+
+def _idna(host: str) -> str:
+    """``host`` in ASCII, as browsers write it. Raises :class:`UnicodeError` for a host IDNA
+    cannot write (an empty or too long label). Python's codec (IDNA 2003) wrote 'faß.de' as
+    'fass.de', another site: a label with ß, ς, ZWNJ or ZWJ is mapped (lowercase, NFKC) and
+    encoded here, as IDNA 2008 does."""
+    if _IDNA_DEVIATIONS.isdisjoint(host):
+        return host.encode("idna").decode("ascii")
+    labels = []
+    split = _IDNA_DOTS.split(host)
+    for i, label in enumerate(split):
+        if not label and i < len(split) - 1:  # (only the root's, after a last dot, is empty)
+            raise UnicodeError("empty label")
+        if _IDNA_DEVIATIONS.isdisjoint(label):
+            labels.append(label.encode("idna").decode("ascii") if label else label)
+            continue
+        # (each letter lowercased alone: str.lower() writes a final Σ as ς, UTS #46 as σ)
+        mapped = unicodedata.normalize("NFKC", "".join(c.lower() for c in label))
+        encoded = "xn--" + mapped.encode("punycode").decode("ascii")
+        if len(encoded) > 63:
+            raise UnicodeError("label too long")
+        labels.append(encoded)
+    return ".".join(labels)
 
 
 def term_list(meta: dict[str, Any], keys: Iterable[str], problems: Problems) -> tuple[str, ...]:

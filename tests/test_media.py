@@ -310,6 +310,13 @@ def test_urls_in_other_scripts_are_written_in_ascii(site: SiteDir) -> None:
         ("https://example.org/a\tb", None),
         ("https://a..ü/", None),
         ("javascript:alert(1)", None),
+        # IDNA 2008 (UTS #46 nontransitional), as browsers write these hosts; Python's codec
+        # (IDNA 2003) wrote faß.de as fass.de and σοφός as σοφόσ: other sites
+        ("https://faß.de/x", "https://xn--fa-hia.de/x"),
+        ("https://FAß.de/", "https://xn--fa-hia.de/"),
+        ("https://καλημέρας.gr/", "https://xn--ixahbwnhi5bk.gr/"),
+        ("https://exämple.faß.de/", "https://xn--exmple-cua.xn--fa-hia.de/"),
+        ("https://faß..de/", None),
     ],
 )
 def test_web_url(given: str, written: str | None) -> None:
