@@ -323,7 +323,8 @@ def _idna(host: str) -> str:
         if _IDNA_DEVIATIONS.isdisjoint(label):
             labels.append(label.encode("idna").decode("ascii") if label else label)
             continue
-        # (each letter lowercased alone: str.lower() writes a final Σ as ς, UTS #46 as σ)
+        # (each letter lowercased alone: str.lower() gives a final capital sigma its final
+        # form, U+03C2, where UTS #46 maps it to U+03C3)
         mapped = unicodedata.normalize("NFKC", "".join(c.lower() for c in label))
         encoded = "xn--" + mapped.encode("punycode").decode("ascii")
         if len(encoded) > 63:
