@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import string
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, time, tzinfo
 from functools import lru_cache
@@ -302,35 +301,15 @@ def web_url(text: str) -> str | None:
     return f"{parts.scheme}://{netloc}{rest}"
 
 
-#: The characters IDNA 2003 (Python's codec) maps away, which IDNA 2008 and browsers (UTS #46
-#: nontransitional) keep: ß, final ς, zero-width non-joiner and joiner.
-_IDNA_DEVIATIONS = frozenset("\u00df\u03c2\u200c\u200d")
-_IDNA_DOTS = re.compile("[.\u3002\uff0e\uff61]")
-
-
 def _idna(host: str) -> str:
-    """``host`` in ASCII, as browsers write it. Raises :class:`UnicodeError` for a host IDNA
-    cannot write (an empty or too long label). Python's codec (IDNA 2003) wrote 'faß.de' as
-    'fass.de', another site: a label with ß, ς, ZWNJ or ZWJ is mapped (lowercase, NFKC) and
-    encoded here, as IDNA 2008 does."""
-    if _IDNA_DEVIATIONS.isdisjoint(host):
+    """``host`` (in other scripts) in ASCII, as browsers write it: IDNA 2008 with the UTS #46
+    mapping, by the idna package (Python's own codec follows IDNA 2003, which wrote 'faß.de'
+    as 'fass.de', another site). Raises :class:`UnicodeError` for a host IDNA cannot write."""
+    if host.isascii():  # (an IPv6 address in brackets, too; labels checked for length)
         return host.encode("idna").decode("ascii")
-    labels = []
-    split = _IDNA_DOTS.split(host)
-    for i, label in enumerate(split):
-        if not label and i < len(split) - 1:  # (only the root's, after a last dot, is empty)
-            raise UnicodeError("empty label")
-        if _IDNA_DEVIATIONS.isdisjoint(label):
-            labels.append(label.encode("idna").decode("ascii") if label else label)
-            continue
-        # (each letter lowercased alone: str.lower() gives a final capital sigma its final
-        # form, U+03C2, where UTS #46 maps it to U+03C3)
-        mapped = unicodedata.normalize("NFKC", "".join(c.lower() for c in label))
-        encoded = "xn--" + mapped.encode("punycode").decode("ascii")
-        if len(encoded) > 63:
-            raise UnicodeError("label too long")
-        labels.append(encoded)
-    return ".".join(labels)
+    import idna  # (only for a host in other scripts)
+
+    return idna.encode(host, uts46=True, transitional=False).decode("ascii")
 
 
 def term_list(meta: dict[str, Any], keys: Iterable[str], problems: Problems) -> tuple[str, ...]:
