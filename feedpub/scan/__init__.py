@@ -172,10 +172,12 @@ def scan_all(
     if listing.paths and not found.entries and not problems:
         # Every file is a page, not a post (FP221, Jekyll's and Hugo's rules): no feed could
         # be dated (a feed's date is its newest entry's, never the clock's).
+        count = len(listing.paths)
+        which = "the one entry file is no" if count == 1 else f"none of the {count} files is a"
         problems.append(
             ConfigError(
-                f"no posts: each of the {len(listing.paths)} entry files is left out of the "
-                "feeds (its warning FP221 says why); make one a post to publish it",
+                f"no posts: {which} post the feeds can carry (see the warnings above: "
+                "FP221 says why a file is a page, not a post); make one a post to publish it",
                 site.entries,
                 code="FP005",
             )
