@@ -176,7 +176,7 @@ def scan_all(
         which = "the one entry file is no" if count == 1 else f"none of the {count} files is a"
         problems.append(
             ConfigError(
-                f"no posts: {which} post the feeds can carry (see the warnings above: "
+                f"no posts: {which} post the feeds can carry (see the files' warnings: "
                 "FP221 says why a file is a page, not a post); make one a post to publish it",
                 site.entries,
                 code="FP005",
