@@ -80,7 +80,65 @@ def _import_hugo(folder: Path) -> tuple[dict[str, Any], list[str], str]:
     if hugo.get("defaultcontentlanguageinsubdir") is True and isinstance(name, str):
         name = f"{_hugo_language(hugo)[0]}/{name}"
     old_feed = _written_in(hugo.get("publishdir"), "public", name)
-    return settings, [f"{read[0]}: {note}" for note in notes], old_feed
+    notes = [f"{read[0]}: {note}" for note in notes]
+    declared = declared_hugo(folder, hugo)
+    if declared is not None and declared[0] > _HUGO_FOLLOWED:
+        version, where = ".".join(map(str, declared[0])), declared[1]
+        notes.append(
+            f"{where}: the site is built with Hugo {version}; feedpub follows Hugo 0.111 where "
+            "newer Hugo changed its feeds (the folders of terms with characters other than "
+            "letters, digits and spaces, titles Hugo makes up, pubDate, summaries: see "
+            "'Which Hugo' in docs/hugo.md); run feedpub compare before you switch"
+        )
+    return settings, notes, old_feed
+
+
+#: The Hugo whose feeds feedpub's hugo dialect writes (Debian's, which the tests build with).
+_HUGO_FOLLOWED = (0, 111, 3)
+_VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?")
+#: A GitHub workflow's Hugo: peaceiris/actions-hugo's ``hugo-version``, or ``HUGO_VERSION``.
+_WORKFLOW_HUGO = re.compile(
+    r"^\s*(?:hugo-version|HUGO_VERSION)\s*:\s*['\"]?(v?\d+\.\d+[.\d]*)", re.M
+)
+
+
+def declared_hugo(folder: Path, hugo: Mapping[str, Any]) -> tuple[tuple[int, ...], str] | None:
+    """The Hugo version the site in ``folder`` says it is built with, and where it says so:
+    ``HUGO_VERSION`` in netlify.toml, a GitHub workflow's ``hugo-version`` or
+    ``HUGO_VERSION``, the hugo-bin or hugo-extended package in package.json, else the least
+    version its configuration (``hugo``, keys in lower case) takes, ``module.hugoVersion.min``."""
+    found: list[tuple[object, str]] = []
+    try:
+        netlify = tomllib.loads((folder / "netlify.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        netlify = {}
+    production = _of(_of(netlify, "context", dict, {}), "production", dict, {})
+    for table in (production, _of(netlify, "build", dict, {})):
+        found.append((_of(table, "environment", dict, {}).get("HUGO_VERSION"), "netlify.toml"))
+    workflows = folder / ".github" / "workflows"
+    for path in sorted(workflows.glob("*.y*ml")) if workflows.is_dir() else ():
+        try:
+            match = _WORKFLOW_HUGO.search(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+        found.append((match and match.group(1), path.relative_to(folder).as_posix()))
+    try:
+        package = json.loads((folder / "package.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        package = {}
+    for key in ("dependencies", "devDependencies"):
+        wanted = _of(package, key, dict, {}) if isinstance(package, dict) else {}
+        for name in ("hugo-bin", "hugo-extended"):
+            found.append((wanted.get(name), "package.json"))
+    # (last: the least version the site takes, which says less of the one it is built with)
+    module = {str(k).lower(): v for k, v in _of(hugo, "module", dict, {}).items()}
+    minimum = {str(k).lower(): v for k, v in _of(module, "hugoversion", dict, {}).items()}
+    found.append((minimum.get("min"), "module.hugoVersion.min"))
+    for value, where in found:
+        match = _VERSION.search(value) if isinstance(value, str) else None
+        if match:
+            return tuple(int(part or 0) for part in match.groups()), where
+    return None
 
 
 def _written_in(folder: object, default: str, name: object) -> str:

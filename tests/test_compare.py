@@ -587,6 +587,64 @@ def test_init_from_names_the_feed_where_the_generator_wrote_it(
     assert "<rss" in (folder / "docs" / "en" / "index.xml").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "where", "version"),
+    [
+        (
+            "netlify.toml",
+            '[build.environment]\nHUGO_VERSION = "0.140.2"\n',
+            "netlify.toml",
+            "0.140.2",
+        ),
+        (
+            ".github/workflows/pages.yml",
+            "jobs:\n  b:\n    steps:\n      - uses: peaceiris/actions-hugo@v3\n"
+            "        with:\n          hugo-version: '0.150.0'\n",
+            ".github/workflows/pages.yml",
+            "0.150.0",
+        ),
+        (
+            "package.json",
+            '{"devDependencies": {"hugo-bin": "^0.161.0"}}',
+            "package.json",
+            "0.161.0",
+        ),
+        ("netlify.toml", '[build.environment]\nHUGO_VERSION = "0.111.3"\n', None, None),
+        ("hugo.toml", '[module.hugoVersion]\nmin = "0.56.0"\n', None, None),
+    ],
+    ids=["netlify", "workflow", "package.json", "netlify-0.111", "only-a-minimum"],
+)
+def test_init_from_hugo_names_a_newer_hugo_the_site_is_built_with(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    text: str,
+    where: str | None,
+    version: str | None,
+) -> None:
+    """A site that says it is built with a Hugo newer than 0.111 (the one feedpub follows;
+    these are the places real sites say it: hugoDocs' netlify.toml, mattlayman.com's
+    workflow, twbs' package.json) is told where feedpub's feeds may differ."""
+    folder = _copy("hugo-site", tmp_path)
+    target = folder / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("a", encoding="utf-8") as file:
+        file.write(text)
+    monkeypatch.chdir(folder)
+    done = CliRunner().invoke(main, ["init", "--from", "hugo", "."], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    noted = [line for line in done.stderr.splitlines() if "the site is built with Hugo" in line]
+    if where is None:
+        assert noted == [], done.stderr
+    else:
+        assert noted == [
+            f"not mapped: {where}: the site is built with Hugo {version}; feedpub follows Hugo "
+            "0.111 where newer Hugo changed its feeds (the folders of terms with characters "
+            "other than letters, digits and spaces, titles Hugo makes up, pubDate, summaries: "
+            "see 'Which Hugo' in docs/hugo.md); run feedpub compare before you switch"
+        ], done.stderr
+
+
 # --------------------------------------------------------------------------- real generators
 
 
