@@ -36,8 +36,7 @@ def __getattr__(name: str) -> Any:
     if name == "check":
         from .check import check
 
-        # Importing the module feedpub.check made it this package's attribute ``check``:
-        # the function takes its place, or a second call would call the module.
-        globals()["check"] = check
+        # (importing it makes the module feedpub.check this package's attribute ``check``:
+        # the module is callable as the function, see feedpub/check.py)
         return check
     raise AttributeError(f"module 'feedpub' has no attribute {name!r}")

@@ -285,11 +285,11 @@ def web_url(text: str) -> str | None:
     when it is none (no such scheme or host, a space or control character in it). A URL
     written with other scripts (an IRI, ``https://exämple.org/café``) is written in ASCII:
     the host in IDNA (``xn--exmple-cua.org``), the rest percent-encoded as UTF-8."""
-    if _URL_SPACE.search(text) or not _is_web_url(text):
+    parts = urlsplit(text)
+    if _URL_SPACE.search(text) or parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     if text.isascii():
         return text
-    parts = urlsplit(text)
     user, at, host = parts.netloc.rpartition("@")
     host, colon, port = host.partition(":") if not host.startswith("[") else (host, "", "")
     try:

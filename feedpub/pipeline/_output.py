@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 Content = bytes | Callable[[BinaryIO], Any]
 
 _STAGE_MARK = ".feedpub-stage"
+#: What a staging folder's name holds after the output folder's: ``.public.feedpub-stage-*``.
+_STAGE_INFIX = ".feedpub-stage-"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _CHUNK = 1 << 20
@@ -129,7 +131,7 @@ def write_outputs(
                 folder,
             ) from None
         parts = where.parts  # a file of the staging folder is shown where it was going
-        stage = next((i for i, part in enumerate(parts) if ".feedpub-stage-" in part), None)
+        stage = next((i for i, part in enumerate(parts) if _STAGE_INFIX in part), None)
         if stage is not None:
             where = folder.joinpath(*parts[stage + 1 :])
         hint = ""
@@ -175,7 +177,7 @@ def _write_outputs(
     clean_stale_stages(target)
     if not job.outputs and not job.removed and target.is_dir():
         return [], job.kept  # nothing to write: no staging folder to mirror the outputs into
-    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.feedpub-stage-", dir=target.parent))
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}{_STAGE_INFIX}", dir=target.parent))
     remove_stage = True
     try:
         os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes it private; a site is public
@@ -465,7 +467,7 @@ def _umask() -> int:
 def stale_stages(target: Path) -> list[Path]:
     """The staging folders beside ``target`` (``.public.feedpub-stage-*``): a killed build's,
     or, unless the caller holds the build lock, a running build's."""
-    prefix = f".{target.name}.feedpub-stage-"
+    prefix = f".{target.name}{_STAGE_INFIX}"
     try:
         candidates = [p for p in target.parent.iterdir() if p.name.startswith(prefix)]
     except OSError:
@@ -487,7 +489,7 @@ def clean_stale_stages(target: Path) -> None:
         if (path / _STAGE_MARK).exists():
             _rmtree(path)
         else:
-            kept = path.with_name(path.name.replace(".feedpub-stage-", ".feedpub-kept-", 1))
+            kept = path.with_name(path.name.replace(_STAGE_INFIX, ".feedpub-kept-", 1))
             with contextlib.suppress(OSError):
                 os.replace(path, kept)
 
